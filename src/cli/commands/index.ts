@@ -1,0 +1,4 @@
+import type { CliCommand } from './types';
+
+/** Every CLI command, one file each. Add yours here. */
+export const cliCommands: CliCommand[] = [];

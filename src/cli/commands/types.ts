@@ -1,0 +1,12 @@
+/** Where a CLI command writes; injectable so tests capture output without spawning. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** One CLI command: `run` returns the exit code (DESIGN.md: 0 ok, 1 check failed, 2 usage, 3 could not write). */
+export interface CliCommand {
+  name: string;
+  usage: string;
+  run(argv: string[], io: CliIO): Promise<number>;
+}

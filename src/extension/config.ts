@@ -1,0 +1,39 @@
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+export const CONFIG_SECTION = 'telemetryLens';
+
+/** Expands `~` and `${workspaceFolder}` the way users write them in settings. */
+export function expandPath(raw: string, workspaceFolder: string | undefined): string {
+  let p = raw.trim();
+  if (p === '~' || p.startsWith('~/') || p.startsWith('~\\')) p = path.join(os.homedir(), p.slice(1));
+  p = p.replace(/\$\{workspaceFolder\}/g, workspaceFolder ?? process.cwd());
+  p = p.replace(/\$\{userHome\}/g, os.homedir());
+  return path.resolve(p);
+}
+
+/** Typed access to the `telemetryLens.*` settings. */
+export class ExtensionConfig {
+  private get section(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(CONFIG_SECTION);
+  }
+
+  get firstWorkspaceFolder(): string | undefined {
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  }
+
+  databasePath(): string {
+    return expandPath(this.section.get<string>('databasePath', '~/.telemetry-lens/telemetry.db'), this.firstWorkspaceFolder);
+  }
+
+  /** IANA zone for timestamps written without one; empty = the machine's zone. */
+  timezone(): string | undefined {
+    const tz = this.section.get<string>('timezone', '').trim();
+    return tz === '' ? undefined : tz;
+  }
+
+  get<T>(key: string, fallback: T): T {
+    return this.section.get<T>(key, fallback);
+  }
+}

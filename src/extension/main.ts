@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { commandHandlers } from './commands';
+import { ExtensionConfig } from './config';
+import { ExtensionServices } from './services';
+
+/**
+ * Composition root: create the services, register commands and views, hand everything to
+ * context.subscriptions. No database work here — sql.js loads on first use.
+ */
+export function activate(context: vscode.ExtensionContext): ExtensionServices {
+  const log = vscode.window.createOutputChannel('Telemetry Lens', { log: true });
+  context.subscriptions.push(log);
+
+  const services = new ExtensionServices(context, log, new ExtensionConfig());
+  context.subscriptions.push(services);
+
+  for (const handler of commandHandlers) {
+    context.subscriptions.push(vscode.commands.registerCommand(handler.id, handler.create(services)));
+  }
+
+  log.info(`Telemetry Lens activated; database: ${services.databasePath}`);
+  return services;
+}
+
+export function deactivate(): void {
+  // everything is disposed through context.subscriptions
+}

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../core/lifecycle';
+import { ExtensionConfig } from './config';
+
+/**
+ * The shared objects command handlers, views and watchers need. Created once in activate();
+ * cheap to construct: nothing here loads sql.js until a database is actually used.
+ */
+export class ExtensionServices extends Disposable {
+  /** Fires after anything wrote the database (ingest, migrations, restore), so views refresh. */
+  private readonly databaseChangedEmitter = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChangeDatabase = this.databaseChangedEmitter.event;
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+    readonly config: ExtensionConfig,
+  ) {
+    super();
+  }
+
+  /** Absolute path of the telemetry database from settings (`~`, `${workspaceFolder}` expanded). */
+  get databasePath(): string {
+    return this.config.databasePath();
+  }
+
+  fireDatabaseChanged(): void {
+    this.databaseChangedEmitter.fire();
+  }
+}

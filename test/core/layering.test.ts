@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+
+function* walk(dir: string): Generator<string> {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(p);
+    else if (/\.(ts|js|mjs|cjs)$/.test(entry.name)) yield p;
+  }
+}
+
+const importsVscode = /(?:from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/;
+
+test('no file under src/core imports vscode (DESIGN.md layers)', () => {
+  const offenders = [...walk(path.join(root, 'src/core'))].filter((f) => importsVscode.test(fs.readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders.map((f) => path.relative(root, f)), []);
+});
+
+test('src/cli never imports vscode or src/extension', () => {
+  const offenders = [...walk(path.join(root, 'src/cli'))].filter((f) => {
+    const text = fs.readFileSync(f, 'utf8');
+    return importsVscode.test(text) || /from\s+['"][./]*extension\//.test(text);
+  });
+  assert.deepEqual(offenders.map((f) => path.relative(root, f)), []);
+});
+
+test('webview imports nothing from src/ except protocol.ts', () => {
+  const webviewDir = path.join(root, 'webview');
+  if (!fs.existsSync(webviewDir)) return;
+  const offenders = [...walk(webviewDir)].filter((f) => {
+    const text = fs.readFileSync(f, 'utf8');
+    const specs = [...text.matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    return specs.some((s) => s.includes('/src/') && !s.endsWith('/src/protocol'));
+  });
+  assert.deepEqual(offenders.map((f) => path.relative(root, f)), []);
+});
+
+test('the layering check itself detects a vscode import', () => {
+  assert.ok(importsVscode.test(`import * as vscode from 'vscode';`));
+  assert.ok(importsVscode.test(`const v = require("vscode");`));
+  assert.ok(!importsVscode.test(`import { x } from './vscode-helpers';`));
+});
