@@ -1,7 +1,8 @@
 import type { BuiltinMigration } from '../types';
+import { V1__telemetry_core } from './V1__telemetry_core';
 
 /**
  * The built-in migrations in version order. Each lives in its own module
  * (V<n>__<description>.ts) and is added here.
  */
-export const builtinMigrations: BuiltinMigration[] = [];
+export const builtinMigrations: BuiltinMigration[] = [V1__telemetry_core];
