@@ -1,0 +1,333 @@
+/**
+ * Every dataset the tree and the dashboard show. Pure declarations (no imports) so the
+ * webview can take them through src/protocol.ts.
+ *
+ * Conventions:
+ * - Timestamps are epoch seconds (UTC), named `...At`.
+ * - Rates are percentages 0–100 named `...Percent`; `null` when there is nothing to divide by.
+ * - Durations carry their unit in the name (`...Seconds`, `...Ms`); `null` when no value exists.
+ * - Days are `DayKey` strings 'YYYY-MM-DD' in the requested time zone, ascending, only days
+ *   with data are listed.
+ * - Percentiles are nearest-rank (the smallest value with at least p% of values ≤ it), read
+ *   from value histograms whose bucket is the value rounded to 3 significant digits, so a
+ *   percentile is exact for values with ≤ 3 significant digits and within 0.5% otherwise.
+ */
+
+/** Epoch seconds; `from` inclusive, `to` exclusive; a missing bound is open (all data). */
+export interface TimeRange {
+  from?: number;
+  to?: number;
+}
+
+/** 'YYYY-MM-DD' in the requested time zone. */
+export type DayKey = string;
+
+export interface MetricsOptions {
+  /** IANA zone for day bucketing (e.g. 'Europe/Berlin'); default the machine's zone. Rollups are hourly UTC, so zones with a non-whole-hour offset assign each hour to the day its start falls in. */
+  timeZone?: string;
+  /** "Now" for freshness status (epoch seconds); default the clock. */
+  nowSeconds?: number;
+  /** Freshness thresholds for data-source status; default DEFAULT_FRESHNESS in index.ts. */
+  freshness?: FreshnessThresholds;
+}
+
+/** The range a dataset was computed for, echoed back so the view can label it. */
+export interface ResolvedRange {
+  fromSeconds: number | null;
+  toSeconds: number | null;
+  timeZone: string;
+}
+
+/** Dashboard tabs; also the argument of telemetryLens.openDashboard from tree menus. */
+export type DashboardSection = 'overview' | 'skills' | 'routing' | 'selfHeal' | 'activity' | 'sessions' | 'sources';
+
+export interface DayCount {
+  day: DayKey;
+  count: number;
+}
+
+// ---------------------------------------------------------------- data sources
+
+export type FreshnessStatus = 'live' | 'stale' | 'frozen' | 'empty';
+
+export interface FreshnessThresholds {
+  /** Last event at most this old → live. */
+  liveWithinSeconds: number;
+  /** Last event at most this old (and not live) → stale; older → frozen. */
+  staleWithinSeconds: number;
+}
+
+export interface DataSourceRow {
+  /** Event table name (known or inferred). */
+  table: string;
+  /** True for the 10 tables of telemetry-formats.md. */
+  knownFormat: boolean;
+  rows: number;
+  firstEventAt: number | null;
+  lastEventAt: number | null;
+  /** nowSeconds − lastEventAt; null when the table is empty or has no timestamp. */
+  ageSeconds: number | null;
+  status: FreshnessStatus;
+}
+
+export interface DataSourcesSummary {
+  total: number;
+  live: number;
+  stale: number;
+  frozen: number;
+  empty: number;
+  /** e.g. "5 of 10 sources live, 0 stale, 5 frozen" (", 2 empty" appended when any). */
+  text: string;
+}
+
+export interface DataSourcesData {
+  sources: DataSourceRow[];
+  summary: DataSourcesSummary;
+  thresholds: FreshnessThresholds;
+  nowSeconds: number;
+}
+
+// ---------------------------------------------------------------- overview
+
+export interface OverviewData {
+  range: ResolvedRange;
+  /** Events of every event table in range (skill invocations counted at invoked_at). */
+  totalEvents: number;
+  eventsPerDay: DayCount[];
+  skills: {
+    invocations: number;
+    completed: number;
+    completionRatePercent: number | null;
+    durationP95Seconds: number | null;
+  };
+  routing: {
+    decisions: number;
+    /** Decisions with a known correct/incorrect verdict. */
+    evaluated: number;
+    correct: number;
+    accuracyPercent: number | null;
+    costSavedUsd: number;
+    latencyP95Ms: number | null;
+  };
+  selfHeal: { attempts: number; successes: number; successRatePercent: number | null };
+  recovery: { attempts: number; successes: number; successRatePercent: number | null };
+  tools: { calls: number; successes: number; successRatePercent: number | null };
+  sessions: { analyses: number; avgQuality: number | null; successRatePercent: number | null };
+  sources: DataSourcesSummary;
+}
+
+// ---------------------------------------------------------------- skills
+
+export interface SkillRow {
+  skillName: string;
+  invocations: number;
+  completed: number;
+  /** invocations − completed. */
+  abandoned: number;
+  completionRatePercent: number | null;
+  /** Over completed invocations with a duration. */
+  durationAvgSeconds: number | null;
+  durationP50Seconds: number | null;
+  durationP95Seconds: number | null;
+  durationP99Seconds: number | null;
+  lastInvokedAt: number | null;
+}
+
+export interface SkillsData {
+  range: ResolvedRange;
+  totals: Omit<SkillRow, 'skillName'>;
+  /** Most invoked first. */
+  skills: SkillRow[];
+  /** Abandoned/failed invocations by error_type (NULL error_type not listed); most frequent first. */
+  topErrorTypes: { errorType: string; count: number }[];
+  /** workflowPath null = not recorded. Most invoked first. */
+  workflowPaths: { workflowPath: string | null; invocations: number; completed: number }[];
+  /** Each element of follow_up_actions counted once per invocation; most frequent first. */
+  followUpActions: { action: string; count: number }[];
+  timeline: { day: DayKey; invocations: number; completed: number; abandoned: number }[];
+  /** Per session (invocations with a session_id); most invocations first, at most 50. */
+  sessions: { sessionId: string; invocations: number; completed: number; distinctSkills: number; lastInvokedAt: number }[];
+}
+
+// ---------------------------------------------------------------- routing
+
+export interface RoutingModelRow {
+  /** The predicted (routed-to) model. */
+  model: string;
+  decisions: number;
+  evaluated: number;
+  correct: number;
+  accuracyPercent: number | null;
+  dqAvg: number | null;
+  latencyP95Ms: number | null;
+  costSavedUsd: number;
+}
+
+export interface RoutingData {
+  range: ResolvedRange;
+  totals: {
+    decisions: number;
+    evaluated: number;
+    correct: number;
+    accuracyPercent: number | null;
+    dqAvg: number | null;
+    costSavedUsd: number;
+    latencyAvgMs: number | null;
+    latencyP50Ms: number | null;
+    latencyP95Ms: number | null;
+    latencyP99Ms: number | null;
+  };
+  /** Most decisions first. */
+  perModel: RoutingModelRow[];
+  perDay: { day: DayKey; decisions: number; evaluated: number; correct: number; accuracyPercent: number | null }[];
+  /**
+   * Decisions with both predicted and actual model known. `counts[i][j]` = predicted
+   * `models[i]`, actual `models[j]`; `models` sorted by name, the union of both axes.
+   */
+  confusion: { models: string[]; counts: number[][] };
+  /** Ten buckets [0,0.1) … [0.9,1.0]; values outside 0..1 are clamped into the end buckets. */
+  dqDistribution: { fromScore: number; toScore: number; count: number }[];
+  costSavedPerDay: { day: DayKey; costSavedUsd: number; cumulativeCostSavedUsd: number }[];
+  /** expertise_routing_events by domain; most routings first. */
+  expertiseDomains: {
+    domain: string;
+    routings: number;
+    expertiseLevelAvg: number | null;
+    queryComplexityAvg: number | null;
+    chosenModels: { model: string | null; count: number }[];
+  }[];
+}
+
+// ---------------------------------------------------------------- self-heal & recovery
+
+export interface RecentFailure {
+  kind: 'selfHeal' | 'recovery';
+  at: number;
+  /** error_pattern (self-heal) or error_type (recovery). */
+  errorKind: string;
+  /** fix_applied (self-heal) or recovery_strategy (recovery). */
+  action: string | null;
+  /** error_message (self-heal) or error_details (recovery). */
+  message: string | null;
+  source: RowSource;
+}
+
+export interface SelfHealData {
+  range: ResolvedRange;
+  selfHeal: {
+    attempts: number;
+    successes: number;
+    successRatePercent: number | null;
+    executionAvgMs: number | null;
+    executionP95Ms: number | null;
+  };
+  recovery: {
+    attempts: number;
+    successes: number;
+    successRatePercent: number | null;
+    attemptsAvg: number | null;
+    timeToRecoverAvgMs: number | null;
+    timeToRecoverP50Ms: number | null;
+    timeToRecoverP95Ms: number | null;
+  };
+  perDay: {
+    day: DayKey;
+    selfHealAttempts: number;
+    selfHealSuccesses: number;
+    selfHealSuccessRatePercent: number | null;
+    recoveryAttempts: number;
+    recoverySuccesses: number;
+    recoverySuccessRatePercent: number | null;
+  }[];
+  /** Most attempts first. */
+  byErrorPattern: { errorPattern: string; attempts: number; successes: number; successRatePercent: number | null; executionAvgMs: number | null }[];
+  /** Recovery by error category (error_type); most attempts first. */
+  byRecoveryCategory: {
+    errorType: string;
+    attempts: number;
+    successes: number;
+    successRatePercent: number | null;
+    timeToRecoverAvgMs: number | null;
+    timeToRecoverP95Ms: number | null;
+  }[];
+  byRecoveryStrategy: { strategy: string | null; attempts: number; successes: number; successRatePercent: number | null }[];
+  /** Recovery `auto` flag (kept in `extra`); 'unknown' when the record had none. */
+  autoVsManual: { mode: 'auto' | 'manual' | 'unknown'; attempts: number; successes: number; successRatePercent: number | null }[];
+  /** Newest first, at most 20, both tables merged. */
+  recentFailures: RecentFailure[];
+}
+
+// ---------------------------------------------------------------- activity
+
+export interface ActivityData {
+  range: ResolvedRange;
+  /** Most calls first. successRatePercent over calls with a known success flag. */
+  tools: { tool: string; calls: number; successes: number; failures: number; successRatePercent: number | null }[];
+  /** One row per day and tool (pivot for a stacked chart). */
+  toolCallsPerDay: { day: DayKey; tool: string; calls: number; successes: number; failures: number }[];
+  /** Most commits first; repo null = not recorded. */
+  gitByRepo: { repo: string | null; commits: number; additions: number; deletions: number; filesChanged: number }[];
+  gitPerDay: { day: DayKey; repo: string | null; commits: number; additions: number; deletions: number }[];
+  coordinator: {
+    runs: number;
+    /** action/status column; most runs first. */
+    byStatus: { status: string; runs: number; durationAvgMs: number | null }[];
+    byStrategy: { strategy: string | null; runs: number; durationAvgMs: number | null }[];
+    perDay: DayCount[];
+  };
+  /** activity_events by event_type; most first. */
+  activityEvents: { eventType: string; count: number }[];
+}
+
+// ---------------------------------------------------------------- sessions
+
+export interface SessionsData {
+  range: ResolvedRange;
+  totals: { analyses: number; avgQuality: number | null; successRatePercent: number | null; costUsd: number };
+  /** outcome null = not recorded; most first. */
+  outcomes: { outcome: string | null; count: number }[];
+  perDay: { day: DayKey; analyses: number; avgQuality: number | null; successRatePercent: number | null }[];
+  outcomesPerDay: { day: DayKey; outcome: string | null; count: number }[];
+}
+
+// ---------------------------------------------------------------- drill-down
+
+/** Where a row came from: open `path` at `line` (1-based). Both null for rows without provenance. */
+export interface RowSource {
+  table: string;
+  id: number;
+  path: string | null;
+  line: number | null;
+}
+
+export interface DrillDownRequest {
+  /** Event table (known or inferred); validated against the database. */
+  table: string;
+  range: TimeRange;
+  /** Narrow to one day of `timeZone` (intersected with range). */
+  day?: DayKey;
+  timeZone?: string;
+  /** Column = value equality filters (null matches NULL); unknown columns are rejected. */
+  filters?: Record<string, string | number | null>;
+  /** Default 100, at most 1000. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface DrillDownRow {
+  /** Data columns of the row (not provenance/identity columns). */
+  values: Record<string, string | number | null>;
+  source: RowSource;
+}
+
+export interface DrillDownResult {
+  table: string;
+  /** Column order for a table view. */
+  columns: string[];
+  /** Newest first. */
+  rows: DrillDownRow[];
+  /** Matching rows in total (for paging). */
+  total: number;
+  limit: number;
+  offset: number;
+}
