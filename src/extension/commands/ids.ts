@@ -16,6 +16,7 @@ export const CommandIds = {
   openDashboard: 'telemetryLens.openDashboard',
   exportDashboardHtml: 'telemetryLens.exportDashboardHtml',
   refreshMetrics: 'telemetryLens.refreshMetrics',
+  showRejects: 'telemetryLens.showRejects',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
