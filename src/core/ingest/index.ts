@@ -1,0 +1,10 @@
+/**
+ * Ingest engine public API (issue 4). Paths in, reports out: settings, globs from VS Code
+ * and UI live in the extension; the CLI and tests call exactly these functions.
+ */
+export * from './types';
+export { rowContentHash, canonicalJson, hash53 } from './rowIdentity';
+export { discoverSources } from './discover';
+export { auditSources } from './audit';
+export { migrateSources } from './migrate';
+export { verifySources } from './verify';

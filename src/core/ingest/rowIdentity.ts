@@ -1,0 +1,93 @@
+/**
+ * Row identity (DESIGN.md "Ingest model", TEAM-CONVENTIONS.md "Schema contracts").
+ * A record's identity inside its stream is the hash of its canonical content: the row as
+ * normalised into the table's data columns (NULLs dropped) plus its parsed `extra` object.
+ * Key order, spacing and timestamp form of the source line therefore do not change it.
+ * The schema baseline hashes adopted rows with this same function, so ingest can claim them.
+ */
+
+/** Values a data column or an `extra` field can hold after normalisation. */
+export type CanonicalValue = null | undefined | boolean | number | string | CanonicalValue[] | { [key: string]: CanonicalValue } | Uint8Array;
+
+/**
+ * Deterministic JSON: object keys sorted (by UTF-16 code unit order, i.e. JS default sort),
+ * arrays in order, compact. Byte arrays (BLOB columns) are written as {"$blob":"<hex>"}.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'object': {
+      if (Array.isArray(value)) return '[' + value.map(canonicalJson).join(',') + ']';
+      if (value instanceof Uint8Array) return '{"$blob":' + JSON.stringify(Buffer.from(value).toString('hex')) + '}';
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        if (obj[k] === undefined) continue;
+        out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonicalJson(obj[k]);
+        first = false;
+      }
+      return out + '}';
+    }
+    default:
+      return 'null';
+  }
+}
+
+/**
+ * cyrb53 (public-domain 53-bit string hash): two 32-bit multiply-xorshift lanes combined into
+ * a non-negative integer below 2^53, so it is exact as a JS number and as SQLite INTEGER.
+ * Cheap enough for a million rows; collisions only merge counts of two distinct contents in
+ * one stream (odds ~n²/2^54).
+ */
+export function hash53(text: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/**
+ * The canonical text that is hashed: `[row, extra]` as canonical JSON, where `row` is the
+ * data columns with NULL/undefined values dropped and `extra` is the parsed object or null
+ * (an empty object counts as null, matching `extra` being stored as NULL when nothing is left).
+ */
+export function rowCanonicalText(row: Record<string, unknown>, extra: Record<string, unknown> | null | undefined): string {
+  const kept: Record<string, unknown> = {};
+  for (const k of Object.keys(row)) {
+    const v = row[k];
+    if (v !== null && v !== undefined) kept[k] = v;
+  }
+  const x = extra && Object.keys(extra).length > 0 ? extra : null;
+  return '[' + canonicalJson(kept) + ',' + canonicalJson(x) + ']';
+}
+
+/**
+ * Content hash of one row (non-negative, < 2^53). `row`: the table's data columns (not id,
+ * source_id, source_line, extra, stream_id, row_hash, row_seq); NULLs are ignored, so passing
+ * a row read back from SQLite with NULL columns gives the same hash as the ingest-side row.
+ * `extra`: the parsed `extra` JSON object, or null.
+ */
+export function rowContentHash(row: Record<string, unknown>, extra: Record<string, unknown> | null | undefined): number {
+  return hash53(rowCanonicalText(row, extra));
+}
+
+/** Columns every event table has that are not record content (excluded from the hash). */
+export const PROVENANCE_COLUMNS: readonly string[] = ['id', 'source_id', 'source_line', 'extra', 'stream_id', 'row_hash', 'row_seq'];

@@ -1,0 +1,176 @@
+/** Public types of the ingest engine (discovery, audit, migrate, verify). */
+
+/** How a source file is read. */
+export type SourceFormat = 'jsonl' | 'json-document';
+
+/** One file that discovery found and the catalogue classified. */
+export interface DiscoveredSource {
+  /** Absolute path. */
+  path: string;
+  /** Catalogue kind (`routing-metrics`, `skill-metrics`, ...) or `inferred`. */
+  kind: string;
+  /** Target table (quoted when used in SQL; inferred names are already sanitised). */
+  table: string;
+  format: SourceFormat;
+  /** Stream key: folder + file name without rotation suffix (DESIGN.md row identity). */
+  stream: string;
+  size: number;
+  mtimeMs: number;
+  dev: number;
+  ino: number;
+}
+
+/** Something discovery could not use; reported, never fatal. */
+export interface DiscoveryIssue {
+  path: string;
+  problem: 'not-found' | 'unreadable' | 'symlink-loop' | 'not-a-source';
+  message: string;
+}
+
+export interface DiscoveryResult {
+  sources: DiscoveredSource[];
+  issues: DiscoveryIssue[];
+}
+
+export interface DiscoverOptions {
+  /** Folder names never descended into. Default: node_modules, .git. */
+  skipDirs?: string[];
+  /** Maximum folder depth below each given folder. Default 8. */
+  maxDepth?: number;
+}
+
+/** Why a line could not become a row. */
+export type RejectReason = 'json' | 'not-object' | 'timestamp' | 'required' | 'success' | 'too-long' | 'nul' | 'document';
+
+export interface RejectSample {
+  path: string;
+  /** 1-based line number (element index + 1 for JSON documents). */
+  line: number;
+  reason: RejectReason;
+  /** Human-readable detail (which field, parser message). */
+  detail: string;
+  /** Raw text, cut at the reject cap. */
+  raw: string;
+}
+
+export interface ValueOptions {
+  /** IANA zone for timestamps written without one. Default: the machine's zone. */
+  tz?: string;
+}
+
+export interface IngestProgress {
+  phase: 'discover' | 'schema' | 'read' | 'write' | 'rollups' | 'done';
+  /** Source being read, when phase = read. */
+  path?: string;
+  bytesDone: number;
+  bytesTotal: number;
+  rowsInserted: number;
+}
+
+export interface AuditOptions extends ValueOptions, DiscoverOptions {
+  /** When given, `newLines` is computed against this database (read-only snapshot). */
+  dbPath?: string;
+  /** Up to this many reject samples per source. Default 5. */
+  sampleRejects?: number;
+  /** `now` for live/stale/frozen (ms since epoch). Default Date.now(). */
+  nowMs?: number;
+  signal?: AbortSignal;
+}
+
+/** live: last event within 1 day; stale: within 30 days; frozen: older; empty: no events. */
+export type Liveness = 'live' | 'stale' | 'frozen' | 'empty';
+
+export interface AuditSourceReport {
+  path: string;
+  kind: string;
+  table: string;
+  size: number;
+  lines: number;
+  rows: number;
+  blank: number;
+  rejected: number;
+  pending: number;
+  /** Rows a migrate run would insert now (all rows when no database was given). */
+  newLines: number;
+  /** Epoch seconds, null when there are no rows. */
+  firstEventTs: number | null;
+  lastEventTs: number | null;
+  liveness: Liveness;
+  sampleRejects: RejectSample[];
+}
+
+export interface AuditReport {
+  sources: AuditSourceReport[];
+  issues: DiscoveryIssue[];
+}
+
+export interface MigrateOptions extends ValueOptions, DiscoverOptions {
+  /** Folder of user migrations (V<n>__x.sql), passed to the schema runner. */
+  userMigrationsDir?: string;
+  onProgress?: (p: IngestProgress) => void;
+  /** Aborting leaves the database exactly as before the run (the write is all-or-nothing). */
+  signal?: AbortSignal;
+  /** Only these absolute source paths (e.g. the files picked in the QuickPick). */
+  only?: string[];
+  /** Raw text kept per reject. Default 4096 characters. */
+  rejectRawCap?: number;
+}
+
+/** Per-source reconciliation (DESIGN.md `migrate --json`). lines = inserted+present+rejected+blank+pending. */
+export interface SourceResult {
+  path: string;
+  kind: string;
+  table: string;
+  lines: number;
+  inserted: number;
+  present: number;
+  rejected: number;
+  blank: number;
+  pending: number;
+}
+
+export interface MigrateResult {
+  database: string;
+  migrations: { applied: string[]; current: number };
+  sources: SourceResult[];
+  /** Row count per table that this run's sources feed. */
+  tables: Record<string, number>;
+  durationMs: number;
+  issues: DiscoveryIssue[];
+  /** Rejects recorded by this run (first 100), for readable output. */
+  rejects: RejectSample[];
+}
+
+export interface VerifySourceResult {
+  path: string;
+  kind: string;
+  table: string;
+  /** Rows the file holds (parseable lines). */
+  rows: number;
+  /** Of those, rows the database holds for their stream (by content identity). */
+  matched: number;
+  /** Rows in the file that the database lacks. */
+  missing: number;
+  rejected: number;
+  ok: boolean;
+}
+
+export interface SkillTotalsMismatch {
+  path: string;
+  skill: string;
+  field: string;
+  document: number | null;
+  database: number | null;
+}
+
+export interface VerifyResult {
+  database: string;
+  ok: boolean;
+  sources: VerifySourceResult[];
+  skillTotals: SkillTotalsMismatch[];
+  issues: DiscoveryIssue[];
+}
+
+export interface VerifyOptions extends ValueOptions, DiscoverOptions {
+  signal?: AbortSignal;
+}
