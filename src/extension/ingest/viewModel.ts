@@ -1,0 +1,91 @@
+/**
+ * The shapes the extension's ingest UI works with. The adapter (engineAdapter.ts) maps the
+ * core engine's reports onto these, so the UI texts can be built and tested without vscode
+ * and without depending on every detail of the engine's report types.
+ */
+
+/** One file as the audit (dry run) sees it. */
+export interface AuditedFile {
+  path: string;
+  /** Catalogue kind (e.g. `routing-metrics`) or `inferred`. */
+  kind: string;
+  table: string;
+  sizeBytes: number;
+  lines: number;
+  /** Lines not yet in the database. */
+  newLines: number;
+  /** `live` / `stale` / `frozen` by last event time, when known. */
+  freshness?: string;
+}
+
+/** A file or folder discovery could not use (unreadable, symlink loop, ...). */
+export interface SourceProblem {
+  path: string;
+  message: string;
+}
+
+export interface AuditView {
+  files: AuditedFile[];
+  problems: SourceProblem[];
+}
+
+/** Per-source counts after an ingest run (DESIGN.md `migrate --json` sources[]). */
+export interface IngestedFile {
+  path: string;
+  kind: string;
+  table: string;
+  lines: number;
+  inserted: number;
+  present: number;
+  rejected: number;
+  blank: number;
+  pending: number;
+}
+
+export interface IngestView {
+  files: IngestedFile[];
+  migrationsApplied: string[];
+  durationMs: number;
+  cancelled: boolean;
+}
+
+/** One mismatch or note from verify. */
+export interface VerifyFinding {
+  path?: string;
+  table?: string;
+  message: string;
+}
+
+export interface VerifyView {
+  ok: boolean;
+  sourcesChecked: number;
+  findings: VerifyFinding[];
+}
+
+/** One row of ingest_rejects. */
+export interface RejectRow {
+  path: string;
+  line: number;
+  reason: string;
+  raw: string;
+  at?: number;
+}
+
+export interface IngestTotals {
+  files: number;
+  inserted: number;
+  present: number;
+  rejected: number;
+  pending: number;
+}
+
+export function totalsOf(view: Pick<IngestView, 'files'>): IngestTotals {
+  const t: IngestTotals = { files: view.files.length, inserted: 0, present: 0, rejected: 0, pending: 0 };
+  for (const f of view.files) {
+    t.inserted += f.inserted;
+    t.present += f.present;
+    t.rejected += f.rejected;
+    t.pending += f.pending;
+  }
+  return t;
+}
