@@ -41,7 +41,7 @@ describe('telemetryLens.sources expansion', () => {
 
   test('globs split into the folder they start from and the pattern below it', () => {
     const [a, b] = resolveSourceSettings(['~/.claude/**/*.jsonl', '/var/log/agent-*/routing-metrics.jsonl*'], env);
-    assert.deepEqual(a, { raw: '~/.claude/**/*.jsonl', path: '/home/ada/.claude/**/*.jsonl', kind: 'glob', base: '/home/ada/.claude', pattern: '**/*.jsonl' });
+    assert.deepEqual(a, { raw: '~/.claude/**/*.jsonl', path: '/home/ada/.claude/**/*.jsonl', kind: 'glob', base: '/home/ada/.claude', pattern: '**/*.jsonl', isDefault: false });
     assert.equal(b.base, '/var/log');
     assert.equal(b.pattern, 'agent-*/routing-metrics.jsonl*');
   });

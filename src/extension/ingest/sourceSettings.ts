@@ -15,6 +15,8 @@ export interface SourceSpec {
   base: string;
   /** Forward-slash pattern relative to `base` (globs only). */
   pattern?: string;
+  /** Came from the built-in default (a missing default folder is normal, not a problem). */
+  isDefault: boolean;
 }
 
 export interface SourceEnvironment {
@@ -39,7 +41,8 @@ export function defaultSourceEntries(env: SourceEnvironment): string[] {
  */
 export function resolveSourceSettings(entries: readonly string[] | undefined, env: SourceEnvironment): SourceSpec[] {
   const raws = (entries ?? []).map((e) => (typeof e === 'string' ? e.trim() : '')).filter((e) => e !== '');
-  const list = raws.length > 0 ? raws : defaultSourceEntries(env);
+  const isDefault = raws.length === 0;
+  const list = isDefault ? defaultSourceEntries(env) : raws;
   const seen = new Set<string>();
   const specs: SourceSpec[] = [];
   for (const raw of list) {
@@ -47,7 +50,7 @@ export function resolveSourceSettings(entries: readonly string[] | undefined, en
       const key = normaliseKey(abs);
       if (seen.has(key)) continue;
       seen.add(key);
-      specs.push(toSpec(raw, abs));
+      specs.push(toSpec(raw, abs, isDefault));
     }
   }
   return specs;
@@ -66,12 +69,12 @@ function expandEntry(raw: string, env: SourceEnvironment): string[] {
   return [path.resolve(p)];
 }
 
-function toSpec(raw: string, abs: string): SourceSpec {
+function toSpec(raw: string, abs: string, isDefault: boolean): SourceSpec {
   const segments = abs.split(/[\\/]/);
   const firstGlob = segments.findIndex((s) => GLOB_CHARS.test(s));
-  if (firstGlob < 0) return { raw, path: abs, kind: 'path', base: abs };
+  if (firstGlob < 0) return { raw, path: abs, kind: 'path', base: abs, isDefault };
   const base = segments.slice(0, firstGlob).join(path.sep) || path.sep;
-  return { raw, path: abs, kind: 'glob', base, pattern: segments.slice(firstGlob).join('/') };
+  return { raw, path: abs, kind: 'glob', base, pattern: segments.slice(firstGlob).join('/'), isDefault };
 }
 
 function normaliseKey(p: string): string {

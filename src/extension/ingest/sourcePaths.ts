@@ -1,0 +1,43 @@
+import * as fs from 'fs';
+import { expandGlob } from './globExpand';
+import type { SourceSpec } from './sourceSettings';
+import type { SourceProblem } from './viewModel';
+
+export interface EnginePaths {
+  /** Files and folders to hand to the engine (existing ones only). */
+  paths: string[];
+  problems: SourceProblem[];
+}
+
+/**
+ * Turns expanded setting entries into the concrete paths the engine takes: globs are walked,
+ * missing entries reported (except missing default folders, which are simply not set up).
+ */
+export async function resolveEnginePaths(specs: readonly SourceSpec[]): Promise<EnginePaths> {
+  const paths: string[] = [];
+  const problems: SourceProblem[] = [];
+  const seen = new Set<string>();
+  const add = (p: string) => {
+    if (!seen.has(p)) {
+      seen.add(p);
+      paths.push(p);
+    }
+  };
+  for (const spec of specs) {
+    if (spec.kind === 'path') {
+      if (fs.existsSync(spec.path)) add(spec.path);
+      else if (!spec.isDefault) problems.push({ path: spec.path, message: `not found (from setting entry "${spec.raw}")` });
+      continue;
+    }
+    if (!fs.existsSync(spec.base)) {
+      if (!spec.isDefault) problems.push({ path: spec.base, message: `folder not found (from setting entry "${spec.raw}")` });
+      continue;
+    }
+    const expansion = await expandGlob(spec.base, spec.pattern ?? '**');
+    for (const m of expansion.matches) add(m);
+    problems.push(...expansion.problems);
+    if (expansion.matches.length === 0) problems.push({ path: spec.path, message: `no file matches "${spec.raw}"` });
+    if (expansion.truncated) problems.push({ path: spec.path, message: `"${spec.raw}" matches too many paths; only the first ${expansion.matches.length} are used` });
+  }
+  return { paths, problems };
+}
