@@ -1,0 +1,198 @@
+import type { Database, SqlValue, Statement } from 'sql.js';
+import { CheckFailedError } from '../db/errors';
+import { canonicalJson, PROVENANCE_COLUMNS, rowContentHash } from '../ingest/rowIdentity';
+import { V1_EVENT_TABLES } from './builtin/V1__telemetry_core';
+import type { MigrationCatalog } from './catalog';
+import { hasForeignHistory, HISTORY_TABLE, isManaged, tableColumns, tableExists } from './history';
+import { applyMigration } from './runner';
+import { inSavepoint } from './transaction';
+
+/** Tables V1 derives from skill_invocation; a script-made copy is kept aside, never merged. */
+const DERIVED_TABLES = ['skill_metrics', 'session_skill'];
+
+export interface AdoptedTable {
+  table: string;
+  rows: number;
+  /** data columns the old table had: adopted rows' row_hash covers exactly these */
+  dataColumns: string[];
+  /** old columns V1 has no column for: kept per row in `extra` */
+  extraColumns: string[];
+}
+
+export interface BaselineReport {
+  migration: string;
+  adopted: AdoptedTable[];
+  /** indexes and triggers of the old tables that V1's own replace */
+  dropped: string[];
+  /** tables kept under a new name because V1 owns their name (e.g. a hand-made schema_migrations) */
+  keptAs: { from: string; to: string; rows: number }[];
+}
+
+/** Known telemetry tables a script already created (what baseline adopts). */
+export function seedTables(db: Database): string[] {
+  return [...V1_EVENT_TABLES, ...DERIVED_TABLES].filter((t) => tableExists(db, t));
+}
+
+/** An unmanaged database holding tables V1 would create: it must be adopted, not migrated. */
+export function needsBaseline(db: Database): boolean {
+  return !isManaged(db) && (seedTables(db).length > 0 || hasForeignHistory(db));
+}
+
+/**
+ * Adopts a database whose tables scripts created with the plain seed DDL: each known table is
+ * moved aside, V1 creates the full table (provenance and identity columns, indexes, triggers),
+ * every row is copied back with its id, unknown columns go to `extra`, and identity values are
+ * computed from content (stream 0, row_hash over the old table's data columns, row_seq = the
+ * occurrence number of that hash). skill_metrics/session_skill are rebuilt by V1's triggers as
+ * the skill_invocation rows come back. All in one savepoint: any failure changes nothing.
+ */
+export function baseline(db: Database, catalog: MigrationCatalog): BaselineReport {
+  if (isManaged(db)) throw new CheckFailedError('this database is already managed by Telemetry Lens (it has schema_migrations); nothing to baseline');
+  const v1 = catalog.migrations.find((m) => m.version === 1 && m.origin === 'builtin');
+  if (!v1) throw new Error('built-in V1 migration is missing');
+  const report: BaselineReport = { migration: v1.name, adopted: [], dropped: [], keptAs: [] };
+  inSavepoint(db, 'tl_baseline', () => {
+    if (hasForeignHistory(db)) keepAside(db, HISTORY_TABLE, report);
+    for (const t of DERIVED_TABLES) if (tableExists(db, t)) keepAside(db, t, report);
+    const moved = V1_EVENT_TABLES.filter((t) => tableExists(db, t)).map((t) => moveAside(db, t, report));
+    applyMigration(db, v1, {
+      baseline: true,
+      afterScript: () => {
+        for (const m of moved) report.adopted.push(copyBack(db, m.table, m.aside));
+        for (const a of report.adopted) {
+          db.run(`INSERT INTO schema_baseline (table_name, data_columns, adopted_rows, baselined_at) VALUES (?, ?, ?, strftime('%s', 'now'))`, [
+            a.table,
+            JSON.stringify(a.dataColumns),
+            a.rows,
+          ]);
+        }
+      },
+    });
+  });
+  return report;
+}
+
+function q(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function freeName(db: Database, base: string): string {
+  let name = base;
+  for (let i = 2; tableExists(db, name); i++) name = `${base}_${i}`;
+  return name;
+}
+
+function count(db: Database, table: string): number {
+  return Number(db.exec(`SELECT count(*) FROM ${q(table)}`)[0].values[0][0]);
+}
+
+/** Renames without rewriting views/triggers that mention the table (they should follow the new table). */
+function rename(db: Database, from: string, to: string): void {
+  db.run('PRAGMA legacy_alter_table = ON');
+  try {
+    db.run(`ALTER TABLE ${q(from)} RENAME TO ${q(to)}`);
+  } finally {
+    db.run('PRAGMA legacy_alter_table = OFF');
+  }
+}
+
+/** Keeps a table whose name V1 needs under `<name>_pre_baseline` (or drops it when empty). */
+function keepAside(db: Database, table: string, report: BaselineReport): void {
+  const rows = count(db, table);
+  dropDependents(db, table, report, 'trigger');
+  if (rows === 0) {
+    db.run(`DROP TABLE ${q(table)}`);
+    report.dropped.push(`table ${table} (empty)`);
+    return;
+  }
+  dropDependents(db, table, report, 'index');
+  const to = freeName(db, `${table}_pre_baseline`);
+  rename(db, table, to);
+  report.keptAs.push({ from: table, to, rows });
+}
+
+function moveAside(db: Database, table: string, report: BaselineReport): { table: string; aside: string } {
+  dropDependents(db, table, report, 'trigger');
+  dropDependents(db, table, report, 'index');
+  const aside = freeName(db, `${table}__baseline_old`);
+  rename(db, table, aside);
+  return { table, aside };
+}
+
+function dropDependents(db: Database, table: string, report: BaselineReport, type: 'index' | 'trigger'): void {
+  const res = db.exec(`SELECT name FROM sqlite_master WHERE type = ? AND tbl_name = ? AND sql IS NOT NULL`, [type, table]);
+  for (const [name] of res.length ? res[0].values : []) {
+    db.run(`DROP ${type.toUpperCase()} ${q(String(name))}`);
+    report.dropped.push(`${type} ${String(name)} on ${table}`);
+  }
+}
+
+interface ColumnInfo {
+  name: string;
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+function columnInfo(db: Database, table: string): ColumnInfo[] {
+  const res = db.exec(`SELECT name, "notnull", dflt_value FROM pragma_table_info(?)`, [table]);
+  return res[0].values.map((r) => ({ name: String(r[0]), notNull: Number(r[1]) === 1, hasDefault: r[2] !== null }));
+}
+
+function copyBack(db: Database, table: string, aside: string): AdoptedTable {
+  const target = columnInfo(db, table);
+  const targetData = target.filter((c) => !PROVENANCE_COLUMNS.includes(c.name));
+  const oldColumns = tableColumns(db, aside);
+  const dataColumns = targetData.filter((c) => oldColumns.includes(c.name));
+  const extraColumns = oldColumns.filter((c) => c !== 'id' && !dataColumns.some((d) => d.name === c));
+  const occurrences = new Map<number, number>();
+  const select = db.prepare(`SELECT rowid AS "__rowid", * FROM ${q(aside)} ORDER BY rowid`);
+  // one prepared INSERT per distinct set of non-NULL columns (usually a handful)
+  const inserts = new Map<string, Statement>();
+  let rows = 0;
+  try {
+    while (select.step()) {
+      const r = select.getAsObject() as Record<string, SqlValue>;
+      const data: Record<string, SqlValue> = {};
+      for (const c of dataColumns) {
+        const v = r[c.name];
+        if (v !== null && v !== undefined) data[c.name] = v;
+        else if (c.notNull && !c.hasDefault) {
+          throw new CheckFailedError(`cannot adopt ${table} row id ${String(r.__rowid)}: column ${c.name} is NULL but the telemetry schema requires a value`);
+        }
+      }
+      const extra: Record<string, SqlValue> = {};
+      for (const c of extraColumns) if (r[c] !== null && r[c] !== undefined) extra[c] = r[c];
+      if (r.id !== undefined && r.id !== null && r.id !== r.__rowid) extra.id = r.id;
+      const hash = rowContentHash(data, null);
+      const seq = (occurrences.get(hash) ?? 0) + 1;
+      occurrences.set(hash, seq);
+      // NULLs are left out so a column's DEFAULT applies, as it did for the script's own inserts
+      const cols = ['id', ...Object.keys(data), 'extra', 'stream_id', 'row_hash', 'row_seq'];
+      const vals: SqlValue[] = [r.__rowid, ...Object.values(data), Object.keys(extra).length ? canonicalJson(extra) : null, 0, hash, seq];
+      const key = cols.join(',');
+      let insert = inserts.get(key);
+      if (!insert) {
+        insert = db.prepare(`INSERT INTO ${q(table)} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+        inserts.set(key, insert);
+      }
+      insert.run(vals);
+      rows++;
+    }
+  } finally {
+    select.free();
+    for (const s of inserts.values()) s.free();
+  }
+  keepAutoincrementHighWater(db, table, aside);
+  db.run(`DROP TABLE ${q(aside)}`);
+  return { table, rows, dataColumns: dataColumns.map((c) => c.name), extraColumns };
+}
+
+/** AUTOINCREMENT promises ids are never reused: carry the old table's high-water mark over. */
+function keepAutoincrementHighWater(db: Database, table: string, aside: string): void {
+  if (!tableExists(db, 'sqlite_sequence')) return;
+  const old = db.exec(`SELECT seq FROM sqlite_sequence WHERE name = ?`, [aside]);
+  if (!old.length) return;
+  const seq = Number(old[0].values[0][0]);
+  db.run(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?`, [seq, table]);
+  db.run(`INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)`, [table, seq, table]);
+}

@@ -1,0 +1,106 @@
+import type { Database } from 'sql.js';
+import { CheckFailedError } from '../db/errors';
+import type { MigrationCatalog, ResolvedMigration } from './catalog';
+import { MigrationFailedError, MigrationValidationError } from './errors';
+import { deleteHistory, ensureHistoryTable, readHistory, recordApplied } from './history';
+import { runScript, ScriptError } from './sqlScript';
+import { statusRows, validationProblems } from './status';
+import { inSavepoint } from './transaction';
+
+/**
+ * Applies one migration in its own savepoint and records it; on failure the database is
+ * rolled back to its state before this migration and a MigrationFailedError names the
+ * file, the statement and SQLite's message.
+ */
+export function applyMigration(db: Database, m: ResolvedMigration, opts: { baseline?: boolean; beforeScript?: () => void; afterScript?: () => void } = {}): void {
+  ensureHistoryTable(db);
+  const started = performance.now();
+  try {
+    inSavepoint(db, `tl_migrate_${m.version}`, () => {
+      opts.beforeScript?.();
+      runScript(db, m.script, m.location);
+      m.step?.(db);
+      opts.afterScript?.();
+      recordApplied(db, m, performance.now() - started, opts.baseline ?? false);
+    });
+  } catch (e) {
+    if (e instanceof ScriptError) throw new MigrationFailedError(m.name, e.failure);
+    throw e;
+  }
+}
+
+/** Throws MigrationValidationError when an applied migration was edited, removed or failed. */
+export function validate(db: Database, catalog: MigrationCatalog): void {
+  const problems = validationProblems(statusRows(db, catalog));
+  if (problems.length) throw new MigrationValidationError(problems);
+}
+
+/** Validates, then applies pending migrations in version order (up to `to` when given). */
+export function migrateUp(db: Database, catalog: MigrationCatalog, to?: number): string[] {
+  validate(db, catalog);
+  const applied = new Set(readHistory(db).map((h) => h.version));
+  const done: string[] = [];
+  for (const m of catalog.migrations) {
+    if (applied.has(m.version) || (to !== undefined && m.version > to)) continue;
+    applyMigration(db, m);
+    done.push(m.name);
+  }
+  return done;
+}
+
+/**
+ * Undoes the newest applied migration with its U script (in one savepoint) and removes it
+ * from the history. Refuses, changing nothing, when there is nothing to undo or no U script.
+ */
+export function migrateDown(db: Database, catalog: MigrationCatalog): string {
+  const history = readHistory(db).filter((h) => h.success);
+  const newest = history[history.length - 1];
+  if (!newest) throw new CheckFailedError('nothing to roll back: no migration has been applied to this database');
+  const m = catalog.migrations.find((x) => x.version === newest.version);
+  if (!m) throw new CheckFailedError(`cannot roll back ${newest.name}: its migration is no longer available (missing file)`);
+  if (newest.baseline) {
+    throw new CheckFailedError(
+      `cannot roll back ${newest.name}: it was applied by baseline, adopting tables that already held data; rolling it back would drop them`,
+    );
+  }
+  if (!m.undo) {
+    const hint = m.origin === 'user' ? ` add U${m.version}__${m.description}.sql beside ${m.location}` : '';
+    throw new CheckFailedError(`cannot roll back ${m.name}: it has no undo (U${m.version}) script.${hint} Nothing was changed.`);
+  }
+  const undo = m.undo;
+  try {
+    inSavepoint(db, `tl_undo_${m.version}`, () => {
+      runScript(db, undo.script, undo.location);
+      deleteHistory(db, m.version);
+    });
+  } catch (e) {
+    if (e instanceof ScriptError) throw new MigrationFailedError(undo.name, e.failure);
+    throw e;
+  }
+  return m.name;
+}
+
+/**
+ * Flyway `repair`: re-records checksum/description of applied migrations whose script was
+ * deliberately edited, and forgets failed entries and entries whose script is gone.
+ */
+export function repair(db: Database, catalog: MigrationCatalog): string[] {
+  const actions: string[] = [];
+  for (const r of statusRows(db, catalog)) {
+    if (r.state === 'changed') {
+      const m = catalog.migrations.find((x) => x.version === r.version)!;
+      db.run(`UPDATE schema_migrations SET checksum = ?, description = ?, name = ? WHERE version = ?`, [m.checksum, m.description, m.name, m.version]);
+      actions.push(`re-recorded checksum of ${m.name}`);
+    } else if (r.state === 'missing' || r.state === 'failed') {
+      deleteHistory(db, r.version);
+      actions.push(`removed ${r.state} entry ${r.name}`);
+    }
+  }
+  return actions;
+}
+
+/** Highest successfully applied version (0 when none). */
+export function currentVersion(db: Database): number {
+  const h = readHistory(db).filter((x) => x.success);
+  return h.length ? h[h.length - 1].version : 0;
+}
