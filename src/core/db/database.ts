@@ -1,48 +1,101 @@
 /**
  * Public face of the storage engine (DESIGN.md "Storage model").
  * Everything else in core reads through openSnapshot() and writes through withWrite().
- *
- * NOTE (skeleton): the first version loads the main file only and writes back with
- * temp+rename; the storage-engine work replaces the internals (WAL apply, lock file,
- * verified write-back) behind these same signatures.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import type { Database } from 'sql.js';
+import { WriteConflictError } from './errors';
+import { acquireLock } from './lockFile';
+import { readSnapshotImage, SnapshotImage, SnapshotReadOptions } from './snapshotImage';
 import { loadSqlJs } from './sqljs';
+import { removeOrphanTempFiles, writeBackVerified } from './verifiedWriteBack';
 
 export type SqlDatabase = Database;
 
 export interface WriteOptions {
   /** Called before each retry after a concurrent change was detected. */
   onRetry?: (attempt: number, cause: string) => void;
-  /** How long to wait for the lock held by another window / CLI run. */
+  /** How long to wait for the lock held by another window / CLI run (default 10 s). */
   lockTimeoutMs?: number;
+  /** Snapshot + work + write-back cycles before giving up with WriteConflictError (default 5). */
+  maxAttempts?: number;
+  /** Who holds the lock, shown to other waiters (e.g. "telemetry-lens cli"). */
+  tool?: string;
+  /** Write back even when `work` changed nothing detectable (default: skip the write). */
+  forceWrite?: boolean;
 }
 
-/** A read-only, consistent in-memory snapshot. Never written back. Close it when done. */
-export async function openSnapshot(dbPath: string): Promise<Database> {
+export interface SnapshotOptions extends SnapshotReadOptions {}
+
+/** A read-only, consistent in-memory snapshot (WAL applied). Never written back. Close it when done. */
+export async function openSnapshot(dbPath: string, opts: SnapshotOptions = {}): Promise<Database> {
+  return (await openSnapshotWithInfo(dbPath, opts)).db;
+}
+
+/** Like openSnapshot, plus what was on disk (journal mode, WAL frames, file stamps). */
+export async function openSnapshotWithInfo(dbPath: string, opts: SnapshotOptions = {}): Promise<{ db: Database; snapshot: Omit<SnapshotImage, 'image'> }> {
   const SQL = await loadSqlJs();
-  if (!fs.existsSync(dbPath)) return new SQL.Database();
-  return new SQL.Database(fs.readFileSync(dbPath));
+  const { image, ...snapshot } = await readSnapshotImage(dbPath, opts);
+  return { db: new SQL.Database(sqlJsCompatible(image)), snapshot };
+}
+
+/**
+ * sql.js has no shared memory, so it cannot open a file whose header says WAL (bytes 18/19 = 2).
+ * The image is ours (freshly read), so patch it in place to rollback mode; write-back restores it.
+ */
+function sqlJsCompatible(image: Uint8Array): Uint8Array {
+  if (image.length >= 100 && (image[18] === 2 || image[19] === 2)) {
+    image[18] = 1;
+    image[19] = 1;
+  }
+  return image;
 }
 
 /**
  * Runs `work` on a fresh snapshot under the single-writer lock and writes the result back
  * atomically. `work` must be idempotent: it is re-run on a new snapshot when another
- * program changed the file meanwhile.
+ * program changed the file meanwhile. Nothing is written when `work` changed nothing.
  */
-export async function withWrite<T>(dbPath: string, work: (db: Database) => T | Promise<T>, _opts: WriteOptions = {}): Promise<T> {
-  const db = await openSnapshot(dbPath);
+export async function withWrite<T>(dbPath: string, work: (db: Database) => T | Promise<T>, opts: WriteOptions = {}): Promise<T> {
+  const SQL = await loadSqlJs();
+  const lock = await acquireLock(dbPath, { timeoutMs: opts.lockTimeoutMs, tool: opts.tool });
   try {
-    const result = await work(db);
-    const image = db.export();
-    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
-    const tmp = `${dbPath}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, image);
-    fs.renameSync(tmp, dbPath);
-    return result;
+    removeOrphanTempFiles(dbPath);
+    const maxAttempts = opts.maxAttempts ?? 5;
+    let lastCause = '';
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) {
+        opts.onRetry?.(attempt, lastCause);
+        await new Promise((r) => setTimeout(r, 40 * 2 ** (attempt - 2) * (0.5 + Math.random())));
+      }
+      const { image: original, ...snapshot } = await readSnapshotImage(dbPath);
+      const db = new SQL.Database(sqlJsCompatible(original));
+      let result: T;
+      let image: Uint8Array;
+      try {
+        // The in-memory copy needs no on-disk journal: a crash loses it either way.
+        db.run('PRAGMA journal_mode = MEMORY');
+        const before = changeMarker(db);
+        result = await work(db);
+        if (!opts.forceWrite && changeMarker(db) === before) return result;
+        image = db.export();
+      } finally {
+        db.close();
+      }
+      const outcome = writeBackVerified(dbPath, image, snapshot.fileState, { journalMode: snapshot.journalMode });
+      if (outcome.written) return result;
+      lastCause = outcome.cause;
+    }
+    throw new WriteConflictError(`could not write ${dbPath} after ${maxAttempts} tries: ${lastCause}`);
   } finally {
-    db.close();
+    lock.release();
   }
+}
+
+/** Changes in any of these mean the image differs from what was read (DDL, rows, header fields). */
+function changeMarker(db: Database): string {
+  const r = db.exec(
+    'SELECT total_changes(), (SELECT schema_version FROM pragma_schema_version), (SELECT user_version FROM pragma_user_version), ' +
+      '(SELECT application_id FROM pragma_application_id), (SELECT page_count FROM pragma_page_count), (SELECT freelist_count FROM pragma_freelist_count)',
+  );
+  return JSON.stringify(r[0]?.values[0] ?? []);
 }

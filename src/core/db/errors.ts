@@ -29,3 +29,10 @@ export class UsageError extends TelemetryError {
     super(message, 2);
   }
 }
+
+/** Exit 3: the file is mid-write by another program (hot journal, changing WAL) and stayed so. */
+export class DatabaseBusyError extends TelemetryError {
+  constructor(message: string) {
+    super(message, 3);
+  }
+}

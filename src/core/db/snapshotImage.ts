@@ -1,0 +1,118 @@
+import { DatabaseBusyError, UsageError } from './errors';
+import { DatabaseFileState, fileStateOf, headerJournalMode, isHotJournal, readHead, readWhole, sameFileState, sidecarPaths } from './fileState';
+import { applyWal, parseWal } from './walFormat';
+
+/** What a WAL contributed to a snapshot (shown by health, used by tests). */
+export interface WalSummary {
+  present: boolean;
+  bytes: number;
+  /** Why SQLite would ignore this WAL, when it would. */
+  ignoredBecause?: string;
+  validFrames: number;
+  committedFrames: number;
+  /** Page count after the last commit in the WAL (0 when none). */
+  databasePages: number;
+}
+
+export interface SnapshotImage {
+  /** The database exactly as a new SQLite reader sees it: WAL applied, header bytes as on disk. */
+  image: Uint8Array;
+  journalMode: 'wal' | 'rollback' | 'empty';
+  /** File stamps before the read; write-back requires the disk to still look like this. */
+  fileState: DatabaseFileState;
+  wal: WalSummary;
+}
+
+export interface SnapshotReadOptions {
+  /** Give up after this long when the files keep changing or a hot journal stays (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Reads the main file and its `-wal` as one consistent state: stamps before and after the read
+ * must match (else something wrote meanwhile, so read again), and a hot `-journal` means a
+ * rollback-mode transaction is half-written, so wait for it rather than read torn pages.
+ */
+export async function readSnapshotImage(dbPath: string, opts: SnapshotReadOptions = {}): Promise<SnapshotImage> {
+  const deadline = Date.now() + (opts.busyTimeoutMs ?? 5000);
+  const sidecars = sidecarPaths(dbPath);
+  let delay = 5;
+  let lastCause = '';
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 0) {
+      if (Date.now() > deadline) {
+        throw new DatabaseBusyError(`could not read ${dbPath} consistently: ${lastCause}`);
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 200);
+    }
+    const before = fileStateOf(dbPath);
+    if (before.journal && isHotJournal(sidecars.journal)) {
+      lastCause = `another program is writing it (hot rollback journal ${sidecars.journal}); if no program is, open the database once with sqlite3 to roll the journal back`;
+      continue;
+    }
+    const main = readWhole(dbPath);
+    const walBytes = before.wal ? readWhole(sidecars.wal) : null;
+    const after = fileStateOf(dbPath);
+    if (!sameFileState(before, after)) {
+      lastCause = `it kept changing while being read (${describeChange(before, after)})`;
+      continue;
+    }
+    // Timestamps are coarse (a few ms): also compare the headers, which every commit
+    // (file change counter) and every WAL reset (salts) rewrite.
+    if (!headMatches(dbPath, main, 100) || (walBytes !== null && !headMatches(sidecars.wal, walBytes, 32))) {
+      lastCause = 'its header changed while being read';
+      continue;
+    }
+    if (main === null) {
+      return { image: new Uint8Array(0), journalMode: 'empty', fileState: before, wal: emptyWal() };
+    }
+    if (main.length > 0 && (main.length < 100 || !main.subarray(0, 16).equals(SQLITE_MAGIC))) {
+      throw new UsageError(`${dbPath} is not a SQLite database (its header does not start with "SQLite format 3")`);
+    }
+    return { ...withWalApplied(main, walBytes), fileState: before };
+  }
+}
+
+function headMatches(p: string, content: Uint8Array | null, n: number): boolean {
+  const head = readHead(p, n);
+  const expected = content === null ? new Uint8Array(0) : content.subarray(0, Math.min(n, content.length));
+  return Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength).equals(head);
+}
+
+function emptyWal(): WalSummary {
+  return { present: false, bytes: 0, validFrames: 0, committedFrames: 0, databasePages: 0 };
+}
+
+function withWalApplied(main: Uint8Array, walBytes: Uint8Array | null): Omit<SnapshotImage, 'fileState'> {
+  const journalMode = headerJournalMode(main);
+  if (walBytes === null) return { image: main, journalMode, wal: emptyWal() };
+  const parsed = parseWal(walBytes);
+  const wal: WalSummary = { ...emptyWal(), present: true, bytes: walBytes.length };
+  if (parsed.kind === 'empty') return { image: main, journalMode, wal };
+  if (parsed.kind === 'invalid-header') return { image: main, journalMode, wal: { ...wal, ignoredBecause: parsed.reason } };
+  const { state } = parsed;
+  const image = applyWal(main, walBytes, state);
+  return {
+    image,
+    journalMode: headerJournalMode(image),
+    wal: { ...wal, validFrames: state.validFrames, committedFrames: state.committedFrames, databasePages: state.databasePages },
+  };
+}
+
+function describeChange(a: DatabaseFileState, b: DatabaseFileState): string {
+  const names: string[] = [];
+  for (const k of ['db', 'wal', 'journal'] as const) {
+    const x = a[k];
+    const y = b[k];
+    if (x === null && y === null) continue;
+    if (x === null || y === null || x.ino !== y.ino || x.size !== y.size || x.mtimeNs !== y.mtimeNs || x.ctimeNs !== y.ctimeNs) {
+      names.push(k === 'db' ? 'database file' : `-${k}`);
+    }
+  }
+  return `${names.join(', ')} changed`;
+}
