@@ -1,4 +1,6 @@
 import type { Database } from 'sql.js';
+import { DOMAIN_ROLLUPS, eventCountSpec, rollupSelectSql, rollupTableDefinitions, type RollupSpec } from './rollupSpecs';
+import { queryOne, queryRows, quoteIdent, tableColumns, tableExists } from './sql';
 
 /** A time range of rows an ingest write just inserted into one table. */
 export interface TouchedRange {
@@ -8,9 +10,151 @@ export interface TouchedRange {
   maxTs: number;
 }
 
+/** Per event table, the highest row id the rollups include (catches rows written by anyone). */
+export const WATERMARK_TABLE = 'rollup_watermark';
+
+/** DDL of every rollup table (V3 runs it; read-only snapshots of older databases run it in memory). */
+export function rollupSchemaSql(): string {
+  const tables = rollupTableDefinitions().map(
+    ({ table, columns }) =>
+      `CREATE TABLE IF NOT EXISTS ${table} (\n  bucket_ts INTEGER NOT NULL,\n${columns.map(([n, t]) => `  ${n} ${t}`).join(',\n')}\n);\n` +
+      `CREATE INDEX IF NOT EXISTS idx_${table}_bucket ON ${table}(${table === 'rollup_value_hist_day' ? 'metric, ' : table === 'rollup_event_hour' ? 'table_name, ' : ''}bucket_ts);`,
+  );
+  tables.push(`CREATE TABLE IF NOT EXISTS ${WATERMARK_TABLE} (\n  table_name TEXT PRIMARY KEY,\n  max_id INTEGER NOT NULL\n);`);
+  return tables.join('\n') + '\n';
+}
+
+export function rollupsInstalled(db: Database): boolean {
+  return tableExists(db, WATERMARK_TABLE);
+}
+
+export interface EventTable {
+  name: string;
+  /** Event-time column, null when the table has none (no rollups then). */
+  tsColumn: string | null;
+}
+
+/** Tables with the identity columns every event table has (known and inferred). */
+export function listEventTables(db: Database): EventTable[] {
+  const names = queryRows<{ name: string }>(
+    db,
+    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'rollup_%' ORDER BY name`,
+  ).map((r) => r.name);
+  const out: EventTable[] = [];
+  for (const name of names) {
+    const cols = new Set(tableColumns(db, name));
+    if (!cols.has('row_hash') || !cols.has('stream_id') || !cols.has('row_seq') || !cols.has('id')) continue;
+    const tsColumn = name === 'skill_invocation' && cols.has('invoked_at') ? 'invoked_at' : cols.has('timestamp') ? 'timestamp' : null;
+    out.push({ name, tsColumn });
+  }
+  return out;
+}
+
+/** Every spec fed by one event table. */
+export function specsForTable(table: EventTable): RollupSpec[] {
+  if (!table.tsColumn) return [];
+  return [...DOMAIN_ROLLUPS.filter((s) => s.source === table.name), eventCountSpec(table.name, table.tsColumn)];
+}
+
+/** Recomputes the buckets of `spec` overlapping [fromTs, toTs] (inclusive), or all when omitted. */
+function refreshSpec(db: Database, spec: RollupSpec, fromTs?: number, toTs?: number): void {
+  const cols = ['bucket_ts', ...spec.columns.map(([n]) => n)].join(', ');
+  const partition = spec.partition ? [spec.partition] : [];
+  if (fromTs === undefined || toTs === undefined) {
+    db.run(`DELETE FROM ${spec.table}${partition.length ? ` WHERE ${partition[0]}` : ''}`);
+    db.run(`INSERT INTO ${spec.table} (${cols}) ${rollupSelectSql(spec, undefined)}`);
+    return;
+  }
+  const g = spec.grainSeconds;
+  const first = Math.floor(fromTs / g) * g;
+  const end = Math.floor(toTs / g) * g + g;
+  db.run(`DELETE FROM ${spec.table} WHERE ${[...partition, `bucket_ts >= ${first}`, `bucket_ts < ${end}`].join(' AND ')}`);
+  db.run(`INSERT INTO ${spec.table} (${cols}) ${rollupSelectSql(spec, `$ts >= ${first} AND $ts < ${end}`)}`);
+}
+
+function readWatermark(db: Database, table: string): number | null {
+  const row = queryOne<{ max_id: number }>(db, `SELECT max_id FROM ${WATERMARK_TABLE} WHERE table_name = ?`, [table]);
+  return row ? row.max_id : null;
+}
+
+function maxId(db: Database, table: string): number {
+  return queryOne<{ m: number | null }>(db, `SELECT max(id) AS m FROM ${quoteIdent(table)}`)?.m ?? 0;
+}
+
+interface Span {
+  from: number;
+  to: number;
+}
+
+/** Merges overlapping/adjacent (same hour) spans so no bucket is recomputed twice. */
+function mergeSpans(spans: Span[]): Span[] {
+  const sorted = spans.filter((s) => Number.isFinite(s.from) && Number.isFinite(s.to)).sort((a, b) => a.from - b.from);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && Math.floor(s.from / 86400) <= Math.floor(last.to / 86400) + 1) last.to = Math.max(last.to, s.to);
+    else out.push({ ...s });
+  }
+  return out;
+}
+
+/**
+ * Brings one table's rollups up to date: the given spans plus every row above the watermark
+ * (rows written by anyone, even without telling us); a full rebuild when the table shrank
+ * below its watermark or was never rolled up.
+ */
+function refreshTable(db: Database, table: EventTable, spans: Span[]): void {
+  const specs = specsForTable(table);
+  if (specs.length === 0 || !table.tsColumn) return;
+  const top = maxId(db, table.name);
+  const mark = readWatermark(db, table.name);
+  if (mark === null || top < mark) {
+    for (const spec of specs) refreshSpec(db, spec);
+  } else {
+    const all = [...spans];
+    if (top > mark) {
+      const ts = quoteIdent(table.tsColumn);
+      const fresh = queryOne<{ lo: number | null; hi: number | null }>(
+        db,
+        `SELECT min(${ts}) AS lo, max(${ts}) AS hi FROM ${quoteIdent(table.name)} WHERE id > ?`,
+        [mark],
+      );
+      if (fresh && fresh.lo !== null && fresh.hi !== null) all.push({ from: fresh.lo, to: fresh.hi });
+    }
+    for (const span of mergeSpans(all)) {
+      for (const spec of specs) refreshSpec(db, spec, span.from, span.to);
+    }
+  }
+  db.run(`INSERT INTO ${WATERMARK_TABLE} (table_name, max_id) VALUES (?, ?) ON CONFLICT (table_name) DO UPDATE SET max_id = excluded.max_id`, [
+    table.name,
+    top,
+  ]);
+}
+
 /**
  * Keeps the rollup tables current after an ingest write. Called by ingest inside the same
- * write (same snapshot, same transaction boundary) with the ranges it touched.
- * (Owned by the metrics work; until it lands this does nothing.)
+ * write with the ranges it touched; recomputes only the buckets those ranges (and any rows
+ * above the watermark) fall in. A no-op on a database without the V3 rollup tables.
  */
-export function refreshRollups(_db: Database, _touched: TouchedRange[]): void {}
+export function refreshRollups(db: Database, touched: TouchedRange[]): void {
+  if (!rollupsInstalled(db)) return;
+  const byTable = new Map<string, Span[]>();
+  for (const t of touched) {
+    const list = byTable.get(t.table) ?? [];
+    list.push({ from: Math.min(t.minTs, t.maxTs), to: Math.max(t.minTs, t.maxTs) });
+    byTable.set(t.table, list);
+  }
+  for (const table of listEventTables(db)) refreshTable(db, table, byTable.get(table.name) ?? []);
+}
+
+/** Folds rows written since the last refresh into the rollups (cheap when nothing changed). */
+export function catchUpRollups(db: Database): void {
+  refreshRollups(db, []);
+}
+
+/** Drops every rollup row and recomputes all of them (the V3 step, and a repair tool). */
+export function rebuildRollups(db: Database): void {
+  for (const { table } of rollupTableDefinitions()) db.run(`DELETE FROM ${table}`);
+  db.run(`DELETE FROM ${WATERMARK_TABLE}`);
+  catchUpRollups(db);
+}
