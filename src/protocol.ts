@@ -2,9 +2,101 @@
  * Messages between the extension host and the dashboard webview — the only module the
  * webview imports from src/. One discriminated union each way, request ids for replies,
  * and a `ready` handshake: the host sends nothing until the webview says it is listening.
+ *
+ * The webview never sends SQL: a request names a tab (a group of datasets) and a time range,
+ * or a drill-down (event table + column filters, validated by the metrics layer against the
+ * database); the host calls the metrics functions.
+ * The static HTML report answers the very same messages from data inlined in the page.
  */
+import type {
+  ActivityData,
+  DataSourcesData,
+  DrillDownRequest,
+  DrillDownResult,
+  OverviewData,
+  RoutingData,
+  SelfHealData,
+  SessionsData,
+  SkillsData,
+} from './core/metrics/types';
+
+export type * from './core/metrics/types';
+
 export const PROTOCOL_VERSION = 1;
 
-export type WebviewToHost = { type: 'ready'; protocolVersion: number };
+export const TAB_IDS = ['overview', 'skills', 'routing', 'selfHeal', 'activity', 'sessions'] as const;
+export type TabId = (typeof TAB_IDS)[number];
 
-export type HostToWebview = { type: 'init'; protocolVersion: number };
+export const TAB_TITLES: Record<TabId, string> = {
+  overview: 'Overview',
+  skills: 'Skills',
+  routing: 'Routing',
+  selfHeal: 'Self-heal & Recovery',
+  activity: 'Activity',
+  sessions: 'Sessions',
+};
+
+export const RANGE_PRESETS = ['24h', '7d', '30d', 'all', 'custom'] as const;
+export type RangePreset = (typeof RANGE_PRESETS)[number];
+
+/**
+ * A time range as the user picked it. `from`/`to` (epoch seconds; `from` inclusive, `to`
+ * exclusive) only for `custom`; presets are resolved by the host against its clock.
+ */
+export interface RangeSelection {
+  preset: RangePreset;
+  from?: number;
+  to?: number;
+}
+
+/** What the page can do where it is shown: the live panel, or the static report file. */
+export interface DashboardCapabilities {
+  /** custom from/to ranges (the report only has the precomputed presets) */
+  customRange: boolean;
+  /** drill-down rows: from the database, from a sample inlined in the report, or none */
+  drillDown: 'full' | 'sample' | 'none';
+  /** rows can open their JSONL source in an editor */
+  openSource: boolean;
+}
+
+/** State the panel restores (webview setState, WebviewPanelSerializer) and the host can preset. */
+export interface DashboardViewState {
+  tab: TabId;
+  range: RangeSelection;
+}
+
+export interface InitState {
+  view?: Partial<DashboardViewState>;
+  /** where the data comes from, for the header ("~/.telemetry-lens/telemetry.db") */
+  databaseLabel: string;
+  mode: 'live' | 'report';
+  /** report generation time (epoch seconds), for "Generated …" */
+  generatedAt?: number;
+  capabilities: DashboardCapabilities;
+}
+
+/** Everything one tab shows, exactly as the metrics layer returns it. */
+export type TabPayload =
+  | { tab: 'overview'; overview: OverviewData; sources: DataSourcesData }
+  | { tab: 'skills'; skills: SkillsData }
+  | { tab: 'routing'; routing: RoutingData }
+  | { tab: 'selfHeal'; selfHeal: SelfHealData }
+  | { tab: 'activity'; activity: ActivityData }
+  | { tab: 'sessions'; sessions: SessionsData };
+
+export type WebviewToHost =
+  | { type: 'ready'; protocolVersion: number }
+  | { type: 'requestData'; requestId: number; tab: TabId; range: RangeSelection }
+  /** `label` is what the user clicked ("Routing accuracy · sonnet"), echoed back with the rows */
+  | { type: 'drillDown'; requestId: number; label: string; request: DrillDownRequest }
+  | { type: 'openSource'; path: string; line: number };
+
+export type HostToWebview =
+  | { type: 'init'; protocolVersion: number; state: InitState }
+  | { type: 'data'; requestId: number; range: RangeSelection; payload: TabPayload }
+  /** `sampled`: rows come from the sample inlined in a static report, not a database query */
+  | { type: 'rows'; requestId: number; label: string; result: DrillDownResult; sampled?: boolean }
+  | { type: 'databaseChanged' }
+  | { type: 'showTab'; tab: TabId }
+  | { type: 'error'; requestId?: number; message: string };
+

@@ -1,0 +1,32 @@
+import * as path from 'node:path';
+import { openSnapshot } from '../db/database';
+import type { FreshnessThresholds } from '../metrics/types';
+import { buildReportData } from './reportData';
+import { buildReportHtml } from './reportHtml';
+
+export { buildReportData, REPORT_PRESETS, REPORT_SAMPLE_ROWS, type ReportData } from './reportData';
+export { buildReportHtml, escapeScriptText, jsonForScript } from './reportHtml';
+export { computeTabPayload, resolveRange } from './tabPayload';
+
+export interface ReportOptions {
+  timeZone?: string;
+  freshness?: FreshnessThresholds;
+  /** epoch seconds; default the clock */
+  nowSeconds?: number;
+}
+
+/** The static dashboard of the database at `dbPath` (read from a consistent snapshot). */
+export async function generateReportHtml(dbPath: string, webviewBundle: string, options: ReportOptions = {}): Promise<string> {
+  const db = await openSnapshot(dbPath);
+  try {
+    const data = buildReportData(db, {
+      databaseLabel: path.basename(dbPath),
+      nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),
+      timeZone: options.timeZone,
+      freshness: options.freshness,
+    });
+    return buildReportHtml({ webviewBundle, data });
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,64 @@
+import type { Database } from 'sql.js';
+import { getDataSources, getDrillDownRows } from '../metrics';
+import type { DrillDownRow, MetricsOptions } from '../metrics/types';
+import { PROTOCOL_VERSION, TAB_IDS, type InitState, type RangePreset, type TabId, type TabPayload } from '../../protocol';
+import { computeTabPayload, resolveRange } from './tabPayload';
+
+/** The presets a static report precomputes (custom ranges need a database). */
+export const REPORT_PRESETS = ['24h', '7d', '30d', 'all'] as const satisfies readonly RangePreset[];
+export type ReportPreset = (typeof REPORT_PRESETS)[number];
+
+/** How many of each table's newest rows the report carries for drill-down. */
+export const REPORT_SAMPLE_ROWS = 200;
+
+export interface ReportSample {
+  /** the column holding the event time (epoch seconds), used to filter by range and day */
+  timeColumn: string;
+  columns: string[];
+  rows: DrillDownRow[];
+  /** rows in the table in all */
+  total: number;
+}
+
+/** Everything the report's in-page host answers from. */
+export interface ReportData {
+  protocolVersion: number;
+  init: InitState;
+  payloads: Record<ReportPreset, Record<TabId, TabPayload>>;
+  samples: Record<string, ReportSample>;
+}
+
+export interface ReportDataOptions extends MetricsOptions {
+  /** shown in the header, e.g. the database file name */
+  databaseLabel: string;
+  nowSeconds: number;
+}
+
+/** Precomputes every tab for every preset, plus a sample of recent rows per event table. */
+export function buildReportData(db: Database, options: ReportDataOptions): ReportData {
+  const metrics: MetricsOptions = { timeZone: options.timeZone, nowSeconds: options.nowSeconds, freshness: options.freshness };
+  const payloads = {} as ReportData['payloads'];
+  for (const preset of REPORT_PRESETS) {
+    const range = resolveRange({ preset }, options.nowSeconds);
+    const byTab = {} as Record<TabId, TabPayload>;
+    for (const tab of TAB_IDS) byTab[tab] = computeTabPayload(db, tab, range, metrics);
+    payloads[preset] = byTab;
+  }
+  const samples: Record<string, ReportSample> = {};
+  for (const { table, rows } of getDataSources(db, metrics).sources) {
+    if (rows === 0) continue;
+    const result = getDrillDownRows(db, { table, range: {}, limit: REPORT_SAMPLE_ROWS });
+    samples[table] = { timeColumn: table === 'skill_invocation' ? 'invoked_at' : 'timestamp', columns: result.columns, rows: result.rows, total: result.total };
+  }
+  return {
+    protocolVersion: PROTOCOL_VERSION,
+    init: {
+      databaseLabel: options.databaseLabel,
+      mode: 'report',
+      generatedAt: options.nowSeconds,
+      capabilities: { customRange: false, drillDown: 'sample', openSource: false },
+    },
+    payloads,
+    samples,
+  };
+}

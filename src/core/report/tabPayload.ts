@@ -1,0 +1,45 @@
+import type { Database } from 'sql.js';
+import { getActivity, getDataSources, getOverview, getRouting, getSelfHeal, getSessions, getSkills } from '../metrics';
+import type { MetricsOptions, TimeRange } from '../metrics/types';
+import type { RangeSelection, TabId, TabPayload } from '../../protocol';
+
+const PRESET_SECONDS = { '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
+
+/**
+ * The metrics range for what the user picked: presets are rolling windows ending now
+ * (`to` open, so events written a moment later still count), custom is taken as given.
+ */
+export function resolveRange(selection: RangeSelection, nowSeconds: number): TimeRange {
+  switch (selection.preset) {
+    case '24h':
+    case '7d':
+    case '30d':
+      return { from: nowSeconds - PRESET_SECONDS[selection.preset] };
+    case 'all':
+      return {};
+    case 'custom': {
+      const range: TimeRange = {};
+      if (typeof selection.from === 'number' && Number.isFinite(selection.from)) range.from = Math.floor(selection.from);
+      if (typeof selection.to === 'number' && Number.isFinite(selection.to)) range.to = Math.floor(selection.to);
+      return range;
+    }
+  }
+}
+
+/** Everything one dashboard tab shows: the tab's datasets from the metrics layer. */
+export function computeTabPayload(db: Database, tab: TabId, range: TimeRange, options: MetricsOptions): TabPayload {
+  switch (tab) {
+    case 'overview':
+      return { tab, overview: getOverview(db, range, options), sources: getDataSources(db, options) };
+    case 'skills':
+      return { tab, skills: getSkills(db, range, options) };
+    case 'routing':
+      return { tab, routing: getRouting(db, range, options) };
+    case 'selfHeal':
+      return { tab, selfHeal: getSelfHeal(db, range, options) };
+    case 'activity':
+      return { tab, activity: getActivity(db, range, options) };
+    case 'sessions':
+      return { tab, sessions: getSessions(db, range, options) };
+  }
+}

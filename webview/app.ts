@@ -1,0 +1,212 @@
+import { TAB_IDS, TAB_TITLES, type DashboardViewState, type HostToWebview, type InitState, type RangeSelection, type ResolvedRange, type TabId } from '../src/protocol';
+import type { ChartCard } from './charts/chartCard';
+import type { DrillTarget } from './charts/chartSpec';
+import { clear, h } from './dom';
+import { DrillDownPanel } from './drillDownPanel';
+import { fmtDateTime } from './format';
+import { HostClient, type DataReply } from './hostClient';
+import { RangeBar, rangeText } from './rangeBar';
+import { renderTab } from './tabs/renderTab';
+import type { TabContext } from './tabs/tabContext';
+import { watchTheme } from './theme';
+import { postToHost, savedViewState, saveViewState } from './vscodeApi';
+
+const DEFAULT_VIEW: DashboardViewState = { tab: 'overview', range: { preset: '7d' } };
+const REFRESH_DEBOUNCE_MS = 400;
+
+function isTab(v: unknown): v is TabId {
+  return typeof v === 'string' && (TAB_IDS as readonly string[]).includes(v);
+}
+
+/**
+ * The dashboard page: header (range, refresh, status), one tab per dataset group, and the
+ * drill-down rows. Data is requested per tab and range; a `databaseChanged` from the host
+ * re-requests the visible tab and marks the others stale, so the page can stay open all day.
+ */
+export class DashboardApp {
+  private readonly client = new HostClient();
+  private view: DashboardViewState;
+  private readonly panels = new Map<TabId, HTMLElement>();
+  private readonly rendered = new Map<TabId, string>();
+  private charts: ChartCard[] = [];
+  private readonly tabs: HTMLElement & { selectedIndex: number };
+  private readonly status = h('span', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' });
+  private readonly drill: DrillDownPanel;
+  private lastDrill: DrillTarget | undefined;
+  private dataToken = 0;
+  private drillToken = 0;
+  private refreshTimer: number | undefined;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly init: InitState,
+  ) {
+    const saved = savedViewState();
+    this.view = {
+      tab: isTab(init.view?.tab) ? init.view.tab : isTab(saved?.tab) ? saved.tab : DEFAULT_VIEW.tab,
+      range: init.view?.range ?? saved?.range ?? DEFAULT_VIEW.range,
+    };
+    if (this.view.range.preset === 'custom' && !init.capabilities.customRange) this.view.range = DEFAULT_VIEW.range;
+
+    this.drill = new DrillDownPanel({
+      canOpenSource: init.capabilities.openSource,
+      openSource: (path, line) => postToHost({ type: 'openSource', path, line }),
+      loadMore: (offset) => this.lastDrill && this.runDrill(this.lastDrill, offset),
+    });
+    const rangeBar = new RangeBar(this.view.range, init.capabilities.customRange, (range) => this.setRange(range));
+    const refresh = h('vscode-button', { id: 'refresh', secondary: true, title: 'Reload the data of this tab' }, 'Refresh');
+    refresh.addEventListener('click', () => this.load(true));
+
+    this.tabs = h('vscode-tabs', { id: 'tabs', panel: true }) as HTMLElement & { selectedIndex: number };
+    for (const tab of TAB_IDS) {
+      const panel = h('div', { class: 'tab-content', 'data-tab': tab });
+      this.panels.set(tab, panel);
+      this.tabs.append(
+        h('vscode-tab-header', { slot: 'header', id: `tab-${tab}`, 'data-tab': tab }, TAB_TITLES[tab]),
+        h('vscode-tab-panel', { id: `panel-${tab}`, 'data-tab': tab }, panel),
+      );
+    }
+    this.tabs.selectedIndex = TAB_IDS.indexOf(this.view.tab);
+    this.tabs.addEventListener('vsc-tabs-select', (e) => {
+      const tab = TAB_IDS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex];
+      if (tab && tab !== this.view.tab) this.setTab(tab);
+    });
+
+    const source =
+      init.mode === 'report'
+        ? `Static report of ${init.databaseLabel}${init.generatedAt ? `, generated ${fmtDateTime(init.generatedAt)}` : ''}`
+        : init.databaseLabel;
+    const header = h(
+      'header',
+      { class: 'toolbar' },
+      h('div', { class: 'title' }, h('h1', {}, 'Telemetry Lens'), h('span', { class: 'db-label', title: source }, source)),
+      rangeBar.element,
+      init.mode === 'live' ? refresh : null,
+      this.status,
+    );
+    clear(root);
+    root.append(header, this.tabs, this.drill.element);
+
+    this.register(watchTheme(() => this.charts.forEach((c) => c.retheme())));
+    this.load(false);
+  }
+
+  private readonly disposables: Array<{ dispose(): void }> = [];
+  private register(d: { dispose(): void }): void {
+    this.disposables.push(d);
+  }
+
+  /** Messages that are not replies to a request. */
+  handle(message: HostToWebview): void {
+    if (this.client.settle(message)) return;
+    switch (message.type) {
+      case 'databaseChanged':
+        this.rendered.clear();
+        window.clearTimeout(this.refreshTimer);
+        this.refreshTimer = window.setTimeout(() => this.load(true), REFRESH_DEBOUNCE_MS);
+        break;
+      case 'showTab':
+        this.tabs.selectedIndex = TAB_IDS.indexOf(message.tab);
+        this.setTab(message.tab);
+        break;
+      case 'error':
+        this.setStatus(message.message, true);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private setTab(tab: TabId): void {
+    this.view = { ...this.view, tab };
+    saveViewState(this.view);
+    this.drill.hide();
+    this.load(false);
+  }
+
+  private setRange(range: RangeSelection): void {
+    this.view = { ...this.view, range };
+    saveViewState(this.view);
+    this.rendered.clear();
+    this.drill.hide();
+    this.load(false);
+  }
+
+  /** Shows the current tab for the current range, asking the host unless it is already shown. */
+  private load(quietRefresh: boolean): void {
+    const { tab, range } = this.view;
+    const key = JSON.stringify(range);
+    if (!quietRefresh && this.rendered.get(tab) === key) return;
+    const token = ++this.dataToken;
+    this.root.setAttribute('aria-busy', 'true');
+    this.setStatus(quietRefresh ? 'Refreshing…' : 'Loading…');
+    this.client.requestData(tab, range).then(
+      (reply) => token === this.dataToken && this.show(reply, key),
+      (err: Error) => {
+        if (token !== this.dataToken) return;
+        this.root.removeAttribute('aria-busy');
+        this.setStatus(`Could not load ${TAB_TITLES[tab]}: ${err.message}`, true);
+      },
+    );
+  }
+
+  private show(reply: DataReply, key: string): void {
+    const tab = reply.payload.tab;
+    const panel = this.panels.get(tab)!;
+    // Charts of the other tabs are gone with their canvases; only the visible tab keeps charts.
+    for (const c of this.charts) c.dispose();
+    this.charts = [];
+    for (const [t, p] of this.panels) if (t !== tab) clear(p), this.rendered.delete(t);
+    const scroll = window.scrollY;
+    clear(panel);
+    const ctx: TabContext = {
+      range: reply.range,
+      resolved: resolvedOf(reply),
+      rangeText: rangeText(reply.range),
+      mode: this.init.mode,
+      drill: (t: DrillTarget) => this.runDrill(t, 0),
+      openSource: (path: string, line: number) => postToHost({ type: 'openSource', path, line }),
+      charts: this.charts,
+    };
+    panel.append(renderTab(reply.payload, ctx));
+    window.scrollTo({ top: scroll });
+    this.rendered.set(tab, key);
+    this.root.removeAttribute('aria-busy');
+    this.root.dataset.loadedTab = tab;
+    this.setStatus(`Updated ${new Date().toLocaleTimeString()}`);
+  }
+
+  private runDrill(target: DrillTarget, offset: number): void {
+    this.lastDrill = target;
+    const token = ++this.drillToken;
+    if (offset === 0) this.drill.showLoading(target.label);
+    this.client.drillDown(target.label, { ...target.request, offset }).then(
+      (rows) => token === this.drillToken && this.drill.show(rows, offset > 0),
+      (err: Error) => token === this.drillToken && this.drill.showError(target.label, err.message),
+    );
+  }
+
+  private setStatus(text: string, isError = false): void {
+    this.status.textContent = text;
+    this.status.classList.toggle('error', isError);
+  }
+}
+
+/** The range every dataset echoes back (they all carry one). */
+function resolvedOf(reply: DataReply): ResolvedRange {
+  const p = reply.payload;
+  switch (p.tab) {
+    case 'overview':
+      return p.overview.range;
+    case 'skills':
+      return p.skills.range;
+    case 'routing':
+      return p.routing.range;
+    case 'selfHeal':
+      return p.selfHeal.range;
+    case 'activity':
+      return p.activity.range;
+    case 'sessions':
+      return p.sessions.range;
+  }
+}

@@ -1,0 +1,151 @@
+import type { TabPayload } from '../../src/protocol';
+import { h } from '../dom';
+import { fmtCount, fmtMs, fmtPercent } from '../format';
+import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
+import { chart, importHint, label, pivot, rowsOf, type TabContext } from './tabContext';
+
+type ActivityPayload = Extract<TabPayload, { tab: 'activity' }>;
+
+export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement {
+  const d = p.activity;
+  const root = h('div', { class: 'tab-body' });
+  const calls = d.tools.reduce((a, t) => a + t.calls, 0);
+  const successes = d.tools.reduce((a, t) => a + t.successes, 0);
+  const failures = d.tools.reduce((a, t) => a + t.failures, 0);
+  const commits = d.gitByRepo.reduce((a, r) => a + r.commits, 0);
+  const additions = d.gitByRepo.reduce((a, r) => a + r.additions, 0);
+  const deletions = d.gitByRepo.reduce((a, r) => a + r.deletions, 0);
+  const activity = d.activityEvents.reduce((a, e) => a + e.count, 0);
+  if (calls === 0 && commits === 0 && d.coordinator.runs === 0 && activity === 0) {
+    root.append(emptyState('activity', `No tool, git, coordinator or activity events ${ctx.rangeText}.`, importHint(ctx, 'tool-usage.jsonl, git-activity.jsonl, coordination-log.jsonl and activity-events.jsonl')));
+    return root;
+  }
+  root.append(
+    kpiRow(
+      kpi('tool-calls', 'Tool calls', fmtCount(calls), `${fmtCount(d.tools.length)} tools`),
+      kpi('tool-success', 'Tool success', successes + failures > 0 ? fmtPercent((100 * successes) / (successes + failures)) : '—', `${fmtCount(failures)} failed`),
+      kpi('git-commits', 'Commits', fmtCount(commits), `+${fmtCount(additions)} / −${fmtCount(deletions)} lines`),
+      kpi('coordinator-runs', 'Coordinator runs', fmtCount(d.coordinator.runs)),
+      kpi('activity-events', 'Activity events', fmtCount(activity)),
+    ),
+  );
+  const tools = d.tools.slice(0, 12);
+  const toolDays = pivot(d.toolCallsPerDay, (r) => r.day, (r) => r.tool, (r) => r.calls);
+  const gitDays = pivot(d.gitPerDay, (r) => r.day, (r) => label(r.repo), (r) => r.commits);
+  const coordDays = d.coordinator.perDay;
+  const status = d.coordinator.byStatus;
+  root.append(
+    grid(
+      chart(ctx, {
+        id: 'activity-tools',
+        title: 'Tool calls by tool',
+        unit: 'calls',
+        kind: 'horizontalBar',
+        stacked: true,
+        labels: tools.map((t) => t.tool),
+        series: [
+          { label: 'Succeeded', data: tools.map((t) => t.successes), colour: 'success' },
+          { label: 'Failed', data: tools.map((t) => t.failures), colour: 'failure' },
+          { label: 'No success flag', data: tools.map((t) => t.calls - t.successes - t.failures), colour: 3 },
+        ],
+        xTitle: 'Tool',
+        yTitle: 'Calls',
+        summary: tools.map((t) => `${t.tool}: ${fmtCount(t.calls)} calls, ${fmtPercent(t.successRatePercent)} succeeded`).join('; ') + '.',
+        empty: `No tool calls ${ctx.rangeText}.`,
+        drill: (i, s) => ({
+          label: `Tool ${tools[i].tool}${s === 0 ? ' · succeeded' : s === 1 ? ' · failed' : ''}`,
+          request: rowsOf(ctx, 'tool_events', s === 2 ? { tool: tools[i].tool, success: null } : { tool: tools[i].tool, success: s === 0 ? 1 : 0 }),
+        }),
+      }),
+      chart(ctx, {
+        id: 'activity-tools-per-day',
+        title: 'Tool calls per day',
+        unit: 'calls',
+        kind: 'bar',
+        stacked: true,
+        labels: toolDays.days,
+        series: toolDays.keys.map((k, i) => ({ label: k, data: toolDays.series[i] })),
+        xTitle: 'Day',
+        yTitle: 'Calls',
+        summary: `${fmtCount(calls)} calls on ${toolDays.days.length} days by ${toolDays.keys.join(', ')}.`,
+        empty: `No tool calls ${ctx.rangeText}.`,
+        drill: (i, s) => {
+          const tool = toolDays.keys[s];
+          return { label: `Tool calls · ${toolDays.days[i]}${tool === 'other' && toolDays.other ? '' : ` · ${tool}`}`, request: rowsOf(ctx, 'tool_events', tool === 'other' && toolDays.other ? undefined : { tool }, toolDays.days[i]) };
+        },
+      }),
+      chart(ctx, {
+        id: 'activity-git-per-day',
+        title: 'Commits per day by repository',
+        unit: 'commits',
+        kind: 'bar',
+        stacked: true,
+        labels: gitDays.days,
+        series: gitDays.keys.map((k, i) => ({ label: k, data: gitDays.series[i] })),
+        xTitle: 'Day',
+        yTitle: 'Commits',
+        summary: `${fmtCount(commits)} commits, +${fmtCount(additions)} / −${fmtCount(deletions)} lines, in ${gitDays.keys.length} repositories.`,
+        empty: `No git events ${ctx.rangeText}.`,
+        drill: (i, s) => {
+          const repo = gitDays.keys[s];
+          const all = repo === 'other' && gitDays.other;
+          const filters = all ? undefined : { repo: repo === '(not recorded)' ? null : repo };
+          return { label: `Git · ${gitDays.days[i]}${all ? '' : ` · ${repo}`}`, request: rowsOf(ctx, 'git_events', filters, gitDays.days[i]) };
+        },
+      }),
+      chart(ctx, {
+        id: 'activity-coordinator-per-day',
+        title: 'Coordinator runs per day',
+        unit: 'runs',
+        kind: 'bar',
+        labels: coordDays.map((x) => x.day),
+        series: [{ label: 'Runs', data: coordDays.map((x) => x.count), colour: 4 }],
+        xTitle: 'Day',
+        yTitle: 'Runs',
+        summary: `${fmtCount(d.coordinator.runs)} runs; by status ` + status.map((s) => `${s.status} ${fmtCount(s.runs)}`).join(', ') + '.',
+        empty: `No coordinator runs ${ctx.rangeText}.`,
+        drill: (i) => ({ label: `Coordinator runs · ${coordDays[i].day}`, request: rowsOf(ctx, 'coordinator_events', undefined, coordDays[i].day) }),
+      }),
+      chart(ctx, {
+        id: 'activity-event-types',
+        title: 'Activity events by type',
+        unit: 'events',
+        kind: 'doughnut',
+        labels: d.activityEvents.map((e) => e.eventType),
+        series: [{ label: 'Events', data: d.activityEvents.map((e) => e.count) }],
+        summary: d.activityEvents.map((e) => `${e.eventType}: ${fmtCount(e.count)}`).join('; ') + '.',
+        empty: `No activity events ${ctx.rangeText}.`,
+        drill: (i) => ({ label: `Activity · ${d.activityEvents[i].eventType}`, request: rowsOf(ctx, 'activity_events', { event_type: d.activityEvents[i].eventType }) }),
+      }),
+    ),
+    grid(
+      tableCard({
+        id: 'activity-repos',
+        title: 'Repositories',
+        rows: d.gitByRepo,
+        empty: 'No git events.',
+        columns: [
+          { label: 'Repository', value: (r) => label(r.repo) },
+          { label: 'Commits', value: (r) => fmtCount(r.commits), numeric: true },
+          { label: 'Additions', value: (r) => `+${fmtCount(r.additions)}`, numeric: true },
+          { label: 'Deletions', value: (r) => `−${fmtCount(r.deletions)}`, numeric: true },
+          { label: 'Files changed', value: (r) => fmtCount(r.filesChanged), numeric: true },
+        ],
+        onRow: (r) => ctx.drill({ label: `Git · ${label(r.repo)}`, request: rowsOf(ctx, 'git_events', { repo: r.repo }) }),
+      }),
+      tableCard({
+        id: 'activity-coordinator',
+        title: 'Coordinator runs by status and strategy',
+        rows: [...status.map((s) => ({ kind: 'status', name: s.status, runs: s.runs, avg: s.durationAvgMs })), ...d.coordinator.byStrategy.map((s) => ({ kind: 'strategy', name: label(s.strategy), runs: s.runs, avg: s.durationAvgMs }))],
+        empty: 'No coordinator runs.',
+        columns: [
+          { label: 'By', value: (r) => r.kind },
+          { label: 'Value', value: (r) => r.name },
+          { label: 'Runs', value: (r) => fmtCount(r.runs), numeric: true },
+          { label: 'Avg duration', value: (r) => fmtMs(r.avg), numeric: true },
+        ],
+      }),
+    ),
+  );
+  return root;
+}

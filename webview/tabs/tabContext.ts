@@ -1,0 +1,67 @@
+import type { DayKey, DrillDownRequest, RangeSelection, ResolvedRange } from '../../src/protocol';
+import type { ChartCard } from '../charts/chartCard';
+import { createChartCard } from '../charts/chartCard';
+import type { ChartSpec, DrillTarget } from '../charts/chartSpec';
+
+/** What a tab view needs besides its payload. */
+export interface TabContext {
+  range: RangeSelection;
+  resolved: ResolvedRange;
+  /** "in the last 7 days" — for empty states and summaries */
+  rangeText: string;
+  mode: 'live' | 'report';
+  drill(target: DrillTarget): void;
+  openSource(path: string, line: number): void;
+  /** the chart cards created while rendering (disposed / re-themed by the page) */
+  charts: ChartCard[];
+}
+
+export function chart(ctx: TabContext, spec: ChartSpec): HTMLElement {
+  const card = createChartCard(spec, (t) => ctx.drill(t));
+  ctx.charts.push(card);
+  return card.element;
+}
+
+/** The rows request for `table` in the tab's range, optionally one day and column filters. */
+export function rowsOf(ctx: TabContext, table: string, filters?: Record<string, string | number | null>, day?: DayKey): DrillDownRequest {
+  const range: DrillDownRequest['range'] = {};
+  if (ctx.resolved.fromSeconds !== null) range.from = ctx.resolved.fromSeconds;
+  if (ctx.resolved.toSeconds !== null) range.to = ctx.resolved.toSeconds;
+  return { table, range, day, timeZone: ctx.resolved.timeZone, filters };
+}
+
+/**
+ * Pivots (day, key, value) rows into one series per key for a stacked chart; keys beyond
+ * the `top` most frequent are summed into "other" so the legend stays readable.
+ */
+export function pivot<R>(rows: R[], day: (r: R) => DayKey, key: (r: R) => string, value: (r: R) => number, top = 6): { days: DayKey[]; keys: string[]; series: number[][]; other: boolean } {
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(key(r), (totals.get(key(r)) ?? 0) + value(r));
+  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+  const kept = ranked.slice(0, top);
+  const other = ranked.length > top;
+  const keys = other ? [...kept, 'other'] : kept;
+  const days = [...new Set(rows.map(day))].sort();
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
+  const series = keys.map(() => days.map(() => 0));
+  for (const r of rows) {
+    const k = kept.includes(key(r)) ? key(r) : 'other';
+    series[keys.indexOf(k)][dayIndex.get(day(r))!] += value(r);
+  }
+  return { days, keys, series, other };
+}
+
+export function pct(n: number | null): number | null {
+  return n === null ? null : Math.round(n * 10) / 10;
+}
+
+export function label(v: string | null, none = '(not recorded)'): string {
+  return v === null || v === '' ? none : v;
+}
+
+/** The next step for an empty dataset, in the words of where the page is shown. */
+export function importHint(ctx: TabContext, files: string): string {
+  return ctx.mode === 'live'
+    ? `Run “Telemetry: Migrate JSONL” to import ${files}, or choose a longer time range.`
+    : `Import ${files} with “telemetry-lens migrate --db <db> <folder>”, then export the report again.`;
+}
