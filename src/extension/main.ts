@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { commandHandlers } from './commands';
 import { ExtensionConfig } from './config';
+import { LiveIngestController } from './ingest/liveIngest';
 import { ExtensionServices } from './services';
 
 /**
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
   for (const handler of commandHandlers) {
     context.subscriptions.push(vscode.commands.registerCommand(handler.id, handler.create(services)));
   }
+  context.subscriptions.push(new LiveIngestController(services));
 
   log.info(`Telemetry Lens activated; database: ${services.databasePath}`);
   return services;

@@ -1,7 +1,10 @@
+import { migrateJsonl } from './migrateJsonl';
+import { showRejects } from './showRejects';
 import type { CommandHandlerFactory } from './types';
+import { verifySources } from './verifySources';
 
 /**
  * One handler per file; this list is what activate() registers.
  * Add a line here when you add a command (and its entry in package.json).
  */
-export const commandHandlers: CommandHandlerFactory[] = [];
+export const commandHandlers: CommandHandlerFactory[] = [migrateJsonl, verifySources, showRejects];

@@ -53,9 +53,14 @@ export function rejectExcerpt(raw: string): string {
   return clean.length > REJECT_EXCERPT_CHARS ? `${clean.slice(0, REJECT_EXCERPT_CHARS)}… (${formatCount(clean.length)} chars)` : clean;
 }
 
-/** `~/.claude/data/git-activity.jsonl:17  json  {"ts":1…` — the label used in the rejects QuickPick. */
+/** `~/.claude/git-activity.jsonl:17` (`… [element 3]` inside a JSON document). */
 export function rejectLocation(row: RejectRow, home: string): string {
-  return `${tildify(row.path, home)}:${row.line}`;
+  return row.inDocument ? `${tildify(row.path, home)} [element ${row.line}]` : `${tildify(row.path, home)}:${row.line}`;
+}
+
+/** Label of a reject in the QuickPick: `git-activity.jsonl:17`, `skill_metrics.json [element 3]`. */
+export function rejectPickLabel(row: RejectRow): string {
+  return row.inDocument ? `${path.basename(row.path)} [element ${row.line}]` : `${path.basename(row.path)}:${row.line}`;
 }
 
 /** Plain-text document of all rejects, grouped by file. */

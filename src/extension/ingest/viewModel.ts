@@ -65,7 +65,10 @@ export interface VerifyView {
 /** One row of ingest_rejects. */
 export interface RejectRow {
   path: string;
+  /** 1-based line; for a JSON document (skill_metrics.json) the element number instead. */
   line: number;
+  /** The source is one JSON document: `line` counts elements, not file lines. */
+  inDocument?: boolean;
   reason: string;
   raw: string;
   at?: number;

@@ -1,0 +1,41 @@
+/** The subset of vscode.Memento used here, so this file stays testable without vscode. */
+export interface MementoLike {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+/**
+ * What the user picked in the last "Migrate JSONL": live ingest follows exactly these files
+ * (and their rotations, via the stream keys) instead of everything the setting finds.
+ */
+export interface ChosenSources {
+  /** The engine paths (folders/files) discovery ran on. */
+  roots: string[];
+  /** The files picked in the QuickPick. */
+  files: string[];
+  /** Their stream keys (folder + name without rotation suffix), so rotated copies count too. */
+  streams: string[];
+  savedAt: number;
+}
+
+export const CHOSEN_SOURCES_KEY = 'telemetryLens.ingest.chosenSources';
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** The stored choice, or undefined when none (or when the stored value is malformed). */
+export function loadChosenSources(memento: MementoLike): ChosenSources | undefined {
+  const v = memento.get<Partial<ChosenSources>>(CHOSEN_SOURCES_KEY);
+  if (!v || !isStringArray(v.roots) || !isStringArray(v.files) || !isStringArray(v.streams) || v.files.length === 0) return undefined;
+  return { roots: v.roots, files: v.files, streams: v.streams, savedAt: typeof v.savedAt === 'number' ? v.savedAt : 0 };
+}
+
+export function saveChosenSources(memento: MementoLike, chosen: ChosenSources | undefined): Thenable<void> {
+  return memento.update(CHOSEN_SOURCES_KEY, chosen);
+}
+
+/** Paths to ingest now: every discovered file of a chosen stream, plus the chosen files. */
+export function selectChosen(discovered: readonly { path: string; stream: string }[], chosen: ChosenSources): string[] {
+  const streams = new Set(chosen.streams);
+  const files = new Set(chosen.files);
+  return discovered.filter((s) => streams.has(s.stream) || files.has(s.path)).map((s) => s.path);
+}

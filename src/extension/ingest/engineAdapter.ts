@@ -1,0 +1,136 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { openSnapshot } from '../../core/db/database';
+import { loadSqlJs } from '../../core/db/sqljs';
+import {
+  auditSources,
+  discoverSources,
+  migrateSources,
+  verifySources,
+  type AuditReport,
+  type IngestProgress,
+  type MigrateResult,
+  type VerifyResult,
+} from '../../core/ingest';
+import { migrationStatus, needsBaseline } from '../../core/schema';
+import { formatCount, plural } from './format';
+import { readRejects, type RejectsPage } from './rejectsQuery';
+import type { AuditView, IngestView, VerifyView } from './viewModel';
+
+/**
+ * The one place the extension calls the ingest engine: maps its reports onto the view model
+ * the UI texts are built from. No vscode here, and nothing loads sql.js until a call is made.
+ */
+export interface EngineContext {
+  dbPath: string;
+  /** IANA zone for timestamps without one (undefined = machine zone). */
+  tz?: string;
+}
+
+export async function auditForPreview(paths: string[], ctx: EngineContext, signal?: AbortSignal): Promise<AuditView> {
+  return toAuditView(await auditSources(paths, { dbPath: ctx.dbPath, tz: ctx.tz, signal }));
+}
+
+export function toAuditView(report: AuditReport): AuditView {
+  return {
+    files: report.sources.map((s) => ({
+      path: s.path,
+      kind: s.kind,
+      table: s.table,
+      sizeBytes: s.size,
+      lines: s.lines,
+      newLines: s.newLines,
+      freshness: s.liveness,
+    })),
+    problems: report.issues.map((i) => ({ path: i.path, message: i.message })),
+  };
+}
+
+/** Names of the schema steps the next write will apply (empty = schema current). */
+export async function pendingSchemaSteps(dbPath: string): Promise<string[]> {
+  // A database that does not exist yet is an empty one: every migration is pending.
+  const db = fs.existsSync(dbPath) ? await openSnapshot(dbPath) : new (await loadSqlJs()).Database();
+  try {
+    const steps = needsBaseline(db) ? ['baseline: adopt the tables already in this database'] : [];
+    for (const row of migrationStatus(db)) if (row.state === 'pending') steps.push(row.name);
+    return steps;
+  } finally {
+    db.close();
+  }
+}
+
+export interface IngestRunOptions {
+  /** Restrict the run to these files (the QuickPick choice). */
+  only?: string[];
+  onProgress?: (p: IngestProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Runs the engine's migrate. A cancelled run comes back as `cancelled` (the engine wrote nothing). */
+export async function runIngest(paths: string[], ctx: EngineContext, opts: IngestRunOptions = {}): Promise<IngestView> {
+  const started = Date.now();
+  try {
+    const result = await migrateSources(ctx.dbPath, paths, { tz: ctx.tz, only: opts.only, onProgress: opts.onProgress, signal: opts.signal });
+    return toIngestView(result);
+  } catch (e) {
+    if (opts.signal?.aborted) return { files: [], migrationsApplied: [], durationMs: Date.now() - started, cancelled: true };
+    throw e;
+  }
+}
+
+export function toIngestView(result: MigrateResult): IngestView {
+  return {
+    files: result.sources.map((s) => ({ ...s })),
+    migrationsApplied: result.migrations.applied,
+    durationMs: result.durationMs,
+    cancelled: false,
+  };
+}
+
+export async function runVerify(paths: string[], ctx: EngineContext, signal?: AbortSignal): Promise<VerifyView> {
+  return toVerifyView(await verifySources(ctx.dbPath, paths, { tz: ctx.tz, signal }));
+}
+
+export function toVerifyView(result: VerifyResult): VerifyView {
+  const findings: VerifyView['findings'] = [];
+  for (const s of result.sources) {
+    if (s.ok) continue;
+    findings.push({
+      path: s.path,
+      table: s.table,
+      message: `${formatCount(s.missing)} of ${plural(s.rows, 'row')} not in the database (${formatCount(s.matched)} matched, ${formatCount(s.rejected)} rejected)`,
+    });
+  }
+  for (const m of result.skillTotals) {
+    findings.push({
+      path: m.path,
+      table: 'skill_metrics',
+      message: `skill "${m.skill}": ${m.field} is ${m.document ?? 'absent'} in ${path.basename(m.path)}, ${m.database ?? 'absent'} in the database`,
+    });
+  }
+  for (const i of result.issues) findings.push({ path: i.path, message: i.message });
+  return { ok: result.ok, sourcesChecked: result.sources.length, findings };
+}
+
+/** Stream keys of the given files, so live ingest also follows their rotated copies. */
+export async function streamKeysOf(files: string[]): Promise<string[]> {
+  const { sources } = await discoverSources(files);
+  return [...new Set(sources.map((s) => s.stream))];
+}
+
+/** Every telemetry file currently in the folders of `files` (their rotations included). */
+export async function discoverBeside(files: string[]): Promise<{ path: string; stream: string }[]> {
+  const folders = [...new Set(files.map((f) => path.dirname(f)))];
+  const { sources } = await discoverSources(folders, { maxDepth: 0 });
+  return sources;
+}
+
+export async function loadRejects(dbPath: string, limit?: number): Promise<RejectsPage> {
+  if (!fs.existsSync(dbPath)) return { rows: [], total: 0 };
+  const db = await openSnapshot(dbPath);
+  try {
+    return readRejects(db, limit);
+  } finally {
+    db.close();
+  }
+}

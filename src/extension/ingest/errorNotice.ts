@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { TelemetryError } from '../../core/db/errors';
+import type { ExtensionServices } from '../services';
+import { RETRY, writeConflictMessage } from './messages';
+
+const SHOW_LOG = 'Show Log';
+
+/** Exit code 3 = the database is locked or being written by another program. */
+export function isWriteConflict(e: unknown): boolean {
+  return e instanceof TelemetryError && e.exitCode === 3;
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Shows a failed ingest/verify as a clear error. For a write conflict the engine's message
+ * names the holder (pid/program or the -wal file that shows an open connection) and the
+ * user can retry. Resolves true when the user asked to retry.
+ */
+export async function showIngestError(services: ExtensionServices, action: string, e: unknown): Promise<boolean> {
+  services.log.error(`${action} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  if (isWriteConflict(e)) {
+    const choice = await vscode.window.showErrorMessage(writeConflictMessage(errorText(e)), RETRY, SHOW_LOG);
+    if (choice === SHOW_LOG) services.log.show(true);
+    return choice === RETRY;
+  }
+  const choice = await vscode.window.showErrorMessage(`Telemetry: ${action} failed — ${errorText(e)}`, SHOW_LOG);
+  if (choice === SHOW_LOG) services.log.show(true);
+  return false;
+}

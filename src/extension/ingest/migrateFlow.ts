@@ -1,0 +1,178 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as vscode from 'vscode';
+import { CommandIds } from '../commands/ids';
+import type { ExtensionServices } from '../services';
+import { auditForPreview, pendingSchemaSteps, runIngest, streamKeysOf, type EngineContext } from './engineAdapter';
+import { errorText, showIngestError } from './errorNotice';
+import { plural, tildify } from './format';
+import { saveChosenSources } from './chosenSources';
+import { engineContext, liveIngestFor, sourceSpecsFromSettings } from './liveIngest';
+import { ingestSummaryMessage, OPEN_DASHBOARD, SHOW_REJECTS } from './messages';
+import { buildPreviewItems, isFileItem, previewTitle, type PreviewEntry, type PreviewFileItem } from './previewItems';
+import { ProgressTracker } from './progressText';
+import { publishIngestResult } from './publishResult';
+import { resolveEnginePaths } from './sourcePaths';
+import type { AuditView, IngestView, SourceProblem } from './viewModel';
+
+export const MIGRATE_TITLE = 'Telemetry: Migrate JSONL';
+export const APPLY_AND_IMPORT = 'Apply and Import';
+const OPEN_SETTINGS = 'Open Settings';
+
+/**
+ * "Telemetry: Migrate JSONL": discover → preview (QuickPick) → confirm schema migrations →
+ * import with a cancellable progress notification → summary with follow-up buttons.
+ */
+export async function runMigrateJsonl(services: ExtensionServices): Promise<IngestView | undefined> {
+  const ctx = engineContext(services);
+  const found = await discover(services, ctx);
+  if (!found) return undefined;
+  const picked = await pickFiles(found.audit, found.problems);
+  if (!picked || picked.length === 0) return undefined;
+  if (!(await confirmSchema(ctx))) return undefined;
+
+  for (;;) {
+    try {
+      const view = await importWithProgress(services, ctx, found.paths, picked);
+      await afterImport(services, view, found.paths, picked);
+      return view;
+    } catch (e) {
+      if (!(await showIngestError(services, 'Migrate JSONL', e))) return undefined;
+    }
+  }
+}
+
+interface Discovery {
+  paths: string[];
+  audit: AuditView;
+  problems: SourceProblem[];
+}
+
+async function discover(services: ExtensionServices, ctx: EngineContext): Promise<Discovery | undefined> {
+  const specs = sourceSpecsFromSettings(services);
+  let result: Discovery | undefined;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: MIGRATE_TITLE, cancellable: true },
+      async (progress, token) => {
+        progress.report({ message: 'Looking for telemetry files…' });
+        const { paths, problems } = await resolveEnginePaths(specs);
+        if (paths.length === 0 || token.isCancellationRequested) return { paths, problems, audit: { files: [], problems: [] } };
+        progress.report({ message: `Reading ${plural(paths.length, 'source')} to see what is new…` });
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const audit = await auditForPreview(paths, ctx, abort.signal);
+        return { paths, problems: [...problems, ...audit.problems], audit };
+      },
+    );
+  } catch (e) {
+    await showIngestError(services, 'Migrate JSONL', e);
+    return undefined;
+  }
+  for (const p of result.problems) services.log.warn(`source skipped: ${p.path}: ${p.message}`);
+  if (result.audit.files.length === 0) {
+    const where = specs.map((s) => tildify(s.path, os.homedir())).join(', ') || 'no folder';
+    const choice = await vscode.window.showWarningMessage(
+      `Telemetry: no telemetry files found in ${where}. Set "telemetryLens.sources" to the folders, files or globs your agent writes to.`,
+      OPEN_SETTINGS,
+    );
+    if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', 'telemetryLens.sources');
+    return undefined;
+  }
+  return result;
+}
+
+async function pickFiles(audit: AuditView, problems: SourceProblem[]): Promise<string[] | undefined> {
+  const entries = buildPreviewItems(audit.files, os.homedir());
+  const items = entries.map(toQuickPickItem);
+  const skipped = problems.length > 0 ? ` ${plural(problems.length, 'source')} skipped (see Output › Telemetry Lens).` : '';
+  const chosen = await vscode.window.showQuickPick(items, {
+    canPickMany: true,
+    title: previewTitle(audit.files),
+    placeHolder: `Pick the files to import — Space toggles, Enter starts.${skipped}`,
+    matchOnDescription: true,
+    matchOnDetail: true,
+    ignoreFocusOut: true,
+  });
+  return chosen?.map((i) => i.entry.file.path);
+}
+
+type FileQuickPickItem = vscode.QuickPickItem & { entry: PreviewFileItem };
+
+function toQuickPickItem(e: PreviewEntry): FileQuickPickItem {
+  if (!isFileItem(e)) return { label: e.label, kind: vscode.QuickPickItemKind.Separator } as FileQuickPickItem;
+  return { label: e.label, description: e.description, detail: e.detail, picked: e.picked, entry: e };
+}
+
+/** Shows the schema steps the import will apply first; false when the user declines. */
+async function confirmSchema(ctx: EngineContext): Promise<boolean> {
+  const steps = await pendingSchemaSteps(ctx.dbPath);
+  if (steps.length === 0) return true;
+  const where = tildify(ctx.dbPath, os.homedir());
+  const message = fs.existsSync(ctx.dbPath)
+    ? `Telemetry: the database needs ${plural(steps.length, 'schema migration')} before the import.`
+    : `Telemetry: a new database will be created at ${where}.`;
+  const choice = await vscode.window.showInformationMessage(
+    message,
+    { modal: true, detail: `${where}\n\nSchema steps to apply:\n${steps.map((s) => `• ${s}`).join('\n')}` },
+    APPLY_AND_IMPORT,
+  );
+  return choice === APPLY_AND_IMPORT;
+}
+
+async function importWithProgress(services: ExtensionServices, ctx: EngineContext, paths: string[], picked: string[]): Promise<IngestView> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: MIGRATE_TITLE, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      const tracker = new ProgressTracker();
+      const work = () =>
+        runIngest(paths, ctx, {
+          only: picked,
+          signal: abort.signal,
+          onProgress: (p) => {
+            const step = tracker.next(p, Date.now());
+            if (step) progress.report(step);
+          },
+        });
+      try {
+        const live = liveIngestFor(services);
+        if (!live) return await work();
+        progress.report({ message: 'Waiting for the live ingest in progress…' });
+        return await live.runExclusive(() => (abort.signal.aborted ? Promise.resolve(cancelledView()) : work()));
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+}
+
+function cancelledView(): IngestView {
+  return { files: [], migrationsApplied: [], durationMs: 0, cancelled: true };
+}
+
+async function afterImport(services: ExtensionServices, view: IngestView, roots: string[], picked: string[]): Promise<void> {
+  publishIngestResult(services, view, 'manual');
+  if (!view.cancelled) {
+    // Live ingest follows exactly this choice from now on (persisted per workspace).
+    try {
+      const streams = await streamKeysOf(picked);
+      const live = liveIngestFor(services);
+      const chosen = { roots, files: picked, streams, savedAt: Date.now() };
+      if (live) await live.setChosenSources(chosen);
+      else await saveChosenSources(services.context.workspaceState, chosen);
+    } catch (e) {
+      services.log.warn(`could not remember the chosen sources for live ingest: ${errorText(e)}`);
+    }
+  }
+  const message = ingestSummaryMessage(view);
+  if (view.cancelled) {
+    void vscode.window.showInformationMessage(message);
+    return;
+  }
+  void vscode.window.showInformationMessage(message, OPEN_DASHBOARD, SHOW_REJECTS).then((choice) => {
+    if (choice === OPEN_DASHBOARD) void vscode.commands.executeCommand(CommandIds.openDashboard);
+    if (choice === SHOW_REJECTS) void vscode.commands.executeCommand(CommandIds.showRejects);
+  });
+}

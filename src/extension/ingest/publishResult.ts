@@ -1,0 +1,23 @@
+import type { ExtensionServices } from '../services';
+import { liveIngestLogLine } from './messages';
+import { totalsOf, type IngestView } from './viewModel';
+
+/**
+ * After any ingest (manual or live): log it, show it in the status bar, and tell the views
+ * when something changed. One function so both paths report the same way.
+ */
+export function publishIngestResult(services: ExtensionServices, view: IngestView, origin: 'live' | 'manual'): void {
+  if (view.cancelled) return;
+  services.log.info(`${origin === 'live' ? '' : 'manual '}${liveIngestLogLine(view)}`);
+  if (view.migrationsApplied.length > 0) services.log.info(`schema migrations applied: ${view.migrationsApplied.join(', ')}`);
+  for (const f of view.files) {
+    if (f.rejected > 0) services.log.warn(`${f.path}: ${f.rejected} rejected line(s) — "Telemetry: Show Rejected Lines" lists them`);
+  }
+  reportToStatusBar(services, view);
+  const t = totalsOf(view);
+  if (t.inserted > 0 || t.rejected > 0 || view.migrationsApplied.length > 0) services.fireDatabaseChanged();
+}
+
+function reportToStatusBar(_services: ExtensionServices, _view: IngestView): void {
+  // wired to the storage engineer's DatabaseStatusBar once it lands (see report)
+}
