@@ -1,54 +1,19 @@
 /**
- * The metrics query API: everything the tree and the dashboard show, as pure SQL over a
- * database snapshot (rollup-backed; see rollups.ts). All functions are synchronous (sql.js).
+ * The metrics query API: everything the tree and the dashboard show, as SQL over a database
+ * snapshot, read from the rollup tables (rollups.ts, rollupSpecs.ts). Synchronous (sql.js).
+ * Every function prepares the database first (aggregates registered, rollups caught up).
  */
-import type { Database } from 'sql.js';
-import type {
-  ActivityData,
-  DataSourcesData,
-  DrillDownRequest,
-  DrillDownResult,
-  FreshnessThresholds,
-  MetricsOptions,
-  OverviewData,
-  RoutingData,
-  SelfHealData,
-  SessionsData,
-  SkillsData,
-  TimeRange,
-} from './types';
-
 export type * from './types';
-
-/** Defaults of the telemetryLens.freshness.* settings: live within 1 day, stale within 7. */
-export const DEFAULT_FRESHNESS: FreshnessThresholds = { liveWithinSeconds: 24 * 3600, staleWithinSeconds: 7 * 24 * 3600 };
-
-const pending = (name: string): never => {
-  throw new Error(`metrics: ${name} lands in the next commit`);
-};
-
-export function getOverview(_db: Database, _range: TimeRange, _options?: MetricsOptions): OverviewData {
-  return pending('getOverview');
-}
-export function getSkills(_db: Database, _range: TimeRange, _options?: MetricsOptions): SkillsData {
-  return pending('getSkills');
-}
-export function getRouting(_db: Database, _range: TimeRange, _options?: MetricsOptions): RoutingData {
-  return pending('getRouting');
-}
-export function getSelfHeal(_db: Database, _range: TimeRange, _options?: MetricsOptions): SelfHealData {
-  return pending('getSelfHeal');
-}
-export function getActivity(_db: Database, _range: TimeRange, _options?: MetricsOptions): ActivityData {
-  return pending('getActivity');
-}
-export function getSessions(_db: Database, _range: TimeRange, _options?: MetricsOptions): SessionsData {
-  return pending('getSessions');
-}
+export { getOverview } from './overview';
+export { getSkills } from './skills';
+export { getRouting } from './routing';
+export { getSelfHeal } from './selfHeal';
+export { getActivity } from './activity';
+export { getSessions } from './sessions';
 /** Whole database, not range-limited: freshness is about now. */
-export function getDataSources(_db: Database, _options?: MetricsOptions): DataSourcesData {
-  return pending('getDataSources');
-}
-export function getDrillDownRows(_db: Database, _request: DrillDownRequest): DrillDownResult {
-  return pending('getDrillDownRows');
-}
+export { getDataSources, DEFAULT_FRESHNESS, freshnessStatus, summarise as summariseDataSources } from './dataSources';
+export { getDrillDownRows, DrillDownError } from './drillDown';
+export { refreshRollups, rebuildRollups, catchUpRollups, type TouchedRange } from './rollups';
+export { prepareForMetrics } from './context';
+export { registerPercentileAggregates, HISTOGRAM_DIGITS } from './percentile';
+export { resolveTimeZone } from './timeZone';

@@ -18,7 +18,9 @@ export function rollupSchemaSql(): string {
   const tables = rollupTableDefinitions().map(
     ({ table, columns }) =>
       `CREATE TABLE IF NOT EXISTS ${table} (\n  bucket_ts INTEGER NOT NULL,\n${columns.map(([n, t]) => `  ${n} ${t}`).join(',\n')}\n);\n` +
-      `CREATE INDEX IF NOT EXISTS idx_${table}_bucket ON ${table}(${table === 'rollup_value_hist_day' ? 'metric, ' : table === 'rollup_event_hour' ? 'table_name, ' : ''}bucket_ts);`,
+      `CREATE INDEX IF NOT EXISTS idx_${table}_bucket ON ${table}(bucket_ts);` +
+      (table === 'rollup_value_hist_day' ? `\nCREATE INDEX IF NOT EXISTS idx_${table}_metric ON ${table}(metric, bucket_ts);` : '') +
+      (table === 'rollup_event_hour' ? `\nCREATE INDEX IF NOT EXISTS idx_${table}_table ON ${table}(table_name, bucket_ts);` : ''),
   );
   tables.push(`CREATE TABLE IF NOT EXISTS ${WATERMARK_TABLE} (\n  table_name TEXT PRIMARY KEY,\n  max_id INTEGER NOT NULL\n);`);
   return tables.join('\n') + '\n';

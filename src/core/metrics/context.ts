@@ -1,0 +1,109 @@
+import type { Database } from 'sql.js';
+import { registerPercentileAggregates } from './percentile';
+import { catchUpRollups, rollupSchemaSql, rollupsInstalled } from './rollups';
+import { rollupSelectSql, type RollupSpec } from './rollupSpecs';
+import { queryOne, tableExists } from './sql';
+import { dayNumberToKey, localDaySql, offsetSegments, resolveTimeZone, type OffsetSegment } from './timeZone';
+import type { DayKey, MetricsOptions, ResolvedRange, TimeRange } from './types';
+
+const prepared = new WeakMap<Database, number>();
+
+/**
+ * Makes a database ready for metrics reads: percentile aggregates registered (export() drops
+ * them), rollup tables present (created in memory on a snapshot of a database without V3 —
+ * snapshots are never written back) and caught up with rows nobody told us about.
+ * Cheap when nothing changed since the last call (total_changes() is unchanged).
+ */
+export function prepareForMetrics(db: Database): void {
+  const changes = queryOne<{ c: number }>(db, 'SELECT total_changes() AS c')!.c;
+  if (prepared.get(db) === changes && tableExists(db, 'rollup_watermark')) return;
+  registerPercentileAggregates(db);
+  if (!rollupsInstalled(db)) db.exec(rollupSchemaSql());
+  catchUpRollups(db);
+  prepared.set(db, queryOne<{ c: number }>(db, 'SELECT total_changes() AS c')!.c);
+}
+
+/** One metrics request: the range, the zone, and SQL builders over the rollups. */
+export class MetricsQuery {
+  readonly zone: string;
+  readonly from: number | undefined;
+  readonly to: number | undefined;
+  private segments: OffsetSegment[] | undefined;
+
+  constructor(
+    readonly db: Database,
+    range: TimeRange,
+    options: MetricsOptions = {},
+  ) {
+    prepareForMetrics(db);
+    this.zone = resolveTimeZone(options.timeZone);
+    this.from = range.from === undefined || range.from === null ? undefined : Math.floor(range.from);
+    this.to = range.to === undefined || range.to === null ? undefined : Math.ceil(range.to);
+  }
+
+  get resolvedRange(): ResolvedRange {
+    return { fromSeconds: this.from ?? null, toSeconds: this.to ?? null, timeZone: this.zone };
+  }
+
+  /**
+   * Subquery with the rollup rows of `spec` for the range: whole buckets from the rollup
+   * table, partial buckets at either edge computed from the event table (so ranges need not
+   * be bucket-aligned and counts stay exact).
+   */
+  source(spec: RollupSpec): string {
+    const g = spec.grainSeconds;
+    const cols = ['bucket_ts', ...spec.columns.map(([n]) => n)].join(', ');
+    const first = this.from === undefined ? undefined : Math.ceil(this.from / g) * g;
+    const end = this.to === undefined ? undefined : Math.floor(this.to / g) * g;
+    const sourcePresent = tableExists(this.db, spec.source);
+    const parts: string[] = [];
+    if (first !== undefined && end !== undefined && first >= end) {
+      // the whole range lies inside one bucket
+      if (sourcePresent && this.from! < this.to!) parts.push(rollupSelectSql(spec, `$ts >= ${this.from} AND $ts < ${this.to}`));
+    } else {
+      const where = [spec.partition, first !== undefined ? `bucket_ts >= ${first}` : '', end !== undefined ? `bucket_ts < ${end}` : ''].filter(Boolean);
+      parts.push(`SELECT ${cols} FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
+      if (sourcePresent && first !== undefined && this.from! < first) parts.push(rollupSelectSql(spec, `$ts >= ${this.from} AND $ts < ${first}`));
+      if (sourcePresent && end !== undefined && end < this.to!) parts.push(rollupSelectSql(spec, `$ts >= ${end} AND $ts < ${this.to}`));
+    }
+    if (parts.length === 0) parts.push(`SELECT ${cols} FROM ${spec.table} WHERE 0`);
+    return `(${parts.join('\nUNION ALL\n')})`;
+  }
+
+  /**
+   * Like source() for several specs sharing one rollup table (the per-table event counts):
+   * whole buckets in one scan, edges per spec.
+   */
+  sourceShared(specs: RollupSpec[]): string {
+    if (specs.length === 0) return `(SELECT NULL AS bucket_ts WHERE 0)`;
+    const spec = specs[0];
+    const g = spec.grainSeconds;
+    const first = this.from === undefined ? undefined : Math.ceil(this.from / g) * g;
+    const end = this.to === undefined ? undefined : Math.floor(this.to / g) * g;
+    if (first !== undefined && end !== undefined && first >= end) return `(${specs.map((s) => this.source(s).slice(1, -1)).join('\nUNION ALL\n')})`;
+    const cols = ['bucket_ts', ...spec.columns.map(([n]) => n)].join(', ');
+    const parts = specs.map((s) => s.partition!.replace(/^table_name = /, ''));
+    const where = [`table_name IN (${parts.join(', ')})`, first !== undefined ? `bucket_ts >= ${first}` : '', end !== undefined ? `bucket_ts < ${end}` : ''].filter(Boolean);
+    const out = [`SELECT ${cols} FROM ${spec.table} WHERE ${where.join(' AND ')}`];
+    for (const s of specs) {
+      if (first !== undefined && this.from! < first) out.push(rollupSelectSql(s, `$ts >= ${this.from} AND $ts < ${first}`));
+      if (end !== undefined && end < this.to!) out.push(rollupSelectSql(s, `$ts >= ${end} AND $ts < ${this.to}`));
+    }
+    return `(${out.join('\nUNION ALL\n')})`;
+  }
+
+  /** SQL for the local day number of an hour-aligned bucket column. */
+  daySql(column = 'bucket_ts'): string {
+    if (!this.segments) {
+      const span = queryOne<{ lo: number | null; hi: number | null }>(this.db, 'SELECT min(bucket_ts) AS lo, max(bucket_ts) AS hi FROM rollup_event_hour');
+      const lo = this.from ?? span?.lo ?? 0;
+      const hi = this.to ?? (span?.hi ?? lo) + 3600;
+      this.segments = offsetSegments(this.zone, Math.min(lo, hi), Math.max(lo, hi));
+    }
+    return localDaySql(column, this.segments);
+  }
+
+  dayKey(dayNumber: number): DayKey {
+    return dayNumberToKey(dayNumber);
+  }
+}

@@ -1,0 +1,58 @@
+import type { Database } from 'sql.js';
+import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
+import { prepareForMetrics } from './context';
+import { listEventTables } from './rollups';
+import { num, numOrNull, queryOne, queryRows, quoteIdent } from './sql';
+import type { DataSourceRow, DataSourcesData, DataSourcesSummary, FreshnessStatus, FreshnessThresholds, MetricsOptions } from './types';
+
+/** Defaults of the telemetryLens.freshness.* settings: live within 1 day, stale within 7. */
+export const DEFAULT_FRESHNESS: FreshnessThresholds = { liveWithinSeconds: 24 * 3600, staleWithinSeconds: 7 * 24 * 3600 };
+
+export function freshnessStatus(rows: number, ageSeconds: number | null, t: FreshnessThresholds): FreshnessStatus {
+  if (rows === 0 || ageSeconds === null) return rows === 0 ? 'empty' : 'frozen';
+  if (ageSeconds <= t.liveWithinSeconds) return 'live';
+  if (ageSeconds <= t.staleWithinSeconds) return 'stale';
+  return 'frozen';
+}
+
+export function summarise(sources: DataSourceRow[]): DataSourcesSummary {
+  const count = (s: FreshnessStatus) => sources.filter((x) => x.status === s).length;
+  const s = { total: sources.length, live: count('live'), stale: count('stale'), frozen: count('frozen'), empty: count('empty') };
+  const text = `${s.live} of ${s.total} sources live, ${s.stale} stale, ${s.frozen} frozen${s.empty ? `, ${s.empty} empty` : ''}`;
+  return { ...s, text };
+}
+
+/**
+ * Every event table (known and inferred) with its row count, first/last event and freshness.
+ * Counts come from the per-table hourly rollup; tables without a time column are counted
+ * directly (they are small inferred tables).
+ */
+export function getDataSources(db: Database, options: MetricsOptions = {}): DataSourcesData {
+  prepareForMetrics(db);
+  const nowSeconds = Math.floor(options.nowSeconds ?? Date.now() / 1000);
+  const thresholds = options.freshness ?? DEFAULT_FRESHNESS;
+  const known = new Set<string>(V1_EVENT_TABLES);
+  const rolled = new Map(
+    queryRows<{ table_name: string; n: number; first_at: number | null; last_at: number | null }>(
+      db,
+      `SELECT table_name, sum(events) AS n, min(first_at) AS first_at, max(last_at) AS last_at FROM rollup_event_hour GROUP BY table_name`,
+    ).map((r) => [r.table_name, r]),
+  );
+  const sources = listEventTables(db).map((t): DataSourceRow => {
+    const r = rolled.get(t.name);
+    const rows = t.tsColumn ? num(r?.n) : num(queryOne<{ n: number }>(db, `SELECT count(*) AS n FROM ${quoteIdent(t.name)}`)?.n);
+    const lastEventAt = numOrNull(r?.last_at);
+    const ageSeconds = lastEventAt === null ? null : nowSeconds - lastEventAt;
+    return {
+      table: t.name,
+      knownFormat: known.has(t.name),
+      rows,
+      firstEventAt: numOrNull(r?.first_at),
+      lastEventAt,
+      ageSeconds,
+      status: freshnessStatus(rows, ageSeconds, thresholds),
+    };
+  });
+  sources.sort((a, b) => Number(b.knownFormat) - Number(a.knownFormat) || a.table.localeCompare(b.table));
+  return { sources, summary: summarise(sources), thresholds, nowSeconds };
+}
