@@ -72,6 +72,11 @@ export class LiveIngestController extends Disposable {
     return this.scheduler.runExclusive(work);
   }
 
+  /** A live run is in progress: a manual run started now waits for it. */
+  get isRunning(): boolean {
+    return this.scheduler.isRunning;
+  }
+
   /** Remembers what the user picked in "Migrate JSONL" and follows it from now on. */
   async setChosenSources(chosen: ChosenSources): Promise<void> {
     await saveChosenSources(this.services.context.workspaceState, chosen);

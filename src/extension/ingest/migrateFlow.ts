@@ -29,7 +29,12 @@ export async function runMigrateJsonl(services: ExtensionServices): Promise<Inge
   if (!found) return undefined;
   const picked = await pickFiles(found.audit, found.problems);
   if (!picked || picked.length === 0) return undefined;
-  if (!(await confirmSchema(ctx))) return undefined;
+  try {
+    if (!(await confirmSchema(ctx))) return undefined;
+  } catch (e) {
+    await showIngestError(services, 'Migrate JSONL', e);
+    return undefined;
+  }
 
   for (;;) {
     try {
@@ -50,25 +55,30 @@ interface Discovery {
 
 async function discover(services: ExtensionServices, ctx: EngineContext): Promise<Discovery | undefined> {
   const specs = sourceSpecsFromSettings(services);
+  const abort = new AbortController();
   let result: Discovery | undefined;
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: MIGRATE_TITLE, cancellable: true },
       async (progress, token) => {
-        progress.report({ message: 'Looking for telemetry files…' });
-        const { paths, problems } = await resolveEnginePaths(specs);
-        if (paths.length === 0 || token.isCancellationRequested) return { paths, problems, audit: { files: [], problems: [] } };
-        progress.report({ message: `Reading ${plural(paths.length, 'source')} to see what is new…` });
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        const audit = await auditForPreview(paths, ctx, abort.signal);
-        return { paths, problems: [...problems, ...audit.problems], audit };
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          progress.report({ message: 'Looking for telemetry files…' });
+          const { paths, problems } = await resolveEnginePaths(specs);
+          if (paths.length === 0 || abort.signal.aborted) return { paths, problems, audit: { files: [], problems: [] } };
+          progress.report({ message: `Reading ${plural(paths.length, 'source')} to see what is new…` });
+          const audit = await auditForPreview(paths, ctx, abort.signal);
+          return { paths, problems: [...problems, ...audit.problems], audit };
+        } finally {
+          sub.dispose();
+        }
       },
     );
   } catch (e) {
-    await showIngestError(services, 'Migrate JSONL', e);
+    if (!abort.signal.aborted) await showIngestError(services, 'Migrate JSONL', e);
     return undefined;
   }
+  if (abort.signal.aborted) return undefined;
   for (const p of result.problems) services.log.warn(`source skipped: ${p.path}: ${p.message}`);
   if (result.audit.files.length === 0) {
     const where = specs.map((s) => tildify(s.path, os.homedir())).join(', ') || 'no folder';
@@ -139,7 +149,7 @@ async function importWithProgress(services: ExtensionServices, ctx: EngineContex
       try {
         const live = liveIngestFor(services);
         if (!live) return await work();
-        progress.report({ message: 'Waiting for the live ingest in progress…' });
+        if (live.isRunning) progress.report({ message: 'Waiting for the live ingest in progress…' });
         return await live.runExclusive(() => (abort.signal.aborted ? Promise.resolve(cancelledView()) : work()));
       } finally {
         sub.dispose();

@@ -61,6 +61,11 @@ export class IngestScheduler implements IDisposable {
     return this.autoRuns;
   }
 
+  /** True while an automatic run is in progress (or queued behind a manual one). */
+  get isRunning(): boolean {
+    return this.busy;
+  }
+
   /** True while a change is waiting for its run or a run is in progress. */
   get isPending(): boolean {
     return this.timer !== undefined || this.due || this.busy;
