@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { commandHandlers } from './commands';
 import { ExtensionConfig } from './config';
+import { registerDashboardSerializer } from './dashboard';
 import { LiveIngestController } from './ingest/liveIngest';
 import { ExtensionServices } from './services';
 
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
     context.subscriptions.push(vscode.commands.registerCommand(handler.id, handler.create(services)));
   }
   context.subscriptions.push(new LiveIngestController(services));
+  context.subscriptions.push(registerDashboardSerializer(services));
 
   log.info(`Telemetry Lens activated; database: ${services.databasePath}`);
   return services;

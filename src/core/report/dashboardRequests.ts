@@ -1,0 +1,51 @@
+import type { Database } from 'sql.js';
+import { getDrillDownRows } from '../metrics';
+import type { MetricsOptions } from '../metrics/types';
+import { TAB_IDS, type HostToWebview, type WebviewToHost } from '../../protocol';
+import { computeTabPayload, resolveRange } from './tabPayload';
+
+/** Rows per drill-down page. */
+export const DRILL_PAGE_SIZE = 100;
+
+export interface DashboardDataSource {
+  /** a consistent snapshot of the database (the caller may cache it between requests) */
+  snapshot(): Promise<Database>;
+  metricsOptions(): MetricsOptions;
+  nowSeconds(): number;
+}
+
+/**
+ * Answers the webview's data requests (requestData, drillDown) with the metrics functions.
+ * Nothing from the message reaches SQL except through the metrics layer's own validation:
+ * tabs are checked against the known list, drill-down tables and columns by getDrillDownRows.
+ * The VS Code panel and the tests' fake host both use this.
+ */
+export async function answerDataRequest(message: WebviewToHost, source: DashboardDataSource): Promise<HostToWebview | undefined> {
+  if (message.type === 'requestData') {
+    const { requestId, tab, range } = message;
+    try {
+      if (!TAB_IDS.includes(tab)) throw new Error(`unknown tab ${String(tab)}`);
+      const db = await source.snapshot();
+      const payload = computeTabPayload(db, tab, resolveRange(range, source.nowSeconds()), source.metricsOptions());
+      return { type: 'data', requestId, range, payload };
+    } catch (e) {
+      return { type: 'error', requestId, message: errorText(e) };
+    }
+  }
+  if (message.type === 'drillDown') {
+    const { requestId, label, request } = message;
+    try {
+      const db = await source.snapshot();
+      const limit = Math.min(Math.max(1, Math.floor(request.limit ?? DRILL_PAGE_SIZE)), 1000);
+      const result = getDrillDownRows(db, { ...request, limit, timeZone: request.timeZone ?? source.metricsOptions().timeZone });
+      return { type: 'rows', requestId, label, result };
+    } catch (e) {
+      return { type: 'error', requestId, message: errorText(e) };
+    }
+  }
+  return undefined;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Disposable } from '../../core/lifecycle';
+import { answerDataRequest } from '../../core/report/dashboardRequests';
+import { PROTOCOL_VERSION, TAB_IDS, type DashboardViewState, type HostToWebview, type TabId, type WebviewToHost } from '../../protocol';
+import type { ExtensionServices } from '../services';
+import { dashboardHtml } from './dashboardHtml';
+import { SnapshotCache } from './snapshotCache';
+
+export const DASHBOARD_VIEW_TYPE = 'telemetryLens.dashboard';
+
+function homeRelative(p: string): string {
+  const home = process.env.HOME ?? process.env.USERPROFILE;
+  return home && p.startsWith(home + path.sep) ? `~${p.slice(home.length)}` : p;
+}
+
+/** Options of the panel: limited to the bundle folder, kept alive by state, not by memory. */
+export function dashboardWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+}
+
+/**
+ * The one dashboard panel. It speaks src/protocol.ts with the webview: waits for `ready`,
+ * sends `init`, answers data and drill-down requests from a cached snapshot via the metrics
+ * layer, opens JSONL sources the rows came from, and says `databaseChanged` after writes.
+ */
+export class DashboardPanel extends Disposable {
+  private static current: DashboardPanel | undefined;
+
+  private readonly snapshots: SnapshotCache;
+  private ready = false;
+  /** JSONL paths this panel has sent in rows; `openSource` opens only these. */
+  private readonly knownSources = new Set<string>();
+
+  static show(services: ExtensionServices, tab?: TabId): DashboardPanel {
+    if (DashboardPanel.current) {
+      DashboardPanel.current.panel.reveal();
+      if (tab) DashboardPanel.current.post({ type: 'showTab', tab });
+      return DashboardPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Telemetry Dashboard', vscode.ViewColumn.Active, dashboardWebviewOptions(services.context.extensionUri));
+    return (DashboardPanel.current = new DashboardPanel(panel, services, tab ? { tab } : undefined));
+  }
+
+  /** Restores a panel VS Code kept across a reload (WebviewPanelSerializer). */
+  static revive(panel: vscode.WebviewPanel, services: ExtensionServices, state: unknown): DashboardPanel {
+    DashboardPanel.current?.dispose();
+    panel.webview.options = dashboardWebviewOptions(services.context.extensionUri);
+    return (DashboardPanel.current = new DashboardPanel(panel, services, viewStateFrom(state)));
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly services: ExtensionServices,
+    private readonly initialView: Partial<DashboardViewState> | undefined,
+  ) {
+    super();
+    this.snapshots = this.register(new SnapshotCache(() => services.databasePath));
+    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'telemetry.svg');
+    const nonce = randomBytes(18).toString('base64');
+    const scriptUri = panel.webview.asWebviewUri(vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview.js'));
+    panel.webview.html = dashboardHtml({ cspSource: panel.webview.cspSource, scriptUri: scriptUri.toString(), nonce });
+
+    this.register(panel.webview.onDidReceiveMessage((m: WebviewToHost) => void this.onMessage(m)));
+    this.register(
+      services.onDidChangeDatabase(() => {
+        this.snapshots.invalidate();
+        this.post({ type: 'databaseChanged' });
+      }),
+    );
+    this.register(panel.onDidDispose(() => this.dispose()));
+  }
+
+  override dispose(): void {
+    if (DashboardPanel.current === this) DashboardPanel.current = undefined;
+    super.dispose();
+    this.panel.dispose();
+  }
+
+  private post(message: HostToWebview): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  private async onMessage(message: WebviewToHost): Promise<void> {
+    if (!message || typeof message !== 'object') return;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({
+          type: 'init',
+          protocolVersion: PROTOCOL_VERSION,
+          state: {
+            view: this.initialView,
+            databaseLabel: homeRelative(this.services.databasePath),
+            mode: 'live',
+            capabilities: { customRange: true, drillDown: 'full', openSource: true },
+          },
+        });
+        return;
+      case 'openSource':
+        await this.openSource(message.path, message.line);
+        return;
+      default: {
+        const reply = await answerDataRequest(message, {
+          snapshot: () => this.snapshots.get(),
+          metricsOptions: () => ({ timeZone: this.services.config.timezone() }),
+          nowSeconds: () => Math.floor(Date.now() / 1000),
+        });
+        if (!reply) return;
+        if (reply.type === 'rows') for (const r of reply.result.rows) if (r.source.path) this.knownSources.add(r.source.path);
+        if (reply.type === 'data' && reply.payload.tab === 'selfHeal') for (const f of reply.payload.selfHeal.recentFailures) if (f.source.path) this.knownSources.add(f.source.path);
+        if (reply.type === 'error') this.services.log.warn(`dashboard: ${reply.message}`);
+        this.post(reply);
+      }
+    }
+  }
+
+  private async openSource(file: string, line: number): Promise<void> {
+    if (!this.knownSources.has(file)) return;
+    if (!fs.existsSync(file)) {
+      void vscode.window.showWarningMessage(`The source file ${file} no longer exists (rotated or deleted); its rows stay in the database.`);
+      return;
+    }
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const lineIndex = Math.min(Math.max(0, Math.floor(line) - 1), document.lineCount - 1);
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, selection: document.lineAt(lineIndex).range });
+  }
+}
+
+function viewStateFrom(state: unknown): Partial<DashboardViewState> | undefined {
+  if (!state || typeof state !== 'object') return undefined;
+  const s = state as Partial<DashboardViewState>;
+  return { tab: TAB_IDS.includes(s.tab as TabId) ? s.tab : undefined, range: s.range };
+}
