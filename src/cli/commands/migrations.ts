@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { UsageError } from '../../core/db/errors';
 import { baselineFile, migrateFileDown, migrateFileUp, readStatus, repairFile, type StatusReport } from '../../core/schema/fileOperations';
+import type { BaselineReport } from '../../core/schema/baseline';
 import { MigrationValidationError } from '../../core/schema/errors';
 import { statusTable } from '../../core/schema/statusTable';
 import { optionString, parseArgs, requireOption } from '../args';
@@ -13,9 +14,9 @@ const DEFAULT_DIR = path.join('.telemetry', 'migrations');
 
 export const migrationsCommand: CliCommand = {
   name: 'migrations',
-  usage: 'migrations status|up|down|baseline|validate|repair --db FILE [--dir DIR] [--to N] [--json]',
+  usage: 'migrations status|up|down|baseline|validate|repair --db FILE [--dir DIR] [--to N] [--tz ZONE] [--json]',
   async run(argv: string[], io: CliIO): Promise<number> {
-    const args = parseArgs(argv, ['db', 'dir', 'to'], ['json']);
+    const args = parseArgs(argv, ['db', 'dir', 'to', 'tz'], ['json']);
     const [sub, ...extra] = args.positionals;
     if (!sub || !SUBCOMMANDS.includes(sub)) throw new UsageError(`expected one of ${SUBCOMMANDS.join('|')}${sub ? `, got '${sub}'` : ''}`);
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
@@ -26,6 +27,7 @@ export const migrationsCommand: CliCommand = {
     if (toRaw !== undefined && sub !== 'up') throw new UsageError('--to only applies to "up"');
     const to = toRaw === undefined ? undefined : Number(toRaw);
     if (to !== undefined && (!Number.isInteger(to) || to < 0)) throw new UsageError(`--to needs a migration version number, got '${toRaw}'`);
+    const tz = optionString(args, 'tz');
     const write = { tool: 'telemetry-lens cli' };
     const print = (value: unknown, text: string) => io.out(json ? JSON.stringify(value, null, 2) : text);
 
@@ -43,7 +45,7 @@ export const migrationsCommand: CliCommand = {
         return 0;
       }
       case 'up': {
-        const r = await migrateFileUp(db, { userDir, to, write });
+        const r = await migrateFileUp(db, { userDir, to, tz, write });
         const lines = [];
         if (r.baseline) lines.push(...renderBaseline(r.baseline));
         lines.push(r.applied.length ? `applied ${r.applied.join(', ')}` : 'schema is up to date', `current version: ${r.current}`);
@@ -56,7 +58,7 @@ export const migrationsCommand: CliCommand = {
         return 0;
       }
       case 'baseline': {
-        const r = await baselineFile(db, { userDir, write });
+        const r = await baselineFile(db, { userDir, tz, write });
         print({ database: db, ...r }, renderBaseline(r).join('\n'));
         return 0;
       }
@@ -70,9 +72,13 @@ export const migrationsCommand: CliCommand = {
   },
 };
 
-function renderBaseline(r: { migration: string; adopted: { table: string; rows: number; extraColumns: string[] }[]; dropped: string[]; keptAs: { from: string; to: string; rows: number }[] }): string[] {
+function renderBaseline(r: BaselineReport): string[] {
   const lines = [`baseline: adopted ${r.adopted.length} table(s) with ${r.migration}`];
-  for (const a of r.adopted) lines.push(`  ${a.table}: ${a.rows} rows kept${a.extraColumns.length ? `; columns ${a.extraColumns.join(', ')} kept in extra` : ''}`);
+  for (const a of r.adopted) {
+    lines.push(`  ${a.table}: ${a.rows} rows kept${a.extraColumns.length ? `; columns ${a.extraColumns.join(', ')} kept in extra` : ''}`);
+    if (a.normalisedTimestamps) lines.push(`    ${a.normalisedTimestamps} timestamps converted to epoch seconds (stored form kept in extra)`);
+    if (a.unreadableTimestamps) lines.push(`    ${a.unreadableTimestamps} timestamps could not be read and were left as stored`);
+  }
   for (const k of r.keptAs) lines.push(`  ${k.from} (${k.rows} rows) kept as ${k.to}`);
   for (const d of r.dropped) lines.push(`  replaced ${d}`);
   return lines;

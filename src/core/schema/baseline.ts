@@ -1,6 +1,7 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
 import { CheckFailedError } from '../db/errors';
 import { canonicalJson, PROVENANCE_COLUMNS, rowContentHash } from '../ingest/rowIdentity';
+import { machineZone, parseTimestamp } from '../ingest/timestamps';
 import { V1_EVENT_TABLES } from './builtin/V1__telemetry_core';
 import type { MigrationCatalog } from './catalog';
 import { hasForeignHistory, HISTORY_TABLE, isManaged, tableColumns, tableExists } from './history';
@@ -17,7 +18,14 @@ export interface AdoptedTable {
   dataColumns: string[];
   /** old columns V1 has no column for: kept per row in `extra` */
   extraColumns: string[];
+  /** timestamps stored in another form (ISO text, milliseconds) turned into epoch seconds; the old value is kept in extra */
+  normalisedTimestamps: number;
+  /** timestamps that could not be read: left exactly as stored */
+  unreadableTimestamps: number;
 }
+
+/** Columns holding event time as epoch seconds (telemetry-formats.md "Value rules"). */
+const TIME_COLUMNS = ['timestamp', 'invoked_at'];
 
 export interface BaselineReport {
   migration: string;
@@ -46,7 +54,8 @@ export function needsBaseline(db: Database): boolean {
  * occurrence number of that hash). skill_metrics/session_skill are rebuilt by V1's triggers as
  * the skill_invocation rows come back. All in one savepoint: any failure changes nothing.
  */
-export function baseline(db: Database, catalog: MigrationCatalog): BaselineReport {
+export function baseline(db: Database, catalog: MigrationCatalog, opts: { tz?: string } = {}): BaselineReport {
+  const tz = opts.tz ?? machineZone();
   if (isManaged(db)) throw new CheckFailedError('this database is already managed by Telemetry Lens (it has schema_migrations); nothing to baseline');
   const v1 = catalog.migrations.find((m) => m.version === 1 && m.origin === 'builtin');
   if (!v1) throw new Error('built-in V1 migration is missing');
@@ -58,7 +67,7 @@ export function baseline(db: Database, catalog: MigrationCatalog): BaselineRepor
     applyMigration(db, v1, {
       baseline: true,
       afterScript: () => {
-        for (const m of moved) report.adopted.push(copyBack(db, m.table, m.aside));
+        for (const m of moved) report.adopted.push(copyBack(db, m.table, m.aside, tz));
         for (const a of report.adopted) {
           db.run(`INSERT INTO schema_baseline (table_name, data_columns, adopted_rows, baselined_at) VALUES (?, ?, ?, strftime('%s', 'now'))`, [
             a.table,
@@ -138,7 +147,7 @@ function columnInfo(db: Database, table: string): ColumnInfo[] {
   return res[0].values.map((r) => ({ name: String(r[0]), notNull: Number(r[1]) === 1, hasDefault: r[2] !== null }));
 }
 
-function copyBack(db: Database, table: string, aside: string): AdoptedTable {
+function copyBack(db: Database, table: string, aside: string, tz: string): AdoptedTable {
   const target = columnInfo(db, table);
   const targetData = target.filter((c) => !PROVENANCE_COLUMNS.includes(c.name));
   const oldColumns = tableColumns(db, aside);
@@ -149,6 +158,8 @@ function copyBack(db: Database, table: string, aside: string): AdoptedTable {
   // one prepared INSERT per distinct set of non-NULL columns (usually a handful)
   const inserts = new Map<string, Statement>();
   let rows = 0;
+  let normalisedTimestamps = 0;
+  let unreadableTimestamps = 0;
   try {
     while (select.step()) {
       const r = select.getAsObject() as Record<string, SqlValue>;
@@ -162,6 +173,19 @@ function copyBack(db: Database, table: string, aside: string): AdoptedTable {
       }
       const extra: Record<string, SqlValue> = {};
       for (const c of extraColumns) if (r[c] !== null && r[c] !== undefined) extra[c] = r[c];
+      for (const c of TIME_COLUMNS) {
+        const v = data[c];
+        if (v === undefined || (typeof v === 'number' && Number.isInteger(v) && v < 1e11)) continue;
+        const seconds = parseTimestamp(v, tz);
+        if (seconds === undefined) {
+          unreadableTimestamps++;
+        } else {
+          // same rule as ingest, so the hash matches the JSONL line this row came from
+          extra[`${c}_as_stored`] = v;
+          data[c] = seconds;
+          normalisedTimestamps++;
+        }
+      }
       if (r.id !== undefined && r.id !== null && r.id !== r.__rowid) extra.id = r.id;
       const hash = rowContentHash(data, null);
       const seq = (occurrences.get(hash) ?? 0) + 1;
@@ -184,7 +208,7 @@ function copyBack(db: Database, table: string, aside: string): AdoptedTable {
   }
   keepAutoincrementHighWater(db, table, aside);
   db.run(`DROP TABLE ${q(aside)}`);
-  return { table, rows, dataColumns: dataColumns.map((c) => c.name), extraColumns };
+  return { table, rows, dataColumns: dataColumns.map((c) => c.name), extraColumns, normalisedTimestamps, unreadableTimestamps };
 }
 
 /** AUTOINCREMENT promises ids are never reused: carry the old table's high-water mark over. */

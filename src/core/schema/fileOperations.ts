@@ -13,6 +13,7 @@ import { statusRows, validationProblems, type MigrationStatusRow } from './statu
 
 export interface MigrationFileOptions {
   userDir?: string;
+  tz?: string;
   write?: WriteOptions;
 }
 
@@ -63,7 +64,7 @@ export async function migrateFileUp(dbPath: string, opts: MigrationFileOptions &
   return withWrite(
     dbPath,
     (db) => {
-      const report = needsBaseline(db) ? baseline(db, catalog) : null;
+      const report = needsBaseline(db) ? baseline(db, catalog, { tz: opts.tz }) : null;
       const applied = [...(report ? [report.migration] : []), ...migrateUp(db, catalog, opts.to)];
       return { applied, current: currentVersion(db), baseline: report };
     },
@@ -86,7 +87,7 @@ export async function migrateFileDown(dbPath: string, opts: MigrationFileOptions
 
 export async function baselineFile(dbPath: string, opts: MigrationFileOptions = {}): Promise<BaselineReport> {
   const catalog = loadCatalog(opts.userDir);
-  return withWrite(dbPath, (db) => baseline(db, catalog), opts.write);
+  return withWrite(dbPath, (db) => baseline(db, catalog, { tz: opts.tz }), opts.write);
 }
 
 export async function repairFile(dbPath: string, opts: MigrationFileOptions = {}): Promise<string[]> {

@@ -11,6 +11,8 @@ import { statusRows, type MigrationStatusRow } from './status';
 export interface SchemaOptions {
   /** folder of user V<n>__*.sql / U<n>__*.sql files (absent or missing folder = built-ins only) */
   userDir?: string;
+  /** zone for zone-less text timestamps met while adopting a script-made database (default: the machine's) */
+  tz?: string;
 }
 
 export interface EnsureSchemaResult {
@@ -33,7 +35,7 @@ export function ensureSchema(db: Database, opts: SchemaOptions = {}): EnsureSche
   const applied: string[] = [];
   let baselined = false;
   if (needsBaseline(db)) {
-    applied.push(baseline(db, catalog).migration);
+    applied.push(baseline(db, catalog, { tz: opts.tz }).migration);
     baselined = true;
   }
   applied.push(...migrateUp(db, catalog));
