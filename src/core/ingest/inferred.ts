@@ -1,0 +1,182 @@
+/**
+ * Inferred tables for unknown *.jsonl (telemetry-formats.md "Inferred tables"): one column
+ * per top-level key, typed from the values seen, growing when new keys appear; a
+ * timestamp/ts/time key whose values all parse becomes an indexed INTEGER `timestamp`.
+ * Names come from data: sanitised, and always quoted in SQL.
+ */
+import type { Database } from 'sql.js';
+import { baseFileName, KNOWN_TABLES, type MapFailure, type MappedRecord, type Row } from './catalogue';
+import type { TableMapper } from './mappers';
+import { quotedColumnNames, rowContentHashSorted } from './rowIdentity';
+import { quoteIdent, rowsOf, tableExists } from './sql';
+import { parseTimestamp } from './timestamps';
+import { toNumber, toText } from './values';
+
+export type InferredType = 'INTEGER' | 'REAL' | 'TEXT';
+
+/** Tables and prefixes an inferred table must never take. */
+const RESERVED_TABLES = new Set(['skill_metrics', 'session_skill', 'schema_migrations', 'schema_baseline']);
+const RESERVED_PREFIXES = ['sqlite_', 'ingest_', 'rollup_'];
+const PROVENANCE = new Set(['id', 'source_id', 'source_line', 'extra', 'stream_id', 'row_hash', 'row_seq']);
+const TIME_KEYS = ['timestamp', 'ts', 'time'];
+
+function sanitise(name: string): string {
+  const s = name.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  return s.length ? s.slice(0, 60) : '_';
+}
+
+/** `permission_events.jsonl` → `permission_events`; a collision with a known table gets `_jsonl`. */
+export function inferredTableName(fileName: string): string {
+  const stem = baseFileName(fileName).replace(/\.jsonl?$/i, '');
+  let name = sanitise(stem);
+  if (name === '_') name = 'jsonl_events';
+  if (KNOWN_TABLES.has(name) || RESERVED_TABLES.has(name) || RESERVED_PREFIXES.some((p) => name.startsWith(p))) name += '_jsonl';
+  return name;
+}
+
+export interface InferredColumn {
+  column: string;
+  key: string;
+  type: InferredType;
+  isTimestamp: boolean;
+}
+
+/** Type and timestamp evidence per key, gathered over the lines of a run before writing. */
+export class KeyObserver {
+  readonly types = new Map<string, InferredType>();
+  readonly timeOk = new Map<string, boolean>();
+  readonly order: string[] = [];
+
+  constructor(private readonly tz: string) {}
+
+  observe(rec: Record<string, unknown>): void {
+    for (const key of Object.keys(rec)) {
+      const v = rec[key];
+      if (!this.types.has(key) && !this.timeOk.has(key)) this.order.push(key);
+      if (TIME_KEYS.includes(key.toLowerCase()) && v !== null && v !== undefined) {
+        const ok = parseTimestamp(v, this.tz) !== undefined;
+        this.timeOk.set(key, (this.timeOk.get(key) ?? true) && ok);
+      }
+      if (v === null || v === undefined) continue;
+      const t: InferredType = typeof v === 'boolean' ? 'INTEGER' : typeof v === 'number' ? (Number.isInteger(v) ? 'INTEGER' : 'REAL') : 'TEXT';
+      const prev = this.types.get(key);
+      this.types.set(key, !prev ? t : prev === t ? t : (prev === 'INTEGER' && t === 'REAL') || (prev === 'REAL' && t === 'INTEGER') ? 'REAL' : 'TEXT');
+    }
+  }
+}
+
+export function loadInferredColumns(db: Database, table: string): InferredColumn[] {
+  return rowsOf(db, 'SELECT column_name, source_key, column_type, is_timestamp FROM ingest_inferred_columns WHERE table_name = ? ORDER BY rowid', [table]).map((r) => ({
+    column: String(r.column_name),
+    key: String(r.source_key),
+    type: String(r.column_type) as InferredType,
+    isTimestamp: Number(r.is_timestamp) === 1,
+  }));
+}
+
+/**
+ * Creates the table or adds the columns for keys not seen before (inside the run's write).
+ * Returns the full column list.
+ */
+export function growInferredTable(db: Database, table: string, obs: KeyObserver): InferredColumn[] {
+  const cols = loadInferredColumns(db, table);
+  const byKey = new Map(cols.map((c) => [c.key, c]));
+  const taken = new Set(cols.map((c) => c.column));
+  const added: InferredColumn[] = [];
+  const hasTs = cols.some((c) => c.isTimestamp);
+  let tsKey: string | undefined;
+  if (!hasTs) {
+    for (const k of TIME_KEYS) {
+      const key = obs.order.find((o) => o.toLowerCase() === k && obs.timeOk.get(o) === true && !byKey.has(o));
+      if (key) {
+        tsKey = key;
+        break;
+      }
+    }
+  }
+  for (const key of obs.order) {
+    if (byKey.has(key)) continue;
+    let column: string;
+    let type: InferredType;
+    const isTimestamp = key === tsKey;
+    if (isTimestamp) {
+      column = 'timestamp';
+      type = 'INTEGER';
+      if (taken.has(column)) column = freeName('timestamp', taken);
+    } else {
+      column = freeName(sanitise(key), taken);
+      type = obs.types.get(key) ?? 'TEXT';
+    }
+    taken.add(column);
+    const c = { column, key, type, isTimestamp };
+    added.push(c);
+    byKey.set(key, c);
+  }
+  const q = quoteIdent(table);
+  if (!tableExists(db, table)) {
+    db.run(`CREATE TABLE ${q} (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  source_id INTEGER, source_line INTEGER, extra TEXT,
+  stream_id INTEGER NOT NULL DEFAULT 0, row_hash INTEGER NOT NULL, row_seq INTEGER NOT NULL)`);
+    db.run(`CREATE UNIQUE INDEX ${quoteIdent('ux_' + table + '_identity')} ON ${q}(stream_id, row_hash, row_seq)`);
+  }
+  for (const c of added) {
+    db.run(`ALTER TABLE ${q} ADD COLUMN ${quoteIdent(c.column)} ${c.type}`);
+    db.run('INSERT INTO ingest_inferred_columns (table_name, column_name, source_key, column_type, is_timestamp) VALUES (?, ?, ?, ?, ?)', [
+      table,
+      c.column,
+      c.key,
+      c.type,
+      c.isTimestamp ? 1 : 0,
+    ]);
+    if (c.isTimestamp) db.run(`CREATE INDEX IF NOT EXISTS ${quoteIdent('idx_' + table + '_timestamp')} ON ${q}(${quoteIdent(c.column)})`);
+  }
+  return [...cols, ...added];
+}
+
+function freeName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let i = 2; taken.has(name) || PROVENANCE.has(name); i++) name = `${base}_${i}`;
+  return name;
+}
+
+/** Value as the column's affinity will hold it, so the hash matches what reads back. */
+function inferredValue(v: unknown, type: InferredType): string | number | undefined {
+  if (typeof v === 'boolean') return type === 'TEXT' ? (v ? 'true' : 'false') : v ? 1 : 0;
+  if (type === 'TEXT') return toText(v);
+  const n = typeof v === 'string' ? toNumber(v) : typeof v === 'number' ? v : undefined;
+  return n !== undefined ? n : toText(v);
+}
+
+export function inferredMapper(table: string, columns: InferredColumn[], tz: string): TableMapper {
+  const byKey = new Map(columns.map((c) => [c.key, c]));
+  const names = columns.map((c) => c.column);
+  const sorted = [...names].sort();
+  const quoted = quotedColumnNames(sorted);
+  const tsCol = columns.find((c) => c.isTimestamp);
+  return {
+    table,
+    columns: names,
+    timeColumn: tsCol ? tsCol.column : null,
+    adoptHash: null,
+    hash: (m) => rowContentHashSorted(sorted, quoted, m.row, m.extra),
+    map(rec): MappedRecord | MapFailure {
+      const row: Row = {};
+      for (const n of names) row[n] = null;
+      let extra: Record<string, unknown> | null = null;
+      for (const key of Object.keys(rec)) {
+        const v = rec[key];
+        const c = byKey.get(key);
+        if (v === null || v === undefined) {
+          if (!c) (extra ??= {})[key] = v;
+          continue;
+        }
+        let value: string | number | undefined;
+        if (c) value = c.isTimestamp ? parseTimestamp(v, tz) : inferredValue(v, c.type);
+        if (value === undefined) (extra ??= {})[key] = v;
+        else row[c!.column] = value;
+      }
+      return { row, extra };
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * A TableMapper turns parsed records of one source into rows of its table: the catalogue
+ * mapping for known sources, the growing inferred schema for unknown *.jsonl.
+ */
+import type { Database } from 'sql.js';
+import { mapKnownRecord, type KnownSource, type MapFailure, type MappedRecord } from './catalogue';
+import { quoteIdent } from './sql';
+import { quotedColumnNames, rowContentHash, rowContentHashSorted } from './rowIdentity';
+
+export interface TableMapper {
+  table: string;
+  /** Data columns in insert order. */
+  columns: string[];
+  /** Column holding the event time (epoch seconds), if any. */
+  timeColumn: string | null;
+  map(rec: Record<string, unknown>): MappedRecord | MapFailure;
+  /** Content hash (DESIGN.md row identity). */
+  hash(m: MappedRecord): number;
+  /** Hash baseline gave adopted rows of this table (over its adopted data columns), or null. */
+  adoptHash: ((m: MappedRecord) => number) | null;
+}
+
+export function knownMapper(src: KnownSource, tz: string, adoptedColumns: string[] | null): TableMapper {
+  const columns = src.columns.map((c) => c.column);
+  const sorted = [...columns].sort();
+  const quoted = quotedColumnNames(sorted);
+  return {
+    table: src.table,
+    columns,
+    timeColumn: src.timeColumn,
+    map: (rec) => mapKnownRecord(src, rec, tz),
+    hash: (m) => rowContentHashSorted(sorted, quoted, m.row, m.extra),
+    adoptHash: adoptedColumns ? adoptHashFn(adoptedColumns) : null,
+  };
+}
+
+export function adoptHashFn(dataColumns: string[]): (m: MappedRecord) => number {
+  return (m) => {
+    const projected: Record<string, unknown> = {};
+    for (const c of dataColumns) projected[c] = m.row[c];
+    return rowContentHash(projected, null);
+  };
+}
+
+/** Data columns baseline adopted per table (schema_baseline), when that table exists. */
+export function readAdoptedColumns(db: Database): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const exists = db.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_baseline'`);
+  if (!exists.length) return out;
+  const res = db.exec('SELECT table_name, data_columns FROM schema_baseline');
+  for (const [t, cols] of res.length ? res[0].values : []) {
+    try {
+      out.set(String(t), JSON.parse(String(cols)) as string[]);
+    } catch {
+      /* a malformed ledger row only disables claiming for that table */
+    }
+  }
+  return out;
+}
+
+export { quoteIdent };

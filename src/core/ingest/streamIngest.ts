@@ -1,0 +1,234 @@
+/**
+ * Ingests the files of one stream inside the run's write (DESIGN.md row identity):
+ * per content hash, only the copies beyond those the database holds for the stream are added.
+ * Files the ledger proves append-only are read from their offset; if their new lines meet
+ * content the stream already has, the stream is re-read in full (savepoint rollback), so the
+ * fast path never changes a result.
+ */
+import type { Database } from 'sql.js';
+import { KNOWN_SOURCES, type MapFailure, type MappedRecord } from './catalogue';
+import { growInferredTable, inferredMapper, KeyObserver } from './inferred';
+import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type ReadPlan } from './ledger';
+import { knownMapper, type TableMapper } from './mappers';
+import { hash53 } from './rowIdentity';
+import { scanDocument, scanJsonl, type LineReject, type ScanHandlers } from './scan';
+import { TableWriter, type HashCount } from './tableWriter';
+import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
+import { rowsOf } from './sql';
+
+export interface RunContext {
+  db: Database;
+  tz: string;
+  nowS: number;
+  signal?: AbortSignal;
+  onProgress?: (p: IngestProgress) => void;
+  rejectRawCap: number;
+  maxLineBytes?: number;
+  adoptedColumns: Map<string, string[]>;
+  progress: { bytesDone: number; bytesTotal: number; rowsInserted: number };
+  rejects: RejectSample[];
+  /** table → [min, max] event time of rows inserted this run */
+  touched: Map<string, [number, number]>;
+}
+
+const BULK_LOOKUP_BYTES = 16 * 1024 * 1024;
+const MAX_STORED_REJECTS_PER_SOURCE = 1000;
+
+class NeedFullRead extends Error {}
+
+function isFailure(m: MappedRecord | MapFailure): m is MapFailure {
+  return (m as MapFailure).reject !== undefined;
+}
+
+export async function ingestStream(ctx: RunContext, key: string, files: DiscoveredSource[]): Promise<SourceResult[]> {
+  const { db } = ctx;
+  const first = files[0];
+  const sid = streamId(db, key, first.kind, first.table, ctx.nowS);
+  const plans = planStream(files, streamEntries(db, sid));
+  db.run('SAVEPOINT tl_stream');
+  try {
+    let results: SourceResult[];
+    try {
+      results = await readStream(ctx, sid, plans);
+    } catch (e) {
+      if (!(e instanceof NeedFullRead)) throw e;
+      db.run('ROLLBACK TO tl_stream');
+      const full = planStream(files, []).map((p, i) => ({ ...p, entry: plans[i].entry }));
+      results = await readStream(ctx, sid, full);
+    }
+    db.run('RELEASE tl_stream');
+    return results;
+  } catch (e) {
+    db.run('ROLLBACK TO tl_stream');
+    db.run('RELEASE tl_stream');
+    throw e;
+  }
+}
+
+async function mapperFor(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<{ mapper: TableMapper; limits: Map<ReadPlan, number> }> {
+  const first = plans[0].source;
+  const known = KNOWN_SOURCES.find((k) => k.kind === first.kind);
+  const limits = new Map<ReadPlan, number>();
+  if (known) return { mapper: knownMapper(known, ctx.tz, ctx.adoptedColumns.get(known.table) ?? null), limits };
+  // inferred: learn keys and types over exactly the bytes the write pass will read
+  const obs = new KeyObserver(ctx.tz);
+  const noop = () => {};
+  for (const p of plans) {
+    const r = await scanJsonl(p.source.path, { record: (_l, rec) => obs.observe(rec), reject: noop, blank: noop, pending: noop }, {
+      startOffset: p.startOffset,
+      startLine: p.startLine,
+      maxLineBytes: ctx.maxLineBytes,
+      signal: ctx.signal,
+    });
+    limits.set(p, p.startOffset + r.bytesRead);
+  }
+  void sid;
+  const columns = growInferredTable(ctx.db, first.table, obs);
+  return { mapper: inferredMapper(first.table, columns, ctx.tz), limits };
+}
+
+async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<SourceResult[]> {
+  const { db } = ctx;
+  const { mapper, limits } = await mapperFor(ctx, sid, plans);
+  const writer = new TableWriter(db, mapper);
+  const results: SourceResult[] = [];
+  try {
+    const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;
+    const hasHeads = plans.some((p) => p.mode === 'fast' && p.startLine > 0);
+    const counts = new Map<number, HashCount>();
+    const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
+    const preloaded = !fresh && bytesToRead > BULK_LOOKUP_BYTES;
+    if (preloaded) writer.loadCounts(sid, counts);
+    const rejectSeen = new Map<number, number>();
+    let touchedMin = Infinity;
+    let touchedMax = -Infinity;
+
+    for (const plan of plans) {
+      const src = plan.source;
+      const sourceId = plan.entry?.id ?? reserveEntry(db, src, sid, ctx.nowS);
+      const r: SourceResult = { path: src.path, kind: src.kind, table: src.table, lines: 0, inserted: 0, present: 0, rejected: 0, blank: 0, pending: 0 };
+      let headBlank = 0;
+      let headRejected = 0;
+      if (plan.mode === 'fast' && plan.entry) {
+        headBlank = plan.entry.blankLines;
+        headRejected = plan.entry.rejectedLines;
+        r.present = plan.entry.lineCount - headBlank - headRejected;
+      }
+      let storedRejects = 0;
+      const onRow = (line: number, m: MappedRecord): void => {
+        const h = mapper.hash(m);
+        let c = counts.get(h);
+        if (!c) {
+          c = fresh || preloaded ? { n: 0, max: 0, seen: 0 } : writer.lookupCount(sid, h);
+          if (c.n > 0 && hasHeads) throw new NeedFullRead();
+          counts.set(h, c);
+        } else if (preloaded && c.seen === 0 && c.n > 0 && hasHeads) throw new NeedFullRead();
+        c.seen++;
+        if (c.seen <= c.n) {
+          r.present++;
+          return;
+        }
+        c.n++;
+        c.max++;
+        if (writer.hasAdopted && writer.claim(m, h, sid, c.max, sourceId, line)) {
+          r.present++;
+          return;
+        }
+        writer.add(m, h, sid, c.max, sourceId, line);
+        r.inserted++;
+        if (mapper.timeColumn) {
+          const t = m.row[mapper.timeColumn];
+          if (typeof t === 'number') {
+            if (t < touchedMin) touchedMin = t;
+            if (t > touchedMax) touchedMax = t;
+          }
+        }
+      };
+      const onReject = (x: LineReject): void => {
+        r.rejected++;
+        const rawHash = hash53(x.text + '\u0000' + x.bytes);
+        let seq = rejectSeen.get(rawHash);
+        if (seq === undefined) {
+          seq = plan.mode === 'fast' ? Number(rowsOf(db, 'SELECT coalesce(max(raw_seq), 0) AS m FROM ingest_rejects WHERE stream_id = ? AND raw_hash = ?', [sid, rawHash])[0].m) : 0;
+        }
+        rejectSeen.set(rawHash, ++seq);
+        const raw = x.text.length > ctx.rejectRawCap ? x.text.slice(0, ctx.rejectRawCap) : x.text;
+        if (ctx.rejects.length < 100) ctx.rejects.push({ path: src.path, line: x.line, reason: x.reason, detail: x.detail, raw: raw.slice(0, 200) });
+        if (storedRejects++ >= MAX_STORED_REJECTS_PER_SOURCE) return;
+        db.run(
+          `INSERT INTO ingest_rejects (source_id, stream_id, line, reason, detail, raw, raw_bytes, raw_hash, raw_seq, first_seen_at, last_seen_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (stream_id, raw_hash, raw_seq) DO UPDATE SET source_id = excluded.source_id, line = excluded.line, reason = excluded.reason,
+             detail = excluded.detail, last_seen_at = excluded.last_seen_at`,
+          [sourceId, sid, x.line, x.reason, x.detail, raw, x.bytes, rawHash, seq, ctx.nowS, ctx.nowS],
+        );
+      };
+      const handlers: ScanHandlers = {
+        record: (line, rec, text) => {
+          const m = mapper.map(rec);
+          if (isFailure(m)) {
+            const raw = text || JSON.stringify(rec);
+            onReject({ line, reason: m.reject, detail: m.detail, text: raw, bytes: Buffer.byteLength(raw) });
+          }
+          else onRow(line, m);
+        },
+        reject: onReject,
+        blank: () => r.blank++,
+        pending: () => r.pending++,
+      };
+      const bytesBefore = ctx.progress.bytesDone;
+      const progress = (n: number): void => {
+        ctx.progress.bytesDone = bytesBefore + n;
+        ctx.onProgress?.({ phase: 'read', path: src.path, bytesDone: ctx.progress.bytesDone, bytesTotal: ctx.progress.bytesTotal, rowsInserted: ctx.progress.rowsInserted + r.inserted });
+      };
+      let lastLine: number;
+      let endOffset = 0;
+      let endsMidLine = false;
+      if (src.format === 'json-document') {
+        const d = await scanDocument(src.path, handlers, { signal: ctx.signal });
+        lastLine = d.lines;
+        progress(src.size);
+      } else {
+        const res = await scanJsonl(src.path, handlers, {
+          startOffset: plan.startOffset,
+          startLine: plan.startLine,
+          maxLineBytes: ctx.maxLineBytes,
+          signal: ctx.signal,
+          onBytes: progress,
+          limit: limits.get(plan),
+        });
+        lastLine = res.lastLine;
+        endOffset = res.endOffset;
+        endsMidLine = res.endsMidLine;
+      }
+      r.lines = lastLine + r.pending;
+      r.blank += headBlank;
+      r.rejected += headRejected;
+      const accounted = r.inserted + r.present + r.rejected + r.blank + r.pending;
+      if (accounted !== r.lines) {
+        throw new Error(`reconciliation failed for ${src.path}: ${r.lines} lines but ${r.inserted} inserted + ${r.present} present + ${r.rejected} rejected + ${r.blank} blank + ${r.pending} pending = ${accounted}`);
+      }
+      saveEntry(db, {
+        entryId: sourceId,
+        source: src,
+        streamId: sid,
+        byteOffset: endOffset,
+        lineCount: lastLine,
+        blankLines: r.blank,
+        rejectedLines: r.rejected,
+        endsMidLine,
+        inserted: r.inserted,
+        nowS: ctx.nowS,
+      });
+      ctx.progress.rowsInserted += r.inserted;
+      results.push(r);
+    }
+    if (touchedMin <= touchedMax) {
+      const prev = ctx.touched.get(mapper.table);
+      ctx.touched.set(mapper.table, prev ? [Math.min(prev[0], touchedMin), Math.max(prev[1], touchedMax)] : [touchedMin, touchedMax]);
+    }
+    return results;
+  } finally {
+    writer.free();
+  }
+}

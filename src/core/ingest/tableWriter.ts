@@ -1,0 +1,111 @@
+/**
+ * Writes rows of one table inside the run's write: identity lookups per (stream, hash),
+ * claiming rows adopted by baseline (stream 0), inserts with the next occurrence number.
+ */
+import type { Database, SqlValue, Statement } from 'sql.js';
+import type { MappedRecord } from './catalogue';
+import type { TableMapper } from './mappers';
+import { canonicalJson } from './rowIdentity';
+import { quoteIdent, scalar } from './sql';
+
+export interface HashCount {
+  /** rows of this stream with this hash in the database (grows as this run adds copies) */
+  n: number;
+  /** highest row_seq in use */
+  max: number;
+  /** occurrences met in this run */
+  seen: number;
+}
+
+export class TableWriter {
+  private readonly insert: Statement;
+  private readonly lookup: Statement;
+  private adoptFind: Statement | null = null;
+  private adoptClaim: Statement | null = null;
+  private readonly values: SqlValue[];
+  private readonly width: number;
+  hasAdopted: boolean;
+
+  constructor(
+    private readonly db: Database,
+    readonly mapper: TableMapper,
+  ) {
+    const t = quoteIdent(mapper.table);
+    const cols = [...mapper.columns, 'source_id', 'source_line', 'extra', 'stream_id', 'row_hash', 'row_seq'];
+    this.width = cols.length;
+    this.values = new Array<SqlValue>(this.width).fill(null);
+    this.insert = db.prepare(`INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    this.lookup = db.prepare(`SELECT count(*), coalesce(max(row_seq), 0) FROM ${t} WHERE stream_id = ? AND row_hash = ?`);
+    this.hasAdopted = mapper.adoptHash !== null && scalar(db, `SELECT 1 FROM ${t} WHERE stream_id = 0 LIMIT 1`) !== null;
+    if (this.hasAdopted) {
+      this.adoptFind = db.prepare(`SELECT id FROM ${t} WHERE stream_id = 0 AND row_hash = ? LIMIT 1`);
+      const fill = mapper.columns.map((c) => `${quoteIdent(c)} = coalesce(${quoteIdent(c)}, ?)`).join(', ');
+      this.adoptClaim = db.prepare(
+        `UPDATE ${t} SET stream_id = ?, row_hash = ?, row_seq = ?, source_id = coalesce(source_id, ?), source_line = coalesce(source_line, ?), extra = coalesce(extra, ?), ${fill} WHERE id = ?`,
+      );
+    }
+  }
+
+  /** True when the stream already has rows (identity lookups needed). */
+  streamHasRows(streamId: number): boolean {
+    return scalar(this.db, `SELECT 1 FROM ${quoteIdent(this.mapper.table)} WHERE stream_id = ? LIMIT 1`, [streamId]) !== null;
+  }
+
+  lookupCount(streamId: number, hash: number): HashCount {
+    this.lookup.bind([streamId, hash]);
+    this.lookup.step();
+    const r = this.lookup.get();
+    this.lookup.reset();
+    return { n: Number(r[0]), max: Number(r[1]), seen: 0 };
+  }
+
+  /** Every hash of the stream at once (cheaper than point lookups for big re-reads). */
+  loadCounts(streamId: number, into: Map<number, HashCount>): void {
+    const stmt = this.db.prepare(`SELECT row_hash, count(*), max(row_seq) FROM ${quoteIdent(this.mapper.table)} WHERE stream_id = ? GROUP BY row_hash`);
+    try {
+      stmt.bind([streamId]);
+      while (stmt.step()) {
+        const r = stmt.get();
+        into.set(Number(r[0]), { n: Number(r[1]), max: Number(r[2]), seen: 0 });
+      }
+    } finally {
+      stmt.free();
+    }
+  }
+
+  /** Takes over one adopted row with this content; false when none is left. */
+  claim(m: MappedRecord, hash: number, streamId: number, seq: number, sourceId: number, line: number): boolean {
+    if (!this.adoptFind || !this.adoptClaim || !this.mapper.adoptHash) return false;
+    this.adoptFind.bind([this.mapper.adoptHash(m)]);
+    const found = this.adoptFind.step() ? Number(this.adoptFind.get()[0]) : null;
+    this.adoptFind.reset();
+    if (found === null) return false;
+    const vals: SqlValue[] = [streamId, hash, seq, sourceId, line, m.extra ? canonicalJson(m.extra) : null];
+    for (const c of this.mapper.columns) vals.push(m.row[c] ?? null);
+    vals.push(found);
+    this.adoptClaim.run(vals);
+    return true;
+  }
+
+  add(m: MappedRecord, hash: number, streamId: number, seq: number, sourceId: number, line: number): void {
+    const v = this.values;
+    const cols = this.mapper.columns;
+    const row = m.row;
+    let i = 0;
+    for (; i < cols.length; i++) v[i] = row[cols[i]] ?? null;
+    v[i++] = sourceId;
+    v[i++] = line;
+    v[i++] = m.extra ? canonicalJson(m.extra) : null;
+    v[i++] = streamId;
+    v[i++] = hash;
+    v[i] = seq;
+    this.insert.run(v);
+  }
+
+  free(): void {
+    this.insert.free();
+    this.lookup.free();
+    this.adoptFind?.free();
+    this.adoptClaim?.free();
+  }
+}

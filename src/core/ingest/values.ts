@@ -1,0 +1,50 @@
+/** Value rules of telemetry-formats.md for non-timestamp columns. */
+import { canonicalJson } from './rowIdentity';
+
+export type ColumnType = 'ts' | 'text' | 'real' | 'int' | 'bool';
+
+const NUMERIC = /^\s*-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i;
+
+/** `true/false`, `1/0`, `"true"/"false"`, `"1"/"0"` → 1/0; anything else → undefined. */
+export function toBool(v: unknown): number | undefined {
+  if (v === true || v === 1) return 1;
+  if (v === false || v === 0) return 0;
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (s === 'true' || s === '1') return 1;
+    if (s === 'false' || s === '0') return 0;
+  }
+  return undefined;
+}
+
+/** Numeric affinity as SQLite applies it: numbers and numeric strings become numbers. */
+export function toNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string' && NUMERIC.test(v)) {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** TEXT columns: strings as they are, numbers/booleans as text, lists/objects as compact JSON. */
+export function toText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : undefined;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'object' && v !== null) return canonicalJson(v);
+  return undefined;
+}
+
+/** Converts a non-timestamp value for a column; undefined = unusable (the field stays in `extra`). */
+export function convertValue(v: unknown, type: ColumnType): string | number | undefined {
+  switch (type) {
+    case 'text':
+      return toText(v);
+    case 'bool':
+      return toBool(v);
+    default:
+      return toNumber(v);
+  }
+}
