@@ -3,6 +3,7 @@ import { UsageError } from '../../core/db/errors';
 import { baselineFile, migrateFileDown, migrateFileUp, readStatus, repairFile, type StatusReport } from '../../core/schema/fileOperations';
 import type { BaselineReport } from '../../core/schema/baseline';
 import { MigrationValidationError } from '../../core/schema/errors';
+import { DEFAULT_MIGRATIONS_FOLDER } from '../../core/schema/migrationsFolder';
 import { statusTable } from '../../core/schema/statusTable';
 import { optionString, parseArgs, requireOption } from '../args';
 import type { CliCommand, CliIO } from './types';
@@ -10,7 +11,7 @@ import type { CliCommand, CliIO } from './types';
 const SUBCOMMANDS = ['status', 'up', 'down', 'baseline', 'validate', 'repair'];
 
 /** Same default as the extension's telemetryLens.migrationsFolder, relative to where it runs. */
-const DEFAULT_DIR = path.join('.telemetry', 'migrations');
+const DEFAULT_DIR = DEFAULT_MIGRATIONS_FOLDER;
 
 export const migrationsCommand: CliCommand = {
   name: 'migrations',
