@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { loadSqlJs } from '../../src/core/db/sqljs';
+import { histogramKey, histogramKeySql, registerPercentileAggregates, weightedNearestRank } from '../../src/core/metrics/percentile';
+
+describe('percentile aggregates', () => {
+  test('tl_percentile is nearest-rank on raw values, NULLs ignored, per group', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    registerPercentileAggregates(db);
+    db.run(`CREATE TABLE v (g TEXT, x REAL)`);
+    // g=a: 1..20 → p50 rank 10 → 10, p95 rank 19 → 19, p99 rank ceil(19.8)=20 → 20
+    for (let i = 20; i >= 1; i--) db.run(`INSERT INTO v VALUES ('a', ?)`, [i]);
+    db.run(`INSERT INTO v VALUES ('a', NULL), ('b', 7)`);
+    const rows = db.exec(`SELECT g, tl_percentile(x, 0.5), tl_percentile(x, 0.95), tl_percentile(x, 0.99), tl_percentile(x, 0) FROM v GROUP BY g ORDER BY g`)[0].values;
+    assert.deepEqual(rows, [
+      ['a', 10, 19, 20, 1],
+      ['b', 7, 7, 7, 7],
+    ]);
+    assert.deepEqual(db.exec(`SELECT tl_percentile(x, 0.5) FROM v WHERE 0`)[0].values, [[null]]);
+  });
+
+  test('tl_weighted_percentile over a histogram equals the raw percentile', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    registerPercentileAggregates(db);
+    // values 5×3, 10×1, 50×6 → sorted ranks 1-3:5, 4:10, 5-10:50; p30 rank 3 → 5, p40 rank 4 → 10, p41 rank 5 → 50
+    const r = db.exec(`SELECT tl_weighted_percentile(v, n, 0.3), tl_weighted_percentile(v, n, 0.4), tl_weighted_percentile(v, n, 0.41)
+      FROM (SELECT 50 AS v, 6 AS n UNION ALL SELECT 5, 3 UNION ALL SELECT 10, 1)`)[0].values[0];
+    assert.deepEqual(r, [5, 10, 50]);
+    assert.equal(weightedNearestRank([[1, 1], [2, 1], [3, 1], [4, 1]], 0.5), 2);
+  });
+
+  test('histogram keys: exact for ≤3 significant digits, within 0.5% otherwise, SQL = JS', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    for (const v of [12, 42, 165, 0.7, 1000, 2500, 0.0123]) assert.equal(histogramKey(v), v);
+    const samples = [165.3, 12345.6, 0.004567, 99.96, 999.6, 1234567, 3.14159, 7.77777e9];
+    for (const v of samples) {
+      const sqlKey = db.exec(`SELECT ${histogramKeySql(String(v))}`)[0].values[0][0] as number;
+      assert.ok(Math.abs(sqlKey - histogramKey(v)) <= 1e-9 * v, `${v}: sql ${sqlKey} js ${histogramKey(v)}`);
+      assert.ok(Math.abs(sqlKey - v) / v <= 0.005, `${v} → ${sqlKey}`);
+    }
+  });
+});

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import type { Database } from 'sql.js';
+import { openSnapshot } from '../../src/core/db/database';
+import { loadSqlJs } from '../../src/core/db/sqljs';
+import { getOverview, getRouting, getSkills, rebuildRollups, refreshRollups } from '../../src/core/metrics';
+import { rollupTableDefinitions } from '../../src/core/metrics/rollupSpecs';
+import { at, fixtureDatabase, insert } from './fixture';
+import { assertClose } from './helpers';
+
+function rollupContents(db: Database): Record<string, unknown[][]> {
+  const out: Record<string, unknown[][]> = {};
+  for (const { table } of rollupTableDefinitions()) {
+    const rows = db.exec(`SELECT * FROM ${table}`)[0]?.values ?? [];
+    out[table] = rows.map((r) => r.map((v) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v))).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  }
+  return out;
+}
+
+async function rebuiltCopy(db: Database): Promise<Database> {
+  const SQL = await loadSqlJs();
+  const copy = new SQL.Database(db.export());
+  rebuildRollups(copy);
+  return copy;
+}
+
+describe('rollups', () => {
+  test('refreshRollups on appended, edited and deleted rows equals a full rebuild', async () => {
+    const db = await fixtureDatabase();
+    getOverview(db, {}); // rollups caught up with the fixture
+    // append into existing and new hours, as an ingest write would
+    insert(db, 'routing_metrics_events', { timestamp: at(1, 9, 30), predicted_model: 'haiku', actual_model: 'opus', accuracy: 0, latency_ms: 70 });
+    insert(db, 'routing_metrics_events', { timestamp: at(5, 1), predicted_model: 'opus', actual_model: 'opus', accuracy: 1, latency_ms: 5 });
+    insert(db, 'skill_invocation', { skill_name: 'deploy', invoked_at: at(1, 9, 45), completed: 1, duration_seconds: 12.5, follow_up_actions: '["git push"]' });
+    db.run(`UPDATE tool_events SET success = 0 WHERE timestamp = ?`, [at(1, 10)]);
+    db.run(`DELETE FROM git_events WHERE timestamp = ?`, [at(0, 9)]);
+    refreshRollups(db, [
+      { table: 'routing_metrics_events', minTs: at(1, 9, 30), maxTs: at(5, 1) },
+      { table: 'skill_invocation', minTs: at(1, 9, 45), maxTs: at(1, 9, 45) },
+      { table: 'tool_events', minTs: at(1, 10), maxTs: at(1, 10) },
+      { table: 'git_events', minTs: at(0, 9), maxTs: at(0, 9) },
+    ]);
+    const expected = rollupContents(await rebuiltCopy(db));
+    assert.deepEqual(rollupContents(db), expected);
+    assertClose(getRouting(db, {}, { timeZone: 'UTC' }).totals, { decisions: 9, evaluated: 7, correct: 4 });
+  });
+
+  test('rows written by another program (python3 sqlite3) are folded in on the next read', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-metrics-'));
+    const file = path.join(dir, 'telemetry.db');
+    const db = await fixtureDatabase();
+    getOverview(db, {});
+    fs.writeFileSync(file, db.export());
+    execFileSync('python3', [
+      '-c',
+      `import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+c.executemany("INSERT INTO skill_invocation(skill_name,invoked_at,completed,duration_seconds,row_hash,row_seq) VALUES (?,?,?,?,?,1)",
+  [("lint", ${at(3, 10)}, 1, 2.0, 900001), ("lint", ${at(3, 11)}, 0, None, 900002)])
+c.commit()`,
+      file,
+    ]);
+    const snap = await openSnapshot(file);
+    try {
+      const s = getSkills(snap, {}, { timeZone: 'UTC' });
+      assertClose(s.totals, { invocations: 10, completed: 6 });
+      assertClose(s.skills.find((x) => x.skillName === 'lint'), { invocations: 2, completed: 1, completionRatePercent: 50, durationP95Seconds: 2 });
+      assert.deepEqual(rollupContents(snap), rollupContents(await rebuiltCopy(snap)));
+    } finally {
+      snap.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('rollup metrics equal full-scan SQL over random data and random (unaligned) ranges', async () => {
+    const db = await fixtureDatabase();
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const models = ['haiku', 'sonnet', 'opus'];
+    for (let i = 0; i < 1500; i++) {
+      const p = models[Math.floor(rand() * 3)];
+      const a = rand() < 0.2 ? null : models[Math.floor(rand() * 3)];
+      insert(db, 'routing_metrics_events', {
+        timestamp: at(0, 0) + Math.floor(rand() * 6 * 86400),
+        predicted_model: p,
+        actual_model: a,
+        accuracy: a === null ? null : Number(a === p),
+        latency_ms: rand() < 0.1 ? null : Math.round(rand() * 900) + 5,
+        cost_saved: Math.round(rand() * 100) / 1000,
+      });
+    }
+    for (let trial = 0; trial < 12; trial++) {
+      const from = at(0, 0) + Math.floor(rand() * 3 * 86400);
+      const to = from + Math.floor(rand() * 3 * 86400);
+      const r = getRouting(db, { from, to }, { timeZone: 'UTC' });
+      const full = db.exec(
+        `SELECT count(*), count(accuracy), sum(accuracy = 1), total(cost_saved), tl_percentile(latency_ms, 0.95), tl_percentile(latency_ms, 0.5)
+         FROM routing_metrics_events WHERE timestamp >= ${from} AND timestamp < ${to}`,
+      )[0].values[0];
+      assertClose(
+        [r.totals.decisions, r.totals.evaluated, r.totals.correct, r.totals.costSavedUsd, r.totals.latencyP95Ms, r.totals.latencyP50Ms],
+        full.map((v) => v ?? 0 ),
+      );
+    }
+  });
+});
