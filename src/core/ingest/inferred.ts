@@ -66,6 +66,7 @@ export class KeyObserver {
 }
 
 export function loadInferredColumns(db: Database, table: string): InferredColumn[] {
+  if (!tableExists(db, 'ingest_inferred_columns')) return [];
   return rowsOf(db, 'SELECT column_name, source_key, column_type, is_timestamp FROM ingest_inferred_columns WHERE table_name = ? ORDER BY rowid', [table]).map((r) => ({
     column: String(r.column_name),
     key: String(r.source_key),
@@ -74,18 +75,13 @@ export function loadInferredColumns(db: Database, table: string): InferredColumn
   }));
 }
 
-/**
- * Creates the table or adds the columns for keys not seen before (inside the run's write).
- * Returns the full column list.
- */
-export function growInferredTable(db: Database, table: string, obs: KeyObserver): InferredColumn[] {
-  const cols = loadInferredColumns(db, table);
-  const byKey = new Map(cols.map((c) => [c.key, c]));
-  const taken = new Set(cols.map((c) => c.column));
+/** Columns for keys not seen before (pure: no SQL), appended to `existing`. */
+export function planInferredColumns(existing: InferredColumn[], obs: KeyObserver): { all: InferredColumn[]; added: InferredColumn[] } {
+  const byKey = new Map(existing.map((c) => [c.key, c]));
+  const taken = new Set(existing.map((c) => c.column));
   const added: InferredColumn[] = [];
-  const hasTs = cols.some((c) => c.isTimestamp);
   let tsKey: string | undefined;
-  if (!hasTs) {
+  if (!existing.some((c) => c.isTimestamp)) {
     for (const k of TIME_KEYS) {
       const key = obs.order.find((o) => o.toLowerCase() === k && obs.timeOk.get(o) === true && !byKey.has(o));
       if (key) {
@@ -96,22 +92,23 @@ export function growInferredTable(db: Database, table: string, obs: KeyObserver)
   }
   for (const key of obs.order) {
     if (byKey.has(key)) continue;
-    let column: string;
-    let type: InferredType;
     const isTimestamp = key === tsKey;
-    if (isTimestamp) {
-      column = 'timestamp';
-      type = 'INTEGER';
-      if (taken.has(column)) column = freeName('timestamp', taken);
-    } else {
-      column = freeName(sanitise(key), taken);
-      type = obs.types.get(key) ?? 'TEXT';
-    }
+    const column = freeName(isTimestamp ? 'timestamp' : sanitise(key), taken);
+    const type: InferredType = isTimestamp ? 'INTEGER' : (obs.types.get(key) ?? 'TEXT');
     taken.add(column);
     const c = { column, key, type, isTimestamp };
     added.push(c);
     byKey.set(key, c);
   }
+  return { all: [...existing, ...added], added };
+}
+
+/**
+ * Creates the table or adds the columns for keys not seen before (inside the run's write).
+ * Returns the full column list.
+ */
+export function growInferredTable(db: Database, table: string, obs: KeyObserver): InferredColumn[] {
+  const { all, added } = planInferredColumns(loadInferredColumns(db, table), obs);
   const q = quoteIdent(table);
   if (!tableExists(db, table)) {
     db.run(`CREATE TABLE ${q} (
@@ -131,7 +128,7 @@ export function growInferredTable(db: Database, table: string, obs: KeyObserver)
     ]);
     if (c.isTimestamp) db.run(`CREATE INDEX IF NOT EXISTS ${quoteIdent('idx_' + table + '_timestamp')} ON ${q}(${quoteIdent(c.column)})`);
   }
-  return [...cols, ...added];
+  return all;
 }
 
 function freeName(base: string, taken: Set<string>): string {

@@ -1,0 +1,40 @@
+import { migrateSources } from '../../core/ingest';
+import { optionString, parseArgs, requireOption } from '../args';
+import { issueLines, rejectLines, requirePaths, table, zoneOption } from './ingestOutput';
+import type { CliCommand } from './types';
+
+/** `migrate --db FILE <path>... [--json] [--tz Z] [--dir DIR]`: migrations + backfill + reconciliation. */
+export const migrateCommand: CliCommand = {
+  name: 'migrate',
+  usage: 'migrate    --db FILE <path>... [--json] [--tz ZONE] [--dir MIGRATIONS_DIR]   migrations + backfill + reconciliation',
+  async run(argv, io) {
+    const args = parseArgs(argv, ['db', 'tz', 'dir'], ['json']);
+    const dbPath = requireOption(args, 'db');
+    const paths = requirePaths(args.positionals);
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      const r = await migrateSources(dbPath, paths, { tz: zoneOption(optionString(args, 'tz')), userMigrationsDir: optionString(args, 'dir'), signal: controller.signal });
+      if (args.options.has('json')) {
+        const { issues, rejects, ...contract } = r;
+        io.out(JSON.stringify({ ...contract, issues, rejects }, null, 2));
+        return 0;
+      }
+      const applied = r.migrations.applied.length ? r.migrations.applied.join(', ') : 'none pending';
+      io.out(`database ${r.database} (schema version ${r.migrations.current}; applied: ${applied})`);
+      if (r.sources.length) {
+        const rows = [['file', 'table', 'lines', 'inserted', 'present', 'rejected', 'blank', 'pending']];
+        for (const s of r.sources) rows.push([s.path, s.table, ...[s.lines, s.inserted, s.present, s.rejected, s.blank, s.pending].map(String)]);
+        io.out(table(rows));
+      } else io.out('no telemetry sources found');
+      const sum = (k: 'inserted' | 'present' | 'rejected') => r.sources.reduce((n, s) => n + s[k], 0);
+      io.out(`\ninserted ${sum('inserted')}, already present ${sum('present')}, rejected ${sum('rejected')} in ${r.durationMs} ms; every file reconciled`);
+      if (r.rejects.length) io.out(['', 'rejects (kept in ingest_rejects):', ...rejectLines(r.rejects)].join('\n'));
+      if (r.issues.length) io.out(['', 'not read:', ...issueLines(r.issues)].join('\n'));
+      return 0;
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+    }
+  },
+};

@@ -1,0 +1,27 @@
+import { verifySources } from '../../core/ingest';
+import { optionString, parseArgs, requireOption } from '../args';
+import { issueLines, requirePaths, table, zoneOption } from './ingestOutput';
+import type { CliCommand } from './types';
+
+/** `verify --db FILE <path>... [--json] [--tz Z]`: sources vs rows; exit 1 on mismatch. */
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  usage: 'verify     --db FILE <path>... [--json] [--tz ZONE]   sources vs rows; exit 1 on mismatch',
+  async run(argv, io) {
+    const args = parseArgs(argv, ['db', 'tz'], ['json']);
+    const r = await verifySources(requireOption(args, 'db'), requirePaths(args.positionals), { tz: zoneOption(optionString(args, 'tz')) });
+    if (args.options.has('json')) {
+      io.out(JSON.stringify(r, null, 2));
+      return r.ok ? 0 : 1;
+    }
+    if (r.sources.length) {
+      const rows = [['file', 'table', 'rows', 'in database', 'missing', 'rejected', '']];
+      for (const s of r.sources) rows.push([s.path, s.table, String(s.rows), String(s.matched), String(s.missing), String(s.rejected), s.ok ? 'ok' : 'MISMATCH']);
+      io.out(table(rows));
+    } else io.out('no telemetry sources found');
+    for (const m of r.skillTotals) io.out(`${m.path}: skill ${m.skill} ${m.field}: document says ${m.document}, database has ${m.database ?? 'no row'}`);
+    if (r.issues.length) io.out(['', 'not read:', ...issueLines(r.issues)].join('\n'));
+    io.out(r.ok ? '\nverify: every source is in the database' : '\nverify: MISMATCH (see above)');
+    return r.ok ? 0 : 1;
+  },
+};
