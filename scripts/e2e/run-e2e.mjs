@@ -1,0 +1,35 @@
+// `npm run test:e2e`: the real-VS-Code suite. Installs code-server into the cache (reused when
+// present), packages the .vsix, then runs test/e2e/*.e2e.test.ts with node's test runner.
+// Screenshots and logs: test-artifacts/e2e/.   TL_E2E_EVENTS=N sets events per source file.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { installCodeServer } from './install-code-server.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const started = Date.now();
+const secs = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+if (!fs.existsSync(process.env.TL_E2E_CHROMIUM ?? '/usr/bin/chromium')) {
+  console.error('[e2e] FAILED: /usr/bin/chromium is missing (apt-get install chromium; .ci/run does it)');
+  process.exit(1);
+}
+const codeServer = installCodeServer();
+console.log(`[e2e] code-server ready (${secs()}): ${codeServer}`);
+
+const pack = spawnSync(process.execPath, [path.join(root, 'scripts/package.mjs'), '--quiet'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+if (pack.status !== 0) {
+  console.error(`[e2e] FAILED: npm run package failed\n${pack.stdout}`);
+  process.exit(1);
+}
+const vsix = pack.stdout.trim().split('\n').pop();
+console.log(`[e2e] packaged ${vsix} (${secs()})`);
+
+const tests = fs.readdirSync(path.join(root, 'test/e2e')).filter((f) => f.endsWith('.e2e.test.ts')).map((f) => path.join('test/e2e', f));
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...tests], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, TL_E2E_CODE_SERVER: codeServer, TL_E2E_VSIX: vsix },
+});
+console.log(`[e2e] ${run.status === 0 ? 'passed' : 'FAILED'} in ${secs()}; screenshots in ${path.relative(root, path.join(root, 'test-artifacts/e2e'))}/`);
+process.exit(run.status ?? 1);
