@@ -16,6 +16,7 @@ export interface ChartCard {
 function colourOf(theme: ChartTheme, c: SeriesColour | undefined, index: number): string {
   if (c === 'success') return theme.success;
   if (c === 'failure') return theme.failure;
+  if (c === 'neutral') return withAlpha(theme.foreground, 0.45);
   return theme.series[(c ?? index) % theme.series.length];
 }
 
@@ -24,7 +25,7 @@ function datasets(spec: ChartSpec, theme: ChartTheme): ChartDataset[] {
     return spec.series.map((s) => ({
       label: s.label,
       data: s.data,
-      backgroundColor: spec.labels.map((_, i) => theme.series[i % theme.series.length]),
+      backgroundColor: spec.labels.map((_, i) => colourOf(theme, spec.sliceColours?.[i], i)),
       borderColor: theme.background || theme.foreground,
       borderWidth: theme.highContrast ? 2 : 1,
     })) as ChartDataset[];
@@ -66,7 +67,7 @@ function config(spec: ChartSpec, theme: ChartTheme, onPick: (index: number, seri
   };
   const categoryAxis = {
     stacked: spec.stacked,
-    ticks: { ...tick, autoSkip: true, maxRotation: 0 },
+    ticks: { ...tick, autoSkip: true, autoSkipPadding: 12, maxRotation: 0, callback: shortDayTick(spec.labels) },
     grid: { display: false },
     border: { color: theme.grid },
     title: axisTitle(spec.xTitle),
@@ -115,6 +116,18 @@ function config(spec: ChartSpec, theme: ChartTheme, onPick: (index: number, seri
       scales,
     },
   } as ChartConfiguration;
+}
+
+const DAY_KEY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const dayTick = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** Day keys ('2026-03-08') read as "Mar 8" on the axis; the data table keeps the full key. */
+function shortDayTick(labels: string[]) {
+  return (_value: string | number, index: number) => {
+    const label = labels[index] ?? '';
+    const m = DAY_KEY.exec(label);
+    return m ? dayTick.format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]))) : label;
+  };
 }
 
 function dataTable(spec: ChartSpec): HTMLTableElement {

@@ -1,7 +1,7 @@
 import type { DrillDownRequest } from '../../src/protocol';
 
-/** Which theme colour a series takes: a palette slot, or the success/failure colours. */
-export type SeriesColour = number | 'success' | 'failure';
+/** Which theme colour a series takes: a palette slot, success/failure, or neutral ("other"). */
+export type SeriesColour = number | 'success' | 'failure' | 'neutral';
 
 export interface SeriesSpec {
   label: string;
@@ -27,6 +27,8 @@ export interface ChartSpec {
   kind: 'bar' | 'line' | 'doughnut' | 'horizontalBar';
   labels: string[];
   series: SeriesSpec[];
+  /** doughnut: the colour of each slice (default: palette order) */
+  sliceColours?: SeriesColour[];
   xTitle?: string;
   yTitle?: string;
   y2Title?: string;

@@ -2,7 +2,7 @@ import type { TabPayload } from '../../src/protocol';
 import { h } from '../dom';
 import { fmtCount, fmtMs, fmtPercent } from '../format';
 import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
-import { chart, importHint, label, pivot, rowsOf, type TabContext } from './tabContext';
+import { chart, importHint, label, outcomeColour, pivot, rowsOf, type TabContext } from './tabContext';
 
 type ActivityPayload = Extract<TabPayload, { tab: 'activity' }>;
 
@@ -64,7 +64,7 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
         kind: 'bar',
         stacked: true,
         labels: toolDays.days,
-        series: toolDays.keys.map((k, i) => ({ label: k, data: toolDays.series[i] })),
+        series: toolDays.keys.map((k, i) => ({ label: k, data: toolDays.series[i], colour: k === 'other' && toolDays.other ? 'neutral' : i })),
         xTitle: 'Day',
         yTitle: 'Calls',
         summary: `${fmtCount(calls)} calls on ${toolDays.days.length} days by ${toolDays.keys.join(', ')}.`,
@@ -81,7 +81,7 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
         kind: 'bar',
         stacked: true,
         labels: gitDays.days,
-        series: gitDays.keys.map((k, i) => ({ label: k, data: gitDays.series[i] })),
+        series: gitDays.keys.map((k, i) => ({ label: k, data: gitDays.series[i], colour: outcomeColour(k, i) === 'neutral' ? 'neutral' : i })),
         xTitle: 'Day',
         yTitle: 'Commits',
         summary: `${fmtCount(commits)} commits, +${fmtCount(additions)} / −${fmtCount(deletions)} lines, in ${gitDays.keys.length} repositories.`,

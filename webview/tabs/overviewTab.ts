@@ -1,6 +1,6 @@
 import type { DataSourceRow, TabPayload } from '../../src/protocol';
 import { h } from '../dom';
-import { fmtAgo, fmtCount, fmtDateTime, fmtPercent, fmtSeconds, fmtMs, fmtSpan, fmtUsd } from '../format';
+import { fmtAgo, fmtCount, fmtDate, fmtDateTime, fmtPercent, fmtSeconds, fmtMs, fmtSpan, fmtUsd } from '../format';
 import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
 import { chart, type TabContext } from './tabContext';
 
@@ -22,8 +22,11 @@ export function renderOverview(p: OverviewPayload, ctx: TabContext): HTMLElement
           ? 'Run “Telemetry: Migrate JSONL” to import your agent’s JSONL logs (routing-metrics.jsonl, self-heal-outcomes.jsonl, skill_metrics.json, …). New lines are picked up automatically after that.'
           : 'Import your JSONL logs with “telemetry-lens migrate --db <db> <folder>”, then export the report again.',
       ),
+      sourcesCard(p, ctx),
     );
-  } else if (o.totalEvents === 0) {
+    return root;
+  }
+  if (o.totalEvents === 0) {
     const newest = Math.max(...s.sources.map((src) => src.lastEventAt ?? 0));
     root.append(emptyState('overview-range', `No events ${ctx.rangeText}.`, `The newest event is from ${fmtDateTime(newest)} (${fmtAgo(newest, s.nowSeconds * 1000)}). Choose a longer time range.`));
   }
@@ -57,22 +60,27 @@ export function renderOverview(p: OverviewPayload, ctx: TabContext): HTMLElement
         summary: days.length ? `${fmtCount(o.totalEvents)} events over ${days.length} days; busiest day ${busiest.day} with ${fmtCount(busiest.count)}.` : 'No events.',
         empty: `No events ${ctx.rangeText}.`,
       }),
-      tableCard({
-        id: 'overview-sources',
-        title: `Data sources — ${s.summary.text}`,
-        rows: s.sources,
-        empty: 'No event tables yet. Run “Telemetry: Migrate JSONL” first.',
-        columns: [
-          { label: 'Table', value: (r) => r.table + (r.knownFormat ? '' : ' (inferred)') },
-          { label: 'Status', value: (r) => STATUS_TEXT[r.status] },
-          { label: 'Rows', value: (r) => fmtCount(r.rows), numeric: true },
-          { label: 'First event', value: (r) => fmtDateTime(r.firstEventAt) },
-          { label: 'Last event', value: (r) => (r.lastEventAt === null ? '—' : `${fmtDateTime(r.lastEventAt)} (${fmtAgo(r.lastEventAt, s.nowSeconds * 1000)})`) },
-        ],
-        onRow: (r) => ctx.drill({ label: `${r.table} · newest rows`, request: { table: r.table, range: {} } }),
-        rowHint: `Click a source to list its newest rows. Live = last event within ${fmtSpan(s.thresholds.liveWithinSeconds)}, stale = within ${fmtSpan(s.thresholds.staleWithinSeconds)}, frozen = older.`,
-      }),
+      sourcesCard(p, ctx),
     ),
   );
   return root;
+}
+
+function sourcesCard(p: OverviewPayload, ctx: TabContext): HTMLElement {
+  const s = p.sources;
+  return tableCard({
+    id: 'overview-sources',
+    title: `Data sources — ${s.summary.text}`,
+    rows: s.sources,
+    empty: 'No event tables yet. Run “Telemetry: Migrate JSONL” first.',
+    columns: [
+      { label: 'Table', value: (r) => r.table + (r.knownFormat ? '' : ' (inferred)') },
+      { label: 'Status', value: (r) => STATUS_TEXT[r.status] },
+      { label: 'Rows', value: (r) => fmtCount(r.rows), numeric: true },
+      { label: 'First event', value: (r) => (r.firstEventAt === null ? '—' : fmtDate(r.firstEventAt)) },
+      { label: 'Last event', value: (r) => (r.lastEventAt === null ? '—' : fmtAgo(r.lastEventAt, s.nowSeconds * 1000)) },
+    ],
+    onRow: (r) => ctx.drill({ label: `${r.table} · newest rows`, request: { table: r.table, range: {} } }),
+    rowHint: `Click a source to list its newest rows. Live = last event within ${fmtSpan(s.thresholds.liveWithinSeconds)}, stale = within ${fmtSpan(s.thresholds.staleWithinSeconds)}, frozen = older.`,
+  });
 }

@@ -22,7 +22,7 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
       kpi('routing-accuracy', 'Accuracy', fmtPercent(t.accuracyPercent), `${fmtCount(t.correct)} of ${fmtCount(t.evaluated)} correct`),
       kpi('routing-dq', 'Average DQ score', t.dqAvg === null ? '—' : t.dqAvg.toFixed(2), 'decision quality, 0–1'),
       kpi('routing-cost', 'Cost saved', fmtUsd(t.costSavedUsd), 'sum of recorded cost_saved'),
-      kpi('routing-latency', 'Latency p50 / p95 / p99', `${fmtMs(t.latencyP50Ms)} / ${fmtMs(t.latencyP95Ms)} / ${fmtMs(t.latencyP99Ms)}`, `avg ${fmtMs(t.latencyAvgMs)}`),
+      kpi('routing-latency', 'Latency p95', fmtMs(t.latencyP95Ms), `p50 ${fmtMs(t.latencyP50Ms)} · p99 ${fmtMs(t.latencyP99Ms)} · avg ${fmtMs(t.latencyAvgMs)}`),
     ),
   );
   const days = d.perDay;

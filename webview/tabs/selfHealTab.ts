@@ -18,7 +18,7 @@ export function renderSelfHeal(p: SelfHealPayload, ctx: TabContext): HTMLElement
       kpi('self-heal-rate', 'Self-heal success', fmtPercent(d.selfHeal.successRatePercent), `${fmtCount(d.selfHeal.successes)} of ${fmtCount(d.selfHeal.attempts)} attempts`),
       kpi('self-heal-time', 'Self-heal time p95', fmtMs(d.selfHeal.executionP95Ms), `avg ${fmtMs(d.selfHeal.executionAvgMs)}`),
       kpi('recovery-rate', 'Recovery success', fmtPercent(d.recovery.successRatePercent), `${fmtCount(d.recovery.successes)} of ${fmtCount(d.recovery.attempts)} · avg ${fmtNumber(d.recovery.attemptsAvg)} tries`),
-      kpi('recovery-time', 'Time to recover p50 / p95', `${fmtMs(d.recovery.timeToRecoverP50Ms)} / ${fmtMs(d.recovery.timeToRecoverP95Ms)}`, `avg ${fmtMs(d.recovery.timeToRecoverAvgMs)}`),
+      kpi('recovery-time', 'Time to recover p95', fmtMs(d.recovery.timeToRecoverP95Ms), `p50 ${fmtMs(d.recovery.timeToRecoverP50Ms)} · avg ${fmtMs(d.recovery.timeToRecoverAvgMs)}`),
     ),
   );
   const days = d.perDay;

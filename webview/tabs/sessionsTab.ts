@@ -2,7 +2,7 @@ import type { TabPayload } from '../../src/protocol';
 import { h } from '../dom';
 import { fmtCount, fmtNumber, fmtPercent, fmtUsd } from '../format';
 import { emptyState, grid, kpi, kpiRow } from '../widgets';
-import { chart, importHint, label, pct, pivot, rowsOf, type TabContext } from './tabContext';
+import { chart, importHint, label, outcomeColour, pct, pivot, rowsOf, type TabContext } from './tabContext';
 
 type SessionsPayload = Extract<TabPayload, { tab: 'sessions' }>;
 
@@ -51,6 +51,7 @@ export function renderSessions(p: SessionsPayload, ctx: TabContext): HTMLElement
         kind: 'doughnut',
         labels: outcomes.map((o) => label(o.outcome)),
         series: [{ label: 'Sessions', data: outcomes.map((o) => o.count) }],
+        sliceColours: outcomes.map((o, i) => outcomeColour(label(o.outcome), i + 2)),
         summary: outcomes.map((o) => `${label(o.outcome)}: ${fmtCount(o.count)}`).join('; ') + '.',
         drill: (i) => ({ label: `Sessions · outcome ${label(outcomes[i].outcome)}`, request: rowsOf(ctx, 'session_outcome_events', outcomeFilter(label(outcomes[i].outcome))) }),
       }),
@@ -61,7 +62,7 @@ export function renderSessions(p: SessionsPayload, ctx: TabContext): HTMLElement
         kind: 'bar',
         stacked: true,
         labels: perDay.days,
-        series: perDay.keys.map((k, i) => ({ label: k, data: perDay.series[i], colour: k === 'success' ? 'success' : k === 'failure' || k === 'failed' ? 'failure' : i })),
+        series: perDay.keys.map((k, i) => ({ label: k, data: perDay.series[i], colour: outcomeColour(k, i + 2) })),
         xTitle: 'Day',
         yTitle: 'Sessions',
         summary: `${fmtCount(t.analyses)} analyses on ${perDay.days.length} days.`,

@@ -1,7 +1,7 @@
 import type { DayKey, DrillDownRequest, RangeSelection, ResolvedRange } from '../../src/protocol';
 import type { ChartCard } from '../charts/chartCard';
 import { createChartCard } from '../charts/chartCard';
-import type { ChartSpec, DrillTarget } from '../charts/chartSpec';
+import type { ChartSpec, DrillTarget, SeriesColour } from '../charts/chartSpec';
 
 /** What a tab view needs besides its payload. */
 export interface TabContext {
@@ -34,7 +34,7 @@ export function rowsOf(ctx: TabContext, table: string, filters?: Record<string, 
  * Pivots (day, key, value) rows into one series per key for a stacked chart; keys beyond
  * the `top` most frequent are summed into "other" so the legend stays readable.
  */
-export function pivot<R>(rows: R[], day: (r: R) => DayKey, key: (r: R) => string, value: (r: R) => number, top = 6): { days: DayKey[]; keys: string[]; series: number[][]; other: boolean } {
+export function pivot<R>(rows: R[], day: (r: R) => DayKey, key: (r: R) => string, value: (r: R) => number, top = 5): { days: DayKey[]; keys: string[]; series: number[][]; other: boolean } {
   const totals = new Map<string, number>();
   for (const r of rows) totals.set(key(r), (totals.get(key(r)) ?? 0) + value(r));
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
@@ -64,4 +64,12 @@ export function importHint(ctx: TabContext, files: string): string {
   return ctx.mode === 'live'
     ? `Run “Telemetry: Migrate JSONL” to import ${files}, or choose a longer time range.`
     : `Import ${files} with “telemetry-lens migrate --db <db> <folder>”, then export the report again.`;
+}
+
+/** Outcome-like names get the success/failure colours, "other"/"(not recorded)" neutral. */
+export function outcomeColour(name: string, index: number): SeriesColour {
+  if (/^(success|succeeded|ok|completed)$/i.test(name)) return 'success';
+  if (/^(fail|failure|failed|error|timeout)$/i.test(name)) return 'failure';
+  if (name === 'other' || name === '(not recorded)') return 'neutral';
+  return index;
 }

@@ -1,0 +1,195 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import type { Database } from 'sql.js';
+import { getDrillDownRows, getOverview } from '../../src/core/metrics';
+import { TAB_IDS, TAB_TITLES, type WebviewToHost } from '../../src/protocol';
+import { artifact, cspViolationsOf, drawnPixels, ensureBundle, launchBrowser, LIGHT_THEME_VARS, openDashboard, type FakeHost } from './harness';
+import { buildFixtureDatabase, NOW } from './fixtureDb';
+
+const isDrill = (m: WebviewToHost): m is Extract<WebviewToHost, { type: 'drillDown' }> => m.type === 'drillDown';
+const isData = (m: WebviewToHost): m is Extract<WebviewToHost, { type: 'requestData' }> => m.type === 'requestData';
+const isOpen = (m: WebviewToHost): m is Extract<WebviewToHost, { type: 'openSource' }> => m.type === 'openSource';
+
+async function kpiText(host: FakeHost, id: string): Promise<string> {
+  return (await host.page.textContent(`[data-kpi="${id}"] .kpi-value`))!.trim();
+}
+
+async function showTab(host: FakeHost, tab: string): Promise<void> {
+  await host.page.click(`vscode-tab-header[data-tab="${tab}"]`);
+  await host.waitForTab(tab);
+}
+
+describe('dashboard webview in Chromium (fake host, real protocol, real metrics)', () => {
+  let browser: Browser;
+  let db: Database;
+  let host: FakeHost;
+
+  before(async () => {
+    ensureBundle();
+    db = await buildFixtureDatabase();
+    browser = await launchBrowser();
+    host = await openDashboard(browser, { db, nowSeconds: NOW });
+  });
+  after(async () => {
+    await browser?.close();
+    db?.close();
+  });
+
+  test('handshake: ready first, then the requested tab with the default range', async () => {
+    await host.waitForTab('overview');
+    assert.equal(host.received[0].type, 'ready');
+    const first = host.received.find(isData)!;
+    assert.deepEqual({ tab: first.tab, range: first.range }, { tab: 'overview', range: { preset: '7d' } });
+  });
+
+  test('every tab renders; every chart canvas has drawn pixels and a text alternative; screenshots', async () => {
+    for (const tab of TAB_IDS) {
+      await showTab(host, tab);
+      const panel = `vscode-tab-panel[data-tab="${tab}"]`;
+      const canvases = await host.page.$$eval(`${panel} .chart-card canvas`, (cs) => cs.map((c) => c.closest('.chart-card')!.getAttribute('data-chart-id')!));
+      assert.ok(canvases.length > 0, `${tab}: no charts`);
+      for (const id of canvases) {
+        const sel = `${panel} [data-chart-id="${id}"] canvas`;
+        assert.ok((await drawnPixels(host.page, sel)) > 500, `${tab}/${id}: canvas is blank`);
+        const label = await host.page.getAttribute(sel, 'aria-label');
+        assert.ok(label && label.length > 20, `${tab}/${id}: no text alternative`);
+        assert.ok(await host.page.$(`${panel} [data-chart-id="${id}"] .data-table table`), `${tab}/${id}: no data table`);
+        assert.ok((await host.page.textContent(`${panel} [data-chart-id="${id}"] .card-title`))!.length > 3);
+      }
+      await host.page.screenshot({ path: artifact(`tab-${tab}.png`), fullPage: true });
+    }
+    assert.deepEqual(await cspViolationsOf(host.page), []);
+    assert.deepEqual(host.blockedRequests, [], 'the page tried to reach the network');
+    assert.deepEqual(host.pageErrors, []);
+  });
+
+  test('the time range changes the numbers (24h < 7d < 30d < all), matching the metrics layer', async () => {
+    await showTab(host, 'overview');
+    const counts: Record<string, number> = {};
+    for (const preset of ['24h', '30d', 'all', '7d']) {
+      const since = host.received.length;
+      await host.page.evaluate(`(() => { const s = document.querySelector('#range-select'); s.value = ${JSON.stringify(preset)}; s.dispatchEvent(new Event('change')); })()`);
+      const req = await host.waitFor(isData, since);
+      assert.equal(req.range.preset, preset);
+      await host.page.waitForFunction(`document.querySelector('[data-kpi="events"] .kpi-sub')?.textContent.includes(${JSON.stringify(preset === 'all' ? 'in this database' : preset === '24h' ? '24 hours' : preset.replace('d', ' days'))})`);
+      counts[preset] = Number((await kpiText(host, 'events')).replace(/[^0-9]/g, ''));
+    }
+    assert.ok(counts['24h'] < counts['7d'] && counts['7d'] < counts['30d'] && counts['30d'] < counts['all'], JSON.stringify(counts));
+    assert.equal(counts['all'], getOverview(db, {}, { timeZone: 'UTC', nowSeconds: NOW }).totalEvents);
+    assert.equal(counts['7d'], getOverview(db, { from: NOW - 7 * 86400 }, { timeZone: 'UTC', nowSeconds: NOW }).totalEvents);
+  });
+
+  test('a custom range asks for exactly the chosen days', async () => {
+    const since = host.received.length;
+    await host.page.evaluate(`(() => { const s = document.querySelector('#range-select'); s.value = 'custom'; s.dispatchEvent(new Event('change')); })()`);
+    await host.page.fill('#range-from', '2026-03-01');
+    await host.page.fill('#range-to', '2026-03-07');
+    await host.page.click('#range-apply');
+    const req = await host.waitFor(isData, since);
+    assert.equal(req.range.preset, 'custom');
+    const from = new Date(2026, 2, 1).getTime() / 1000;
+    const to = new Date(2026, 2, 8).getTime() / 1000;
+    assert.deepEqual({ from: req.range.from, to: req.range.to }, { from, to });
+    await host.page.waitForFunction(`document.querySelector('[data-kpi="events"] .kpi-sub')?.textContent.includes('2026-03-01')`);
+  });
+
+  test('drill-down: clicking a bar asks for that bar’s rows; a row asks the host to open its JSONL line', async () => {
+    await host.page.evaluate(`(() => { const s = document.querySelector('#range-select'); s.value = '30d'; s.dispatchEvent(new Event('change')); })()`);
+    await showTab(host, 'routing');
+    const chart = 'vscode-tab-panel[data-tab="routing"] [data-chart-id="routing-accuracy-per-model"] canvas';
+    await host.page.waitForSelector(chart);
+    // The first model's bar (models sorted by decisions): click inside it, near the axis.
+    const box = (await host.page.locator(chart).boundingBox())!;
+    const labels = await host.page.$$eval('[data-chart-id="routing-accuracy-per-model"] .data-table tbody th', (ths) => ths.map((t) => t.textContent));
+    const since = host.received.length;
+    // chart area: bars are centred in equal slots across the x axis; aim low inside the first slot
+    const slot = (box.width - 60) / labels.length;
+    await host.page.mouse.click(box.x + 55 + slot / 2, box.y + box.height * 0.4);
+    const drill = await host.waitFor(isDrill, since);
+    assert.equal(drill.request.table, 'routing_metrics_events');
+    assert.deepEqual(drill.request.filters, { predicted_model: labels[0] });
+    assert.equal(drill.request.range.from, NOW - 30 * 86400);
+    await host.page.waitForSelector('#drilldown table.rows tbody tr');
+    const expected = getDrillDownRows(db, { ...drill.request, limit: 100 });
+    const shown = await host.page.$$eval('#drilldown table.rows tbody tr', (rows) => rows.length);
+    assert.equal(shown, Math.min(100, expected.total));
+    assert.match((await host.page.textContent('#drilldown .drill-count'))!, new RegExp(`of ${expected.total.toLocaleString('en-US')} rows`));
+    await host.page.screenshot({ path: artifact('drilldown-routing.png'), fullPage: true });
+
+    const before = host.received.length;
+    await host.page.click('#drilldown table.rows tbody tr:first-child');
+    const open = await host.waitFor(isOpen, before);
+    assert.deepEqual(open, { type: 'openSource', path: expected.rows[0].source.path, line: expected.rows[0].source.line });
+  });
+
+  test('confusion matrix cell drills into predicted × actual', async () => {
+    const cell = 'vscode-tab-panel[data-tab="routing"] td.heat.clickable[data-predicted="haiku"][data-actual="sonnet"]';
+    const since = host.received.length;
+    await host.page.click(cell);
+    const drill = await host.waitFor(isDrill, since);
+    assert.deepEqual(drill.request.filters, { predicted_model: 'haiku', actual_model: 'sonnet' });
+    const shown = Number((await host.page.textContent(cell))!.replace(/[^0-9]/g, ''));
+    await host.page.waitForFunction(`document.querySelector('#drilldown .drill-count')?.textContent.includes('of ${shown} rows')`);
+  });
+
+  test('databaseChanged makes the visible tab ask again (live refresh)', async () => {
+    const since = host.received.length;
+    await host.send({ type: 'databaseChanged' });
+    const req = await host.waitFor(isData, since);
+    assert.equal(req.tab, 'routing');
+  });
+
+  test('showTab from the host (tree "Open in Dashboard") switches tabs', async () => {
+    await host.send({ type: 'showTab', tab: 'selfHeal' });
+    await host.waitForTab('selfHeal');
+    assert.equal(await host.page.getAttribute('vscode-tab-header[data-tab="selfHeal"]', 'aria-selected'), 'true');
+    assert.equal(TAB_TITLES.selfHeal, (await host.page.textContent('vscode-tab-header[data-tab="selfHeal"]'))!.trim());
+  });
+
+  test('re-themes when VS Code switches to a light theme (chart colours follow --vscode-charts-*)', async () => {
+    await showTab(host, 'overview');
+    const sel = '[data-chart-id="overview-events-per-day"] canvas';
+    const colourAt = () =>
+      host.page.evaluate(`(() => {
+        const c = document.querySelector(${JSON.stringify(sel)});
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const seen = {};
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] === 255) { const k = d[i] + ',' + d[i + 1] + ',' + d[i + 2]; seen[k] = (seen[k] || 0) + 1; }
+        return Object.entries(seen).sort((a, b) => b[1] - a[1])[0][0];
+      })()`);
+    const darkMost = await colourAt();
+    await host.page.evaluate(`(() => {
+      const vars = ${JSON.stringify(LIGHT_THEME_VARS)};
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.className = 'vscode-light';
+    })()`);
+    await host.page.waitForFunction(`true`);
+    await new Promise((r) => setTimeout(r, 200));
+    const lightMost = await colourAt();
+    assert.notEqual(lightMost, darkMost);
+    await host.page.screenshot({ path: artifact('theme-light-overview.png'), fullPage: true });
+  });
+});
+
+describe('dashboard empty states', () => {
+  test('an empty database tells the user to run Migrate JSONL, on every tab', async () => {
+    ensureBundle();
+    const db = await buildFixtureDatabase({ empty: true });
+    const browser = await launchBrowser();
+    try {
+      const host = await openDashboard(browser, { db, nowSeconds: NOW });
+      await host.waitForTab('overview');
+      assert.match((await host.page.textContent('[data-empty="overview"]'))!, /Migrate JSONL/);
+      await host.page.screenshot({ path: artifact('empty-overview.png'), fullPage: true });
+      for (const tab of TAB_IDS.filter((t) => t !== 'overview')) {
+        await showTab(host, tab);
+        assert.match((await host.page.textContent(`vscode-tab-panel[data-tab="${tab}"] [data-empty]`))!, /Migrate JSONL/, tab);
+      }
+      assert.deepEqual(host.pageErrors, []);
+    } finally {
+      await browser.close();
+      db.close();
+    }
+  });
+});
