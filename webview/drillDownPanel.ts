@@ -41,7 +41,7 @@ export class DrillDownPanel {
     this.element.hidden = false;
     this.element.setAttribute('aria-busy', 'true');
     this.element.append(this.heading(), h('p', { class: 'hint' }, 'Loading rows…'));
-    this.element.scrollIntoView({ block: 'nearest' });
+    this.element.scrollIntoView({ block: 'start' });
   }
 
   showError(label: string, message: string): void {
@@ -72,7 +72,7 @@ export class DrillDownPanel {
       more.addEventListener('click', () => this.options.loadMore(shown));
       this.element.append(more);
     }
-    this.element.scrollIntoView({ block: 'nearest' });
+    this.element.scrollIntoView({ block: 'start' });
   }
 
   hide(): void {

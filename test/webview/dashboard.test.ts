@@ -115,7 +115,7 @@ describe('dashboard webview in Chromium (fake host, real protocol, real metrics)
     const shown = await host.page.$$eval('#drilldown table.rows tbody tr', (rows) => rows.length);
     assert.equal(shown, Math.min(100, expected.total));
     assert.match((await host.page.textContent('#drilldown .drill-count'))!, new RegExp(`of ${expected.total.toLocaleString('en-US')} rows`));
-    await host.page.screenshot({ path: artifact('drilldown-routing.png'), fullPage: true });
+    await host.page.screenshot({ path: artifact('drilldown-routing.png') });
 
     const before = host.received.length;
     await host.page.click('#drilldown table.rows tbody tr:first-child');

@@ -22,7 +22,8 @@ function rng(seed: number): () => number {
   };
 }
 
-export async function buildFixtureDatabase(opts: { empty?: boolean } = {}): Promise<Database> {
+export async function buildFixtureDatabase(opts: { empty?: boolean; now?: number } = {}): Promise<Database> {
+  const now = opts.now ?? NOW;
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
   ensureSchema(db);
@@ -35,9 +36,9 @@ export async function buildFixtureDatabase(opts: { empty?: boolean } = {}): Prom
   const source = (file: string, table: string) => {
     let s = sources.get(file);
     if (!s) {
-      db.run(`INSERT INTO ingest_streams (stream_key, kind, table_name, created_at) VALUES (?, ?, ?, ?)`, [`${SOURCE_DIR}/${file}`, table, table, NOW]);
+      db.run(`INSERT INTO ingest_streams (stream_key, kind, table_name, created_at) VALUES (?, ?, ?, ?)`, [`${SOURCE_DIR}/${file}`, table, table, now]);
       const streamId = db.exec('SELECT last_insert_rowid()')[0].values[0][0] as number;
-      db.run(`INSERT INTO ingest_sources (path, stream_id, kind, table_name, format, first_seen_at, last_run_at) VALUES (?, ?, ?, ?, 'jsonl', ?, ?)`, [`${SOURCE_DIR}/${file}`, streamId, table, table, NOW, NOW]);
+      db.run(`INSERT INTO ingest_sources (path, stream_id, kind, table_name, format, first_seen_at, last_run_at) VALUES (?, ?, ?, ?, 'jsonl', ?, ?)`, [`${SOURCE_DIR}/${file}`, streamId, table, table, now, now]);
       s = { id: db.exec('SELECT last_insert_rowid()')[0].values[0][0] as number, line: 0 };
       sources.set(file, s);
     }
@@ -51,7 +52,7 @@ export async function buildFixtureDatabase(opts: { empty?: boolean } = {}): Prom
     db.run(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, Object.values(full));
   };
   /** A time `daysAgo` before NOW, skewed so recent days have more events. */
-  const when = () => Math.floor(NOW - Math.pow(rand(), 1.6) * 40 * 86400);
+  const when = () => Math.floor(now - Math.pow(rand(), 1.6) * 40 * 86400);
 
   const models = ['haiku', 'sonnet', 'opus'] as const;
   for (let i = 0; i < 600; i++) {
@@ -137,7 +138,7 @@ export async function buildFixtureDatabase(opts: { empty?: boolean } = {}): Prom
 }
 
 /** Writes the fixture to `file` (a real database file for the CLI / report tests). */
-export async function writeFixtureDatabase(file: string, opts: { empty?: boolean } = {}): Promise<void> {
+export async function writeFixtureDatabase(file: string, opts: { empty?: boolean; now?: number } = {}): Promise<void> {
   const db = await buildFixtureDatabase(opts);
   try {
     fs.writeFileSync(file, db.export());
