@@ -1,4 +1,4 @@
-import type { Database, SqlValue, Statement } from 'sql.js';
+import type { Database, SqlValue } from 'sql.js';
 import { CheckFailedError } from '../db/errors';
 import { canonicalJson, PROVENANCE_COLUMNS, rowContentHash } from '../ingest/rowIdentity';
 import { machineZone, parseTimestamp } from '../ingest/timestamps';
@@ -65,7 +65,8 @@ export function baseline(db: Database, catalog: MigrationCatalog, opts: { tz?: s
     for (const t of DERIVED_TABLES) if (tableExists(db, t)) keepAside(db, t, report);
     const moved = V1_EVENT_TABLES.filter((t) => tableExists(db, t)).map((t) => moveAside(db, t, report));
     applyMigration(db, v1, {
-      baseline: true,
+      // only adopted rows make V1 irreversible; setting aside a foreign history table does not
+      baseline: moved.length > 0,
       afterScript: () => {
         for (const m of moved) report.adopted.push(copyBack(db, m.table, m.aside, tz));
         for (const a of report.adopted) {
@@ -139,76 +140,82 @@ function dropDependents(db: Database, table: string, report: BaselineReport, typ
 interface ColumnInfo {
   name: string;
   notNull: boolean;
-  hasDefault: boolean;
+  /** the column's DEFAULT as SQL text, or null */
+  defaultSql: string | null;
 }
 
 function columnInfo(db: Database, table: string): ColumnInfo[] {
   const res = db.exec(`SELECT name, "notnull", dflt_value FROM pragma_table_info(?)`, [table]);
-  return res[0].values.map((r) => ({ name: String(r[0]), notNull: Number(r[1]) === 1, hasDefault: r[2] !== null }));
+  return res[0].values.map((r) => ({ name: String(r[0]), notNull: Number(r[1]) === 1, defaultSql: r[2] === null ? null : String(r[2]) }));
 }
 
+/**
+ * Copies the old rows into V1's table. Values are stored as the script stored them, except:
+ * NULL in a NOT NULL column that has a DEFAULT gets the default (what the column means), and
+ * event times in another form become epoch seconds (the old value is kept in extra). The hash
+ * covers the values as stored, so it equals ingest's hash of the same record.
+ */
 function copyBack(db: Database, table: string, aside: string, tz: string): AdoptedTable {
-  const target = columnInfo(db, table);
-  const targetData = target.filter((c) => !PROVENANCE_COLUMNS.includes(c.name));
+  const target = columnInfo(db, table).filter((c) => !PROVENANCE_COLUMNS.includes(c.name));
   const oldColumns = tableColumns(db, aside);
-  const dataColumns = targetData.filter((c) => oldColumns.includes(c.name));
-  const extraColumns = oldColumns.filter((c) => c !== 'id' && !dataColumns.some((d) => d.name === c));
+  const data = target.filter((c) => oldColumns.includes(c.name));
+  const dataNames = data.map((c) => c.name);
+  const extraColumns = oldColumns.filter((c) => c !== 'id' && !dataNames.includes(c));
+  const defaults = data.map((c) => (c.notNull && c.defaultSql !== null ? (db.exec(`SELECT ${c.defaultSql}`)[0].values[0][0] as SqlValue) : null));
+  const required = data.map((c) => c.notNull && c.defaultSql === null);
+  const timeIndexes = data.map((c, i) => (TIME_COLUMNS.includes(c.name) ? i : -1)).filter((i) => i >= 0);
+  const hasId = oldColumns.includes('id');
+  const readCols = ['rowid', ...(hasId ? ['id'] : []), ...dataNames, ...extraColumns];
+  const select = db.prepare(`SELECT ${readCols.map((c, i) => (i === 0 ? 'rowid' : q(c))).join(', ')} FROM ${q(aside)} ORDER BY rowid`);
+  const writeCols = ['id', ...dataNames, 'extra', 'stream_id', 'row_hash', 'row_seq'];
+  const insert = db.prepare(`INSERT INTO ${q(table)} (${writeCols.map(q).join(', ')}) VALUES (${writeCols.map(() => '?').join(', ')})`);
+  const dataAt = hasId ? 2 : 1;
+  const extraAt = dataAt + data.length;
   const occurrences = new Map<number, number>();
-  const select = db.prepare(`SELECT rowid AS "__rowid", * FROM ${q(aside)} ORDER BY rowid`);
-  // one prepared INSERT per distinct set of non-NULL columns (usually a handful)
-  const inserts = new Map<string, Statement>();
   let rows = 0;
   let normalisedTimestamps = 0;
   let unreadableTimestamps = 0;
   try {
     while (select.step()) {
-      const r = select.getAsObject() as Record<string, SqlValue>;
-      const data: Record<string, SqlValue> = {};
-      for (const c of dataColumns) {
-        const v = r[c.name];
-        if (v !== null && v !== undefined) data[c.name] = v;
-        else if (c.notNull && !c.hasDefault) {
-          throw new CheckFailedError(`cannot adopt ${table} row id ${String(r.__rowid)}: column ${c.name} is NULL but the telemetry schema requires a value`);
-        }
-      }
+      const r = select.get();
+      const rowid = r[0];
+      const values = r.slice(dataAt, extraAt);
       const extra: Record<string, SqlValue> = {};
-      for (const c of extraColumns) if (r[c] !== null && r[c] !== undefined) extra[c] = r[c];
-      for (const c of TIME_COLUMNS) {
-        const v = data[c];
-        if (v === undefined || (typeof v === 'number' && Number.isInteger(v) && v < 1e11)) continue;
+      for (let j = 0; j < extraColumns.length; j++) if (r[extraAt + j] !== null) extra[extraColumns[j]] = r[extraAt + j];
+      if (hasId && r[1] !== null && r[1] !== rowid) extra.id = r[1];
+      for (let i = 0; i < values.length; i++) {
+        if (values[i] !== null) continue;
+        if (required[i]) throw new CheckFailedError(`cannot adopt ${table} row id ${String(rowid)}: column ${dataNames[i]} is NULL but the telemetry schema requires a value`);
+        values[i] = defaults[i];
+      }
+      for (const i of timeIndexes) {
+        const v = values[i];
+        if (v === null || (typeof v === 'number' && Number.isInteger(v) && v < 1e11)) continue;
         const seconds = parseTimestamp(v, tz);
         if (seconds === undefined) {
           unreadableTimestamps++;
         } else {
           // same rule as ingest, so the hash matches the JSONL line this row came from
-          extra[`${c}_as_stored`] = v;
-          data[c] = seconds;
+          extra[`${dataNames[i]}_as_stored`] = v;
+          values[i] = seconds;
           normalisedTimestamps++;
         }
       }
-      if (r.id !== undefined && r.id !== null && r.id !== r.__rowid) extra.id = r.id;
-      const hash = rowContentHash(data, null);
+      const row: Record<string, SqlValue> = {};
+      for (let i = 0; i < values.length; i++) if (values[i] !== null) row[dataNames[i]] = values[i];
+      const hash = rowContentHash(row, null);
       const seq = (occurrences.get(hash) ?? 0) + 1;
       occurrences.set(hash, seq);
-      // NULLs are left out so a column's DEFAULT applies, as it did for the script's own inserts
-      const cols = ['id', ...Object.keys(data), 'extra', 'stream_id', 'row_hash', 'row_seq'];
-      const vals: SqlValue[] = [r.__rowid, ...Object.values(data), Object.keys(extra).length ? canonicalJson(extra) : null, 0, hash, seq];
-      const key = cols.join(',');
-      let insert = inserts.get(key);
-      if (!insert) {
-        insert = db.prepare(`INSERT INTO ${q(table)} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-        inserts.set(key, insert);
-      }
-      insert.run(vals);
+      insert.run([rowid, ...values, Object.keys(extra).length ? canonicalJson(extra) : null, 0, hash, seq]);
       rows++;
     }
   } finally {
     select.free();
-    for (const s of inserts.values()) s.free();
+    insert.free();
   }
   keepAutoincrementHighWater(db, table, aside);
   db.run(`DROP TABLE ${q(aside)}`);
-  return { table, rows, dataColumns: dataColumns.map((c) => c.name), extraColumns, normalisedTimestamps, unreadableTimestamps };
+  return { table, rows, dataColumns: dataNames, extraColumns, normalisedTimestamps, unreadableTimestamps };
 }
 
 /** AUTOINCREMENT promises ids are never reused: carry the old table's high-water mark over. */

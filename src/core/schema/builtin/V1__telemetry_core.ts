@@ -197,10 +197,12 @@ CREATE TABLE session_skill (
 CREATE TRIGGER trg_skill_invocation_insert AFTER INSERT ON skill_invocation
 BEGIN
   INSERT INTO skill_metrics (skill_name, total_invocations, completed_invocations, abandoned_invocations,
-      total_duration_seconds, completed_duration_seconds, first_invoked, last_invoked)
+      total_duration_seconds, completed_duration_seconds, completion_rate, avg_duration_seconds, first_invoked, last_invoked)
     VALUES (NEW.skill_name, 1, NEW.completed <> 0, NEW.completed = 0,
       COALESCE(NEW.duration_seconds, 0), CASE WHEN NEW.completed <> 0 THEN COALESCE(NEW.duration_seconds, 0) ELSE 0 END,
+      100.0 * (NEW.completed <> 0), CASE WHEN NEW.completed <> 0 THEN COALESCE(NEW.duration_seconds, 0) END,
       NEW.invoked_at, NEW.invoked_at)
+  -- SET expressions read the row as it was before this update, so the derived values use old + NEW
   ON CONFLICT (skill_name) DO UPDATE SET
     total_invocations = total_invocations + 1,
     completed_invocations = completed_invocations + (NEW.completed <> 0),
@@ -208,13 +210,12 @@ BEGIN
     total_duration_seconds = total_duration_seconds + COALESCE(NEW.duration_seconds, 0),
     completed_duration_seconds = completed_duration_seconds
       + CASE WHEN NEW.completed <> 0 THEN COALESCE(NEW.duration_seconds, 0) ELSE 0 END,
+    completion_rate = 100.0 * (completed_invocations + (NEW.completed <> 0)) / (total_invocations + 1),
+    avg_duration_seconds = CASE WHEN completed_invocations + (NEW.completed <> 0) > 0
+      THEN (completed_duration_seconds + CASE WHEN NEW.completed <> 0 THEN COALESCE(NEW.duration_seconds, 0) ELSE 0 END)
+        / (completed_invocations + (NEW.completed <> 0)) END,
     first_invoked = MIN(first_invoked, NEW.invoked_at),
     last_invoked = MAX(last_invoked, NEW.invoked_at);
-  UPDATE skill_metrics SET
-    completion_rate = 100.0 * completed_invocations / total_invocations,
-    avg_duration_seconds = CASE WHEN completed_invocations > 0
-      THEN completed_duration_seconds / completed_invocations END
-  WHERE skill_name = NEW.skill_name;
   INSERT INTO session_skill (session_id, skill_name, invocation_count, completed_count, total_duration_seconds,
       first_invoked_at, last_invoked_at)
     SELECT NEW.session_id, NEW.skill_name, 1, NEW.completed <> 0, COALESCE(NEW.duration_seconds, 0),
