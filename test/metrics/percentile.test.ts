@@ -43,3 +43,21 @@ describe('percentile aggregates', () => {
     }
   });
 });
+
+describe('histogram time blocks', () => {
+  test('whole days split into aligned 64-day, 8-day and 1-day runs covering the range exactly once', async () => {
+    const { decomposeDays } = await import('../../src/core/metrics/percentiles');
+    const DAY = 86400;
+    const start = 20480 * DAY - 3 * DAY; // 3 days before a 64-day boundary (20480 = 320 × 64)
+    const runs = decomposeDays(start, start + 80 * DAY);
+    assert.deepEqual(
+      runs.map((r) => [r.grainDays, (r.from - start) / DAY, (r.to - start) / DAY]),
+      [
+        [1, 0, 3],
+        [64, 3, 67],
+        [8, 67, 75],
+        [1, 75, 80],
+      ],
+    );
+  });
+});

@@ -39,7 +39,18 @@ const failure = (col: string) => `sum(CASE WHEN ${col} = 0 THEN 1 ELSE 0 END)`;
 const sumOf = (col: string) => `total(${col})`;
 const countOf = (col: string) => `count(${col})`;
 
-function histogram(metric: string, source: string, tsColumn: string, dim: string, value: string, filter?: string): RollupSpec {
+/** Value histograms are also kept in blocks of these many days (built from the daily rows). */
+export const HISTOGRAM_BLOCK_DAYS = [64, 8] as const;
+export const HISTOGRAM_BLOCK_TABLE = 'rollup_value_hist_block';
+/** Suffix of the metric name whose rows are not split by dimension (overall percentiles). */
+export const ALL_DIMENSIONS = ':all';
+
+/** Two specs per histogram: split by dimension, and overall (dim NULL, metric + ':all'). */
+function histogram(metric: string, source: string, tsColumn: string, dim: string, value: string, filter?: string): RollupSpec[] {
+  return [histogramSpec(metric, source, tsColumn, dim, value, filter), histogramSpec(metric + ALL_DIMENSIONS, source, tsColumn, 'NULL', value, filter)];
+}
+
+function histogramSpec(metric: string, source: string, tsColumn: string, dim: string, value: string, filter?: string): RollupSpec {
   return {
     table: 'rollup_value_hist_day',
     source,
@@ -134,7 +145,7 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
     dimensionCount: 2,
     filter: 't.session_id IS NOT NULL',
   },
-  histogram(HistogramMetric.skillDurationSeconds, 'skill_invocation', 'invoked_at', 't.skill_name', 't.duration_seconds', 't.completed <> 0'),
+  ...histogram(HistogramMetric.skillDurationSeconds, 'skill_invocation', 'invoked_at', 't.skill_name', 't.duration_seconds', 't.completed <> 0'),
   {
     table: 'rollup_routing_hour',
     source: 'routing_metrics_events',
@@ -181,7 +192,7 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
     dimensionCount: 2,
     filter: 't.dq_score IS NOT NULL',
   },
-  histogram(HistogramMetric.routingLatencyMs, 'routing_metrics_events', 'timestamp', 't.predicted_model', 't.latency_ms'),
+  ...histogram(HistogramMetric.routingLatencyMs, 'routing_metrics_events', 'timestamp', 't.predicted_model', 't.latency_ms'),
   {
     table: 'rollup_expertise_hour',
     source: 'expertise_routing_events',
@@ -222,7 +233,7 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
     expressions: ['t.error_pattern', 'count(*)', success('t.success'), sumOf('t.execution_time_ms'), countOf('t.execution_time_ms')],
     dimensionCount: 1,
   },
-  histogram(HistogramMetric.selfHealExecutionMs, 'self_heal_events', 'timestamp', 't.error_pattern', 't.execution_time_ms'),
+  ...histogram(HistogramMetric.selfHealExecutionMs, 'self_heal_events', 'timestamp', 't.error_pattern', 't.execution_time_ms'),
   {
     table: 'rollup_recovery_hour',
     source: 'recovery_events',
@@ -252,7 +263,7 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
     ],
     dimensionCount: 3,
   },
-  histogram(HistogramMetric.recoveryTimeToRecoverMs, 'recovery_events', 'timestamp', 't.error_type', 't.time_to_recover_ms'),
+  ...histogram(HistogramMetric.recoveryTimeToRecoverMs, 'recovery_events', 'timestamp', 't.error_type', 't.time_to_recover_ms'),
   {
     table: 'rollup_tool_hour',
     source: 'tool_events',
@@ -355,6 +366,7 @@ export function rollupTableDefinitions(): { table: string; columns: [string, str
   for (const spec of [...DOMAIN_ROLLUPS, eventCountSpec('x', 'timestamp')]) {
     if (!seen.has(spec.table)) seen.set(spec.table, spec.columns);
   }
+  seen.set(HISTOGRAM_BLOCK_TABLE, [['grain_days', 'INTEGER NOT NULL'], ...seen.get('rollup_value_hist_day')!]);
   return [...seen].map(([table, columns]) => ({ table, columns }));
 }
 

@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { DOMAIN_ROLLUPS, eventCountSpec, rollupSelectSql, rollupTableDefinitions, type RollupSpec } from './rollupSpecs';
+import { DAY, DOMAIN_ROLLUPS, eventCountSpec, HISTOGRAM_BLOCK_DAYS, HISTOGRAM_BLOCK_TABLE, rollupSelectSql, rollupTableDefinitions, type RollupSpec } from './rollupSpecs';
 import { queryOne, queryRows, quoteIdent, tableColumns, tableExists } from './sql';
 
 /** A time range of rows an ingest write just inserted into one table. */
@@ -20,6 +20,7 @@ export function rollupSchemaSql(): string {
       `CREATE TABLE IF NOT EXISTS ${table} (\n  bucket_ts INTEGER NOT NULL,\n${columns.map(([n, t]) => `  ${n} ${t}`).join(',\n')}\n);\n` +
       `CREATE INDEX IF NOT EXISTS idx_${table}_bucket ON ${table}(bucket_ts);` +
       (table === 'rollup_value_hist_day' ? `\nCREATE INDEX IF NOT EXISTS idx_${table}_metric ON ${table}(metric, bucket_ts);` : '') +
+      (table === HISTOGRAM_BLOCK_TABLE ? `\nCREATE INDEX IF NOT EXISTS idx_${table}_metric ON ${table}(metric, grain_days, bucket_ts);` : '') +
       (table === 'rollup_event_hour' ? `\nCREATE INDEX IF NOT EXISTS idx_${table}_table ON ${table}(table_name, bucket_ts);` : ''),
   );
   tables.push(`CREATE TABLE IF NOT EXISTS ${WATERMARK_TABLE} (\n  table_name TEXT PRIMARY KEY,\n  max_id INTEGER NOT NULL\n);`);
@@ -36,8 +37,19 @@ export interface EventTable {
   tsColumn: string | null;
 }
 
+const eventTableCache = new WeakMap<Database, { schemaVersion: number; tables: EventTable[] }>();
+
 /** Tables with the identity columns every event table has (known and inferred). */
 export function listEventTables(db: Database): EventTable[] {
+  const schemaVersion = queryOne<{ schema_version: number }>(db, 'PRAGMA schema_version')!.schema_version;
+  const cached = eventTableCache.get(db);
+  if (cached && cached.schemaVersion === schemaVersion) return cached.tables;
+  const tables = scanEventTables(db);
+  eventTableCache.set(db, { schemaVersion, tables });
+  return tables;
+}
+
+function scanEventTables(db: Database): EventTable[] {
   const names = queryRows<{ name: string }>(
     db,
     `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'rollup_%' ORDER BY name`,
@@ -72,6 +84,23 @@ function refreshSpec(db: Database, spec: RollupSpec, fromTs?: number, toTs?: num
   const end = Math.floor(toTs / g) * g + g;
   db.run(`DELETE FROM ${spec.table} WHERE ${[...partition, `bucket_ts >= ${first}`, `bucket_ts < ${end}`].join(' AND ')}`);
   db.run(`INSERT INTO ${spec.table} (${cols}) ${rollupSelectSql(spec, `$ts >= ${first} AND $ts < ${end}`)}`);
+}
+
+/** Re-sums the multi-day histogram blocks overlapping [fromTs, toTs] (or all) from the daily rows. */
+function refreshHistogramBlocks(db: Database, specs: RollupSpec[], fromTs?: number, toTs?: number): void {
+  const metrics = specs.filter((s) => s.table === 'rollup_value_hist_day').map((s) => s.partition!.replace(/^metric = /, ''));
+  if (metrics.length === 0) return;
+  for (const days of HISTOGRAM_BLOCK_DAYS) {
+    const g = days * DAY;
+    const where = [`metric IN (${metrics.join(', ')})`];
+    if (fromTs !== undefined && toTs !== undefined) {
+      where.push(`bucket_ts >= ${Math.floor(fromTs / g) * g}`, `bucket_ts < ${Math.floor(toTs / g) * g + g}`);
+    }
+    db.run(`DELETE FROM ${HISTOGRAM_BLOCK_TABLE} WHERE grain_days = ${days} AND ${where.join(' AND ')}`);
+    db.run(`INSERT INTO ${HISTOGRAM_BLOCK_TABLE} (grain_days, bucket_ts, metric, dim, value, n)
+      SELECT ${days}, (bucket_ts / ${g}) * ${g}, metric, dim, value, sum(n) FROM rollup_value_hist_day
+      WHERE ${where.join(' AND ')} GROUP BY 2, metric, dim, value`);
+  }
 }
 
 function readWatermark(db: Database, table: string): number | null {
@@ -112,6 +141,7 @@ function refreshTable(db: Database, table: EventTable, spans: Span[]): void {
   const mark = readWatermark(db, table.name);
   if (mark === null || top < mark) {
     for (const spec of specs) refreshSpec(db, spec);
+    refreshHistogramBlocks(db, specs);
   } else {
     const all = [...spans];
     if (top > mark) {
@@ -125,6 +155,7 @@ function refreshTable(db: Database, table: EventTable, spans: Span[]): void {
     }
     for (const span of mergeSpans(all)) {
       for (const spec of specs) refreshSpec(db, spec, span.from, span.to);
+      refreshHistogramBlocks(db, specs, span.from, span.to);
     }
   }
   db.run(`INSERT INTO ${WATERMARK_TABLE} (table_name, max_id) VALUES (?, ?) ON CONFLICT (table_name) DO UPDATE SET max_id = excluded.max_id`, [

@@ -1,0 +1,144 @@
+/**
+ * All Overview data for a 1M-event database: rollup-backed getOverview() next to the same
+ * numbers computed by full-scan SQL over the event tables, in the same run, on the same
+ * database. Target: getOverview < 100 ms. Also checks that both give identical numbers.
+ *
+ *   node --import tsx bench/metrics-overview.bench.ts        (BENCH_EVENTS=200000 for a quick run)
+ */
+import type { Database } from 'sql.js';
+import { loadSqlJs } from '../src/core/db/sqljs';
+import { getOverview, prepareForMetrics, rebuildRollups } from '../src/core/metrics';
+import type { OverviewData, TimeRange } from '../src/core/metrics';
+import { ensureSchema } from '../src/core/schema';
+
+const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const DAYS = 90;
+const NOW = Date.UTC(2026, 0, 28, 17, 23, 11) / 1000; // deliberately not hour-aligned
+const START = NOW - DAYS * 86400;
+
+/** Share of events per table (sums to 1). */
+const MIX: [table: string, share: number, columns: string, values: string][] = [
+  ['routing_metrics_events', 0.3, 'predicted_model, actual_model, accuracy, dq_score, cost_saved, latency_ms',
+    `m1, m2, CASE WHEN i % 5 = 0 THEN NULL ELSE (m1 = m2) END, (i % 100) / 100.0, (i % 7) / 1000.0, 5 + (i * 7919) % 1500`],
+  ['tool_events', 0.25, 'tool, success', `CASE i % 4 WHEN 0 THEN 'Bash' WHEN 1 THEN 'Read' WHEN 2 THEN 'Edit' ELSE 'Grep' END, CASE WHEN i % 9 = 0 THEN NULL ELSE i % 10 <> 1 END`],
+  ['activity_events', 0.15, 'event_type', `CASE i % 3 WHEN 0 THEN 'query' ELSE 'tool_use' END`],
+  ['skill_invocation', 0.1, 'skill_name, completed, duration_seconds, workflow_path',
+    `'skill-' || (i % 12), i % 6 <> 0, CASE WHEN i % 6 <> 0 THEN ((i * 104729) % 60000) / 100.0 END, 'daily'`],
+  ['self_heal_events', 0.05, 'error_pattern, success, execution_time_ms', `'pattern-' || (i % 8), i % 4 <> 0, (i * 31) % 2000`],
+  ['recovery_events', 0.05, 'error_type, recovery_strategy, success, time_to_recover_ms', `'cat-' || (i % 5), 'retry', i % 3 <> 0, (i * 17) % 9000`],
+  ['git_events', 0.04, 'repo, event_type, additions, deletions, files_changed', `'repo-' || (i % 6), 'commit', i % 200, i % 50, i % 9`],
+  ['coordinator_events', 0.03, 'action, strategy, duration_ms', `CASE WHEN i % 10 = 0 THEN 'failed' ELSE 'success' END, 'parallel', i % 60000`],
+  ['session_outcome_events', 0.02, 'session_id, outcome, quality, success', `'s' || i, CASE i % 3 WHEN 0 THEN 'success' WHEN 1 THEN 'partial' ELSE 'failed' END, 1 + i % 5, i % 3 = 0`],
+  ['expertise_routing_events', 0.01, 'domain, expertise_level, chosen_model', `'domain-' || (i % 7), (i % 10) / 10.0, m1`],
+];
+
+async function buildDatabase(): Promise<Database> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  ensureSchema(db);
+  db.run('BEGIN');
+  for (const [table, share, columns, values] of MIX) {
+    const n = Math.round(TOTAL * share);
+    const ts = table === 'skill_invocation' ? 'invoked_at' : 'timestamp';
+    db.run(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n}),
+      g AS (SELECT i, ${START} + (i * 2654435761) % ${DAYS * 86400} AS t,
+                   CASE i % 3 WHEN 0 THEN 'haiku' WHEN 1 THEN 'sonnet' ELSE 'opus' END AS m1,
+                   CASE (i / 3) % 4 WHEN 0 THEN 'opus' WHEN 1 THEN 'sonnet' ELSE 'haiku' END AS m2 FROM seq)
+      INSERT INTO ${table} (${ts}, ${columns}, row_hash, row_seq) SELECT t, ${values}, i, 1 FROM g`);
+  }
+  db.run('COMMIT');
+  return db;
+}
+
+/** The Overview numbers straight from the event tables (what we would do without rollups). */
+function overviewByFullScan(db: Database, range: TimeRange): Omit<OverviewData, 'range' | 'sources'> {
+  const cond = (ts: string) => [range.from !== undefined ? `${ts} >= ${range.from}` : '', range.to !== undefined ? `${ts} < ${range.to}` : ''].filter(Boolean).join(' AND ') || '1';
+  const one = (sql: string) => db.exec(sql)[0].values[0] as number[];
+  const perDay = new Map<number, number>();
+  for (const [table] of MIX) {
+    const ts = table === 'skill_invocation' ? 'invoked_at' : 'timestamp';
+    for (const [d, n] of db.exec(`SELECT ${ts} / 86400 AS d, count(*) FROM ${table} WHERE ${cond(ts)} GROUP BY d`)[0]?.values ?? []) {
+      perDay.set(d as number, (perDay.get(d as number) ?? 0) + (n as number));
+    }
+  }
+  const eventsPerDay = [...perDay].sort((a, b) => a[0] - b[0]).map(([d, count]) => ({ day: new Date(d * 86400000).toISOString().slice(0, 10), count }));
+  const pct = (a: number, b: number) => (b > 0 ? (100 * a) / b : null);
+  const [sn, sc, sp95] = one(`SELECT count(*), sum(completed <> 0), tl_percentile(CASE WHEN completed <> 0 THEN duration_seconds END, 0.95) FROM skill_invocation WHERE ${cond('invoked_at')}`);
+  const [rn, re, rc, cost, lp95] = one(`SELECT count(*), count(accuracy), sum(accuracy <> 0), total(cost_saved), tl_percentile(latency_ms, 0.95) FROM routing_metrics_events WHERE ${cond('timestamp')}`);
+  const [ha, hs] = one(`SELECT count(*), sum(success <> 0) FROM self_heal_events WHERE ${cond('timestamp')}`);
+  const [ca, cs] = one(`SELECT count(*), sum(success <> 0) FROM recovery_events WHERE ${cond('timestamp')}`);
+  const [tn, ts, tf] = one(`SELECT count(*), sum(success = 1), sum(success = 0) FROM tool_events WHERE ${cond('timestamp')}`);
+  const [on, oq, osk, os] = one(`SELECT count(*), avg(quality), count(success), sum(success <> 0) FROM session_outcome_events WHERE ${cond('timestamp')}`);
+  return {
+    totalEvents: eventsPerDay.reduce((s, d) => s + d.count, 0),
+    eventsPerDay,
+    skills: { invocations: sn, completed: sc ?? 0, completionRatePercent: pct(sc ?? 0, sn), durationP95Seconds: sp95 },
+    routing: { decisions: rn, evaluated: re, correct: rc ?? 0, accuracyPercent: pct(rc ?? 0, re), costSavedUsd: cost, latencyP95Ms: lp95 },
+    selfHeal: { attempts: ha, successes: hs ?? 0, successRatePercent: pct(hs ?? 0, ha) },
+    recovery: { attempts: ca, successes: cs ?? 0, successRatePercent: pct(cs ?? 0, ca) },
+    tools: { calls: tn, successes: ts ?? 0, successRatePercent: pct(ts ?? 0, (ts ?? 0) + (tf ?? 0)) },
+    sessions: { analyses: on, avgQuality: oq, successRatePercent: pct(os ?? 0, osk) },
+  };
+}
+
+function median(fn: () => void, runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+/**
+ * Same numbers? Counts and sums to 1e-9 relative (sums in another order); percentiles within
+ * the histogram bound (0.5%: values are kept to 3 significant digits).
+ */
+function differences(a: unknown, b: unknown, path = ''): string[] {
+  const tolerance = /P\d+/.test(path) ? 0.005 : 1e-9;
+  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b)) ? [] : [`${path}: ${a} vs ${b}`];
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    return Object.keys(b).flatMap((k) => differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`));
+  }
+  return a === b ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
+}
+
+async function main(): Promise<void> {
+  let t0 = performance.now();
+  const db = await buildDatabase();
+  const count = db.exec(`SELECT ${MIX.map(([t]) => `(SELECT count(*) FROM ${t})`).join(' + ')}`)[0].values[0][0];
+  console.log(`database: ${count} events over ${DAYS} days in ${MIX.length} tables, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  t0 = performance.now();
+  rebuildRollups(db); // what the V3 migration step does on an existing database
+  console.log(`V3 rollup rebuild: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  prepareForMetrics(db);
+
+  const ranges: [string, TimeRange][] = [
+    ['all', {}],
+    ['30d', { from: NOW - 30 * 86400, to: NOW }],
+    ['7d', { from: NOW - 7 * 86400, to: NOW }],
+    ['24h', { from: NOW - 86400, to: NOW }],
+  ];
+  console.log('\nrange   rollups (getOverview)   full-scan SQL   speed-up   same numbers (percentiles ±0.5%)');
+  let worst = 0;
+  for (const [name, range] of ranges) {
+    const fast = getOverview(db, range, { timeZone: 'UTC', nowSeconds: NOW });
+    const slow = overviewByFullScan(db, range);
+    const diff = differences(fast, slow);
+    const tFast = median(() => getOverview(db, range, { timeZone: 'UTC', nowSeconds: NOW }), 7);
+    const tSlow = median(() => overviewByFullScan(db, range), 3);
+    worst = Math.max(worst, tFast);
+    console.log(
+      `${name.padEnd(7)} ${tFast.toFixed(1).padStart(10)} ms ${tSlow.toFixed(1).padStart(18)} ms ${(tSlow / tFast).toFixed(1).padStart(9)}×   ${diff.length === 0 ? 'yes' : `NO: ${diff.slice(0, 3).join('; ')}`}`,
+    );
+    if (diff.length) process.exitCode = 1;
+  }
+  console.log(`\nslowest getOverview: ${worst.toFixed(1)} ms (target < 100 ms: ${worst < 100 ? 'met' : 'NOT met'})`);
+  db.close();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
