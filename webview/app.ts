@@ -173,7 +173,7 @@ export class DashboardApp {
     this.rendered.set(tab, key);
     this.root.removeAttribute('aria-busy');
     this.root.dataset.loadedTab = tab;
-    this.setStatus(`Updated ${new Date().toLocaleTimeString()}`);
+    this.setStatus(this.init.mode === 'live' ? `Updated ${new Date().toLocaleTimeString()}` : '');
   }
 
   private runDrill(target: DrillTarget, offset: number): void {

@@ -67,6 +67,14 @@ export const DARK_THEME_VARS: Record<string, string> = {
   '--vscode-charts-orange': '#d18616',
   '--vscode-charts-green': '#89d185',
   '--vscode-charts-purple': '#b180d7',
+  '--vscode-settings-dropdownBackground': '#313131',
+  '--vscode-settings-dropdownForeground': '#cccccc',
+  '--vscode-settings-dropdownBorder': '#3c3c3c',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-panel-background': '#181818',
 };
 
 export const LIGHT_THEME_VARS: Record<string, string> = {
@@ -81,6 +89,12 @@ export const LIGHT_THEME_VARS: Record<string, string> = {
   '--vscode-charts-red': '#e51400',
   '--vscode-charts-blue': '#1a85ff',
   '--vscode-charts-green': '#388a34',
+  '--vscode-settings-dropdownBackground': '#ffffff',
+  '--vscode-settings-dropdownForeground': '#3b3b3b',
+  '--vscode-settings-dropdownBorder': '#cecece',
+  '--vscode-button-secondaryBackground': '#e5e5e5',
+  '--vscode-button-secondaryForeground': '#3b3b3b',
+  '--vscode-panel-background': '#f8f8f8',
 };
 
 export interface FakeHost {

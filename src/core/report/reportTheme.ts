@@ -45,6 +45,19 @@ export const REPORT_THEME_CSS = `
   --vscode-charts-orange: #d18616;
   --vscode-charts-green: #89d185;
   --vscode-charts-purple: #b180d7;
+  --vscode-settings-dropdownBackground: #313131;
+  --vscode-settings-dropdownForeground: #cccccc;
+  --vscode-settings-dropdownBorder: #3c3c3c;
+  --vscode-settings-dropdownListBorder: #454545;
+  --vscode-list-activeSelectionBackground: #04395e;
+  --vscode-list-activeSelectionForeground: #ffffff;
+  --vscode-list-focusOutline: #0078d4;
+  --vscode-list-hoverForeground: #cccccc;
+  --vscode-list-highlightForeground: #2aaaff;
+  --vscode-widget-shadow: rgba(0, 0, 0, 0.36);
+  --vscode-badge-background: #616161;
+  --vscode-badge-foreground: #f8f8f8;
+  --vscode-button-border: rgba(255, 255, 255, 0.07);
   color-scheme: dark;
 }
 @media (prefers-color-scheme: light) {
@@ -86,6 +99,19 @@ export const REPORT_THEME_CSS = `
     --vscode-charts-orange: #d18616;
     --vscode-charts-green: #388a34;
     --vscode-charts-purple: #652d90;
+    --vscode-settings-dropdownBackground: #ffffff;
+    --vscode-settings-dropdownForeground: #3b3b3b;
+    --vscode-settings-dropdownBorder: #cecece;
+    --vscode-settings-dropdownListBorder: #c8c8c8;
+    --vscode-list-activeSelectionBackground: #e8e8e8;
+    --vscode-list-activeSelectionForeground: #000000;
+    --vscode-list-focusOutline: #005fb8;
+    --vscode-list-hoverForeground: #3b3b3b;
+    --vscode-list-highlightForeground: #0066bf;
+    --vscode-widget-shadow: rgba(0, 0, 0, 0.16);
+    --vscode-badge-background: #cccccc;
+    --vscode-badge-foreground: #3b3b3b;
+    --vscode-button-border: rgba(0, 0, 0, 0.1);
     color-scheme: light;
   }
 }
