@@ -20,6 +20,8 @@ export interface WriteOptions {
   maxAttempts?: number;
   /** Who holds the lock, shown to other waiters (e.g. "telemetry-lens cli"). */
   tool?: string;
+  /** Progress of each cycle (status bars, and tests that must hit a precise moment). */
+  onPhase?: (phase: 'snapshot' | 'work' | 'write-back' | 'done') => void;
   /** Write back even when `work` changed nothing detectable (default: skip the write). */
   forceWrite?: boolean;
 }
@@ -67,6 +69,7 @@ export async function withWrite<T>(dbPath: string, work: (db: Database) => T | P
         opts.onRetry?.(attempt, lastCause);
         await new Promise((r) => setTimeout(r, 40 * 2 ** (attempt - 2) * (0.5 + Math.random())));
       }
+      opts.onPhase?.('snapshot');
       const { image: original, ...snapshot } = await readSnapshotImage(dbPath);
       const db = new SQL.Database(sqlJsCompatible(original));
       let result: T;
@@ -75,14 +78,19 @@ export async function withWrite<T>(dbPath: string, work: (db: Database) => T | P
         // The in-memory copy needs no on-disk journal: a crash loses it either way.
         db.run('PRAGMA journal_mode = MEMORY');
         const before = changeMarker(db);
+        opts.onPhase?.('work');
         result = await work(db);
         if (!opts.forceWrite && changeMarker(db) === before) return result;
+        opts.onPhase?.('write-back');
         image = db.export();
       } finally {
         db.close();
       }
       const outcome = writeBackVerified(dbPath, image, snapshot.fileState, { journalMode: snapshot.journalMode });
-      if (outcome.written) return result;
+      if (outcome.written) {
+        opts.onPhase?.('done');
+        return result;
+      }
       lastCause = outcome.cause;
     }
     throw new WriteConflictError(`could not write ${dbPath} after ${maxAttempts} tries: ${lastCause}`);
