@@ -64,7 +64,8 @@ export class DrillDownPanel {
     const count =
       r.total === 0
         ? 'No rows match.'
-        : `${fmtCount(shown)} of ${fmtCount(r.total)} rows, newest first${reply.sampled ? ' — this report includes only a sample of recent rows; open the dashboard in VS Code for all of them' : ''}.`;
+        : `${fmtCount(shown)} of ${fmtCount(r.total)} rows, newest first${reply.sampled ? ' — this report includes only a sample of recent rows; open the dashboard in VS Code for all of them' : ''}.` +
+          (this.options.canOpenSource ? ' Click a row to open its JSONL source at that line.' : '');
     this.element.append(this.heading(), h('p', { class: 'drill-count' }, count));
     if (shown > 0) this.element.append(this.table(r.columns));
     if (shown < r.total && !reply.sampled) {
@@ -103,7 +104,6 @@ export class DrillDownPanel {
       }
       return tr;
     });
-    const note = this.options.canOpenSource ? h('p', { class: 'hint' }, 'Click a row to open its JSONL source at that line.') : null;
-    return h('div', {}, h('div', { class: 'grid-scroll' }, h('table', { class: 'grid rows' }, h('thead', {}, head), h('tbody', {}, ...body))), note ?? '');
+    return h('div', { class: 'grid-scroll' }, h('table', { class: 'grid rows' }, h('thead', {}, head), h('tbody', {}, ...body)));
   }
 }

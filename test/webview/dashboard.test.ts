@@ -193,3 +193,27 @@ describe('dashboard empty states', () => {
     }
   });
 });
+
+describe('dashboard keyboard drill-down', () => {
+  test('a value cell of a chart’s data table is focusable and Enter lists the same rows as the bar', async () => {
+    ensureBundle();
+    const db = await buildFixtureDatabase();
+    const browser = await launchBrowser();
+    try {
+      const host = await openDashboard(browser, { db, nowSeconds: NOW });
+      await showTab(host, 'selfHeal');
+      const table = 'vscode-tab-panel[data-tab="selfHeal"] [data-chart-id="self-heal-by-pattern"] .data-table';
+      await host.page.click(`${table} summary`);
+      const firstLabel = (await host.page.textContent(`${table} tbody tr:first-child th`))!.trim();
+      const since = host.received.length;
+      await host.page.focus(`${table} tbody tr:first-child td.clickable`);
+      await host.page.keyboard.press('Enter');
+      const drill = await host.waitFor(isDrill, since);
+      assert.deepEqual(drill.request.filters, { error_pattern: firstLabel, success: 1 });
+      assert.equal(drill.request.table, 'self_heal_events');
+    } finally {
+      await browser.close();
+      db.close();
+    }
+  });
+});

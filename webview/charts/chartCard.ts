@@ -130,11 +130,36 @@ function shortDayTick(labels: string[]) {
   };
 }
 
-function dataTable(spec: ChartSpec): HTMLTableElement {
+/**
+ * The chart as a table (its text alternative). With drill-down, each value cell is a
+ * keyboard-reachable way to the same rows a click on the bar gives.
+ */
+function dataTable(spec: ChartSpec, pick: (index: number, series: number) => void): HTMLTableElement {
   const format = spec.format ?? fmtNumber;
   const head = h('tr', {}, h('th', { scope: 'col' }, spec.xTitle ?? ''), ...spec.series.map((s) => h('th', { scope: 'col' }, `${s.label}${spec.unit ? ` (${spec.unit})` : ''}`)));
   const body = spec.labels.map((label, i) =>
-    h('tr', {}, h('th', { scope: 'row' }, label), ...spec.series.map((s) => h('td', {}, s.data[i] === null ? '—' : format(s.data[i] as number)))),
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, label),
+      ...spec.series.map((s, j) => {
+        const v = s.data[i];
+        const td = h('td', { class: 'num' }, v === null ? '—' : format(v as number));
+        if (spec.drill && v !== null && v !== 0) {
+          td.tabIndex = 0;
+          td.classList.add('clickable');
+          td.title = 'List these events';
+          td.addEventListener('click', () => pick(i, j));
+          td.addEventListener('keydown', (e) => {
+            if (e.key === 'Enter' || e.key === ' ') {
+              e.preventDefault();
+              pick(i, j);
+            }
+          });
+        }
+        return td;
+      }),
+    ),
   );
   return h('table', {}, h('caption', {}, spec.title), h('thead', {}, head), h('tbody', {}, ...body));
 }
@@ -148,6 +173,10 @@ export function createChartCard(spec: ChartSpec, onDrill: (query: DrillTarget) =
     const element = h('section', { class: 'card chart-card empty', 'data-chart-id': spec.id, 'aria-labelledby': titleId }, heading, h('p', { class: 'empty-note' }, spec.empty ?? 'No data in this time range.'));
     return { element, retheme: () => {}, dispose: () => {} };
   }
+  const pick = (index: number, series: number) => {
+    const query = spec.drill?.(index, series);
+    if (query) onDrill(query);
+  };
   const canvas = h('canvas', { role: 'img', 'aria-label': `${spec.title}. ${spec.summary}` });
   const box = h('div', { class: spec.kind === 'horizontalBar' ? 'chart-box tall' : 'chart-box' }, canvas);
   const element = h(
@@ -157,12 +186,8 @@ export function createChartCard(spec: ChartSpec, onDrill: (query: DrillTarget) =
     box,
     h('p', { class: 'summary' }, spec.summary),
     spec.drill ? h('p', { class: 'hint' }, `Click a ${spec.kind === 'line' ? 'point' : spec.kind === 'doughnut' ? 'slice' : 'bar'} to list its events.`) : null,
-    h('details', { class: 'data-table' }, h('summary', {}, 'Data table'), dataTable(spec)),
+    h('details', { class: 'data-table' }, h('summary', {}, 'Data table'), dataTable(spec, pick)),
   );
-  const pick = (index: number, series: number) => {
-    const query = spec.drill?.(index, series);
-    if (query) onDrill(query);
-  };
   let chart: Chart | undefined = new Chart(canvas, config(spec, readChartTheme(), pick));
   return {
     element,
