@@ -25,6 +25,8 @@ export interface EngineContext {
   dbPath: string;
   /** IANA zone for timestamps without one (undefined = machine zone). */
   tz?: string;
+  /** The user's migrations folder (`telemetryLens.migrationsFolder`), if any. */
+  userMigrationsDir?: string;
 }
 
 export async function auditForPreview(paths: string[], ctx: EngineContext, signal?: AbortSignal): Promise<AuditView> {
@@ -47,12 +49,12 @@ export function toAuditView(report: AuditReport): AuditView {
 }
 
 /** Names of the schema steps the next write will apply (empty = schema current). */
-export async function pendingSchemaSteps(dbPath: string): Promise<string[]> {
+export async function pendingSchemaSteps(ctx: EngineContext): Promise<string[]> {
   // A database that does not exist yet is an empty one: every migration is pending.
-  const db = fs.existsSync(dbPath) ? await openSnapshot(dbPath) : new (await loadSqlJs()).Database();
+  const db = fs.existsSync(ctx.dbPath) ? await openSnapshot(ctx.dbPath) : new (await loadSqlJs()).Database();
   try {
     const steps = needsBaseline(db) ? ['baseline: adopt the tables already in this database'] : [];
-    for (const row of migrationStatus(db)) if (row.state === 'pending') steps.push(row.name);
+    for (const row of migrationStatus(db, { userDir: ctx.userMigrationsDir })) if (row.state === 'pending') steps.push(row.name);
     return steps;
   } finally {
     db.close();
@@ -69,8 +71,17 @@ export interface IngestRunOptions {
 /** Runs the engine's migrate. A cancelled run comes back as `cancelled` (the engine wrote nothing). */
 export async function runIngest(paths: string[], ctx: EngineContext, opts: IngestRunOptions = {}): Promise<IngestView> {
   const started = Date.now();
+  // The default database lives in ~/.telemetry-lens/, which does not exist on first use
+  // (the storage engine's lock file needs the folder).
+  await fs.promises.mkdir(path.dirname(ctx.dbPath), { recursive: true });
   try {
-    const result = await migrateSources(ctx.dbPath, paths, { tz: ctx.tz, only: opts.only, onProgress: opts.onProgress, signal: opts.signal });
+    const result = await migrateSources(ctx.dbPath, paths, {
+      tz: ctx.tz,
+      userMigrationsDir: ctx.userMigrationsDir,
+      only: opts.only,
+      onProgress: opts.onProgress,
+      signal: opts.signal,
+    });
     return toIngestView(result);
   } catch (e) {
     if (opts.signal?.aborted) return { files: [], migrationsApplied: [], durationMs: Date.now() - started, cancelled: true };

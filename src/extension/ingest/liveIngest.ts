@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as vscode from 'vscode';
 import { Disposable, toDisposable, type IDisposable } from '../../core/lifecycle';
 import { CONFIG_SECTION } from '../config';
+import { migrationsFolderOf } from '../migrationsFolder';
 import type { ExtensionServices } from '../services';
 import { loadChosenSources, saveChosenSources, selectChosen, type ChosenSources } from './chosenSources';
 import { discoverBeside, runIngest, type EngineContext } from './engineAdapter';
@@ -16,7 +17,7 @@ import { watchTargetsForFiles, watchTargetsForSpecs, type WatchTarget } from './
 const DEFAULT_DEBOUNCE_MS = 2000;
 
 /** Settings whose change re-plans the watchers. */
-const WATCHED_SETTINGS = ['autoIngest', 'autoIngestDebounceMs', 'sources', 'databasePath', 'timezone'].map((k) => `${CONFIG_SECTION}.${k}`);
+const WATCHED_SETTINGS = ['autoIngest', 'autoIngestDebounceMs', 'sources', 'databasePath', 'timezone', 'migrationsFolder'].map((k) => `${CONFIG_SECTION}.${k}`);
 
 const controllers = new WeakMap<ExtensionServices, LiveIngestController>();
 
@@ -32,7 +33,7 @@ export function sourceSpecsFromSettings(services: ExtensionServices): SourceSpec
 }
 
 export function engineContext(services: ExtensionServices): EngineContext {
-  return { dbPath: services.databasePath, tz: services.config.timezone() };
+  return { dbPath: services.databasePath, tz: services.config.timezone(), userMigrationsDir: migrationsFolderOf(services) };
 }
 
 /**

@@ -116,7 +116,7 @@ function toQuickPickItem(e: PreviewEntry): FileQuickPickItem {
 
 /** Shows the schema steps the import will apply first; false when the user declines. */
 async function confirmSchema(ctx: EngineContext): Promise<boolean> {
-  const steps = await pendingSchemaSteps(ctx.dbPath);
+  const steps = await pendingSchemaSteps(ctx);
   if (steps.length === 0) return true;
   const where = tildify(ctx.dbPath, os.homedir());
   const message = fs.existsSync(ctx.dbPath)
