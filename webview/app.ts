@@ -145,7 +145,8 @@ export class DashboardApp {
       (err: Error) => {
         if (token !== this.dataToken) return;
         this.root.removeAttribute('aria-busy');
-        this.setStatus(`Could not load ${TAB_TITLES[tab]}: ${err.message}`, true);
+        this.setStatus(`Could not load ${TAB_TITLES[tab]}`, true);
+        this.showError(tab, err.message);
       },
     );
   }
@@ -174,6 +175,17 @@ export class DashboardApp {
     this.root.removeAttribute('aria-busy');
     this.root.dataset.loadedTab = tab;
     this.setStatus(this.init.mode === 'live' ? `Updated ${new Date().toLocaleTimeString()}` : '');
+  }
+
+  /** The tab shows why it has no data (and what to do) instead of stale or blank content. */
+  private showError(tab: TabId, message: string): void {
+    for (const c of this.charts) c.dispose();
+    this.charts = [];
+    const panel = this.panels.get(tab)!;
+    clear(panel);
+    panel.append(h('div', { class: 'empty-state error', 'data-empty': 'error', role: 'alert' }, h('p', { class: 'empty-title' }, `Could not load ${TAB_TITLES[tab]}.`), h('p', { class: 'empty-next' }, message)));
+    this.rendered.delete(tab);
+    this.root.dataset.loadedTab = tab;
   }
 
   private runDrill(target: DrillTarget, offset: number): void {

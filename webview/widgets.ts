@@ -19,6 +19,8 @@ export interface Column<R> {
   label: string;
   value: (row: R) => string;
   numeric?: boolean;
+  /** an extra class for the cell (e.g. a status colour) */
+  cellClass?: (row: R) => string;
 }
 
 export interface TableCardOptions<R> {
@@ -51,7 +53,7 @@ export function tableCard<R>(o: TableCardOptions<R>): HTMLElement {
 export function dataGrid<R>(columns: Column<R>[], rows: R[], onRow?: (row: R) => void): HTMLElement {
   const head = h('tr', {}, ...columns.map((c) => h('th', { scope: 'col', class: c.numeric ? 'num' : undefined }, c.label)));
   const body = rows.map((r) => {
-    const tr = h('tr', {}, ...columns.map((c) => h('td', { class: c.numeric ? 'num' : undefined }, c.value(r))));
+    const tr = h('tr', {}, ...columns.map((c) => h('td', { class: [c.numeric ? 'num' : '', c.cellClass?.(r) ?? ''].join(' ').trim() || undefined }, c.value(r))));
     if (onRow) {
       tr.tabIndex = 0;
       tr.classList.add('clickable');

@@ -2,9 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { Database } from 'sql.js';
+import { loadSqlJs } from '../../src/core/db/sqljs';
 import { getDrillDownRows, getOverview } from '../../src/core/metrics';
 import { TAB_IDS, TAB_TITLES, type WebviewToHost } from '../../src/protocol';
-import { artifact, cspViolationsOf, drawnPixels, ensureBundle, launchBrowser, LIGHT_THEME_VARS, openDashboard, type FakeHost } from './harness';
+import { artifact, cspViolationsOf, drawnPixels, ensureBundle, HIGH_CONTRAST_THEME_VARS, launchBrowser, LIGHT_THEME_VARS, openDashboard, type FakeHost } from './harness';
 import { buildFixtureDatabase, NOW } from './fixtureDb';
 
 const isDrill = (m: WebviewToHost): m is Extract<WebviewToHost, { type: 'drillDown' }> => m.type === 'drillDown';
@@ -169,6 +170,17 @@ describe('dashboard webview in Chromium (fake host, real protocol, real metrics)
     const lightMost = await colourAt();
     assert.notEqual(lightMost, darkMost);
     await host.page.screenshot({ path: artifact('theme-light-overview.png'), fullPage: true });
+
+    await host.page.evaluate(`(() => {
+      const vars = ${JSON.stringify(HIGH_CONTRAST_THEME_VARS)};
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.className = 'vscode-high-contrast';
+    })()`);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.notEqual(await colourAt(), lightMost);
+    assert.ok((await drawnPixels(host.page, sel)) > 500);
+    await showTab(host, 'routing');
+    await host.page.screenshot({ path: artifact('theme-high-contrast-routing.png'), fullPage: true });
   });
 });
 
@@ -186,6 +198,26 @@ describe('dashboard empty states', () => {
         await showTab(host, tab);
         assert.match((await host.page.textContent(`vscode-tab-panel[data-tab="${tab}"] [data-empty]`))!, /Migrate JSONL/, tab);
       }
+      assert.deepEqual(host.pageErrors, []);
+    } finally {
+      await browser.close();
+      db.close();
+    }
+  });
+});
+
+describe('dashboard without a telemetry database', () => {
+  test('a file with no telemetry tables shows why, in the tab, with the next step', async () => {
+    ensureBundle();
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    const browser = await launchBrowser();
+    try {
+      const host = await openDashboard(browser, { db, nowSeconds: NOW });
+      await host.waitForTab('overview');
+      const text = (await host.page.textContent('vscode-tab-panel[data-tab="overview"] [data-empty="error"]'))!;
+      assert.match(text, /Could not load Overview/);
+      assert.match(text, /Migrate JSONL/);
       assert.deepEqual(host.pageErrors, []);
     } finally {
       await browser.close();

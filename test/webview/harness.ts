@@ -97,6 +97,26 @@ export const LIGHT_THEME_VARS: Record<string, string> = {
   '--vscode-panel-background': '#f8f8f8',
 };
 
+export const HIGH_CONTRAST_THEME_VARS: Record<string, string> = {
+  ...DARK_THEME_VARS,
+  '--vscode-foreground': '#ffffff',
+  '--vscode-descriptionForeground': '#ffffff',
+  '--vscode-editor-background': '#000000',
+  '--vscode-editorWidget-background': '#0c141f',
+  '--vscode-widget-border': '#6fc3df',
+  '--vscode-contrastBorder': '#6fc3df',
+  '--vscode-focusBorder': '#f38518',
+  '--vscode-charts-foreground': '#ffffff',
+  '--vscode-charts-lines': 'rgba(255, 255, 255, 0.5)',
+  '--vscode-charts-red': '#f48771',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-yellow': '#ffd700',
+  '--vscode-charts-orange': '#ff8c00',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-panel-background': '#000000',
+};
+
 export interface FakeHost {
   page: Page;
   /** every message the webview posted, in order */

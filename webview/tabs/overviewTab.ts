@@ -75,7 +75,7 @@ function sourcesCard(p: OverviewPayload, ctx: TabContext): HTMLElement {
     empty: 'No event tables yet. Run “Telemetry: Migrate JSONL” first.',
     columns: [
       { label: 'Table', value: (r) => r.table + (r.knownFormat ? '' : ' (inferred)') },
-      { label: 'Status', value: (r) => STATUS_TEXT[r.status] },
+      { label: 'Status', value: (r) => STATUS_TEXT[r.status], cellClass: (r) => `status-${r.status}` },
       { label: 'Rows', value: (r) => fmtCount(r.rows), numeric: true },
       { label: 'First event', value: (r) => (r.firstEventAt === null ? '—' : fmtDate(r.firstEventAt)) },
       { label: 'Last event', value: (r) => (r.lastEventAt === null ? '—' : fmtAgo(r.lastEventAt, s.nowSeconds * 1000)) },

@@ -4,6 +4,9 @@ import type { MetricsOptions } from '../metrics/types';
 import { TAB_IDS, type HostToWebview, type WebviewToHost } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
 
+export const NO_TELEMETRY_TABLES =
+  'This database has no telemetry tables yet. Run “Telemetry: Migrate JSONL” (or telemetry-lens migrate) to import your JSONL logs.';
+
 /** Rows per drill-down page. */
 export const DRILL_PAGE_SIZE = 100;
 
@@ -26,6 +29,7 @@ export async function answerDataRequest(message: WebviewToHost, source: Dashboar
     try {
       if (!TAB_IDS.includes(tab)) throw new Error(`unknown tab ${String(tab)}`);
       const db = await source.snapshot();
+      if (!hasTables(db)) throw new Error(NO_TELEMETRY_TABLES);
       const payload = computeTabPayload(db, tab, resolveRange(range, source.nowSeconds()), source.metricsOptions());
       return { type: 'data', requestId, range, payload };
     } catch (e) {
@@ -44,6 +48,11 @@ export async function answerDataRequest(message: WebviewToHost, source: Dashboar
     }
   }
   return undefined;
+}
+
+/** A missing file opens as an empty database: say what to do instead of "no such table". */
+function hasTables(db: Database): boolean {
+  return db.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1`).length > 0;
 }
 
 function errorText(e: unknown): string {

@@ -31,13 +31,18 @@ export class DashboardPanel extends Disposable {
 
   private readonly snapshots: SnapshotCache;
   private ready = false;
+  /** the tab/range to show on the next `ready` (first open, or showTab while hidden); sent once */
+  private pendingView: Partial<DashboardViewState> | undefined;
   /** JSONL paths this panel has sent in rows; `openSource` opens only these. */
   private readonly knownSources = new Set<string>();
 
   static show(services: ExtensionServices, tab?: TabId): DashboardPanel {
     if (DashboardPanel.current) {
-      DashboardPanel.current.panel.reveal();
-      if (tab) DashboardPanel.current.post({ type: 'showTab', tab });
+      const current = DashboardPanel.current;
+      // a hidden webview is re-created on reveal and says `ready` again: it gets the tab then
+      if (tab && !current.panel.visible) current.pendingView = { tab };
+      else if (tab) current.post({ type: 'showTab', tab });
+      current.panel.reveal();
       return DashboardPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Telemetry Dashboard', vscode.ViewColumn.Active, dashboardWebviewOptions(services.context.extensionUri));
@@ -54,9 +59,10 @@ export class DashboardPanel extends Disposable {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly services: ExtensionServices,
-    private readonly initialView: Partial<DashboardViewState> | undefined,
+    initialView: Partial<DashboardViewState> | undefined,
   ) {
     super();
+    this.pendingView = initialView;
     this.snapshots = this.register(new SnapshotCache(() => services.databasePath));
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'telemetry.svg');
     const nonce = randomBytes(18).toString('base64');
@@ -92,12 +98,13 @@ export class DashboardPanel extends Disposable {
           type: 'init',
           protocolVersion: PROTOCOL_VERSION,
           state: {
-            view: this.initialView,
+            view: this.pendingView,
             databaseLabel: homeRelative(this.services.databasePath),
             mode: 'live',
             capabilities: { customRange: true, drillDown: 'full', openSource: true },
           },
         });
+        this.pendingView = undefined;
         return;
       case 'openSource':
         await this.openSource(message.path, message.line);
