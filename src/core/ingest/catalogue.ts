@@ -28,10 +28,15 @@ export interface KnownSource {
   /** Table column holding the event time (for rollups, audit first/last). */
   timeColumn: string;
   /** Shape-specific rules after the alias mapping; returns a reject reason or undefined. */
-  derive?: (row: Row, rec: Record<string, unknown>, used: Set<string>) => RejectReason | undefined;
+  derive?: (row: Row, rec: Record<string, unknown>, used: UsedFields) => RejectReason | undefined;
 }
 
 export type Row = Record<string, string | number | null>;
+
+/** Which fields of a record a column took (a tiny array beats a Set for ~10 keys). */
+export interface UsedFields {
+  add(key: string): void;
+}
 
 const ts = (extra: string[] = []): ColumnSpec => ({ column: 'timestamp', from: ['timestamp', 'ts', ...extra], type: 'ts', required: true });
 const text = (column: string, from: string[] = [column]): ColumnSpec => ({ column, from, type: 'text' });
@@ -306,14 +311,21 @@ export interface MapFailure {
 /** One parsed object → the table's row (every column, NULL when absent) + extra, or a reject. */
 export function mapKnownRecord(src: KnownSource, rec: Record<string, unknown>, tz: string): MappedRecord | MapFailure {
   const row: Row = {};
-  const used = new Set<string>();
-  for (const spec of src.columns) {
+  const usedKeys: string[] = [];
+  const used: UsedFields = { add: (k) => void usedKeys.push(k) };
+  const columns = src.columns;
+  for (let ci = 0; ci < columns.length; ci++) {
+    const spec = columns[ci];
     let value: string | number | undefined;
-    for (const alias of spec.from) {
-      if (!Object.prototype.hasOwnProperty.call(rec, alias)) continue;
+    const from = spec.from;
+    for (let ai = 0; ai < from.length; ai++) {
+      const alias = from[ai];
       const raw = rec[alias];
+      if (raw === undefined) {
+        if (!Object.prototype.hasOwnProperty.call(rec, alias)) continue;
+      }
       if (raw === null || raw === undefined) {
-        used.add(alias); // an explicit null carries nothing beyond the NULL column
+        usedKeys.push(alias); // an explicit null carries nothing beyond the NULL column
         continue;
       }
       if (spec.type === 'ts') {
@@ -322,7 +334,7 @@ export function mapKnownRecord(src: KnownSource, rec: Record<string, unknown>, t
       } else {
         value = convertValue(raw, spec.type);
       }
-      if (value !== undefined) used.add(alias);
+      if (value !== undefined) usedKeys.push(alias);
       break; // the first alias present wins, even when its value is unusable (it then stays in extra)
     }
     if (value === undefined && spec.default !== undefined) value = spec.default;
@@ -330,7 +342,8 @@ export function mapKnownRecord(src: KnownSource, rec: Record<string, unknown>, t
   }
   const derived = src.derive?.(row, rec, used);
   if (derived) return { reject: derived, detail: derived === 'success' ? 'no success and no fixed field' : derived };
-  for (const spec of src.columns) {
+  for (let ci = 0; ci < columns.length; ci++) {
+    const spec = columns[ci];
     if ((spec.required || spec.type === 'ts') && row[spec.column] === null) {
       return spec.type === 'ts'
         ? { reject: 'timestamp', detail: `no ${spec.from.join('/')} field` }
@@ -338,8 +351,8 @@ export function mapKnownRecord(src: KnownSource, rec: Record<string, unknown>, t
     }
   }
   let extra: Record<string, unknown> | null = null;
-  for (const key of Object.keys(rec)) {
-    if (used.has(key)) continue;
+  for (const key in rec) {
+    if (usedKeys.includes(key)) continue;
     (extra ??= {})[key] = rec[key];
   }
   return { row, extra };

@@ -201,6 +201,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
         endOffset = res.endOffset;
         endsMidLine = res.endsMidLine;
       }
+      writer.flush();
       r.lines = lastLine + r.pending;
       r.blank += headBlank;
       r.rejected += headRejected;

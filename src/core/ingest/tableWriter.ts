@@ -17,13 +17,21 @@ export interface HashCount {
   seen: number;
 }
 
+/** Rows per multi-row INSERT: amortises sql.js's per-statement bind/step/reset overhead. */
+const BATCH_ROWS = 64;
+/** SQLite's bound-parameter limit (32766) caps rows per statement for wide inferred tables. */
+const MAX_PARAMS = 32000;
+
 export class TableWriter {
   private readonly insert: Statement;
+  private readonly insertBatch: Statement;
+  private readonly batch: SqlValue[] = [];
   private readonly lookup: Statement;
   private adoptFind: Statement | null = null;
   private adoptClaim: Statement | null = null;
   private readonly values: SqlValue[];
   private readonly width: number;
+  private readonly batchRows: number;
   hasAdopted: boolean;
 
   constructor(
@@ -33,8 +41,11 @@ export class TableWriter {
     const t = quoteIdent(mapper.table);
     const cols = [...mapper.columns, 'source_id', 'source_line', 'extra', 'stream_id', 'row_hash', 'row_seq'];
     this.width = cols.length;
+    this.batchRows = Math.max(1, Math.min(BATCH_ROWS, Math.floor(MAX_PARAMS / this.width)));
     this.values = new Array<SqlValue>(this.width).fill(null);
-    this.insert = db.prepare(`INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    const tuple = `(${cols.map(() => '?').join(', ')})`;
+    this.insert = db.prepare(`INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${tuple}`);
+    this.insertBatch = db.prepare(`INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${new Array(this.batchRows).fill(tuple).join(', ')}`);
     this.lookup = db.prepare(`SELECT count(*), coalesce(max(row_seq), 0) FROM ${t} WHERE stream_id = ? AND row_hash = ?`);
     this.hasAdopted = mapper.adoptHash !== null && scalar(db, `SELECT 1 FROM ${t} WHERE stream_id = 0 LIMIT 1`) !== null;
     if (this.hasAdopted) {
@@ -87,23 +98,32 @@ export class TableWriter {
     return true;
   }
 
+  /** Queues one row; rows reach the table in batches (call flush() before reading the table). */
   add(m: MappedRecord, hash: number, streamId: number, seq: number, sourceId: number, line: number): void {
-    const v = this.values;
+    const b = this.batch;
     const cols = this.mapper.columns;
     const row = m.row;
-    let i = 0;
-    for (; i < cols.length; i++) v[i] = row[cols[i]] ?? null;
-    v[i++] = sourceId;
-    v[i++] = line;
-    v[i++] = m.extra ? canonicalJson(m.extra) : null;
-    v[i++] = streamId;
-    v[i++] = hash;
-    v[i] = seq;
-    this.insert.run(v);
+    for (let i = 0; i < cols.length; i++) b.push(row[cols[i]] ?? null);
+    b.push(sourceId, line, m.extra ? canonicalJson(m.extra) : null, streamId, hash, seq);
+    if (b.length === this.width * this.batchRows) {
+      this.insertBatch.run(b);
+      b.length = 0;
+    }
+  }
+
+  flush(): void {
+    const b = this.batch;
+    const v = this.values;
+    for (let at = 0; at < b.length; at += this.width) {
+      for (let i = 0; i < this.width; i++) v[i] = b[at + i];
+      this.insert.run(v);
+    }
+    b.length = 0;
   }
 
   free(): void {
     this.insert.free();
+    this.insertBatch.free();
     this.lookup.free();
     this.adoptFind?.free();
     this.adoptClaim?.free();
