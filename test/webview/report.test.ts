@@ -57,6 +57,7 @@ describe('static report (telemetry-lens report)', () => {
     const markup = html.replace(/(<script[^>]*>)[\s\S]*?(<\/script>)/g, '$1$2');
     assert.equal((markup.match(/<script/g) ?? []).length, 3);
     assert.ok(!/\ssrc=|<link|url\(/i.test(markup), markup.slice(0, 2000));
+    assert.ok(!html.includes('sourceMappingURL='), 'a source map reference would point outside the file');
   });
 
   test('opens from file:// with the network blocked; every tab renders and draws', async () => {
@@ -93,6 +94,22 @@ describe('static report (telemetry-lens report)', () => {
     await page.click('[data-table-id="overview-sources"] tbody tr:first-child');
     await page.waitForSelector('#drilldown table.rows tbody tr');
     assert.match((await page.textContent('#drilldown .drill-count'))!, /only a sample/);
+  });
+});
+
+describe('report CLI usage', () => {
+  test('missing options or a missing database are usage errors (exit 2), nothing written', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-report-usage-'));
+    try {
+      const errors: string[] = [];
+      const io = { out: () => {}, err: (t: string) => errors.push(t) };
+      assert.equal(await runCli(['report', '--out', path.join(dir, 'a.html')], io), 2);
+      assert.equal(await runCli(['report', '--db', path.join(dir, 'missing.db'), '--out', path.join(dir, 'b.html')], io), 2);
+      assert.match(errors.join('\n'), /missing required option --db[\s\S]*database not found/);
+      assert.deepEqual(fs.readdirSync(dir), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -21,6 +21,11 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** A dev build points at webview.js.map, which does not travel with the report. */
+function withoutSourceMap(js: string): string {
+  return js.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+}
+
 export interface ReportHtmlInput {
   /** dist/webview.js, the same bundle the VS Code panel loads */
   webviewBundle: string;
@@ -61,7 +66,7 @@ export function buildReportHtml(input: ReportHtmlInput): string {
 <main id="app" aria-busy="true"><p>Loading the dashboard… (this report needs JavaScript)</p></main>
 <script type="application/json" id="tl-report-data" nonce="${nonce}">${jsonForScript(input.data)}</script>
 <script nonce="${nonce}">${IN_PAGE_HOST_JS}</script>
-<script nonce="${nonce}">${escapeScriptText(input.webviewBundle)}</script>
+<script nonce="${nonce}">${escapeScriptText(withoutSourceMap(input.webviewBundle))}</script>
 </body>
 </html>
 `;
