@@ -61,3 +61,14 @@ describe('histogram time blocks', () => {
     );
   });
 });
+
+describe('several percentiles in one pass', () => {
+  test('tl_weighted_percentiles returns the same values as one aggregate per percentile', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    registerPercentileAggregates(db);
+    const r = db.exec(`SELECT tl_weighted_percentiles(v, n, '[0.3,0.4,0.41]')
+      FROM (SELECT 50 AS v, 6 AS n UNION ALL SELECT 5, 3 UNION ALL SELECT 10, 1)`)[0].values[0][0];
+    assert.deepEqual(JSON.parse(String(r)), [5, 10, 50]);
+  });
+});

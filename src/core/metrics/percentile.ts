@@ -5,6 +5,8 @@ import type { Database, SqlValue } from 'sql.js';
  * database (db.export() drops them, so callers re-register after an export):
  *   tl_percentile(value, p)                  exact nearest-rank over raw values (full scans)
  *   tl_weighted_percentile(value, count, p)  the same over a histogram (rollups)
+ *   tl_weighted_percentiles(value, count, '[0.5,0.95]')  several at once, as a JSON array
+ *     (one pass instead of one aggregate per percentile)
  * p is a fraction (0.95). Nearest rank: the smallest value v with at least ceil(p·N) values ≤ v.
  *
  * Rollup histograms key each value by rounding it to 3 significant digits (HISTOGRAM_DIGITS),
@@ -61,6 +63,8 @@ interface AggregateCapable {
 interface PercentileState {
   pairs: [number, number][];
   p: number;
+  /** the raw third argument (JSON list for tl_weighted_percentiles) */
+  ps?: SqlValue;
 }
 
 function numeric(v: SqlValue): number | null {
@@ -72,7 +76,7 @@ function numeric(v: SqlValue): number | null {
 /** Registers tl_percentile and tl_weighted_percentile on this connection. Idempotent. */
 export function registerPercentileAggregates(db: Database): void {
   const add = (state: PercentileState | undefined, value: SqlValue, count: number, p: SqlValue): PercentileState => {
-    const s = state ?? { pairs: [], p: numeric(p) ?? 0.5 };
+    const s = state ?? ({ pairs: [], p: numeric(p) ?? 0.5, ps: p } as PercentileState);
     const v = numeric(value);
     if (v !== null && count > 0) s.pairs.push([v, count]);
     return s;
@@ -90,5 +94,15 @@ export function registerPercentileAggregates(db: Database): void {
     step: (state: PercentileState | undefined, value: SqlValue, count: SqlValue, p: SqlValue) =>
       add(state, value, numeric(count) ?? 0, p),
     finalize,
+  });
+  withAggregates.create_aggregate('tl_weighted_percentiles', {
+    init: () => undefined,
+    step: (state: PercentileState | undefined, value: SqlValue, count: SqlValue, ps: SqlValue) =>
+      add(state, value, numeric(count) ?? 0, ps),
+    finalize: (state: PercentileState | undefined) => {
+      if (!state) return null;
+      const ps = JSON.parse(String(state.ps)) as number[];
+      return JSON.stringify(ps.map((p) => weightedNearestRank(state.pairs, p)));
+    },
   });
 }

@@ -75,13 +75,15 @@ function histogramSql(q: MetricsQuery, metric: string): string {
  * first summed per (dim, value) in SQL, so the registered aggregate sees distinct values only.
  */
 export function percentilesByDim(q: MetricsQuery, metric: Metric, perDim = true): Map<string | null, PercentileSet> {
-  const rows = queryRows<{ dim: string | null; p50: number | null; p95: number | null; p99: number | null }>(
+  const rows = queryRows<{ dim: string | null; ps: string | null }>(
     q.db,
-    `SELECT dim, tl_weighted_percentile(value, n, 0.5) AS p50, tl_weighted_percentile(value, n, 0.95) AS p95,
-            tl_weighted_percentile(value, n, 0.99) AS p99
+    `SELECT dim, tl_weighted_percentiles(value, n, '[0.5,0.95,0.99]') AS ps
      FROM (SELECT dim, value, sum(n) AS n FROM ${histogramSql(q, perDim ? metric : metric + ALL_DIMENSIONS)} GROUP BY 1, 2)
      GROUP BY dim`,
-  );
+  ).map((r) => {
+    const [p50, p95, p99] = r.ps ? (JSON.parse(r.ps) as (number | null)[]) : [null, null, null];
+    return { dim: r.dim, p50, p95, p99 };
+  });
   return new Map(rows.map((r) => [r.dim, { p50: r.p50, p95: r.p95, p99: r.p99 }]));
 }
 
