@@ -6,16 +6,16 @@ import type { CliCommand } from './types';
 /** `migrate --db FILE <path>... [--json] [--tz Z] [--dir DIR]`: migrations + backfill + reconciliation. */
 export const migrateCommand: CliCommand = {
   name: 'migrate',
-  usage: 'migrate    --db FILE <path>... [--json] [--tz ZONE] [--dir MIGRATIONS_DIR]   migrations + backfill + reconciliation',
+  usage: 'migrate    --db FILE <path>... [--json] [--tz ZONE] [--dir MIGRATIONS_DIR] [--rescan]   migrations + backfill + reconciliation',
   async run(argv, io) {
-    const args = parseArgs(argv, ['db', 'tz', 'dir'], ['json']);
+    const args = parseArgs(argv, ['db', 'tz', 'dir'], ['json', 'rescan']);
     const dbPath = requireOption(args, 'db');
     const paths = requirePaths(args.positionals);
     const controller = new AbortController();
     const onSignal = () => controller.abort();
     process.once('SIGINT', onSignal);
     try {
-      const r = await migrateSources(dbPath, paths, { tz: zoneOption(optionString(args, 'tz')), userMigrationsDir: optionString(args, 'dir'), signal: controller.signal });
+      const r = await migrateSources(dbPath, paths, { tz: zoneOption(optionString(args, 'tz')), userMigrationsDir: optionString(args, 'dir'), signal: controller.signal, rescan: args.options.has('rescan') });
       if (args.options.has('json')) {
         const { issues, rejects, ...contract } = r;
         io.out(JSON.stringify({ ...contract, issues, rejects }, null, 2));

@@ -62,6 +62,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       signal: opts.signal,
       onProgress: opts.onProgress,
       rejectRawCap: opts.rejectRawCap ?? 4096,
+      rescan: opts.rescan ?? false,
       adoptedColumns: readAdoptedColumns(db),
       progress: { bytesDone: 0, bytesTotal, rowsInserted: 0 },
       rejects: [],

@@ -24,6 +24,7 @@ export interface RunContext {
   onProgress?: (p: IngestProgress) => void;
   rejectRawCap: number;
   maxLineBytes?: number;
+  rescan: boolean;
   adoptedColumns: Map<string, string[]>;
   progress: { bytesDone: number; bytesTotal: number; rowsInserted: number };
   rejects: RejectSample[];
@@ -44,7 +45,8 @@ export async function ingestStream(ctx: RunContext, key: string, files: Discover
   const { db } = ctx;
   const first = files[0];
   const sid = streamId(db, key, first.kind, first.table, ctx.nowS);
-  const plans = planStream(files, streamEntries(db, sid));
+  const entries = streamEntries(db, sid);
+  const plans = ctx.rescan ? planStream(files, []).map((p) => ({ ...p, entry: entries.find((e) => e.path === p.source.path) ?? null })) : planStream(files, entries);
   db.run('SAVEPOINT tl_stream');
   try {
     let results: SourceResult[];

@@ -114,6 +114,11 @@ export interface MigrateOptions extends ValueOptions, DiscoverOptions {
   only?: string[];
   /** Raw text kept per reject. Default 4096 characters. */
   rejectRawCap?: number;
+  /**
+   * Ignore the ledger's offsets and re-read every file in full (restores rows deleted from
+   * the database while their source lines still exist; `verify` reports those).
+   */
+  rescan?: boolean;
 }
 
 /** Per-source reconciliation (DESIGN.md `migrate --json`). lines = inserted+present+rejected+blank+pending. */
