@@ -4,6 +4,7 @@ import { ExtensionConfig } from './config';
 import { registerDashboardSerializer } from './dashboard';
 import { LiveIngestController } from './ingest/liveIngest';
 import { ExtensionServices } from './services';
+import { DatabaseStatusBar } from './statusBar';
 
 /**
  * Composition root: create the services, register commands and views, hand everything to
@@ -15,6 +16,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
 
   const services = new ExtensionServices(context, log, new ExtensionConfig());
   context.subscriptions.push(services);
+
+  services.statusBar = new DatabaseStatusBar(services);
+  context.subscriptions.push(services.statusBar);
 
   for (const handler of commandHandlers) {
     context.subscriptions.push(vscode.commands.registerCommand(handler.id, handler.create(services)));

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import { ExtensionConfig } from './config';
+import type { DatabaseStatusBar } from './statusBar';
 
 /**
  * The shared objects command handlers, views and watchers need. Created once in activate();
@@ -10,6 +11,9 @@ export class ExtensionServices extends Disposable {
   /** Fires after anything wrote the database (ingest, migrations, restore), so views refresh. */
   private readonly databaseChangedEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeDatabase = this.databaseChangedEmitter.event;
+
+  /** Set in activate(); features report ingest results and long operations through it. */
+  statusBar: DatabaseStatusBar | undefined;
 
   constructor(
     readonly context: vscode.ExtensionContext,

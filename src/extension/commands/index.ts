@@ -1,8 +1,13 @@
+import { backupDatabase } from './backupDatabase';
+import { checkHealth } from './checkHealth';
 import { exportDashboardHtml } from './exportDashboardHtml';
 import { migrateJsonl } from './migrateJsonl';
 import { openDashboard } from './openDashboard';
+import { openDatabase } from './openDatabase';
+import { restoreDatabase } from './restoreDatabase';
 import { rollbackMigration } from './rollbackMigration';
 import { runMigrations } from './runMigrations';
+import { runQuery } from './runQuery';
 import { showMigrationStatus } from './showMigrationStatus';
 import { showRejects } from './showRejects';
 import type { CommandHandlerFactory } from './types';
@@ -12,4 +17,6 @@ import { verifySources } from './verifySources';
  * One handler per file; this list is what activate() registers.
  * Add a line here when you add a command (and its entry in package.json).
  */
-export const commandHandlers: CommandHandlerFactory[] = [migrateJsonl, verifySources, showRejects, openDashboard, exportDashboardHtml, runMigrations, showMigrationStatus, rollbackMigration];
+export const commandHandlers: CommandHandlerFactory[] = [
+  openDatabase, checkHealth, backupDatabase, restoreDatabase, runQuery,
+  migrateJsonl, verifySources, showRejects, openDashboard, exportDashboardHtml, runMigrations, showMigrationStatus, rollbackMigration];
