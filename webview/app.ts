@@ -88,7 +88,16 @@ export class DashboardApp {
     root.append(header, this.tabs, this.drill.element);
 
     this.register(watchTheme(() => this.charts.forEach((c) => c.retheme())));
+    // saved from the start, so a restored panel (WebviewPanelSerializer) reopens this view
+    saveViewState(this.view);
     this.load(false);
+  }
+
+  dispose(): void {
+    window.clearTimeout(this.refreshTimer);
+    for (const c of this.charts) c.dispose();
+    this.charts = [];
+    for (const d of this.disposables.splice(0)) d.dispose();
   }
 
   private readonly disposables: Array<{ dispose(): void }> = [];

@@ -27,6 +27,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       root.textContent = `This dashboard (protocol ${PROTOCOL_VERSION}) does not match the extension (protocol ${message.protocolVersion}). Reload the window.`;
       return;
     }
+    app?.dispose();
     app = new DashboardApp(root, message.state);
     return;
   }

@@ -226,6 +226,34 @@ describe('dashboard without a telemetry database', () => {
   });
 });
 
+describe('dashboard state', () => {
+  test('the tab and range survive a reload of the webview (setState)', async () => {
+    ensureBundle();
+    const db = await buildFixtureDatabase();
+    const browser = await launchBrowser();
+    try {
+      const host = await openDashboard(browser, { db, nowSeconds: NOW });
+      await showTab(host, 'activity');
+      await host.page.evaluate(`(() => { const s = document.querySelector('#range-select'); s.value = '30d'; s.dispatchEvent(new Event('change')); })()`);
+      await host.waitFor((m): m is Extract<WebviewToHost, { type: 'requestData' }> => m.type === 'requestData' && m.range.preset === '30d');
+      const since = host.received.length;
+      await host.page.reload();
+      const first = await host.waitFor(isData, since);
+      assert.deepEqual({ tab: first.tab, range: first.range }, { tab: 'activity', range: { preset: '30d' } });
+      await host.waitForTab('activity');
+      assert.equal(await host.page.getAttribute('vscode-tab-header[data-tab="activity"]', 'aria-selected'), 'true');
+
+      // the host's view (Open Dashboard with a tab argument) wins over the saved one
+      const opened = await openDashboard(browser, { db, nowSeconds: NOW, init: { view: { tab: 'sessions' } } });
+      const firstOpened = await opened.waitFor(isData);
+      assert.equal(firstOpened.tab, 'sessions');
+    } finally {
+      await browser.close();
+      db.close();
+    }
+  });
+});
+
 describe('dashboard keyboard drill-down', () => {
   test('a value cell of a chart’s data table is focusable and Enter lists the same rows as the bar', async () => {
     ensureBundle();

@@ -179,11 +179,11 @@ export async function openDashboard(browser: Browser, o: OpenOptions): Promise<F
   // (Browser code as text: the Node tsconfig has no DOM types.)
   await page.addInitScript({
     content: `(() => {
-      let state;
+      // VS Code keeps webview state across reloads of the page; sessionStorage does here.
       window.acquireVsCodeApi = () => ({
         postMessage: (m) => window.__tlHostReceive(m),
-        getState: () => state,
-        setState: (s) => { state = s; },
+        getState: () => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null') ?? undefined,
+        setState: (s) => sessionStorage.setItem('vscode-state', JSON.stringify(s)),
       });
       window.__cspViolations = [];
       document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ': ' + e.blockedURI));
