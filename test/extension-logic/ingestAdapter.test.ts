@@ -65,7 +65,8 @@ describe('extension ingest adapter on the real engine', () => {
         ['tool-usage.jsonl', true, 2],
       ],
     );
-    assert.match(items[1].description, /^tool-usage → tool_events · 2 new lines · \d+ B$/);
+    assert.match(items[1].description, /^2 new lines → tool_events · \d+ B$/);
+    assert.match(items[1].detail, /^tool-usage · 3 lines in file · (live|stale|frozen)$/);
 
     const picked = [path.join(claude, 'tool-usage.jsonl')];
     const progressPhases = new Set<string>();

@@ -6,6 +6,7 @@ import {
   ingestSummaryMessage,
   rejectExcerpt,
   rejectsDocument,
+  statusBarIngestSummary,
   verifyReportMarkdown,
   verifySummaryMessage,
 } from '../../src/extension/ingest/messages';
@@ -25,10 +26,10 @@ describe('Migrate JSONL preview items', () => {
       items.map((i) => (isFileItem(i) ? [i.label, i.description, i.detail, i.picked] : [i.kind, i.label])),
       [
         [SEPARATOR_KIND, '~/.claude/data'],
-        ['routing-metrics.jsonl', 'routing-metrics → routing_metrics_events · nothing new · 512 B', '3 lines in file', false],
-        ['tool-usage.jsonl', 'tool-usage → tool_events · 1,234 new lines · 2.3 MB', '12,000 lines in file · live', true],
+        ['routing-metrics.jsonl', 'nothing new → routing_metrics_events · 512 B', 'routing-metrics · 3 lines in file', false],
+        ['tool-usage.jsonl', '1,234 new lines → tool_events · 2.3 MB', 'tool-usage · 12,000 lines in file · live', true],
         [SEPARATOR_KIND, '/ws/app/.claude'],
-        ['permission_events.jsonl', 'inferred → permission_events · 1 new line · 10.0 KB', '1 line in file · frozen', true],
+        ['permission_events.jsonl', '1 new line → permission_events · 10.0 KB', 'inferred · 1 line in file · frozen', true],
       ],
     );
     const picked = items.filter(isFileItem).filter((i) => i.picked).map((i) => i.file.path);
@@ -53,6 +54,12 @@ function ingested(p: Partial<IngestedFile>): IngestedFile {
 }
 
 describe('summary, verify and rejects texts', () => {
+  test('status bar line', () => {
+    const view = { files: [ingested({ inserted: 1234, rejected: 2 }), ingested({ pending: 1 })], migrationsApplied: [], durationMs: 1, cancelled: false };
+    assert.equal(statusBarIngestSummary(view, 'live'), '+1,234 rows from 2 files · 2 rejected · 1 pending · live');
+    assert.equal(statusBarIngestSummary({ ...view, files: [ingested({ inserted: 1 })] }, 'manual'), '+1 row from 1 file · Migrate JSONL');
+  });
+
   test('summary notification sums every file', () => {
     const view = {
       files: [ingested({ inserted: 1000, present: 5, rejected: 2 }), ingested({ inserted: 234, present: 51 })],

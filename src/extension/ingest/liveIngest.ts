@@ -7,7 +7,7 @@ import { migrationsFolderOf } from '../migrationsFolder';
 import type { ExtensionServices } from '../services';
 import { loadChosenSources, saveChosenSources, selectChosen, type ChosenSources } from './chosenSources';
 import { discoverBeside, runIngest, type EngineContext } from './engineAdapter';
-import { publishIngestResult } from './publishResult';
+import { publishIngestResult, withStatusBarActivity } from './publishResult';
 import { IngestScheduler } from './scheduler';
 import { resolveEnginePaths } from './sourcePaths';
 import { resolveSourceSettings, type SourceSpec } from './sourceSettings';
@@ -171,7 +171,7 @@ export class LiveIngestController extends Disposable {
     const sub = this.runCancellation.token.onCancellationRequested(() => abort.abort());
     let view: IngestView;
     try {
-      view = await runIngest(plan.paths, engineContext(this.services), { signal: abort.signal });
+      view = await withStatusBarActivity(this.services, 'live ingest', () => runIngest(plan.paths, engineContext(this.services), { signal: abort.signal }));
     } finally {
       sub.dispose();
     }

@@ -26,6 +26,16 @@ export function liveIngestLogLine(view: IngestView): string {
   return `live ingest: ${formatCount(t.inserted)} inserted, ${formatCount(t.present)} present, ${formatCount(t.rejected)} rejected, ${formatCount(t.pending)} pending from ${plural(t.files, 'file')} in ${formatDuration(view.durationMs)}`;
 }
 
+/** Status-bar "last ingest" line: `+1,234 rows from 3 files · 2 rejected · live`. */
+export function statusBarIngestSummary(view: IngestView, origin: 'live' | 'manual'): string {
+  const t = totalsOf(view);
+  const parts = [`+${plural(t.inserted, 'row')} from ${plural(t.files, 'file')}`];
+  if (t.rejected > 0) parts.push(`${formatCount(t.rejected)} rejected`);
+  if (t.pending > 0) parts.push(`${formatCount(t.pending)} pending`);
+  parts.push(origin === 'live' ? 'live' : 'Migrate JSONL');
+  return parts.join(' · ');
+}
+
 /** `Telemetry: all 7 sources match the database.` or `... 2 mismatches in 7 sources.` */
 export function verifySummaryMessage(view: VerifyView): string {
   if (view.ok) return `Telemetry: all ${plural(view.sourcesChecked, 'source')} match the database.`;

@@ -11,7 +11,7 @@ import { engineContext, liveIngestFor, sourceSpecsFromSettings } from './liveIng
 import { ingestSummaryMessage, OPEN_DASHBOARD, SHOW_REJECTS } from './messages';
 import { buildPreviewItems, isFileItem, previewTitle, type PreviewEntry, type PreviewFileItem } from './previewItems';
 import { ProgressTracker } from './progressText';
-import { publishIngestResult } from './publishResult';
+import { publishIngestResult, withStatusBarActivity } from './publishResult';
 import { resolveEnginePaths } from './sourcePaths';
 import type { AuditView, IngestView, SourceProblem } from './viewModel';
 
@@ -66,7 +66,7 @@ async function discover(services: ExtensionServices, ctx: EngineContext): Promis
           progress.report({ message: 'Looking for telemetry files…' });
           const { paths, problems } = await resolveEnginePaths(specs);
           if (paths.length === 0 || abort.signal.aborted) return { paths, problems, audit: { files: [], problems: [] } };
-          progress.report({ message: `Reading ${plural(paths.length, 'source')} to see what is new…` });
+          progress.report({ message: `Reading ${paths.length === 1 ? tildify(paths[0], os.homedir()) : plural(paths.length, 'source')} to see what is new…` });
           const audit = await auditForPreview(paths, ctx, abort.signal);
           return { paths, problems: [...problems, ...audit.problems], audit };
         } finally {
@@ -138,14 +138,14 @@ async function importWithProgress(services: ExtensionServices, ctx: EngineContex
       const sub = token.onCancellationRequested(() => abort.abort());
       const tracker = new ProgressTracker();
       const work = () =>
-        runIngest(paths, ctx, {
+        withStatusBarActivity(services, 'importing', () => runIngest(paths, ctx, {
           only: picked,
           signal: abort.signal,
           onProgress: (p) => {
             const step = tracker.next(p, Date.now());
             if (step) progress.report(step);
           },
-        });
+        }));
       try {
         const live = liveIngestFor(services);
         if (!live) return await work();

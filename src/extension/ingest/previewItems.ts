@@ -27,8 +27,8 @@ export function isFileItem(e: PreviewEntry): e is PreviewFileItem {
 
 /**
  * The "Migrate JSONL" preview: one separator per folder (`~`-abbreviated), then its files
- * sorted by name. Label = file name. Description = `kind → table · N new lines · size`
- * (`nothing new` when everything is imported). Detail = line count and freshness. Files
+ * sorted by name. Label = file name. Description = `N new lines → table · size`
+ * (`nothing new` when everything is imported). Detail = kind, line count, freshness. Files
  * with new lines are picked; files with nothing new are shown unpicked.
  */
 export function buildPreviewItems(files: readonly AuditedFile[], home: string): PreviewEntry[] {
@@ -49,12 +49,14 @@ export function buildPreviewItems(files: readonly AuditedFile[], home: string): 
 }
 
 function fileItem(file: AuditedFile): PreviewFileItem {
+  // What matters for the decision first (new lines, target table), so a narrow picker cuts
+  // the least useful part.
   const news = file.newLines > 0 ? `${plural(file.newLines, 'new line')}` : 'nothing new';
-  const detailParts = [`${plural(file.lines, 'line')} in file`];
+  const detailParts = [file.kind, `${plural(file.lines, 'line')} in file`];
   if (file.freshness) detailParts.push(file.freshness);
   return {
     label: path.basename(file.path),
-    description: `${file.kind} → ${file.table} · ${news} · ${formatBytes(file.sizeBytes)}`,
+    description: `${news} → ${file.table} · ${formatBytes(file.sizeBytes)}`,
     detail: detailParts.join(' · '),
     picked: file.newLines > 0,
     file,

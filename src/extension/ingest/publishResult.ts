@@ -1,5 +1,5 @@
 import type { ExtensionServices } from '../services';
-import { liveIngestLogLine } from './messages';
+import { liveIngestLogLine, statusBarIngestSummary } from './messages';
 import { totalsOf, type IngestView } from './viewModel';
 
 /**
@@ -13,11 +13,24 @@ export function publishIngestResult(services: ExtensionServices, view: IngestVie
   for (const f of view.files) {
     if (f.rejected > 0) services.log.warn(`${f.path}: ${f.rejected} rejected line(s) — "Telemetry: Show Rejected Lines" lists them`);
   }
-  reportToStatusBar(services, view);
+  reportToStatusBar(services, view, origin);
   const t = totalsOf(view);
   if (t.inserted > 0 || t.rejected > 0 || view.migrationsApplied.length > 0) services.fireDatabaseChanged();
 }
 
-function reportToStatusBar(_services: ExtensionServices, _view: IngestView): void {
-  // wired to the storage engineer's DatabaseStatusBar once it lands (see report)
+function reportToStatusBar(services: ExtensionServices, view: IngestView, origin: 'live' | 'manual'): void {
+  services.statusBar?.setLastIngest(statusBarIngestSummary(view, origin));
+}
+
+/** Runs an ingest with the status bar showing it; a failure stays visible there too. */
+export async function withStatusBarActivity<T>(services: ExtensionServices, what: string, work: () => Promise<T>): Promise<T> {
+  services.statusBar?.setActivity({ kind: 'busy', what });
+  try {
+    const result = await work();
+    services.statusBar?.setActivity({ kind: 'idle' });
+    return result;
+  } catch (e) {
+    services.statusBar?.setActivity({ kind: 'error', what: `${what} failed: ${e instanceof Error ? e.message : String(e)}` });
+    throw e;
+  }
 }
