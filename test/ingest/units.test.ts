@@ -1,0 +1,135 @@
+/** Row identity hash, timestamp forms, rotation names, inferred names, CLI contract, cancellation. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli } from '../../src/cli/main';
+import { migrateSources } from '../../src/core/ingest';
+import { baseFileName } from '../../src/core/ingest/catalogue';
+import { inferredTableName } from '../../src/core/ingest/inferred';
+import { quotedColumnNames, rowContentHash, rowContentHashSorted } from '../../src/core/ingest/rowIdentity';
+import { parseTimestamp } from '../../src/core/ingest/timestamps';
+import { lines, pyCount, tempDir, write } from './helpers';
+
+describe('rowContentHash', () => {
+  test('ignores key order and NULLs, sees extra, is a non-negative 53-bit integer', () => {
+    const a = rowContentHash({ b: 'x', a: 1, c: null }, { z: [1, { y: 2, x: 1 }] });
+    const b = rowContentHash({ a: 1, b: 'x' }, { z: [1, { x: 1, y: 2 }] });
+    assert.equal(a, b);
+    assert.notEqual(a, rowContentHash({ a: 1, b: 'x' }, null));
+    assert.equal(rowContentHash({ a: 1 }, {}), rowContentHash({ a: 1 }, null));
+    assert.ok(Number.isSafeInteger(a) && a >= 0);
+  });
+  test('the sorted fast path equals the generic function', () => {
+    const cols = ['timestamp', 'query_id', 'dq_score', 'accuracy', 'reasoning'];
+    const sorted = [...cols].sort();
+    const row = { timestamp: 1769423127, query_id: 'q"1', dq_score: 0.5, accuracy: null, reasoning: 'é\u0000' };
+    for (const extra of [null, { b: 1, a: 'x' }]) assert.equal(rowContentHashSorted(sorted, quotedColumnNames(sorted), row, extra), rowContentHash(row, extra));
+  });
+});
+
+describe('timestamps', () => {
+  const tz = 'Europe/Berlin'; // UTC+1 in January, +2 in July
+  const cases: [unknown, number | undefined][] = [
+    [1769423127, 1769423127],
+    [1769423127.99, 1769423127],
+    [1769423127999, 1769423127],
+    ['1769423127', 1769423127],
+    ['2026-01-28T05:30:00Z', 1769578200],
+    ['2026-01-28T05:30:00.123456+0130', 1769578200 - 5400],
+    ['2026-01-28T05:30:00', 1769578200 - 3600],
+    ['2026-07-01T12:00:00', Date.UTC(2026, 6, 1, 10) / 1000],
+    ['2026-01-28 05:30:00 -0800', 1769578200 + 8 * 3600],
+    ['2026-01-28', Date.UTC(2026, 0, 27, 23) / 1000],
+    ['2026-02-30', undefined],
+    ['soon', undefined],
+    [true, undefined],
+    [{}, undefined],
+  ];
+  for (const [input, expected] of cases) test(`${JSON.stringify(input)} → ${expected}`, () => assert.equal(parseTimestamp(input, tz), expected));
+});
+
+describe('names', () => {
+  test('rotation suffixes share one stream name', () => {
+    for (const n of ['tool-usage.jsonl', 'Tool-Usage.jsonl.1', 'tool-usage-2026-01-28.jsonl', 'tool-usage.jsonl-20260128']) assert.equal(baseFileName(n), 'tool-usage.jsonl', n);
+  });
+  test('inferred table names are sanitised and never take a known name', () => {
+    assert.equal(inferredTableName('big-events.jsonl'), 'big_events');
+    assert.equal(inferredTableName('Permission Events.jsonl'), 'permission_events');
+    assert.equal(inferredTableName('x"; DROP TABLE t; --.jsonl'), 'x___drop_table_t____');
+    assert.equal(inferredTableName('routing_metrics_events.jsonl'), 'routing_metrics_events_jsonl');
+    assert.equal(inferredTableName('ingest_sources.jsonl'), 'ingest_sources_jsonl');
+  });
+});
+
+describe('CLI audit / migrate / verify', () => {
+  const dir = tempDir('cli');
+  const logs = path.join(dir, 'logs');
+  const db = path.join(dir, 't.db');
+  write(path.join(logs, 'tool-usage.jsonl'), lines({ ts: 1769423127, tool: 'Bash' }, 'oops', { ts: 1769423128, tool: 'Read' }));
+  const capture = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
+  };
+
+  test('migrate --json prints the DESIGN.md object; the default output names rejects by file:line', async () => {
+    const c = capture();
+    assert.equal(await runCli(['migrate', '--db', db, logs, '--json', '--tz', 'UTC'], c.io), 0);
+    const r = JSON.parse(c.out.join(''));
+    assert.deepEqual(Object.keys(r).slice(0, 5), ['database', 'migrations', 'sources', 'tables', 'durationMs']);
+    assert.deepEqual(r.sources[0], { path: path.join(logs, 'tool-usage.jsonl'), kind: 'tool-usage', table: 'tool_events', lines: 3, inserted: 2, present: 0, rejected: 1, blank: 0, pending: 0 });
+    assert.equal(r.tables.tool_events, 2);
+    const t = capture();
+    assert.equal(await runCli(['migrate', '--db', db, logs], t.io), 0);
+    assert.match(t.out.join('\n'), /inserted 0, already present 2, rejected 1/);
+    fs.appendFileSync(path.join(logs, 'tool-usage.jsonl'), 'still bad\n');
+    const u = capture();
+    assert.equal(await runCli(['migrate', '--db', db, logs], u.io), 0);
+    assert.match(u.out.join('\n'), /tool-usage\.jsonl:4: json/);
+  });
+
+  test('verify exits 0, then 1 when a source line is not in the database', async () => {
+    assert.equal(await runCli(['verify', '--db', db, logs], capture().io), 0);
+    fs.appendFileSync(path.join(logs, 'tool-usage.jsonl'), JSON.stringify({ ts: 1769423129, tool: 'Edit' }) + '\n');
+    const c = capture();
+    assert.equal(await runCli(['verify', '--db', db, logs, '--json'], c.io), 1);
+    assert.equal(JSON.parse(c.out.join('')).sources[0].missing, 1);
+  });
+
+  test('audit --json shows new lines; usage errors exit 2', async () => {
+    const c = capture();
+    assert.equal(await runCli(['audit', '--db', db, logs, '--json'], c.io), 0);
+    const a = JSON.parse(c.out.join(''));
+    assert.equal(a.sources[0].newLines, 1);
+    assert.equal(a.sources[0].liveness, 'frozen');
+    assert.equal(await runCli(['migrate', logs], capture().io), 2);
+    assert.equal(await runCli(['migrate', '--db', db], capture().io), 2);
+    assert.equal(await runCli(['audit', logs, '--tz', 'Nowhere/Land'], capture().io), 2);
+  });
+});
+
+describe('cancellation', () => {
+  test('an aborted migrate leaves the database exactly as it was', async () => {
+    const dir = tempDir('abort');
+    const logs = path.join(dir, 'logs');
+    const db = path.join(dir, 't.db');
+    write(path.join(logs, 'tool-usage.jsonl'), lines({ ts: 1769423127, tool: 'Bash' }));
+    await migrateSources(db, [logs], { tz: 'UTC' });
+    const before = fs.readFileSync(db);
+    write(path.join(logs, 'routing-metrics.jsonl'), Array.from({ length: 200_000 }, (_, i) => JSON.stringify({ ts: 1769423127 + i, query_id: `q${i}` }) + '\n').join(''));
+    const controller = new AbortController();
+    const run = migrateSources(db, [logs], {
+      tz: 'UTC',
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'read' && p.bytesDone > 1_000_000) controller.abort();
+      },
+    });
+    await assert.rejects(run, (e: Error) => e.name === 'AbortError');
+    assert.deepEqual(fs.readFileSync(db), before);
+    const r = await migrateSources(db, [logs], { tz: 'UTC' });
+    assert.equal(r.sources.find((s) => s.kind === 'routing-metrics')!.inserted, 200_000);
+    assert.equal(pyCount(db, 'routing_metrics_events'), 200_000);
+  });
+});
