@@ -13,6 +13,8 @@ import { postToHost, savedViewState, saveViewState } from './vscodeApi';
 
 const DEFAULT_VIEW: DashboardViewState = { tab: 'overview', range: { preset: '7d' } };
 const REFRESH_DEBOUNCE_MS = 400;
+/** Rolling ranges ("last 24 hours") move and "… ago" ages grow even when nothing is written. */
+const CLOCK_REFRESH_MS = 5 * 60_000;
 
 function isTab(v: unknown): v is TabId {
   return typeof v === 'string' && (TAB_IDS as readonly string[]).includes(v);
@@ -36,6 +38,7 @@ export class DashboardApp {
   private dataToken = 0;
   private drillToken = 0;
   private refreshTimer: number | undefined;
+  private lastLoadedAt = 0;
 
   constructor(
     private readonly root: HTMLElement,
@@ -88,9 +91,19 @@ export class DashboardApp {
     root.append(header, this.tabs, this.drill.element);
 
     this.register(watchTheme(() => this.charts.forEach((c) => c.retheme())));
+    if (init.mode === 'live') this.keepCurrent();
     // saved from the start, so a restored panel (WebviewPanelSerializer) reopens this view
     saveViewState(this.view);
     this.load(false);
+  }
+
+  /** Refreshes a visible live dashboard every few minutes, and on becoming visible if due. */
+  private keepCurrent(): void {
+    const due = () => document.visibilityState === 'visible' && Date.now() - this.lastLoadedAt >= CLOCK_REFRESH_MS;
+    const timer = window.setInterval(() => due() && this.load(true), CLOCK_REFRESH_MS);
+    const onVisible = () => due() && this.load(true);
+    document.addEventListener('visibilitychange', onVisible);
+    this.register({ dispose: () => (window.clearInterval(timer), document.removeEventListener('visibilitychange', onVisible)) });
   }
 
   dispose(): void {
@@ -181,6 +194,7 @@ export class DashboardApp {
     panel.append(renderTab(reply.payload, ctx));
     window.scrollTo({ top: scroll });
     this.rendered.set(tab, key);
+    this.lastLoadedAt = Date.now();
     this.root.removeAttribute('aria-busy');
     this.root.dataset.loadedTab = tab;
     this.setStatus(this.init.mode === 'live' ? `Updated ${new Date().toLocaleTimeString()}` : '');
