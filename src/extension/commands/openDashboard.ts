@@ -3,12 +3,19 @@ import { DashboardPanel } from '../dashboard';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 
+interface SectionCarrier {
+  dashboardSection?: unknown;
+  section?: unknown;
+  node?: { dashboardSection?: unknown };
+}
+
 /**
  * The tab to show from the command argument: a tab id ('routing'), or a tree node carrying
- * one (`dashboardSection`/`section`); the tree's 'sources' section lives on Overview.
+ * one (MetricsNode.dashboardSection); the tree's 'sources' section lives on Overview.
  */
 function tabFrom(arg: unknown): TabId | undefined {
-  const raw = typeof arg === 'string' ? arg : arg && typeof arg === 'object' ? ((arg as { dashboardSection?: unknown; section?: unknown }).dashboardSection ?? (arg as { section?: unknown }).section) : undefined;
+  const carrier = arg && typeof arg === 'object' ? (arg as SectionCarrier) : undefined;
+  const raw = typeof arg === 'string' ? arg : (carrier?.dashboardSection ?? carrier?.node?.dashboardSection ?? carrier?.section);
   if (raw === 'sources') return 'overview';
   return TAB_IDS.includes(raw as TabId) ? (raw as TabId) : undefined;
 }
