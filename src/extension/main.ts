@@ -5,6 +5,7 @@ import { registerDashboardSerializer } from './dashboard';
 import { LiveIngestController } from './ingest/liveIngest';
 import { ExtensionServices } from './services';
 import { DatabaseStatusBar } from './statusBar';
+import { registerMetricsTree } from './tree';
 
 /**
  * Composition root: create the services, register commands and views, hand everything to
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
   }
   context.subscriptions.push(new LiveIngestController(services));
   context.subscriptions.push(registerDashboardSerializer(services));
+  context.subscriptions.push(registerMetricsTree(services));
 
   log.info(`Telemetry Lens activated; database: ${services.databasePath}`);
   return services;

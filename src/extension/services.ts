@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import { ExtensionConfig } from './config';
 import type { DatabaseStatusBar } from './statusBar';
+import type { MetricsTreeProvider } from './tree/metricsTreeProvider';
 
 /**
  * The shared objects command handlers, views and watchers need. Created once in activate();
@@ -14,6 +15,9 @@ export class ExtensionServices extends Disposable {
 
   /** Set in activate(); features report ingest results and long operations through it. */
   statusBar: DatabaseStatusBar | undefined;
+
+  /** The Metrics view's provider (set in activate(); refreshMetrics and tests use it). */
+  metricsTree: MetricsTreeProvider | undefined;
 
   constructor(
     readonly context: vscode.ExtensionContext,

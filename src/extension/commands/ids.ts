@@ -16,6 +16,8 @@ export const CommandIds = {
   openDashboard: 'telemetryLens.openDashboard',
   exportDashboardHtml: 'telemetryLens.exportDashboardHtml',
   refreshMetrics: 'telemetryLens.refreshMetrics',
+  exportNode: 'telemetryLens.exportNode',
+  showRows: 'telemetryLens.showRows',
   showRejects: 'telemetryLens.showRejects',
 } as const;
 

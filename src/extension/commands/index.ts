@@ -1,15 +1,18 @@
 import { backupDatabase } from './backupDatabase';
 import { checkHealth } from './checkHealth';
 import { exportDashboardHtml } from './exportDashboardHtml';
+import { exportNode } from './exportNode';
 import { migrateJsonl } from './migrateJsonl';
 import { openDashboard } from './openDashboard';
 import { openDatabase } from './openDatabase';
+import { refreshMetrics } from './refreshMetrics';
 import { restoreDatabase } from './restoreDatabase';
 import { rollbackMigration } from './rollbackMigration';
 import { runMigrations } from './runMigrations';
 import { runQuery } from './runQuery';
 import { showMigrationStatus } from './showMigrationStatus';
 import { showRejects } from './showRejects';
+import { showRows } from './showRows';
 import type { CommandHandlerFactory } from './types';
 import { verifySources } from './verifySources';
 
@@ -19,4 +22,5 @@ import { verifySources } from './verifySources';
  */
 export const commandHandlers: CommandHandlerFactory[] = [
   openDatabase, checkHealth, backupDatabase, restoreDatabase, runQuery,
-  migrateJsonl, verifySources, showRejects, openDashboard, exportDashboardHtml, runMigrations, showMigrationStatus, rollbackMigration];
+  migrateJsonl, verifySources, showRejects, openDashboard, exportDashboardHtml, runMigrations, showMigrationStatus, rollbackMigration,
+  refreshMetrics, exportNode, showRows];

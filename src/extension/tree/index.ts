@@ -1,0 +1,2 @@
+export { MetricsTreeProvider, registerMetricsTree, NO_DATABASE_CONTEXT } from './metricsTreeProvider';
+export type { MetricsNode } from './metricsTreeModel';

@@ -1,0 +1,118 @@
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { openSnapshot } from '../../core/db/database';
+import { Disposable } from '../../core/lifecycle';
+import { DEFAULT_FRESHNESS, type FreshnessThresholds } from '../../core/metrics';
+import { migrationsFolderOf } from '../migrationsFolder';
+import type { ExtensionServices } from '../services';
+import { DatabaseFileWatcher } from './databaseFileWatcher';
+import { buildMetricsTree, type MetricsNode } from './metricsTreeModel';
+
+/** Context key for the welcome view (package.json viewsWelcome). */
+export const NO_DATABASE_CONTEXT = 'telemetryLens.noDatabase';
+
+export function freshnessFromSettings(services: ExtensionServices): FreshnessThresholds {
+  const hours = Number(services.config.get<number>('freshness.liveWithinHours', DEFAULT_FRESHNESS.liveWithinSeconds / 3600));
+  const days = Number(services.config.get<number>('freshness.staleWithinDays', DEFAULT_FRESHNESS.staleWithinSeconds / 86400));
+  const live = Number.isFinite(hours) && hours > 0 ? hours * 3600 : DEFAULT_FRESHNESS.liveWithinSeconds;
+  const stale = Number.isFinite(days) && days > 0 ? days * 86400 : DEFAULT_FRESHNESS.staleWithinSeconds;
+  return { liveWithinSeconds: live, staleWithinSeconds: Math.max(live, stale) };
+}
+
+/**
+ * The Metrics view. Builds every node from one snapshot when the root is asked for (sql.js
+ * loads then, not at activation) and rebuilds on refresh(): after our own writes
+ * (onDidChangeDatabase), when the file changes on disk (any writer), and on settings changes.
+ */
+export class MetricsTreeProvider extends Disposable implements vscode.TreeDataProvider<MetricsNode> {
+  private readonly changeEmitter = this.register(new vscode.EventEmitter<MetricsNode | undefined>());
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private roots: Promise<MetricsNode[]> | undefined;
+  private watcher: DatabaseFileWatcher | undefined;
+
+  constructor(private readonly services: ExtensionServices) {
+    super();
+    this.register(services.onDidChangeDatabase(() => this.refresh()));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('telemetryLens')) this.refresh();
+      }),
+    );
+    this.register({ dispose: () => this.watcher?.dispose() });
+  }
+
+  /** Rebuilds the tree (or re-renders one node). */
+  refresh(element?: MetricsNode): void {
+    if (!element) this.roots = undefined;
+    this.changeEmitter.fire(element);
+  }
+
+  getTreeItem(node: MetricsNode): vscode.TreeItem {
+    const state = node.children?.length
+      ? node.expanded
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed
+      : vscode.TreeItemCollapsibleState.None;
+    const item = new vscode.TreeItem(node.label, state);
+    item.id = node.id;
+    item.description = node.description;
+    item.contextValue = node.contextValue;
+    if (node.tooltip) item.tooltip = new vscode.MarkdownString(node.tooltip);
+    if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon.codicon, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);
+    item.accessibilityInformation = { label: node.accessibleLabel ?? [node.label, node.description].filter(Boolean).join(', ') };
+    return item;
+  }
+
+  getChildren(node?: MetricsNode): MetricsNode[] | Promise<MetricsNode[]> {
+    if (node) return node.children ?? [];
+    this.roots ??= this.loadRoots();
+    return this.roots;
+  }
+
+  private watch(dbPath: string): void {
+    if (this.watcher && this.watcher.dbPath === dbPath && !this.watcher.failed) return;
+    this.watcher?.dispose();
+    this.watcher = new DatabaseFileWatcher(dbPath, () => this.refresh());
+  }
+
+  private async loadRoots(): Promise<MetricsNode[]> {
+    const dbPath = this.services.databasePath;
+    this.watch(dbPath);
+    const missing = !fs.existsSync(dbPath);
+    await vscode.commands.executeCommand('setContext', NO_DATABASE_CONTEXT, missing);
+    if (missing) return []; // the welcome view offers Migrate JSONL / Open Database
+    try {
+      const db = await openSnapshot(dbPath);
+      try {
+        return buildMetricsTree(db, {
+          timeZone: this.services.config.timezone(),
+          freshness: freshnessFromSettings(this.services),
+          migrationsDir: migrationsFolderOf(this.services),
+        });
+      } finally {
+        db.close();
+      }
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.services.log.warn(`Metrics tree: could not read ${dbPath}: ${message}`);
+      return [
+        {
+          id: 'error',
+          label: 'Could not read the database',
+          description: message,
+          tooltip: `${dbPath}\n\n${message}`,
+          icon: { codicon: 'error', color: 'list.errorForeground' },
+          contextValue: 'error',
+        },
+      ];
+    }
+  }
+}
+
+/** Creates the Metrics view; the returned disposable removes it. */
+export function registerMetricsTree(services: ExtensionServices): vscode.Disposable {
+  const provider = new MetricsTreeProvider(services);
+  const view = vscode.window.createTreeView('telemetryLens.metrics', { treeDataProvider: provider, showCollapseAll: true });
+  services.metricsTree = provider;
+  return vscode.Disposable.from(view, provider, { dispose: () => (services.metricsTree = undefined) });
+}
