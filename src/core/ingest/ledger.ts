@@ -16,6 +16,7 @@ export interface LedgerEntry {
   path: string;
   streamId: number;
   size: number;
+  mtimeMs: number;
   dev: number;
   ino: number;
   byteOffset: number;
@@ -44,6 +45,7 @@ export function streamEntries(db: Database, sid: number): LedgerEntry[] {
   return rowsOf(db, 'SELECT * FROM ingest_sources WHERE stream_id = ? ORDER BY id', [sid]).map((r) => ({
     id: Number(r.id),
     path: String(r.path),
+    mtimeMs: Number(r.mtime_ms),
     streamId: Number(r.stream_id),
     size: Number(r.size),
     dev: Number(r.dev),
@@ -162,11 +164,33 @@ export interface LedgerUpdate {
   endsMidLine: boolean;
   inserted: number;
   nowS: number;
+  /** The entry as it was before this run: an unchanged entry is not rewritten (no write-back). */
+  previous?: LedgerEntry | null;
+}
+
+function unchanged(u: LedgerUpdate, head: number | null, tail: number | null): boolean {
+  const p = u.previous;
+  return (
+    !!p &&
+    u.inserted === 0 &&
+    p.path === u.source.path &&
+    p.size === u.source.size &&
+    p.dev === u.source.dev &&
+    p.ino === u.source.ino &&
+    p.byteOffset === u.byteOffset &&
+    p.lineCount === u.lineCount &&
+    p.blankLines === u.blankLines &&
+    p.rejectedLines === u.rejectedLines &&
+    p.endsMidLine === u.endsMidLine &&
+    p.headFingerprint === head &&
+    p.tailFingerprint === tail
+  );
 }
 
 /** Writes the entry's new position; returns its id (the rows' source_id). */
 export function saveEntry(db: Database, u: LedgerUpdate): number {
   const fp = u.source.format === 'jsonl' ? fingerprints(u.source.path, u.byteOffset) : null;
+  if (u.entryId !== null && unchanged(u, fp?.head ?? null, fp?.tail ?? null)) return u.entryId;
   const s = u.source;
   const vals = [s.path, u.streamId, s.kind, s.table, s.format, s.size, s.mtimeMs, s.dev, s.ino, u.byteOffset, u.lineCount, u.blankLines, u.rejectedLines, u.endsMidLine ? 1 : 0, fp?.head ?? null, fp?.tail ?? null];
   if (u.entryId === null) {

@@ -161,7 +161,8 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
           `INSERT INTO ingest_rejects (source_id, stream_id, line, reason, detail, raw, raw_bytes, raw_hash, raw_seq, first_seen_at, last_seen_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (stream_id, raw_hash, raw_seq) DO UPDATE SET source_id = excluded.source_id, line = excluded.line, reason = excluded.reason,
-             detail = excluded.detail, last_seen_at = excluded.last_seen_at`,
+             detail = excluded.detail, last_seen_at = excluded.last_seen_at
+           WHERE source_id IS NOT excluded.source_id OR line IS NOT excluded.line`,
           [sourceId, sid, x.line, x.reason, x.detail, raw, x.bytes, rawHash, seq, ctx.nowS, ctx.nowS],
         );
       };
@@ -222,6 +223,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
         endsMidLine,
         inserted: r.inserted,
         nowS: ctx.nowS,
+        previous: plan.entry,
       });
       ctx.progress.rowsInserted += r.inserted;
       results.push(r);
