@@ -64,6 +64,13 @@ describe('live-ingest watch targets', () => {
     ]);
   });
 
+  test('a chosen rotated copy is watched as its stream, without duplicate patterns', () => {
+    const targets = watchTargetsForFiles(['/d/routing-metrics.jsonl.1', '/d/routing-metrics.jsonl', '/d/tool-usage-2026-01-28.jsonl']);
+    assert.deepEqual(targets, [
+      { base: '/d', pattern: '{routing-metrics.jsonl,routing-metrics.jsonl.*,routing-metrics-*.jsonl,tool-usage.jsonl,tool-usage.jsonl.*,tool-usage-*.jsonl}' },
+    ]);
+  });
+
   test('glob characters in a file name match literally', () => {
     assert.equal(watchTargetsForFiles(['/d/we*ird.jsonl'])[0].pattern, '{we[*]ird.jsonl,we[*]ird.jsonl.*,we[*]ird-*.jsonl}');
   });

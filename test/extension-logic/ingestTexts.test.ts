@@ -79,11 +79,29 @@ describe('summary, verify and rejects texts', () => {
 
   test('verify texts', () => {
     assert.equal(verifySummaryMessage({ ok: true, sourcesChecked: 7, findings: [] }), 'Telemetry: all 7 sources match the database.');
-    const bad = { ok: false, sourcesChecked: 7, findings: [{ path: '/home/ada/.claude/a.jsonl', table: 'tool_events', message: '10 lines, 9 rows' }, { message: 'skill_metrics totals differ' }] };
-    assert.equal(verifySummaryMessage(bad), 'Telemetry: verify found 2 mismatches in 7 sources.');
+    const bad = {
+      ok: false,
+      sourcesChecked: 7,
+      findings: [
+        { kind: 'source' as const, path: '/home/ada/.claude/a.jsonl', table: 'tool_events', message: '1 of 10 rows not in the database' },
+        { kind: 'skill-total' as const, message: 'skill "x": total_invocations is 5 in skill_metrics.json, 6 in the database' },
+      ],
+    };
+    assert.equal(
+      verifySummaryMessage(bad),
+      'Telemetry: verify found 2 mismatches in 7 sources: 1 source with rows missing from the database; 1 skill total in skill_metrics.json differing from the imported invocations.',
+    );
     assert.equal(
       verifyReportMarkdown(bad, home),
-      '# Telemetry Lens — Verify Sources\n\nverify found 2 mismatches in 7 sources.\n\n- `~/.claude/a.jsonl`, table `tool_events`: 10 lines, 9 rows\n- skill_metrics totals differ\n',
+      [
+        '# Telemetry Lens — Verify Sources',
+        '',
+        'verify found 2 mismatches in 7 sources: 1 source with rows missing from the database; 1 skill total in skill_metrics.json differing from the imported invocations.',
+        '',
+        '- `~/.claude/a.jsonl`, table `tool_events`: 1 of 10 rows not in the database',
+        '- skill "x": total_invocations is 5 in skill_metrics.json, 6 in the database',
+        '',
+      ].join('\n'),
     );
   });
 

@@ -107,6 +107,7 @@ export function toVerifyView(result: VerifyResult): VerifyView {
   for (const s of result.sources) {
     if (s.ok) continue;
     findings.push({
+      kind: 'source',
       path: s.path,
       table: s.table,
       message: `${formatCount(s.missing)} of ${plural(s.rows, 'row')} not in the database (${formatCount(s.matched)} matched, ${formatCount(s.rejected)} rejected)`,
@@ -114,12 +115,13 @@ export function toVerifyView(result: VerifyResult): VerifyView {
   }
   for (const m of result.skillTotals) {
     findings.push({
+      kind: 'skill-total',
       path: m.path,
       table: 'skill_metrics',
       message: `skill "${m.skill}": ${m.field} is ${m.document ?? 'absent'} in ${path.basename(m.path)}, ${m.database ?? 'absent'} in the database`,
     });
   }
-  for (const i of result.issues) findings.push({ path: i.path, message: i.message });
+  for (const i of result.issues) findings.push({ kind: 'issue', path: i.path, message: i.message });
   return { ok: result.ok, sourcesChecked: result.sources.length, findings };
 }
 

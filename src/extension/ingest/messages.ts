@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { formatCount, formatDuration, plural, tildify } from './format';
-import { totalsOf, type IngestView, type RejectRow, type VerifyView } from './viewModel';
+import { totalsOf, type IngestView, type RejectRow, type VerifyFinding, type VerifyView } from './viewModel';
 
 /** Button labels of the summary notification (stable: the e2e suite clicks them). */
 export const OPEN_DASHBOARD = 'Open Dashboard';
@@ -21,9 +21,9 @@ export function ingestSummaryMessage(view: IngestView): string {
 }
 
 /** One line for the output channel / status bar tooltip after a live run. */
-export function liveIngestLogLine(view: IngestView): string {
+export function liveIngestLogLine(view: IngestView, origin: 'live' | 'manual' = 'live'): string {
   const t = totalsOf(view);
-  return `live ingest: ${formatCount(t.inserted)} inserted, ${formatCount(t.present)} present, ${formatCount(t.rejected)} rejected, ${formatCount(t.pending)} pending from ${plural(t.files, 'file')} in ${formatDuration(view.durationMs)}`;
+  return `${origin === 'live' ? 'live ingest' : 'Migrate JSONL'}: ${formatCount(t.inserted)} inserted, ${formatCount(t.present)} present, ${formatCount(t.rejected)} rejected, ${formatCount(t.pending)} pending from ${plural(t.files, 'file')} in ${formatDuration(view.durationMs)}`;
 }
 
 /** Status-bar "last ingest" line: `+1,234 rows from 3 files · 2 rejected · live`. */
@@ -39,7 +39,15 @@ export function statusBarIngestSummary(view: IngestView, origin: 'live' | 'manua
 /** `Telemetry: all 7 sources match the database.` or `... 2 mismatches in 7 sources.` */
 export function verifySummaryMessage(view: VerifyView): string {
   if (view.ok) return `Telemetry: all ${plural(view.sourcesChecked, 'source')} match the database.`;
-  return `Telemetry: verify found ${plural(view.findings.length, 'mismatch', 'mismatches')} in ${plural(view.sourcesChecked, 'source')}.`;
+  const count = (kind: VerifyFinding['kind']) => view.findings.filter((f) => f.kind === kind).length;
+  const parts = [];
+  const missing = count('source');
+  if (missing > 0) parts.push(`${plural(missing, 'source')} with rows missing from the database`);
+  const totals = count('skill-total');
+  if (totals > 0) parts.push(`${plural(totals, 'skill total')} in skill_metrics.json differing from the imported invocations`);
+  const issues = count('issue');
+  if (issues > 0) parts.push(`${plural(issues, 'source')} not readable`);
+  return `Telemetry: verify found ${plural(view.findings.length, 'mismatch', 'mismatches')} in ${plural(view.sourcesChecked, 'source')}: ${parts.join('; ')}.`;
 }
 
 /** Markdown document listing every verify finding. */

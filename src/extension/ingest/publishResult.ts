@@ -8,7 +8,7 @@ import { totalsOf, type IngestView } from './viewModel';
  */
 export function publishIngestResult(services: ExtensionServices, view: IngestView, origin: 'live' | 'manual'): void {
   if (view.cancelled) return;
-  services.log.info(`${origin === 'live' ? '' : 'manual '}${liveIngestLogLine(view)}`);
+  services.log.info(liveIngestLogLine(view, origin));
   if (view.migrationsApplied.length > 0) services.log.info(`schema migrations applied: ${view.migrationsApplied.join(', ')}`);
   for (const f of view.files) {
     if (f.rejected > 0) services.log.warn(`${f.path}: ${f.rejected} rejected line(s) — "Telemetry: Show Rejected Lines" lists them`);

@@ -51,6 +51,8 @@ export interface IngestView {
 
 /** One mismatch or note from verify. */
 export interface VerifyFinding {
+  /** source: rows missing from the database; skill-total: a skill_metrics.json total differs; issue: unreadable/missing source. */
+  kind: 'source' | 'skill-total' | 'issue';
   path?: string;
   table?: string;
   message: string;

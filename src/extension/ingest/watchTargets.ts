@@ -43,7 +43,9 @@ export function watchTargetsForSpecs(specs: readonly SourceSpec[], isFile: (p: s
 }
 
 /** `tool-usage.jsonl` → the name, `tool-usage.jsonl.*` and `tool-usage-*.jsonl` (rotations). */
-function rotationPatterns(name: string): string[] {
+function rotationPatterns(fileName: string): string[] {
+  // A chosen file may itself be a rotated copy (`x.jsonl.1`, `x-2026-01-28.jsonl`): watch its stream.
+  const name = fileName.replace(/\.\d+$/, '').replace(/-\d{4}-\d{2}-\d{2}(\.[^.]+)$/, '$1');
   const escaped = escapeGlob(name);
   const m = /^(.*)(\.[^.]+)$/.exec(name);
   if (!m) return [escaped, `${escaped}.*`];
