@@ -1,0 +1,132 @@
+/**
+ * The dashboard's host path on a 1M-event database (BENCH_SCALE=0.1 → 100k): for every tab,
+ * answerDataRequest (what the panel does per request: metrics over rollups + the payload)
+ * next to a floor measured in the same run — an indexed count(*) of the tab's rows in range,
+ * which any query that reads the events themselves costs at least; a drill-down page; and
+ * the static report (24 precomputed tab payloads + row samples + HTML). Times are medians.
+ *
+ *   node --import tsx bench/dashboard.bench.ts
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Database } from 'sql.js';
+import { loadSqlJs } from '../src/core/db/sqljs';
+import { buildReportData, buildReportHtml } from '../src/core/report';
+import { answerDataRequest, type DashboardDataSource } from '../src/core/report/dashboardRequests';
+import { ensureSchema } from '../src/core/schema';
+import { TAB_IDS, type RangeSelection, type TabId } from '../src/protocol';
+
+const TOTAL = Math.round(1_000_000 * Number(process.env.BENCH_SCALE ?? 1));
+const DAYS = 90;
+const NOW = Date.UTC(2026, 0, 28, 17, 23, 11) / 1000;
+
+const MIX: [table: string, share: number, columns: string, values: string][] = [
+  ['routing_metrics_events', 0.3, 'predicted_model, actual_model, accuracy, dq_score, cost_saved, latency_ms', `m1, m2, CASE WHEN i % 5 = 0 THEN NULL ELSE (m1 = m2) END, (i % 100) / 100.0, (i % 7) / 1000.0, 5 + (i * 7919) % 1500`],
+  ['tool_events', 0.25, 'tool, success', `CASE i % 4 WHEN 0 THEN 'Bash' WHEN 1 THEN 'Read' WHEN 2 THEN 'Edit' ELSE 'Grep' END, CASE WHEN i % 9 = 0 THEN NULL ELSE i % 10 <> 1 END`],
+  ['activity_events', 0.15, 'event_type', `CASE i % 3 WHEN 0 THEN 'query' ELSE 'tool_use' END`],
+  ['skill_invocation', 0.1, 'skill_name, completed, duration_seconds, workflow_path', `'skill-' || (i % 12), i % 6 <> 0, CASE WHEN i % 6 <> 0 THEN ((i * 104729) % 60000) / 100.0 END, 'daily'`],
+  ['self_heal_events', 0.05, 'error_pattern, success, execution_time_ms', `'pattern-' || (i % 8), i % 4 <> 0, (i * 31) % 2000`],
+  ['recovery_events', 0.05, 'error_type, recovery_strategy, success, time_to_recover_ms', `'cat-' || (i % 5), 'retry', i % 3 <> 0, (i * 17) % 9000`],
+  ['git_events', 0.04, 'repo, event_type, additions, deletions, files_changed', `'repo-' || (i % 6), 'commit', i % 200, i % 50, i % 9`],
+  ['coordinator_events', 0.03, 'action, strategy, duration_ms', `CASE WHEN i % 10 = 0 THEN 'failed' ELSE 'success' END, 'parallel', i % 60000`],
+  ['session_outcome_events', 0.02, 'session_id, outcome, quality, success', `'s' || i, CASE i % 3 WHEN 0 THEN 'success' WHEN 1 THEN 'partial' ELSE 'failed' END, 1 + i % 5, i % 3 = 0`],
+  ['expertise_routing_events', 0.01, 'domain, expertise_level, chosen_model', `'domain-' || (i % 7), (i % 10) / 10.0, m1`],
+];
+
+/** The event tables each tab reads (the full-scan baseline scans these). */
+const TAB_TABLES: Record<TabId, string[]> = {
+  overview: MIX.map(([t]) => t),
+  skills: ['skill_invocation'],
+  routing: ['routing_metrics_events', 'expertise_routing_events'],
+  selfHeal: ['self_heal_events', 'recovery_events'],
+  activity: ['tool_events', 'git_events', 'coordinator_events', 'activity_events'],
+  sessions: ['session_outcome_events'],
+};
+
+async function buildDatabase(): Promise<Database> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  ensureSchema(db);
+  db.run('BEGIN');
+  for (const [table, share, columns, values] of MIX) {
+    const n = Math.round(TOTAL * share);
+    const ts = table === 'skill_invocation' ? 'invoked_at' : 'timestamp';
+    db.run(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n}),
+      g AS (SELECT i, ${NOW - DAYS * 86400} + (i * 2654435761) % ${DAYS * 86400} AS t,
+                   CASE i % 3 WHEN 0 THEN 'haiku' WHEN 1 THEN 'sonnet' ELSE 'opus' END AS m1,
+                   CASE (i / 3) % 4 WHEN 0 THEN 'opus' WHEN 1 THEN 'sonnet' ELSE 'haiku' END AS m2 FROM seq)
+      INSERT INTO ${table} (${ts}, ${columns}, row_hash, row_seq) SELECT t, ${values}, i, 1 FROM g`);
+  }
+  db.run('COMMIT');
+  return db;
+}
+
+/** The floor of reading the events themselves: count the tab's rows in range (index only). */
+function fullScan(db: Database, tab: TabId, from: number | undefined): number {
+  let n = 0;
+  for (const table of TAB_TABLES[tab]) {
+    const ts = table === 'skill_invocation' ? 'invoked_at' : 'timestamp';
+    n += db.exec(`SELECT count(*), total(rowid) FROM ${table} WHERE ${from === undefined ? '1' : `${ts} >= ${from}`}`)[0].values[0][0] as number;
+  }
+  return n;
+}
+
+function time<T>(fn: () => T, runs = 5): { ms: number; value: T } {
+  let value = fn(); // warm-up (rollups caught up, statements compiled)
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    value = fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { ms: samples[Math.floor(samples.length / 2)], value };
+}
+
+async function timeAsync<T>(fn: () => Promise<T>, runs = 5): Promise<{ ms: number; value: T }> {
+  let value = await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    value = await fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { ms: samples[Math.floor(samples.length / 2)], value };
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const db = await buildDatabase();
+  console.log(`built ${TOTAL.toLocaleString('en-US')} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const source: DashboardDataSource = { snapshot: async () => db, metricsOptions: () => ({ timeZone: 'UTC', nowSeconds: NOW }), nowSeconds: () => NOW };
+
+  console.log('\ntab        range  answerDataRequest  count(*) floor  host/floor  payload');
+  for (const range of [{ preset: '7d' }, { preset: 'all' }] as RangeSelection[]) {
+    const from = range.preset === '7d' ? NOW - 7 * 86400 : undefined;
+    for (const tab of TAB_IDS) {
+      const host = await timeAsync(() => answerDataRequest({ type: 'requestData', requestId: 1, tab, range }, source));
+      if (host.value?.type !== 'data') throw new Error(`${tab}: ${JSON.stringify(host.value)}`);
+      const scan = time(() => fullScan(db, tab, from));
+      const bytes = JSON.stringify(host.value).length;
+      console.log(`${tab.padEnd(10)} ${range.preset.padEnd(5)}  ${host.ms.toFixed(1).padStart(14)} ms  ${scan.ms.toFixed(1).padStart(11)} ms  ${(host.ms / Math.max(scan.ms, 0.01)).toFixed(1).padStart(9)}×  ${(bytes / 1024).toFixed(1)} KiB`);
+    }
+  }
+
+  const drill = await timeAsync(() =>
+    answerDataRequest({ type: 'drillDown', requestId: 2, label: 'bench', request: { table: 'routing_metrics_events', range: {}, filters: { predicted_model: 'haiku' } } }, source),
+  );
+  if (drill.value?.type !== 'rows') throw new Error(JSON.stringify(drill.value));
+  console.log(`\ndrill-down first page (100 of ${drill.value.result.total.toLocaleString('en-US')} routing rows): ${drill.ms.toFixed(1)} ms`);
+
+  const bundlePath = path.resolve(__dirname, '..', 'dist', 'webview.js');
+  const bundle = fs.existsSync(bundlePath) ? fs.readFileSync(bundlePath, 'utf8') : '';
+  const report = time(() => buildReportHtml({ webviewBundle: bundle, data: buildReportData(db, { databaseLabel: 'bench.db', nowSeconds: NOW, timeZone: 'UTC' }) }), 2);
+  console.log(`static report (24 tab payloads + samples + HTML): ${report.ms.toFixed(0)} ms, ${(report.value.length / 1024).toFixed(0)} KiB (bundle ${(bundle.length / 1024).toFixed(0)} KiB${bundle ? '' : ' — run npm run build'})`);
+  db.close();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
