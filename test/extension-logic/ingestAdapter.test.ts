@@ -104,6 +104,28 @@ describe('extension ingest adapter on the real engine', () => {
     assert.deepEqual(fs.readFileSync(dbPath), before);
   });
 
+  test('cancelling mid-run (at the first progress event) leaves the database byte-identical', async () => {
+    const big = path.join(claude, 'routing-metrics.jsonl');
+    const lines: string[] = [];
+    for (let i = 0; i < 50_000; i++) lines.push(`{"ts":${1769423127 + i},"query_hash":"q${i}","complexity":0.5,"model":"haiku","dq":0.7}`);
+    fs.appendFileSync(big, lines.join('\n') + '\n');
+    const before = fs.readFileSync(dbPath);
+    const abort = new AbortController();
+    let events = 0;
+    const view = await runIngest([big], ctx(), {
+      signal: abort.signal,
+      onProgress: () => {
+        events++;
+        abort.abort();
+      },
+    });
+    assert.ok(events >= 1);
+    assert.equal(view.cancelled, true);
+    assert.deepEqual(fs.readFileSync(dbPath), before);
+    const done = await runIngest([big], ctx());
+    assert.equal(totalsOf(done).inserted, 50_001, 'a later run imports everything exactly once');
+  });
+
   test('live-ingest plan: a chosen file follows its rotation', async () => {
     const file = path.join(claude, 'tool-usage.jsonl');
     const streams = await streamKeysOf([file]);
