@@ -12,6 +12,12 @@ function cell(column: string, v: string | number | null): string {
   return s.length > 160 ? s.slice(0, 157) + '…' : s;
 }
 
+/** A cell; long values are cut in the table and kept whole in the tooltip. */
+function valueCell(column: string, v: string | number | null): HTMLElement {
+  const text = cell(column, v);
+  return h('td', { title: text.endsWith('…') ? String(v) : undefined }, text);
+}
+
 function sourceText(row: DrillDownRow): string {
   const { path, line } = row.source;
   return path ? `${path.split(/[\\/]/).pop()}:${line ?? '?'}` : '—';
@@ -90,7 +96,7 @@ export class DrillDownPanel {
   private table(columns: string[]): HTMLElement {
     const head = h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c)), h('th', { scope: 'col' }, 'Source'));
     const body = this.rows.map((row) => {
-      const tr = h('tr', { 'data-row-id': row.source.id }, ...columns.map((c) => h('td', {}, cell(c, row.values[c] ?? null))), h('td', { class: 'source' }, sourceText(row)));
+      const tr = h('tr', { 'data-row-id': row.source.id }, ...columns.map((c) => valueCell(c, row.values[c] ?? null)), h('td', { class: 'source', title: row.source.path ?? '' }, sourceText(row)));
       const { path, line } = row.source;
       if (this.options.canOpenSource && path && line) {
         tr.tabIndex = 0;

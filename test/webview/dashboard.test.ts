@@ -118,6 +118,16 @@ describe('dashboard webview in Chromium (fake host, real protocol, real metrics)
     assert.match((await host.page.textContent('#drilldown .drill-count'))!, new RegExp(`of ${expected.total.toLocaleString('en-US')} rows`));
     await host.page.screenshot({ path: artifact('drilldown-routing.png') });
 
+    // paging: "Load more" asks for the next page of the same rows
+    if (expected.total > 100) {
+      const beforeMore = host.received.length;
+      await host.page.click('#drilldown-more');
+      const more = await host.waitFor(isDrill, beforeMore);
+      assert.deepEqual({ ...more.request, offset: undefined }, { ...drill.request, offset: undefined });
+      assert.equal(more.request.offset, 100);
+      await host.page.waitForFunction(`document.querySelectorAll('#drilldown table.rows tbody tr').length === ${Math.min(200, expected.total)}`);
+    }
+
     const before = host.received.length;
     await host.page.click('#drilldown table.rows tbody tr:first-child');
     const open = await host.waitFor(isOpen, before);
