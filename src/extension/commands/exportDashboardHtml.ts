@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { generateReportHtml } from '../../core/report';
+import { metricsSettings } from '../dashboard/metricsSettings';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 
@@ -26,7 +27,7 @@ export const exportDashboardHtml: CommandHandlerFactory = {
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Exporting the dashboard…' }, async () => {
         const bundle = await fs.promises.readFile(vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview.js').fsPath, 'utf8');
-        const html = await generateReportHtml(dbPath, bundle, { timeZone: services.config.timezone() });
+        const html = await generateReportHtml(dbPath, bundle, metricsSettings(services));
         await vscode.workspace.fs.writeFile(target, Buffer.from(html, 'utf8'));
       });
     } catch (e) {

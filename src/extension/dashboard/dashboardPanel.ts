@@ -6,6 +6,8 @@ import { Disposable } from '../../core/lifecycle';
 import { answerDataRequest } from '../../core/report/dashboardRequests';
 import { PROTOCOL_VERSION, TAB_IDS, type DashboardViewState, type HostToWebview, type TabId, type WebviewToHost } from '../../protocol';
 import type { ExtensionServices } from '../services';
+import { DatabaseFileWatcher } from '../tree/databaseFileWatcher';
+import { metricsSettings } from './metricsSettings';
 import { dashboardHtml } from './dashboardHtml';
 import { SnapshotCache } from './snapshotCache';
 
@@ -33,6 +35,9 @@ export class DashboardPanel extends Disposable {
   private ready = false;
   /** the tab/range to show on the next `ready` (first open, or showTab while hidden); sent once */
   private pendingView: Partial<DashboardViewState> | undefined;
+  /** the database file (and -wal/-journal) on disk: any writer, any window, the CLI */
+  private fileWatcher: DatabaseFileWatcher | undefined;
+  private watchedPath = '';
   /** JSONL paths this panel has sent in rows; `openSource` opens only these. */
   private readonly knownSources = new Set<string>();
 
@@ -70,13 +75,48 @@ export class DashboardPanel extends Disposable {
     panel.webview.html = dashboardHtml({ cspSource: panel.webview.cspSource, scriptUri: scriptUri.toString(), nonce });
 
     this.register(panel.webview.onDidReceiveMessage((m: WebviewToHost) => void this.onMessage(m)));
+    this.register(services.onDidChangeDatabase(() => this.databaseChanged()));
     this.register(
-      services.onDidChangeDatabase(() => {
-        this.snapshots.invalidate();
-        this.post({ type: 'databaseChanged' });
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('telemetryLens')) return;
+        const moved = services.databasePath !== this.watchedPath;
+        this.watchDatabaseFile();
+        // a different database: the header names it, so start the page over (it keeps its view)
+        if (moved && this.ready) this.sendInit();
+        else this.databaseChanged();
       }),
     );
+    this.watchDatabaseFile();
+    this.register({ dispose: () => this.fileWatcher?.dispose() });
     this.register(panel.onDidDispose(() => this.dispose()));
+  }
+
+  private databaseChanged(): void {
+    this.snapshots.invalidate();
+    this.post({ type: 'databaseChanged' });
+  }
+
+  private watchDatabaseFile(): void {
+    const dbPath = this.services.databasePath;
+    if (dbPath === this.watchedPath && this.fileWatcher && !this.fileWatcher.failed) return;
+    this.fileWatcher?.dispose();
+    this.watchedPath = dbPath;
+    this.fileWatcher = new DatabaseFileWatcher(dbPath, () => this.databaseChanged());
+  }
+
+  private sendInit(): void {
+    this.snapshots.invalidate();
+    this.post({
+      type: 'init',
+      protocolVersion: PROTOCOL_VERSION,
+      state: {
+        view: this.pendingView,
+        databaseLabel: homeRelative(this.services.databasePath),
+        mode: 'live',
+        capabilities: { customRange: true, drillDown: 'full', openSource: true },
+      },
+    });
+    this.pendingView = undefined;
   }
 
   override dispose(): void {
@@ -94,17 +134,9 @@ export class DashboardPanel extends Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        this.post({
-          type: 'init',
-          protocolVersion: PROTOCOL_VERSION,
-          state: {
-            view: this.pendingView,
-            databaseLabel: homeRelative(this.services.databasePath),
-            mode: 'live',
-            capabilities: { customRange: true, drillDown: 'full', openSource: true },
-          },
-        });
-        this.pendingView = undefined;
+        // the folder may not have existed at open (first Migrate JSONL creates it)
+        this.watchDatabaseFile();
+        this.sendInit();
         return;
       case 'openSource':
         await this.openSource(message.path, message.line);
@@ -112,7 +144,7 @@ export class DashboardPanel extends Disposable {
       default: {
         const reply = await answerDataRequest(message, {
           snapshot: () => this.snapshots.get(),
-          metricsOptions: () => ({ timeZone: this.services.config.timezone() }),
+          metricsOptions: () => metricsSettings(this.services),
           nowSeconds: () => Math.floor(Date.now() / 1000),
         });
         if (!reply) return;
