@@ -16,8 +16,8 @@
  * unknown `*.jsonl` (inferred table), the `skill_metrics.json` document and a non-telemetry
  * `settings.json` that must be ignored. Each file's mtime is its last event's time.
  *
- * Counts: `lines` = complete (newline-terminated) lines, = rows + blank + all rejects; the pending
- * tail is not a line yet. For skill_metrics.json, lines = rows = the invocations. The same
+ * Counts follow the ingest reconciliation: `lines` = rows + blank + all rejects + pending (the
+ * half-written tail counts as a line, pending). For skill_metrics.json, lines = rows = invocations. The same
  * options always give byte-identical files. Zone-less timestamps are UTC wall-clock times.
  * Freshness: each source's last event is `now` minus a few minutes (live), 3 days (stale) or
  * 45 days (frozen), so a status summary comes out mixed.
@@ -185,6 +185,7 @@ function writeJsonlFile(root: string, spec: FileSpec, rng: Prng, nowMs: number):
     const next = json(spec.build(rng, nowMs - MINUTE / 2, times.length));
     parts.push(next.subarray(0, Math.floor(next.length / 2)));
     out.pending = 1;
+    out.lines++;
   }
   const body = Buffer.concat(parts);
   writeWithMtime(out.path, body, out.lastEventMs);

@@ -43,12 +43,23 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
   test('Telemetry: Migrate JSONL — preview QuickPick, then the summary notification', async () => {
     await s.wb.runCommand('Telemetry: Migrate JSONL');
     const title = await s.wb.waitForQuickPick(/Migrate JSONL/i, 60_000, 'the Migrate JSONL preview QuickPick did not appear');
-    const rows = await s.wb.quickInputRows().allInnerTexts();
+    const rows = await s.wb.quickInputRows().allInnerTexts(); // the list is virtual: only the visible rows
     await s.wb.screenshot('migrate-preview-quickpick');
-    for (const name of ['routing-metrics.jsonl', 'tool-usage.jsonl', 'skill_metrics.json', 'permission_events.jsonl']) {
-      assert.ok(rows.some((r) => r.includes(name)), `preview lists ${name}; title "${title}"; rows:\n${rows.join('\n')}`);
+    const counts = /([\d,]+) new lines? in ([\d,]+) files? \(([\d,]+) files? found\)/.exec(title);
+    assert.ok(counts, `preview title states new lines and files: "${title}"`);
+    const [newLines, withNew, found] = counts.slice(1).map((x) => Number(x.replace(/,/g, '')));
+    assert.equal(found, s.corpus.files.length, `files found: "${title}"`);
+    assert.equal(withNew, s.corpus.files.length, `files with new lines: "${title}"`);
+    assert.equal(newLines, expectedRows(), `new lines (importable rows): "${title}"`);
+    for (const name of ['activity-events.jsonl', 'routing-metrics.jsonl']) {
+      assert.ok(rows.some((r) => r.includes(name)), `preview lists ${name}; rows:\n${rows.join('\n')}`);
     }
     await s.wb.page.keyboard.press('Enter'); // accept the pre-picked files (those with new lines)
+    // a new database: the modal lists the schema steps and asks to apply them first
+    const apply = s.wb.page.locator('.monaco-dialog-box a.monaco-button, .monaco-dialog-box .monaco-button').filter({ hasText: 'Apply and Import' });
+    await s.wb.waitFor(apply, 60_000, 'no "Apply and Import" schema confirmation dialog after accepting the preview');
+    await s.wb.screenshot('migrate-schema-confirmation');
+    await apply.first().click();
     const summary = await s.wb.waitForNotification(/imported [\d,]+ rows?/i, 120_000, 'no "Telemetry: imported N rows" summary notification after accepting the preview');
     await s.wb.screenshot('migrate-summary-notification');
     const imported = Number(/imported ([\d,]+) rows?/i.exec(summary)![1].replace(/,/g, ''));

@@ -20,7 +20,8 @@ export interface E2eSession {
   dispose(): Promise<void>;
 }
 
-export const ARTIFACTS = path.resolve(__dirname, '..', '..', '..', 'test-artifacts', 'e2e');
+/** Screenshots and logs; TL_E2E_ARTIFACTS moves them (e.g. for an ad-hoc run beside the suite's). */
+export const ARTIFACTS = process.env.TL_E2E_ARTIFACTS ?? path.resolve(__dirname, '..', '..', '..', 'test-artifacts', 'e2e');
 
 export async function startSession(opts: { codeServer: string; vsix: string; eventsPerSource: number }): Promise<E2eSession> {
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });

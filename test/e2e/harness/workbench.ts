@@ -118,7 +118,7 @@ export class Workbench {
     const input = await this.waitFor(this.quickInput.locator('input'), 10_000, 'the command palette did not open on F1');
     await input.fill(`>${title}`);
     const row = this.quickInputRows().filter({ hasText: title });
-    await this.waitFor(row, 15_000, `the command palette has no entry "${title}" (is the extension installed and its command contributed?)`);
+    await this.waitFor(row, 60_000, `the command palette has no entry "${title}" (is the extension installed and its command contributed?)`);
     await input.press('Enter');
   }
 
