@@ -140,9 +140,13 @@ function recentFailures(rows: RecentFailure[], ctx: TabContext): HTMLElement {
       { label: 'Message', value: (f) => label(f.message, '—') },
       { label: 'Source', value: (f) => (f.source.path ? `${f.source.path.split(/[\\/]/).pop()}:${f.source.line}` : '—') },
     ],
-    onRow: (f) => {
-      if (f.source.path && f.source.line) ctx.openSource(f.source.path, f.source.line);
-    },
+    // only where an editor can open the file (not in the static report)
+    onRow:
+      ctx.mode === 'live'
+        ? (f) => {
+            if (f.source.path && f.source.line) ctx.openSource(f.source.path, f.source.line);
+          }
+        : undefined,
     rowHint: ctx.mode === 'live' ? 'Click a failure to open its JSONL line.' : undefined,
   });
 }
