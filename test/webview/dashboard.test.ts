@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { Database } from 'sql.js';
 import { loadSqlJs } from '../../src/core/db/sqljs';
-import { getDrillDownRows, getOverview } from '../../src/core/metrics';
+import { getDrillDownRows, getOverview, getSelfHeal } from '../../src/core/metrics';
 import { TAB_IDS, TAB_TITLES, type WebviewToHost } from '../../src/protocol';
 import { artifact, cspViolationsOf, drawnPixels, ensureBundle, HIGH_CONTRAST_THEME_VARS, launchBrowser, LIGHT_THEME_VARS, openDashboard, type FakeHost } from './harness';
 import { buildFixtureDatabase, NOW } from './fixtureDb';
@@ -156,6 +156,15 @@ describe('dashboard webview in Chromium (fake host, real protocol, real metrics)
     await host.waitForTab('selfHeal');
     assert.equal(await host.page.getAttribute('vscode-tab-header[data-tab="selfHeal"]', 'aria-selected'), 'true');
     assert.equal(TAB_TITLES.selfHeal, (await host.page.textContent('vscode-tab-header[data-tab="selfHeal"]'))!.trim());
+  });
+
+  test('a recent failure opens its JSONL line (the source the metrics layer reports)', async () => {
+    await showTab(host, 'selfHeal');
+    const expected = getSelfHeal(db, { from: NOW - 30 * 86400 }, { timeZone: 'UTC', nowSeconds: NOW }).recentFailures[0];
+    const since = host.received.length;
+    await host.page.click('[data-table-id="recent-failures"] tbody tr:first-child');
+    const open = await host.waitFor(isOpen, since);
+    assert.deepEqual(open, { type: 'openSource', path: expected.source.path, line: expected.source.line });
   });
 
   test('re-themes when VS Code switches to a light theme (chart colours follow --vscode-charts-*)', async () => {
