@@ -8,6 +8,7 @@
 import type { Database } from 'sql.js';
 import { getOverview, prepareForMetrics, rebuildRollups } from '../src/core/metrics';
 import type { OverviewData, TimeRange } from '../src/core/metrics';
+import { buildMetricsTree } from '../src/extension/tree/metricsTreeModel';
 import { buildDatabase, DAYS, MIX, NOW } from './metrics-fixture';
 
 /** The Overview numbers straight from the event tables (what we would do without rollups). */
@@ -95,6 +96,8 @@ async function main(): Promise<void> {
     if (diff.length) process.exitCode = 1;
   }
   console.log(`\nslowest getOverview: ${worst.toFixed(1)} ms (target < 100 ms: ${worst < 100 ? 'met' : 'NOT met'})`);
+  const treeMs = median(() => buildMetricsTree(db, { timeZone: 'UTC', nowSeconds: NOW }), 5);
+  console.log(`Metrics tree, every section (data sources, skills, routing, self-heal, migrations), all time: ${treeMs.toFixed(1)} ms`);
   db.close();
 }
 

@@ -72,3 +72,14 @@ describe('several percentiles in one pass', () => {
     assert.deepEqual(JSON.parse(String(r)), [5, 10, 50]);
   });
 });
+
+describe('aggregates survive db.export()', () => {
+  test('metrics still work on a database that was exported (which drops custom functions)', async () => {
+    const { fixtureDatabase } = await import('./fixture');
+    const { getSkills } = await import('../../src/core/metrics');
+    const db = await fixtureDatabase();
+    assert.equal(getSkills(db, {}, { timeZone: 'UTC' }).totals.durationP95Seconds, 40);
+    db.export();
+    assert.equal(getSkills(db, {}, { timeZone: 'UTC' }).totals.durationP95Seconds, 40);
+  });
+});

@@ -109,3 +109,14 @@ c.commit()`,
     }
   });
 });
+
+describe('rollups after a table is dropped', () => {
+  test('its counts leave the overview and the data sources', async () => {
+    const db = await fixtureDatabase();
+    assert.equal(getOverview(db, {}, { timeZone: 'UTC' }).totalEvents, 49);
+    db.run('DROP TABLE permission_events');
+    const o = getOverview(db, {}, { timeZone: 'UTC' });
+    assert.equal(o.totalEvents, 47);
+    assert.equal(o.sources.total, 10);
+  });
+});

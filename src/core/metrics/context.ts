@@ -6,21 +6,36 @@ import { queryOne, tableExists } from './sql';
 import { dayNumberToKey, localDaySql, offsetSegments, resolveTimeZone, type OffsetSegment } from './timeZone';
 import type { DayKey, MetricsOptions, ResolvedRange, TimeRange } from './types';
 
-const prepared = new WeakMap<Database, number>();
+const prepared = new WeakMap<Database, string>();
+
+/** Changes since open + schema version: unchanged means nothing was written or created/dropped. */
+function changeStamp(db: Database): string {
+  const row = queryOne<{ c: number; v: number }>(db, 'SELECT total_changes() AS c, (SELECT schema_version FROM pragma_schema_version) AS v')!;
+  return `${row.c}:${row.v}`;
+}
+
+/** db.export() silently drops custom functions; probing beats re-registering (each leaks a table slot). */
+function hasPercentileAggregates(db: Database): boolean {
+  try {
+    db.exec('SELECT tl_weighted_percentiles(1, 1, \'[0.5]\')');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Makes a database ready for metrics reads: percentile aggregates registered (export() drops
  * them), rollup tables present (created in memory on a snapshot of a database without V3 —
  * snapshots are never written back) and caught up with rows nobody told us about.
- * Cheap when nothing changed since the last call (total_changes() is unchanged).
+ * Cheap when nothing changed since the last call.
  */
 export function prepareForMetrics(db: Database): void {
-  const changes = queryOne<{ c: number }>(db, 'SELECT total_changes() AS c')!.c;
-  if (prepared.get(db) === changes && tableExists(db, 'rollup_watermark')) return;
-  registerPercentileAggregates(db);
+  if (!hasPercentileAggregates(db)) registerPercentileAggregates(db);
+  if (prepared.get(db) === changeStamp(db) && tableExists(db, 'rollup_watermark')) return;
   if (!rollupsInstalled(db)) db.exec(rollupSchemaSql());
   catchUpRollups(db);
-  prepared.set(db, queryOne<{ c: number }>(db, 'SELECT total_changes() AS c')!.c);
+  prepared.set(db, changeStamp(db));
 }
 
 /** One metrics request: the range, the zone, and SQL builders over the rollups. */
@@ -82,9 +97,9 @@ export class MetricsQuery {
     const end = this.to === undefined ? undefined : Math.floor(this.to / g) * g;
     if (first !== undefined && end !== undefined && first >= end) return `(${specs.map((s) => this.source(s).slice(1, -1)).join('\nUNION ALL\n')})`;
     const cols = ['bucket_ts', ...spec.columns.map(([n]) => n)].join(', ');
-    const parts = specs.map((s) => s.partition!.replace(/^table_name = /, ''));
-    const where = [`table_name IN (${parts.join(', ')})`, first !== undefined ? `bucket_ts >= ${first}` : '', end !== undefined ? `bucket_ts < ${end}` : ''].filter(Boolean);
-    const out = [`SELECT ${cols} FROM ${spec.table} WHERE ${where.join(' AND ')}`];
+    // every row of the shared table belongs to an existing event table (refreshRollups forgets dropped ones)
+    const where = [first !== undefined ? `bucket_ts >= ${first}` : '', end !== undefined ? `bucket_ts < ${end}` : ''].filter(Boolean);
+    const out = [`SELECT ${cols} FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`];
     for (const s of specs) {
       if (first !== undefined && this.from! < first) out.push(rollupSelectSql(s, `$ts >= ${this.from} AND $ts < ${first}`));
       if (end !== undefined && end < this.to!) out.push(rollupSelectSql(s, `$ts >= ${end} AND $ts < ${this.to}`));

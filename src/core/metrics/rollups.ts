@@ -177,7 +177,18 @@ export function refreshRollups(db: Database, touched: TouchedRange[]): void {
     list.push({ from: Math.min(t.minTs, t.maxTs), to: Math.max(t.minTs, t.maxTs) });
     byTable.set(t.table, list);
   }
-  for (const table of listEventTables(db)) refreshTable(db, table, byTable.get(table.name) ?? []);
+  const tables = listEventTables(db);
+  forgetDroppedTables(db, new Set(tables.map((t) => t.name)));
+  for (const table of tables) refreshTable(db, table, byTable.get(table.name) ?? []);
+}
+
+/** Removes the counts of event tables that no longer exist (so readers need no table filter). */
+function forgetDroppedTables(db: Database, existing: Set<string>): void {
+  const gone = queryRows<{ table_name: string }>(db, `SELECT table_name FROM ${WATERMARK_TABLE}`).filter((r) => !existing.has(r.table_name));
+  for (const { table_name } of gone) {
+    db.run(`DELETE FROM rollup_event_hour WHERE table_name = ?`, [table_name]);
+    db.run(`DELETE FROM ${WATERMARK_TABLE} WHERE table_name = ?`, [table_name]);
+  }
 }
 
 /** Folds rows written since the last refresh into the rollups (cheap when nothing changed). */

@@ -138,7 +138,7 @@ export interface SkillsData {
   totals: Omit<SkillRow, 'skillName'>;
   /** Most invoked first. */
   skills: SkillRow[];
-  /** Abandoned/failed invocations by error_type (NULL error_type not listed); most frequent first. */
+  /** Invocations that recorded an error_type, by error_type; most frequent first (at most 20). */
   topErrorTypes: { errorType: string; count: number }[];
   /** workflowPath null = not recorded. Most invoked first. */
   workflowPaths: { workflowPath: string | null; invocations: number; completed: number }[];

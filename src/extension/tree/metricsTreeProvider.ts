@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { openSnapshot } from '../../core/db/database';
 import { Disposable } from '../../core/lifecycle';
-import { DEFAULT_FRESHNESS, type FreshnessThresholds } from '../../core/metrics';
+import { DEFAULT_FRESHNESS, resolveTimeZone, type FreshnessThresholds } from '../../core/metrics';
 import { migrationsFolderOf } from '../migrationsFolder';
 import type { ExtensionServices } from '../services';
 import { DatabaseFileWatcher } from './databaseFileWatcher';
@@ -17,6 +17,17 @@ export function freshnessFromSettings(services: ExtensionServices): FreshnessThr
   const live = Number.isFinite(hours) && hours > 0 ? hours * 3600 : DEFAULT_FRESHNESS.liveWithinSeconds;
   const stale = Number.isFinite(days) && days > 0 ? days * 86400 : DEFAULT_FRESHNESS.staleWithinSeconds;
   return { liveWithinSeconds: live, staleWithinSeconds: Math.max(live, stale) };
+}
+
+/** The zone from settings; an unknown zone falls back to the machine's (and says so in the log). */
+function timeZoneFromSettings(services: ExtensionServices): string | undefined {
+  const tz = services.config.timezone();
+  try {
+    return resolveTimeZone(tz);
+  } catch {
+    services.log.warn(`telemetryLens.timezone "${tz}" is not an IANA time zone; metrics use this machine's zone`);
+    return undefined;
+  }
 }
 
 /**
@@ -85,7 +96,7 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
       const db = await openSnapshot(dbPath);
       try {
         return buildMetricsTree(db, {
-          timeZone: this.services.config.timezone(),
+          timeZone: timeZoneFromSettings(this.services),
           freshness: freshnessFromSettings(this.services),
           migrationsDir: migrationsFolderOf(this.services),
         });
