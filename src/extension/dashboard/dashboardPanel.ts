@@ -50,7 +50,10 @@ export class DashboardPanel extends Disposable {
       current.panel.reveal();
       return DashboardPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Telemetry Dashboard', vscode.ViewColumn.Active, dashboardWebviewOptions(services.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Telemetry Dashboard', vscode.ViewColumn.Active, {
+      ...dashboardWebviewOptions(services.context.extensionUri),
+      enableFindWidget: true,
+    });
     return (DashboardPanel.current = new DashboardPanel(panel, services, tab ? { tab } : undefined));
   }
 
