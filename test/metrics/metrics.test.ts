@@ -263,3 +263,21 @@ describe('metrics over partial ranges and other time zones', async () => {
     assertClose(s.range.timeZone, 'America/New_York');
   });
 });
+
+describe('day boundaries across a daylight-saving change', async () => {
+  const { emptyDatabase, insert } = await import('./fixture');
+  const db = await emptyDatabase();
+  const utc = (iso: string) => Date.parse(iso) / 1000;
+  // Berlin switches to CEST (UTC+2) at 2025-03-30 01:00 UTC
+  insert(db, 'tool_events', { timestamp: utc('2025-03-29T22:30:00Z'), tool: 'Bash' }); // 23:30 CET, Mar 29
+  insert(db, 'tool_events', { timestamp: utc('2025-03-29T23:30:00Z'), tool: 'Bash' }); // 00:30 CET, Mar 30
+  insert(db, 'tool_events', { timestamp: utc('2025-03-30T21:30:00Z'), tool: 'Bash' }); // 23:30 CEST, Mar 30
+  insert(db, 'tool_events', { timestamp: utc('2025-03-30T22:30:00Z'), tool: 'Bash' }); // 00:30 CEST, Mar 31
+
+  test('Europe/Berlin days follow CET before and CEST after the change', () => {
+    const a = getActivity(db, {}, { timeZone: 'Europe/Berlin' });
+    assertClose(a.toolCallsPerDay.map((d) => [d.day, d.calls]), [['2025-03-29', 1], ['2025-03-30', 2], ['2025-03-31', 1]]);
+    const u = getActivity(db, {}, { timeZone: 'UTC' });
+    assertClose(u.toolCallsPerDay.map((d) => [d.day, d.calls]), [['2025-03-29', 2], ['2025-03-30', 2]]);
+  });
+});
