@@ -25,11 +25,20 @@ if (pack.status !== 0) {
 const vsix = pack.stdout.trim().split('\n').pop();
 console.log(`[e2e] packaged ${vsix} (${secs()})`);
 
-const tests = fs.readdirSync(path.join(root, 'test/e2e')).filter((f) => f.endsWith('.e2e.test.ts')).map((f) => path.join('test/e2e', f));
+// optional name filters: `npm run test:e2e -- telemetryLens`
+const filters = process.argv.slice(2);
+const tests = fs
+  .readdirSync(path.join(root, 'test/e2e'))
+  .filter((f) => f.endsWith('.e2e.test.ts') && (filters.length === 0 || filters.some((x) => f.includes(x))))
+  .map((f) => path.join('test/e2e', f));
+if (tests.length === 0) {
+  console.error(`[e2e] FAILED: no test/e2e/*.e2e.test.ts matches ${filters.join(' ')}`);
+  process.exit(1);
+}
 const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...tests], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, TL_E2E_CODE_SERVER: codeServer, TL_E2E_VSIX: vsix },
+  env: { ...process.env, TL_E2E_CODE_SERVER: codeServer, TL_E2E_VSIX: vsix, TL_E2E_ARTIFACTS: path.join(root, 'test-artifacts', 'e2e') },
 });
 console.log(`[e2e] ${run.status === 0 ? 'passed' : 'FAILED'} in ${secs()}; screenshots in ${path.relative(root, path.join(root, 'test-artifacts/e2e'))}/`);
 process.exit(run.status ?? 1);

@@ -20,8 +20,11 @@ export interface E2eSession {
   dispose(): Promise<void>;
 }
 
-/** Screenshots and logs; TL_E2E_ARTIFACTS moves them (e.g. for an ad-hoc run beside the suite's). */
-export const ARTIFACTS = process.env.TL_E2E_ARTIFACTS ?? path.resolve(__dirname, '..', '..', '..', 'test-artifacts', 'e2e');
+/**
+ * Screenshots and logs. `npm run test:e2e` sets TL_E2E_ARTIFACTS=test-artifacts/e2e; ad-hoc runs
+ * (other scripts reusing this harness) get their own folder so they never wipe the suite's.
+ */
+export const ARTIFACTS = process.env.TL_E2E_ARTIFACTS ?? path.resolve(__dirname, '..', '..', '..', 'test-artifacts', `e2e-adhoc-${process.pid}`);
 
 export async function startSession(opts: { codeServer: string; vsix: string; eventsPerSource: number }): Promise<E2eSession> {
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });
