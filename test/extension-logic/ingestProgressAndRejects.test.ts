@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { ensureSchema } from '../../src/core/schema';
-import { loadChosenSources, saveChosenSources, selectChosen, type MementoLike } from '../../src/extension/ingest/chosenSources';
+import { filesToFollow, loadChosenSources, saveChosenSources, selectChosen, type MementoLike } from '../../src/extension/ingest/chosenSources';
 import { rejectPickLabel, rejectsDocument } from '../../src/extension/ingest/messages';
 import { ProgressTracker, progressMessage } from '../../src/extension/ingest/progressText';
 import { parseLocationLine } from '../../src/extension/ingest/rejectLinks';
@@ -62,6 +62,15 @@ describe('chosen sources (workspaceState)', () => {
     assert.equal(loadChosenSources(m), undefined);
     await m.update('telemetryLens.ingest.chosenSources', { roots: [], files: [], streams: [] });
     assert.equal(loadChosenSources(m), undefined);
+  });
+
+  test('live ingest follows picked files and fully imported ones, not files deliberately left out', () => {
+    const files = [
+      { path: '/d/a.jsonl', newLines: 5 }, // picked
+      { path: '/d/b.jsonl', newLines: 0 }, // nothing new: imported before
+      { path: '/d/c.jsonl', newLines: 7 }, // unpicked with new lines: excluded on purpose
+    ];
+    assert.deepEqual(filesToFollow(files, ['/d/a.jsonl']), ['/d/a.jsonl', '/d/b.jsonl']);
   });
 
   test('a chosen file brings its rotated copies (same stream) but not other files', () => {

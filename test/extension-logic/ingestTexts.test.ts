@@ -7,6 +7,7 @@ import {
   rejectExcerpt,
   rejectsDocument,
   statusBarIngestSummary,
+  writeConflictMessage,
   verifyReportMarkdown,
   verifySummaryMessage,
 } from '../../src/extension/ingest/messages';
@@ -103,6 +104,14 @@ describe('summary, verify and rejects texts', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  test('write conflict message names the holder once', () => {
+    assert.equal(
+      writeConflictMessage('could not write /d/t.db after 5 tries: another program has the database open in WAL mode (/d/t.db-wal exists); held open by python3 (pid 7)'),
+      'Telemetry: could not write /d/t.db after 5 tries: another program has the database open in WAL mode (/d/t.db-wal exists); held open by python3 (pid 7)',
+    );
+    assert.equal(writeConflictMessage('/d/t.db is locked by telemetry-lens cli (pid 9)'), 'Telemetry: could not write the database — /d/t.db is locked by telemetry-lens cli (pid 9)');
   });
 
   test('reject excerpts stay readable: capped, control characters replaced', () => {

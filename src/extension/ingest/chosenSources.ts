@@ -39,3 +39,13 @@ export function selectChosen(discovered: readonly { path: string; stream: string
   const files = new Set(chosen.files);
   return discovered.filter((s) => streams.has(s.stream) || files.has(s.path)).map((s) => s.path);
 }
+
+/**
+ * Which files live ingest follows after a "Migrate JSONL": the picked ones, plus those with
+ * nothing new (already fully imported, so unpicked only because there was nothing to do).
+ * A file the user unpicked while it had new lines was excluded on purpose and is not followed.
+ */
+export function filesToFollow(files: readonly { path: string; newLines: number }[], picked: readonly string[]): string[] {
+  const chosen = new Set(picked);
+  return files.filter((f) => chosen.has(f.path) || f.newLines === 0).map((f) => f.path);
+}

@@ -20,7 +20,9 @@ export function errorText(e: unknown): string {
  * user can retry. Resolves true when the user asked to retry.
  */
 export async function showIngestError(services: ExtensionServices, action: string, e: unknown): Promise<boolean> {
-  services.log.error(`${action} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  // Expected failures (locked, bad input) are logged by message; only surprises get a stack.
+  const detail = e instanceof TelemetryError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+  services.log.error(`${action} failed: ${detail}`);
   if (isWriteConflict(e)) {
     const choice = await vscode.window.showErrorMessage(writeConflictMessage(errorText(e)), RETRY, SHOW_LOG);
     if (choice === SHOW_LOG) services.log.show(true);

@@ -100,5 +100,6 @@ export function rejectsDocument(rows: readonly RejectRow[], home: string, totalI
 
 /** What the user reads when the database is held by another program. */
 export function writeConflictMessage(detail: string): string {
-  return `Telemetry: could not write the database — ${detail}`;
+  // The storage engine's messages already start with "could not write <db> …"; don't say it twice.
+  return /^could not (write|read|restore)\b/i.test(detail) ? `Telemetry: ${detail}` : `Telemetry: could not write the database — ${detail}`;
 }

@@ -6,7 +6,7 @@ import type { ExtensionServices } from '../services';
 import { auditForPreview, pendingSchemaSteps, runIngest, streamKeysOf, type EngineContext } from './engineAdapter';
 import { errorText, showIngestError } from './errorNotice';
 import { plural, tildify } from './format';
-import { saveChosenSources } from './chosenSources';
+import { filesToFollow, saveChosenSources } from './chosenSources';
 import { engineContext, liveIngestFor, sourceSpecsFromSettings } from './liveIngest';
 import { ingestSummaryMessage, OPEN_DASHBOARD, SHOW_REJECTS } from './messages';
 import { buildPreviewItems, isFileItem, previewTitle, type PreviewEntry, type PreviewFileItem } from './previewItems';
@@ -39,7 +39,7 @@ export async function runMigrateJsonl(services: ExtensionServices): Promise<Inge
   for (;;) {
     try {
       const view = await importWithProgress(services, ctx, found.paths, picked);
-      await afterImport(services, view, found.paths, picked);
+      await afterImport(services, view, found.paths, filesToFollow(found.audit.files, picked));
       return view;
     } catch (e) {
       if (!(await showIngestError(services, 'Migrate JSONL', e))) return undefined;
@@ -162,14 +162,14 @@ function cancelledView(): IngestView {
   return { files: [], migrationsApplied: [], durationMs: 0, cancelled: true };
 }
 
-async function afterImport(services: ExtensionServices, view: IngestView, roots: string[], picked: string[]): Promise<void> {
+async function afterImport(services: ExtensionServices, view: IngestView, roots: string[], follow: string[]): Promise<void> {
   publishIngestResult(services, view, 'manual');
-  if (!view.cancelled) {
-    // Live ingest follows exactly this choice from now on (persisted per workspace).
+  if (!view.cancelled && follow.length > 0) {
+    // Live ingest follows this choice from now on (persisted per workspace).
     try {
-      const streams = await streamKeysOf(picked);
+      const streams = await streamKeysOf(follow);
       const live = liveIngestFor(services);
-      const chosen = { roots, files: picked, streams, savedAt: Date.now() };
+      const chosen = { roots, files: follow, streams, savedAt: Date.now() };
       if (live) await live.setChosenSources(chosen);
       else await saveChosenSources(services.context.workspaceState, chosen);
     } catch (e) {
