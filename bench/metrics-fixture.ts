@@ -6,7 +6,8 @@ import type { Database } from 'sql.js';
 import { loadSqlJs } from '../src/core/db/sqljs';
 import { ensureSchema } from '../src/core/schema';
 
-export const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+/** 1M events at BENCH_SCALE=1 (scripts/bench.mjs convention); BENCH_EVENTS overrides. */
+export const TOTAL = Math.round(Number(process.env.BENCH_EVENTS ?? 1_000_000 * Number(process.env.BENCH_SCALE ?? 1)));
 export const DAYS = 90;
 export const NOW = Date.UTC(2026, 0, 28, 17, 23, 11) / 1000; // deliberately not hour-aligned
 export const START = NOW - DAYS * 86400;

@@ -3,7 +3,7 @@
  * numbers computed by full-scan SQL over the event tables, in the same run, on the same
  * database. Target: getOverview < 100 ms. Also checks that both give identical numbers.
  *
- *   node --import tsx bench/metrics-overview.bench.ts        (BENCH_EVENTS=200000 for a quick run)
+ *   node --import tsx bench/metrics-overview.bench.ts        (or npm run bench metrics-; BENCH_SCALE=0.1 for a quick run)
  */
 import type { Database } from 'sql.js';
 import { getOverview, prepareForMetrics, rebuildRollups } from '../src/core/metrics';

@@ -3,7 +3,7 @@
  * append (what ingest runs inside every write) next to a full rollup rebuild (the baseline:
  * what keeping aggregates without touched ranges would cost), in the same run.
  *
- *   node --import tsx bench/metrics-refresh.bench.ts        (BENCH_EVENTS=200000 for a quick run)
+ *   node --import tsx bench/metrics-refresh.bench.ts        (or npm run bench metrics-; BENCH_SCALE=0.1 for a quick run)
  */
 import { rebuildRollups, refreshRollups } from '../src/core/metrics';
 import { buildDatabase, NOW } from './metrics-fixture';

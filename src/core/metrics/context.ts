@@ -110,7 +110,7 @@ export class MetricsQuery {
   /** SQL for the local day number of an hour-aligned bucket column. */
   daySql(column = 'bucket_ts'): string {
     if (!this.segments) {
-      const span = queryOne<{ lo: number | null; hi: number | null }>(this.db, 'SELECT min(bucket_ts) AS lo, max(bucket_ts) AS hi FROM rollup_event_hour');
+      const span = queryOne<{ lo: number | null; hi: number | null }>(this.db, 'SELECT (SELECT min(bucket_ts) FROM rollup_event_hour) AS lo, (SELECT max(bucket_ts) FROM rollup_event_hour) AS hi');
       const lo = this.from ?? span?.lo ?? 0;
       const hi = this.to ?? (span?.hi ?? lo) + 3600;
       this.segments = offsetSegments(this.zone, Math.min(lo, hi), Math.max(lo, hi));

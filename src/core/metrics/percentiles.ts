@@ -44,7 +44,9 @@ function histogramSql(q: MetricsQuery, metric: string): string {
   if (lo === undefined || hi === undefined) {
     const span = queryOne<{ lo: number | null; hi: number | null }>(
       q.db,
-      `SELECT min(bucket_ts) AS lo, max(bucket_ts) AS hi FROM rollup_value_hist_day WHERE metric = ${literal}`,
+      // two subqueries: SQLite answers a lone min()/max() from the index, not both at once
+      `SELECT (SELECT min(bucket_ts) FROM rollup_value_hist_day WHERE metric = ${literal}) AS lo,
+              (SELECT max(bucket_ts) FROM rollup_value_hist_day WHERE metric = ${literal}) AS hi`,
     );
     const big = HISTOGRAM_BLOCK_DAYS[0] * DAY;
     lo ??= Math.floor((span?.lo ?? 0) / big) * big;
