@@ -27,7 +27,7 @@ print(json.dumps([dict(r) for r in con.execute(sys.argv[2])]))
 
 /** Runs a query with python3's sqlite3 on the database file (an independent reader). */
 export function pyQuery<T = Record<string, unknown>>(db: string, sql: string): T[] {
-  const r = spawnSync('python3', ['-c', PY, db, sql], { encoding: 'utf8' });
+  const r = spawnSync('python3', ['-c', PY, db, sql], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as T[];
 }

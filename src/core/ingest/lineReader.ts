@@ -28,6 +28,8 @@ export interface ReadLinesOptions {
   onBytes?: (bytesReadSoFar: number) => void;
   /** Treat this file offset as the end (a second pass sees exactly the bytes the first saw). */
   limit?: number;
+  /** Awaited before each chunk is read (flow control of the parse worker). */
+  chunkHook?: () => Promise<void>;
 }
 
 export interface ReadLinesResult {
@@ -70,6 +72,7 @@ export async function readLines(filePath: string, sink: LineSink, opts: ReadLine
   try {
     for (;;) {
       throwIfAborted(opts.signal);
+      if (opts.chunkHook) await opts.chunkHook();
       if (buf.length - filled < chunkBytes / 2) {
         const bigger = Buffer.allocUnsafe(filled + chunkBytes);
         buf.copy(bigger, 0, 0, filled);

@@ -17,7 +17,7 @@ export interface TableMapper {
   /** Content hash (DESIGN.md row identity). */
   hash(m: MappedRecord): number;
   /** Hash baseline gave adopted rows of this table (over its adopted data columns), or null. */
-  adoptHash: ((m: MappedRecord) => number) | null;
+  adoptHash: ((m: Pick<MappedRecord, 'row'>) => number) | null;
 }
 
 export function knownMapper(src: KnownSource, tz: string, adoptedColumns: string[] | null): TableMapper {
@@ -34,7 +34,7 @@ export function knownMapper(src: KnownSource, tz: string, adoptedColumns: string
   };
 }
 
-export function adoptHashFn(dataColumns: string[]): (m: MappedRecord) => number {
+export function adoptHashFn(dataColumns: string[]): (m: Pick<MappedRecord, 'row'>) => number {
   return (m) => {
     const projected: Record<string, unknown> = {};
     for (const c of dataColumns) projected[c] = m.row[c];

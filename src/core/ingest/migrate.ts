@@ -63,6 +63,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       onProgress: opts.onProgress,
       rejectRawCap: opts.rejectRawCap ?? 4096,
       rescan: opts.rescan ?? false,
+      workerMinBytes: opts.workerMinBytes ?? 16 * 1024 * 1024,
       adoptedColumns: readAdoptedColumns(db),
       progress: { bytesDone: 0, bytesTotal, rowsInserted: 0 },
       rejects: [],

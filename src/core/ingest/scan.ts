@@ -33,6 +33,8 @@ export interface ScanOptions {
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
   limit?: number;
+  chunkBytes?: number;
+  chunkHook?: () => Promise<void>;
 }
 
 function isBlank(text: string): boolean {
@@ -89,7 +91,7 @@ export async function scanJsonl(filePath: string, h: ScanHandlers, opts: ScanOpt
       h.record(ev.lineNo, rec as Record<string, unknown>, text);
       return true;
     },
-    { startOffset: opts.startOffset ?? 0, startLine: opts.startLine ?? 0, maxLineBytes, signal: opts.signal, onBytes: opts.onBytes, limit: opts.limit },
+    { startOffset: opts.startOffset ?? 0, startLine: opts.startLine ?? 0, maxLineBytes, signal: opts.signal, onBytes: opts.onBytes, limit: opts.limit, chunkBytes: opts.chunkBytes, chunkHook: opts.chunkHook },
   );
 }
 

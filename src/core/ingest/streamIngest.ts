@@ -6,12 +6,14 @@
  * fast path never changes a result.
  */
 import type { Database } from 'sql.js';
-import { KNOWN_SOURCES, type MapFailure, type MappedRecord } from './catalogue';
-import { growInferredTable, inferredMapper, KeyObserver } from './inferred';
+import type { SqlValue } from 'sql.js';
+import { KNOWN_SOURCES } from './catalogue';
+import { growInferredTable, KeyObserver } from './inferred';
 import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type ReadPlan } from './ledger';
-import { knownMapper, type TableMapper } from './mappers';
+import type { TableMapper } from './mappers';
+import { buildMapper, mappingHandlers, readRowsHere, readRowsInWorker, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
 import { hash53 } from './rowIdentity';
-import { scanDocument, scanJsonl, type LineReject, type ScanHandlers } from './scan';
+import { scanDocument, scanJsonl, type LineReject } from './scan';
 import { TableWriter, type HashCount } from './tableWriter';
 import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
 import { rowsOf } from './sql';
@@ -25,6 +27,8 @@ export interface RunContext {
   rejectRawCap: number;
   maxLineBytes?: number;
   rescan: boolean;
+  /** Reads at least this big go to the parse worker. */
+  workerMinBytes: number;
   adoptedColumns: Map<string, string[]>;
   progress: { bytesDone: number; bytesTotal: number; rowsInserted: number };
   rejects: RejectSample[];
@@ -36,10 +40,6 @@ const BULK_LOOKUP_BYTES = 16 * 1024 * 1024;
 const MAX_STORED_REJECTS_PER_SOURCE = 1000;
 
 class NeedFullRead extends Error {}
-
-function isFailure(m: MappedRecord | MapFailure): m is MapFailure {
-  return (m as MapFailure).reject !== undefined;
-}
 
 export async function ingestStream(ctx: RunContext, key: string, files: DiscoveredSource[]): Promise<SourceResult[]> {
   const { db } = ctx;
@@ -67,11 +67,14 @@ export async function ingestStream(ctx: RunContext, key: string, files: Discover
   }
 }
 
-async function mapperFor(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<{ mapper: TableMapper; limits: Map<ReadPlan, number> }> {
+async function mapperFor(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<{ mapper: TableMapper; limits: Map<ReadPlan, number>; spec: MapperSpec }> {
   const first = plans[0].source;
   const known = KNOWN_SOURCES.find((k) => k.kind === first.kind);
   const limits = new Map<ReadPlan, number>();
-  if (known) return { mapper: knownMapper(known, ctx.tz, ctx.adoptedColumns.get(known.table) ?? null), limits };
+  if (known) {
+    const spec: MapperSpec = { kind: known.kind, table: known.table, tz: ctx.tz, adoptedColumns: ctx.adoptedColumns.get(known.table) ?? null, inferredColumns: null };
+    return { mapper: buildMapper(spec), limits, spec };
+  }
   // inferred: learn keys and types over exactly the bytes the write pass will read
   const obs = new KeyObserver(ctx.tz);
   const noop = () => {};
@@ -86,12 +89,13 @@ async function mapperFor(ctx: RunContext, sid: number, plans: ReadPlan[]): Promi
   }
   void sid;
   const columns = growInferredTable(ctx.db, first.table, obs);
-  return { mapper: inferredMapper(first.table, columns, ctx.tz), limits };
+  const spec: MapperSpec = { kind: first.kind, table: first.table, tz: ctx.tz, adoptedColumns: null, inferredColumns: columns };
+  return { mapper: buildMapper(spec), limits, spec };
 }
 
 async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<SourceResult[]> {
   const { db } = ctx;
-  const { mapper, limits } = await mapperFor(ctx, sid, plans);
+  const { mapper, limits, spec } = await mapperFor(ctx, sid, plans);
   const writer = new TableWriter(db, mapper);
   const results: SourceResult[] = [];
   try {
@@ -117,8 +121,8 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
         r.present = plan.entry.lineCount - headBlank - headRejected;
       }
       let storedRejects = 0;
-      const onRow = (line: number, m: MappedRecord): void => {
-        const h = mapper.hash(m);
+      const timeAt = mapper.timeColumn ? mapper.columns.indexOf(mapper.timeColumn) : -1;
+      const onRow = (line: number, vals: SqlValue[], at: number, h: number): void => {
         let c = counts.get(h);
         if (!c) {
           c = fresh || preloaded ? { n: 0, max: 0, seen: 0 } : writer.lookupCount(sid, h);
@@ -132,14 +136,14 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
         }
         c.n++;
         c.max++;
-        if (writer.hasAdopted && writer.claim(m, h, sid, c.max, sourceId, line)) {
+        if (writer.hasAdopted && writer.claim(vals, at, h, sid, c.max, sourceId, line)) {
           r.present++;
           return;
         }
-        writer.add(m, h, sid, c.max, sourceId, line);
+        writer.add(vals, at, h, sid, c.max, sourceId, line);
         r.inserted++;
-        if (mapper.timeColumn) {
-          const t = m.row[mapper.timeColumn];
+        if (timeAt >= 0) {
+          const t = vals[at + timeAt];
           if (typeof t === 'number') {
             if (t < touchedMin) touchedMin = t;
             if (t > touchedMax) touchedMax = t;
@@ -166,19 +170,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
           [sourceId, sid, x.line, x.reason, x.detail, raw, x.bytes, rawHash, seq, ctx.nowS, ctx.nowS],
         );
       };
-      const handlers: ScanHandlers = {
-        record: (line, rec, text) => {
-          const m = mapper.map(rec);
-          if (isFailure(m)) {
-            const raw = text || JSON.stringify(rec);
-            onReject({ line, reason: m.reject, detail: m.detail, text: raw, bytes: Buffer.byteLength(raw) });
-          }
-          else onRow(line, m);
-        },
-        reject: onReject,
-        blank: () => r.blank++,
-        pending: () => r.pending++,
-      };
+      const sink: RowSink = { row: onRow, reject: onReject, blank: () => void r.blank++, pending: () => void r.pending++ };
       const bytesBefore = ctx.progress.bytesDone;
       const progress = (n: number): void => {
         ctx.progress.bytesDone = bytesBefore + n;
@@ -188,18 +180,15 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
       let endOffset = 0;
       let endsMidLine = false;
       if (src.format === 'json-document') {
-        const d = await scanDocument(src.path, handlers, { signal: ctx.signal });
+        const d = await scanDocument(src.path, mappingHandlers(mapper, sink), { signal: ctx.signal });
         lastLine = d.lines;
         progress(src.size);
       } else {
-        const res = await scanJsonl(src.path, handlers, {
-          startOffset: plan.startOffset,
-          startLine: plan.startLine,
-          maxLineBytes: ctx.maxLineBytes,
-          signal: ctx.signal,
-          onBytes: progress,
-          limit: limits.get(plan),
-        });
+        const job: ReadJob = { path: src.path, startOffset: plan.startOffset, startLine: plan.startLine, limit: limits.get(plan), maxLineBytes: ctx.maxLineBytes };
+        const big = src.size - plan.startOffset >= ctx.workerMinBytes && workerAvailable();
+        const res = big
+          ? await readRowsInWorker(job, spec, mapper.columns.length + 1, sink, ctx.signal, progress)
+          : await readRowsHere(job, mapper, sink, ctx.signal, progress);
         lastLine = res.lastLine;
         endOffset = res.endOffset;
         endsMidLine = res.endsMidLine;

@@ -3,9 +3,7 @@
  * claiming rows adopted by baseline (stream 0), inserts with the next occurrence number.
  */
 import type { Database, SqlValue, Statement } from 'sql.js';
-import type { MappedRecord } from './catalogue';
 import type { TableMapper } from './mappers';
-import { canonicalJson } from './rowIdentity';
 import { quoteIdent, scalar } from './sql';
 
 export interface HashCount {
@@ -84,27 +82,32 @@ export class TableWriter {
     }
   }
 
-  /** Takes over one adopted row with this content; false when none is left. */
-  claim(m: MappedRecord, hash: number, streamId: number, seq: number, sourceId: number, line: number): boolean {
+  /** Takes over one adopted row with this content; false when none is left. `vals` as in add(). */
+  claim(vals: SqlValue[], at: number, hash: number, streamId: number, seq: number, sourceId: number, line: number): boolean {
     if (!this.adoptFind || !this.adoptClaim || !this.mapper.adoptHash) return false;
-    this.adoptFind.bind([this.mapper.adoptHash(m)]);
+    const cols = this.mapper.columns;
+    const row: Record<string, string | number | null> = {};
+    for (let i = 0; i < cols.length; i++) row[cols[i]] = vals[at + i] as string | number | null;
+    this.adoptFind.bind([this.mapper.adoptHash({ row })]);
     const found = this.adoptFind.step() ? Number(this.adoptFind.get()[0]) : null;
     this.adoptFind.reset();
     if (found === null) return false;
-    const vals: SqlValue[] = [streamId, hash, seq, sourceId, line, m.extra ? canonicalJson(m.extra) : null];
-    for (const c of this.mapper.columns) vals.push(m.row[c] ?? null);
-    vals.push(found);
-    this.adoptClaim.run(vals);
+    const args: SqlValue[] = [streamId, hash, seq, sourceId, line, vals[at + cols.length]];
+    for (let i = 0; i < cols.length; i++) args.push(vals[at + i]);
+    args.push(found);
+    this.adoptClaim.run(args);
     return true;
   }
 
-  /** Queues one row; rows reach the table in batches (call flush() before reading the table). */
-  add(m: MappedRecord, hash: number, streamId: number, seq: number, sourceId: number, line: number): void {
+  /**
+   * Queues one row (`vals[at ..]`: data columns in mapper order, then the extra JSON text);
+   * rows reach the table in batches (flush() before reading the table).
+   */
+  add(vals: SqlValue[], at: number, hash: number, streamId: number, seq: number, sourceId: number, line: number): void {
     const b = this.batch;
-    const cols = this.mapper.columns;
-    const row = m.row;
-    for (let i = 0; i < cols.length; i++) b.push(row[cols[i]] ?? null);
-    b.push(sourceId, line, m.extra ? canonicalJson(m.extra) : null, streamId, hash, seq);
+    const n = this.mapper.columns.length;
+    for (let i = 0; i < n; i++) b.push(vals[at + i]);
+    b.push(sourceId, line, vals[at + n], streamId, hash, seq);
     if (b.length === this.width * this.batchRows) {
       this.insertBatch.run(b);
       b.length = 0;

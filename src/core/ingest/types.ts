@@ -119,6 +119,8 @@ export interface MigrateOptions extends ValueOptions, DiscoverOptions {
    * the database while their source lines still exist; `verify` reports those).
    */
   rescan?: boolean;
+  /** Reads of at least this many bytes are parsed on a worker thread. Default 16 MiB. */
+  workerMinBytes?: number;
 }
 
 /** Per-source reconciliation (DESIGN.md `migrate --json`). lines = inserted+present+rejected+blank+pending. */

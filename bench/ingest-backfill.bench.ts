@@ -1,0 +1,123 @@
+/**
+ * Ingest engine on a 1M-line routing-metrics.jsonl (~240 MB; BENCH_SCALE scales the lines),
+ * next to baselines in the same run:
+ *  1. full backfill (migrations + import + rollups + verified write-back) vs a python3
+ *     sqlite3 importer doing the same mapping with executemany in one transaction
+ *     (bench/ingest-reference.py) and vs Debian's `sqlite-utils insert --nl` (no mapping);
+ *  2. incremental: 1,000 appended lines into the 1M-row database vs writing that database
+ *     file once (write + fsync);
+ *  3. peak RSS of the backfill vs the final database size.
+ * Every contender runs as its own process (wall time from spawn to exit).
+ *   npm run bench ingest-backfill          BENCH_SCALE=0.1 npm run bench ingest-backfill
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { writeBigRoutingMetrics } from '../src/sample';
+
+const LINES = Math.round(1_000_000 * Number(process.env.BENCH_SCALE ?? 1));
+const root = path.resolve(__dirname, '..');
+const work = path.join(os.tmpdir(), 'telemetry-lens-bench', `ingest-${LINES}`);
+
+function sourceFolder(): string {
+  const dir = path.join(work, 'src');
+  const file = path.join(dir, 'routing-metrics.jsonl');
+  const marker = file + '.done';
+  if (!fs.existsSync(marker)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const s = writeBigRoutingMetrics(file, LINES, { seed: 1, now: Date.UTC(2026, 0, 28) });
+    fs.writeFileSync(marker, JSON.stringify(s));
+  }
+  return dir;
+}
+
+function fresh(name: string): string {
+  const p = path.join(work, name);
+  for (const f of [p, `${p}-wal`, `${p}-shm`, `${p}-journal`, `${p}.lock`]) fs.rmSync(f, { force: true });
+  return p;
+}
+
+/** Wall time (ms) and peak RSS (MB) of a command, measured by GNU time. */
+function timed(cmd: string, args: string[]): { ms: number; rssMB: number; stdout: string } {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  const rssKB = Number(r.stderr.trim().split('\n').pop());
+  return { ms, rssMB: rssKB / 1024, stdout: r.stdout };
+}
+
+function ours(db: string, src: string) {
+  const t = timed(process.execPath, ['--import', 'tsx', path.join(root, 'bench/ingest-run.ts'), db, src]);
+  return { ...t, report: JSON.parse(t.stdout.trim().split('\n').pop()!) as { ms: number; phases: Record<string, number>; inserted: number; maxRssMB: number } };
+}
+
+function fileWriteOnceMs(db: string): number {
+  const bytes = fs.readFileSync(db);
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const tmp = `${db}.copy-${i}`;
+    const t0 = performance.now();
+    const fd = fs.openSync(tmp, 'w');
+    fs.writeSync(fd, bytes);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    runs.push(performance.now() - t0);
+    fs.rmSync(tmp);
+  }
+  return runs.sort((a, b) => a - b)[1];
+}
+
+const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function main(): void {
+  const src = sourceFolder();
+  const file = path.join(src, 'routing-metrics.jsonl');
+  const mb = fs.statSync(file).size / 1e6;
+  console.log(`source: ${LINES.toLocaleString('en')} lines, ${mb.toFixed(0)} MB (${file})`);
+
+  const oursDb = fresh('ours.db');
+  const a = ours(oursDb, src);
+  if (a.report.inserted !== LINES) throw new Error(`ours inserted ${a.report.inserted}, expected ${LINES}`);
+  const dbMB = fs.statSync(oursDb).size / 1e6;
+  const ph = a.report.phases;
+  console.log(`telemetry-lens migrate   ${f(a.ms)}  (in-process ${f(a.report.ms)}: read+insert ${f((ph.rollups ?? 0) - (ph.read ?? 0))}, rollups ${f((ph.write ?? 0) - (ph.rollups ?? 0))}, write-back ${f(a.report.ms - (ph.write ?? 0))})  peak RSS ${a.rssMB.toFixed(0)} MB, db ${dbMB.toFixed(0)} MB`);
+
+  const pyDb = fresh('python.db');
+  const p = timed('python3', [path.join(root, 'bench/ingest-reference.py'), pyDb, file]);
+  if (Number(p.stdout.trim()) !== LINES) throw new Error(`python imported ${p.stdout.trim()}`);
+  console.log(`python3 reference        ${f(p.ms)}  peak RSS ${p.rssMB.toFixed(0)} MB`);
+
+  let su: { ms: number; rssMB: number } | null = null;
+  if (spawnSync('sh', ['-c', 'command -v sqlite-utils']).status === 0) {
+    const suDb = fresh('sqlite-utils.db');
+    su = timed('sqlite-utils', ['insert', suDb, 'routing_metrics_events', file, '--nl']);
+    console.log(`sqlite-utils insert --nl ${f(su.ms)}  peak RSS ${su.rssMB.toFixed(0)} MB`);
+  } else console.log('sqlite-utils: not installed, skipped');
+
+  // incremental: 1,000 new lines appended to the big file
+  const extra = path.join(work, 'append-1000.jsonl');
+  writeBigRoutingMetrics(extra, 1000, { seed: 99, now: Date.UTC(2026, 0, 29) });
+  const before = fs.statSync(file).size;
+  fs.appendFileSync(file, fs.readFileSync(extra));
+  let inc;
+  try {
+    inc = ours(oursDb, src);
+  } finally {
+    fs.truncateSync(file, before); // keep the cached source at its documented size
+  }
+  if (inc.report.inserted !== 1000) throw new Error(`incremental inserted ${inc.report.inserted}`);
+  const writeMs = fileWriteOnceMs(oursDb);
+  const noop = ours(oursDb, src);
+
+  console.log('\nratios (higher = we are faster; target in brackets):');
+  console.log(`  backfill vs python3 reference:   ${(p.ms / a.ms).toFixed(2)}x  [>= 1.5x]`);
+  if (su) console.log(`  backfill vs sqlite-utils:        ${(su.ms / a.ms).toFixed(2)}x  [>= 5x]`);
+  console.log(`  incremental 1,000 lines: ${f(inc.ms)} = ${(inc.ms / writeMs).toFixed(2)}x one write of the ${dbMB.toFixed(0)} MB file (${f(writeMs)})  [< 2x]`);
+  console.log(`  no-change run (nothing to import, no write-back): ${f(noop.ms)}`);
+  console.log(`  peak RSS ${a.rssMB.toFixed(0)} MB vs budget 2.5 x ${dbMB.toFixed(0)} MB + 150 MB = ${(2.5 * dbMB + 150).toFixed(0)} MB: ${(a.rssMB / (2.5 * dbMB + 150)).toFixed(2)} of budget  [< 1]`);
+}
+
+main();

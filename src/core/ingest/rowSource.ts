@@ -1,0 +1,148 @@
+/**
+ * Rows of one file for the writer, as flat value arrays: per row the table's data columns in
+ * insert order, then the `extra` JSON text (or null); plus the content hash. Produced on this
+ * thread, or for big reads by a worker thread (parse.worker.ts) so that reading, JSON parsing,
+ * mapping and hashing overlap with the SQLite inserts on the main thread.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import type { SqlValue } from 'sql.js';
+import { KNOWN_SOURCES, type MapFailure, type MappedRecord } from './catalogue';
+import { inferredMapper, type InferredColumn } from './inferred';
+import type { ReadLinesResult } from './lineReader';
+import { knownMapper, type TableMapper } from './mappers';
+import { canonicalJson } from './rowIdentity';
+import { scanJsonl, type LineReject, type ScanHandlers } from './scan';
+
+/** Everything needed to rebuild the same mapper on another thread. */
+export interface MapperSpec {
+  kind: string;
+  table: string;
+  tz: string;
+  adoptedColumns: string[] | null;
+  inferredColumns: InferredColumn[] | null;
+}
+
+export function buildMapper(spec: MapperSpec): TableMapper {
+  const known = KNOWN_SOURCES.find((k) => k.kind === spec.kind);
+  if (known) return knownMapper(known, spec.tz, spec.adoptedColumns);
+  return inferredMapper(spec.table, spec.inferredColumns ?? [], spec.tz);
+}
+
+export interface RowSink {
+  /** `vals[at .. at + columns]`: data columns then extra text. */
+  row(line: number, vals: SqlValue[], at: number, hash: number): void;
+  reject(x: LineReject): void;
+  blank(): void;
+  pending(): void;
+}
+
+export interface ReadJob {
+  path: string;
+  startOffset: number;
+  startLine: number;
+  limit?: number;
+  maxLineBytes?: number;
+}
+
+function isFailure(m: MappedRecord | MapFailure): m is MapFailure {
+  return (m as MapFailure).reject !== undefined;
+}
+
+/** Scan handlers that map, flatten and hash records into `emit`. Shared by both threads. */
+export function mappingHandlers(mapper: TableMapper, emit: RowSink): ScanHandlers {
+  const cols = mapper.columns;
+  const width = cols.length + 1;
+  const vals: SqlValue[] = new Array<SqlValue>(width);
+  return {
+    record(line, rec, text) {
+      const m = mapper.map(rec);
+      if (isFailure(m)) {
+        const raw = text || JSON.stringify(rec);
+        emit.reject({ line, reason: m.reject, detail: m.detail, text: raw, bytes: Buffer.byteLength(raw) });
+        return;
+      }
+      const row = m.row;
+      for (let i = 0; i < cols.length; i++) vals[i] = row[cols[i]] ?? null;
+      vals[cols.length] = m.extra ? canonicalJson(m.extra) : null;
+      emit.row(line, vals, 0, mapper.hash(m));
+    },
+    reject: (x) => emit.reject(x),
+    blank: () => emit.blank(),
+    pending: () => emit.pending(),
+  };
+}
+
+export function readRowsHere(job: ReadJob, mapper: TableMapper, sink: RowSink, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<ReadLinesResult> {
+  return scanJsonl(job.path, mappingHandlers(mapper, sink), { startOffset: job.startOffset, startLine: job.startLine, limit: job.limit, maxLineBytes: job.maxLineBytes, signal, onBytes });
+}
+
+/** Messages of the parse worker (see parse.worker.ts). */
+export type WorkerReply =
+  | { type: 'batch'; lines: number[]; hashes: number[]; vals: SqlValue[]; rejects: LineReject[]; blank: number; pending: number; bytes: number }
+  | { type: 'done'; result: ReadLinesResult }
+  | { type: 'error'; message: string };
+
+/** dist/parse.worker.js beside the bundle, or the TypeScript source under tsx (tests, bench). */
+function workerEntry(): { code: string; eval: boolean } | null {
+  const bundled = path.join(__dirname, 'parse.worker.js');
+  if (fs.existsSync(bundled)) return { code: bundled, eval: false };
+  const source = path.join(__dirname, 'parse.worker.ts');
+  // under tsx the worker registers tsx's CommonJS hook itself before loading the TypeScript
+  if (fs.existsSync(source)) return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
+  return null;
+}
+
+export function workerAvailable(): boolean {
+  return workerEntry() !== null;
+}
+
+/**
+ * Reads the file on a worker thread. The worker sends batches and waits for an ack after a
+ * few in flight, so memory stays bounded however far parsing runs ahead of inserting.
+ * Throwing from the sink (e.g. a full re-read is needed) or aborting terminates the worker.
+ */
+export function readRowsInWorker(job: ReadJob, spec: MapperSpec, width: number, sink: RowSink, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<ReadLinesResult> {
+  const entry = workerEntry();
+  if (!entry) return Promise.reject(new Error('parse worker not found'));
+  return new Promise<ReadLinesResult>((resolve, reject) => {
+    const worker = new Worker(entry.code, { eval: entry.eval, workerData: { job, spec } });
+    let settled = false;
+    let bytes = 0;
+    const finish = (err: unknown, result?: ReadLinesResult) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      if (err) reject(err);
+      else resolve(result!);
+    };
+    const onAbort = () => {
+      const e = new Error('ingest cancelled');
+      e.name = 'AbortError';
+      finish(e);
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort);
+    worker.on('message', (msg: WorkerReply) => {
+      if (settled) return;
+      try {
+        if (msg.type === 'batch') {
+          for (const x of msg.rejects) sink.reject(x);
+          for (let i = 0; i < msg.blank; i++) sink.blank();
+          for (let i = 0; i < msg.pending; i++) sink.pending();
+          for (let i = 0, at = 0; i < msg.lines.length; i++, at += width) sink.row(msg.lines[i], msg.vals, at, msg.hashes[i]);
+          bytes = msg.bytes;
+          onBytes?.(bytes);
+          worker.postMessage('ack');
+        } else if (msg.type === 'done') finish(null, msg.result);
+        else finish(new Error(msg.message));
+      } catch (e) {
+        finish(e);
+      }
+    });
+    worker.on('error', (e) => finish(e));
+    worker.on('exit', (code) => finish(new Error(`parse worker exited with code ${code}`)));
+  });
+}

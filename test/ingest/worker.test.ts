@@ -1,0 +1,58 @@
+/**
+ * The parse worker (big reads) gives exactly the rows, rejects and ledger of the in-thread
+ * reader, including the fallback to a full re-read and cancellation mid-file.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { migrateSources } from '../../src/core/ingest';
+import { writeBigRoutingMetrics } from '../../src/sample';
+import { pyQuery, tempDir } from './helpers';
+
+const DUMP = `SELECT timestamp, query_id, predicted_model, actual_model, dq_score, complexity, accuracy, cost_saved, latency_ms, reasoning,
+  source_line, extra, row_hash, row_seq FROM routing_metrics_events ORDER BY source_line`;
+
+describe('parse worker', () => {
+  const dir = tempDir('worker');
+  const logs = path.join(dir, 'logs');
+  fs.mkdirSync(logs);
+  const file = path.join(logs, 'routing-metrics.jsonl');
+  writeBigRoutingMetrics(file, 20_000, { seed: 3, now: Date.UTC(2026, 0, 28) });
+  fs.appendFileSync(file, 'not json\n[1]\n\n' + fs.readFileSync(file, 'utf8').split('\n')[5] + '\n{"ts":17694');
+  const inline = path.join(dir, 'inline.db');
+  const worker = path.join(dir, 'worker.db');
+
+  test('same rows, rejects and reconciliation as the in-thread reader', async () => {
+    const a = await migrateSources(inline, [logs], { tz: 'UTC', workerMinBytes: Number.MAX_SAFE_INTEGER });
+    const b = await migrateSources(worker, [logs], { tz: 'UTC', workerMinBytes: 0 });
+    assert.deepEqual(b.sources, a.sources);
+    assert.deepEqual(a.sources[0], { path: file, kind: 'routing-metrics', table: 'routing_metrics_events', lines: 20_005, inserted: 20_001, present: 0, rejected: 2, blank: 1, pending: 1 });
+    assert.deepEqual(pyQuery(worker, DUMP), pyQuery(inline, DUMP));
+    assert.deepEqual(pyQuery(worker, 'SELECT line, reason FROM ingest_rejects ORDER BY line'), pyQuery(inline, 'SELECT line, reason FROM ingest_rejects ORDER BY line'));
+    assert.deepEqual(pyQuery(worker, 'SELECT byte_offset, line_count FROM ingest_sources'), pyQuery(inline, 'SELECT byte_offset, line_count FROM ingest_sources'));
+  });
+
+  test('an appended genuine duplicate triggers the full re-read on the worker too', async () => {
+    fs.appendFileSync(file, '0}\n' + fs.readFileSync(file, 'utf8').split('\n')[7] + '\n');
+    const r = await migrateSources(worker, [logs], { tz: 'UTC', workerMinBytes: 0 });
+    // the completed pending line is new; the copy of line 8 is a second genuine occurrence
+    assert.deepEqual([r.sources[0].inserted, r.sources[0].pending], [2, 0]);
+    assert.equal(pyQuery<{ n: number }>(worker, 'SELECT count(*) AS n FROM routing_metrics_events')[0].n, 20_003);
+  });
+
+  test('cancel while the worker reads: nothing written', async () => {
+    const db = path.join(dir, 'cancel.db');
+    const controller = new AbortController();
+    const run = migrateSources(db, [logs], {
+      tz: 'UTC',
+      workerMinBytes: 0,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'read') controller.abort();
+      },
+    });
+    await assert.rejects(run, (e: Error) => e.name === 'AbortError');
+    assert.equal(fs.existsSync(db), false);
+  });
+});
