@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { ensureSchema } from '../../src/core/schema';
-import { filesToFollow, loadChosenSources, saveChosenSources, selectChosen, type MementoLike } from '../../src/extension/ingest/chosenSources';
+import { chosenSourcesKey, filesToFollow, loadChosenSources, saveChosenSources, selectChosen, type MementoLike } from '../../src/extension/ingest/chosenSources';
 import { rejectPickLabel, rejectsDocument } from '../../src/extension/ingest/messages';
 import { ProgressTracker, progressMessage } from '../../src/extension/ingest/progressText';
 import { parseLocationLine } from '../../src/extension/ingest/rejectLinks';
@@ -51,17 +51,18 @@ class MemoryMemento implements MementoLike {
   }
 }
 
-describe('chosen sources (workspaceState)', () => {
-  test('round trip; malformed or empty choices are ignored', async () => {
+describe('chosen sources (globalState, per database)', () => {
+  test('round trip per database; malformed or empty choices are ignored', async () => {
     const m = new MemoryMemento();
-    assert.equal(loadChosenSources(m), undefined);
+    assert.equal(loadChosenSources(m, '/db/a.db'), undefined);
     const chosen = { roots: ['/h/.claude'], files: ['/h/.claude/tool-usage.jsonl'], streams: ['/h/.claude/tool-usage.jsonl'], savedAt: 5 };
-    await saveChosenSources(m, chosen);
-    assert.deepEqual(loadChosenSources(m), chosen);
-    await m.update('telemetryLens.ingest.chosenSources', { roots: 'x', files: [] });
-    assert.equal(loadChosenSources(m), undefined);
-    await m.update('telemetryLens.ingest.chosenSources', { roots: [], files: [], streams: [] });
-    assert.equal(loadChosenSources(m), undefined);
+    await saveChosenSources(m, '/db/a.db', chosen);
+    assert.deepEqual(loadChosenSources(m, '/db/a.db'), chosen);
+    assert.equal(loadChosenSources(m, '/db/other.db'), undefined, 'another database has its own choice');
+    await m.update(chosenSourcesKey('/db/a.db'), { roots: 'x', files: [] });
+    assert.equal(loadChosenSources(m, '/db/a.db'), undefined);
+    await m.update(chosenSourcesKey('/db/a.db'), { roots: [], files: [], streams: [] });
+    assert.equal(loadChosenSources(m, '/db/a.db'), undefined);
   });
 
   test('live ingest follows picked files and fully imported ones, not files deliberately left out', () => {

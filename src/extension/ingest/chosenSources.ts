@@ -20,17 +20,25 @@ export interface ChosenSources {
 
 export const CHOSEN_SOURCES_KEY = 'telemetryLens.ingest.chosenSources';
 
+/**
+ * Stored per database (in globalState): the default database is machine-wide, so a choice
+ * kept per workspace would let another window's live ingest import files excluded here.
+ */
+export function chosenSourcesKey(dbPath: string): string {
+  return `${CHOSEN_SOURCES_KEY}:${dbPath}`;
+}
+
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
-/** The stored choice, or undefined when none (or when the stored value is malformed). */
-export function loadChosenSources(memento: MementoLike): ChosenSources | undefined {
-  const v = memento.get<Partial<ChosenSources>>(CHOSEN_SOURCES_KEY);
+/** The stored choice for this database, or undefined when none (or when the stored value is malformed). */
+export function loadChosenSources(memento: MementoLike, dbPath: string): ChosenSources | undefined {
+  const v = memento.get<Partial<ChosenSources>>(chosenSourcesKey(dbPath));
   if (!v || !isStringArray(v.roots) || !isStringArray(v.files) || !isStringArray(v.streams) || v.files.length === 0) return undefined;
   return { roots: v.roots, files: v.files, streams: v.streams, savedAt: typeof v.savedAt === 'number' ? v.savedAt : 0 };
 }
 
-export function saveChosenSources(memento: MementoLike, chosen: ChosenSources | undefined): Thenable<void> {
-  return memento.update(CHOSEN_SOURCES_KEY, chosen);
+export function saveChosenSources(memento: MementoLike, dbPath: string, chosen: ChosenSources | undefined): Thenable<void> {
+  return memento.update(chosenSourcesKey(dbPath), chosen);
 }
 
 /** Paths to ingest now: every discovered file of a chosen stream, plus the chosen files. */

@@ -80,7 +80,7 @@ export class LiveIngestController extends Disposable {
 
   /** Remembers what the user picked in "Migrate JSONL" and follows it from now on. */
   async setChosenSources(chosen: ChosenSources): Promise<void> {
-    await saveChosenSources(this.services.context.workspaceState, chosen);
+    await saveChosenSources(this.services.context.globalState, this.services.databasePath, chosen);
     await this.replan();
   }
 
@@ -124,7 +124,7 @@ export class LiveIngestController extends Disposable {
   }
 
   private async watchTargets(): Promise<WatchTarget[]> {
-    const chosen = loadChosenSources(this.services.context.workspaceState);
+    const chosen = loadChosenSources(this.services.context.globalState, this.services.databasePath);
     if (chosen) return watchTargetsForFiles(chosen.files);
     const specs = sourceSpecsFromSettings(this.services);
     const { paths } = await resolveEnginePaths(specs.filter((s) => s.kind === 'path'));
@@ -151,7 +151,7 @@ export class LiveIngestController extends Disposable {
 
   /** What one live run ingests: the chosen files and their rotations, else the setting's paths. */
   private async planRun(): Promise<{ paths: string[] } | undefined> {
-    const chosen = loadChosenSources(this.services.context.workspaceState);
+    const chosen = loadChosenSources(this.services.context.globalState, this.services.databasePath);
     if (chosen) {
       const paths = selectChosen(await discoverBeside(chosen.files), chosen);
       return paths.length > 0 ? { paths } : undefined;

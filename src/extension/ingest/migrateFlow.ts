@@ -171,7 +171,7 @@ async function afterImport(services: ExtensionServices, view: IngestView, roots:
       const live = liveIngestFor(services);
       const chosen = { roots, files: follow, streams, savedAt: Date.now() };
       if (live) await live.setChosenSources(chosen);
-      else await saveChosenSources(services.context.workspaceState, chosen);
+      else await saveChosenSources(services.context.globalState, services.databasePath, chosen);
     } catch (e) {
       services.log.warn(`could not remember the chosen sources for live ingest: ${errorText(e)}`);
     }

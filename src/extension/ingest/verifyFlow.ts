@@ -18,7 +18,7 @@ export const VERIFY_TITLE = 'Telemetry: Verify Sources';
  * setting's) with the database and shows ok, or the mismatches with a details document.
  */
 export async function runVerifySources(services: ExtensionServices): Promise<VerifyView | undefined> {
-  const chosen = loadChosenSources(services.context.workspaceState);
+  const chosen = loadChosenSources(services.context.globalState, services.databasePath);
   for (;;) {
     try {
       const view = await vscode.window.withProgress(
