@@ -92,6 +92,7 @@ export class Workbench {
   }
 
   async screenshot(name: string): Promise<string> {
+    await this.page.waitForTimeout(400); // let toasts and views finish their entry animation
     const file = path.join(this.artifactsDir, `${String(++this.shotIndex).padStart(2, '0')}-${name.replace(/[^a-z0-9-]+/gi, '-')}.png`);
     await this.page.screenshot({ path: file }).catch(() => undefined);
     return file;
