@@ -12,12 +12,11 @@ import { inSavepoint } from './transaction';
  * rolled back to its state before this migration and a MigrationFailedError names the
  * file, the statement and SQLite's message.
  */
-export function applyMigration(db: Database, m: ResolvedMigration, opts: { baseline?: boolean; beforeScript?: () => void; afterScript?: () => void } = {}): void {
+export function applyMigration(db: Database, m: ResolvedMigration, opts: { baseline?: boolean; afterScript?: () => void } = {}): void {
   ensureHistoryTable(db);
   const started = performance.now();
   try {
     inSavepoint(db, `tl_migrate_${m.version}`, () => {
-      opts.beforeScript?.();
       runScript(db, m.script, m.location);
       m.step?.(db);
       opts.afterScript?.();
