@@ -1,11 +1,11 @@
 import * as os from 'os';
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
-import { runVerify } from './engineAdapter';
+import { discoverBeside, runVerify } from './engineAdapter';
 import { showIngestError } from './errorNotice';
 import { plural } from './format';
 import { engineContext, sourceSpecsFromSettings } from './liveIngest';
-import { loadChosenSources } from './chosenSources';
+import { loadChosenSources, selectChosen } from './chosenSources';
 import { SHOW_DETAILS, verifyReportMarkdown, verifySummaryMessage } from './messages';
 import { showReportDocument } from './reportDocuments';
 import { resolveEnginePaths } from './sourcePaths';
@@ -24,7 +24,10 @@ export async function runVerifySources(services: ExtensionServices): Promise<Ver
       const view = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: VERIFY_TITLE, cancellable: true },
         async (progress, token) => {
-          const { paths, problems } = chosen ? { paths: chosen.files, problems: [] } : await resolveEnginePaths(sourceSpecsFromSettings(services));
+          // The chosen files with their rotated copies, else everything the setting finds.
+          const { paths, problems } = chosen
+            ? { paths: selectChosen(await discoverBeside(chosen.files), chosen), problems: [] }
+            : await resolveEnginePaths(sourceSpecsFromSettings(services));
           for (const p of problems) services.log.warn(`source skipped: ${p.path}: ${p.message}`);
           progress.report({ message: `Comparing ${plural(paths.length, 'source')} with the database…` });
           const abort = new AbortController();
