@@ -40,6 +40,7 @@ describe('Migrate JSONL preview items', () => {
   test('title counts new lines and files', () => {
     assert.equal(previewTitle(audit), 'Telemetry: Migrate JSONL — 1,235 new lines in 2 files (3 files found)');
     assert.equal(previewTitle([]), 'Telemetry: Migrate JSONL — no telemetry files found');
+    assert.equal(previewTitle([audit[1]]), 'Telemetry: Migrate JSONL — everything is already imported (1 file found)');
   });
 
   test('sizes', () => {

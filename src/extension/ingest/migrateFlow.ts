@@ -28,7 +28,11 @@ export async function runMigrateJsonl(services: ExtensionServices): Promise<Inge
   const found = await discover(services, ctx);
   if (!found) return undefined;
   const picked = await pickFiles(found.audit, found.problems);
-  if (!picked || picked.length === 0) return undefined;
+  if (!picked) return undefined; // Escape
+  if (picked.length === 0) {
+    void vscode.window.showInformationMessage('Telemetry: no files picked — nothing was imported.');
+    return undefined;
+  }
   try {
     if (!(await confirmSchema(ctx))) return undefined;
   } catch (e) {

@@ -68,5 +68,6 @@ export function previewTitle(files: readonly AuditedFile[]): string {
   const withNew = files.filter((f) => f.newLines > 0);
   const lines = withNew.reduce((s, f) => s + f.newLines, 0);
   if (files.length === 0) return 'Telemetry: Migrate JSONL — no telemetry files found';
+  if (withNew.length === 0) return `Telemetry: Migrate JSONL — everything is already imported (${plural(files.length, 'file')} found)`;
   return `Telemetry: Migrate JSONL — ${plural(lines, 'new line')} in ${plural(withNew.length, 'file')} (${plural(files.length, 'file')} found)`;
 }
