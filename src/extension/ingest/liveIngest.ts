@@ -7,6 +7,7 @@ import { migrationsFolderOf } from '../migrationsFolder';
 import type { ExtensionServices } from '../services';
 import { loadChosenSources, saveChosenSources, selectChosen, type ChosenSources } from './chosenSources';
 import { discoverBeside, runIngest, type EngineContext } from './engineAdapter';
+import { errorText, isWriteConflict } from './errorNotice';
 import { publishIngestResult, withStatusBarActivity } from './publishResult';
 import { IngestScheduler } from './scheduler';
 import { resolveEnginePaths } from './sourcePaths';
@@ -15,6 +16,8 @@ import type { IngestView } from './viewModel';
 import { watchTargetsForFiles, watchTargetsForSpecs, type WatchTarget } from './watchTargets';
 
 const DEFAULT_DEBOUNCE_MS = 2000;
+const RETRY_MIN_MS = 15_000;
+const RETRY_MAX_MS = 300_000;
 
 /** Settings whose change re-plans the watchers. */
 const WATCHED_SETTINGS = ['autoIngest', 'autoIngestDebounceMs', 'sources', 'databasePath', 'timezone', 'migrationsFolder'].map((k) => `${CONFIG_SECTION}.${k}`);
@@ -47,6 +50,9 @@ export class LiveIngestController extends Disposable {
   private watchers: IDisposable[] = [];
   private readonly runCancellation = this.register(new vscode.CancellationTokenSource());
   private planVersion = 0;
+  /** Back-off for retrying after the database was held by another program (0 = no failure). */
+  private retryDelayMs = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly services: ExtensionServices) {
     super();
@@ -55,9 +61,10 @@ export class LiveIngestController extends Disposable {
     this.scheduler = this.register(
       new IngestScheduler(() => this.runOnce(), {
         debounceMs: this.debounceMs(),
-        onError: (e) => this.services.log.error(`live ingest failed: ${e instanceof Error ? e.message : String(e)}`),
+        onError: (e) => this.onRunFailed(e),
       }),
     );
+    this.register(toDisposable(() => clearTimeout(this.retryTimer)));
     this.register(toDisposable(() => this.disposeWatchers()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -175,6 +182,21 @@ export class LiveIngestController extends Disposable {
     } finally {
       sub.dispose();
     }
+    this.retryDelayMs = 0;
     publishIngestResult(this.services, view, 'live');
+  }
+
+  /**
+   * A failed run is logged (the status bar already shows it). When another program held the
+   * database, the appended lines are still waiting: retry with back-off (15 s … 5 min) even if
+   * no further change arrives.
+   */
+  private onRunFailed(e: unknown): void {
+    this.services.log.error(`live ingest failed: ${errorText(e)}`);
+    if (!isWriteConflict(e) || this.isDisposed) return;
+    this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, RETRY_MIN_MS), RETRY_MAX_MS);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.scheduler.trigger(), this.retryDelayMs);
+    this.services.log.info(`live ingest: retrying in ${Math.round(this.retryDelayMs / 1000)} s`);
   }
 }
