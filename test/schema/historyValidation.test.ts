@@ -4,6 +4,7 @@ import * as path from 'path';
 import { describe, test } from 'node:test';
 import { ensureSchema, MigrationFolderError, MigrationValidationError, migrationStatus } from '../../src/core/schema';
 import { loadCatalog } from '../../src/core/schema/catalog';
+import { readStatus } from '../../src/core/schema/fileOperations';
 import { migrateDown, repair } from '../../src/core/schema/runner';
 import { memoryDb, scalar, tempDir } from './helpers';
 
@@ -81,6 +82,19 @@ describe('checksums, validate, repair', () => {
     fs.writeFileSync(path.join(dup, 'V100__a.sql'), 'SELECT 1;');
     fs.writeFileSync(path.join(dup, 'V100__b.sql'), 'SELECT 1;');
     assert.throws(() => loadCatalog(dup), /version 100 is also used by/);
+  });
+
+  test('a broken folder does not break status: the file is left out and named as a problem', async () => {
+    const dir = tempDir('lenient');
+    fs.writeFileSync(path.join(dir, 'V2__mine.sql'), 'SELECT 1;');
+    fs.writeFileSync(path.join(dir, 'V100__ok.sql'), 'CREATE TABLE ok (x);');
+    const db = await memoryDb();
+    const rows = migrationStatus(db, { userDir: dir });
+    assert.ok(rows.some((r) => r.name === 'V100__ok' && r.state === 'pending'));
+    assert.ok(!rows.some((r) => r.description === 'mine'));
+    const report = await readStatus(path.join(dir, 'none.db'), { userDir: dir });
+    assert.match(report.problems.join('\n'), /V2__mine\.sql: versions below 100 are reserved/);
+    assert.throws(() => ensureSchema(db, { userDir: dir }), MigrationFolderError);
   });
 });
 

@@ -34,6 +34,8 @@ export interface MigrationCatalog {
   migrations: ResolvedMigration[];
   /** files in the folder that were not used, and why (shown by status) */
   warnings: string[];
+  /** lenient loads only: folder problems that make migrating impossible (strict loads throw them) */
+  errors: string[];
   folder?: string;
 }
 
@@ -59,7 +61,14 @@ export function resolveBuiltin(m: BuiltinMigration): ResolvedMigration {
  * none), sorted by version. Duplicate versions and user versions in the reserved range are
  * refused: guessing which one the user meant would be worse than asking.
  */
-export function loadCatalog(userDir?: string, builtins: BuiltinMigration[] = builtinMigrations): MigrationCatalog {
+export function loadCatalog(userDir?: string, opts: { builtins?: BuiltinMigration[]; lenient?: boolean } = {}): MigrationCatalog {
+  const builtins = opts.builtins ?? builtinMigrations;
+  const errors: string[] = [];
+  // status must still show something when the folder is broken: lenient loads skip the file and say why
+  const refuse = (message: string): void => {
+    if (!opts.lenient) throw new MigrationFolderError(message);
+    errors.push(message);
+  };
   const byVersion = new Map<number, ResolvedMigration>();
   for (const b of builtins) byVersion.set(b.version, resolveBuiltin(b));
   const warnings: string[] = [];
@@ -76,19 +85,26 @@ export function loadCatalog(userDir?: string, builtins: BuiltinMigration[] = bui
       const [, kind, num, description] = m;
       const version = Number(num);
       if (version < FIRST_USER_VERSION) {
-        throw new MigrationFolderError(
+        refuse(
           `${full}: versions below ${FIRST_USER_VERSION} are reserved for Telemetry Lens's built-in migrations; ` +
             `rename it ${kind}${FIRST_USER_VERSION + version}__${description}.sql (or any version ≥ ${FIRST_USER_VERSION})`,
         );
+        continue;
       }
       const script = fs.readFileSync(full, 'utf8');
       if (kind === 'U') {
-        if (undos.has(version)) throw new MigrationFolderError(`${full}: a second undo script for version ${version}`);
+        if (undos.has(version)) {
+          refuse(`${full}: a second undo script for version ${version}`);
+          continue;
+        }
         undos.set(version, { name: file.slice(0, -4), location: full, script });
         continue;
       }
       const existing = byVersion.get(version);
-      if (existing) throw new MigrationFolderError(`${full}: version ${version} is also used by ${existing.location}`);
+      if (existing) {
+        refuse(`${full}: version ${version} is also used by ${existing.location}`);
+        continue;
+      }
       byVersion.set(version, {
         version,
         description,
@@ -106,5 +122,5 @@ export function loadCatalog(userDir?: string, builtins: BuiltinMigration[] = bui
     }
   }
   const migrations = [...byVersion.values()].sort((a, b) => a.version - b.version);
-  return { migrations, warnings, folder: userDir };
+  return { migrations, warnings, errors, folder: userDir };
 }

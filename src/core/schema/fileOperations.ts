@@ -31,7 +31,7 @@ export interface StatusReport {
 }
 
 export async function readStatus(dbPath: string, opts: MigrationFileOptions = {}): Promise<StatusReport> {
-  const catalog = loadCatalog(opts.userDir);
+  const catalog = loadCatalog(opts.userDir, { lenient: true });
   const exists = fs.existsSync(dbPath);
   const db = await openSnapshot(dbPath);
   try {
@@ -44,7 +44,7 @@ export async function readStatus(dbPath: string, opts: MigrationFileOptions = {}
       current: currentVersion(db),
       baselineNeeded: needsBaseline(db) ? seedTables(db) : [],
       rows,
-      problems: validationProblems(rows),
+      problems: [...catalog.errors, ...validationProblems(rows)],
       warnings: catalog.warnings,
     };
   } finally {

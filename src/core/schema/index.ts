@@ -42,9 +42,12 @@ export function ensureSchema(db: Database, opts: SchemaOptions = {}): EnsureSche
   return { applied, current: currentVersion(db), baselined };
 }
 
-/** Flyway-`info`-style rows: every known and every recorded migration with its state. */
+/**
+ * Flyway-`info`-style rows: every known and every recorded migration with its state. Never
+ * throws over a broken migrations folder (the offending file is left out; `up` reports it).
+ */
 export function migrationStatus(db: Database, opts: SchemaOptions = {}): MigrationStatusRow[] {
-  return statusRows(db, loadCatalog(opts.userDir));
+  return statusRows(db, loadCatalog(opts.userDir, { lenient: true }));
 }
 
 export type { MigrationStatusRow, MigrationState } from './status';

@@ -15,7 +15,7 @@ export const runMigrations: CommandHandlerFactory = {
       const status = await readStatus(dbPath, { userDir });
       if (status.problems.length) {
         const choice = await vscode.window.showErrorMessage(
-          'Migrations cannot run: applied migrations no longer match their files.',
+          'Migrations cannot run until these are fixed:',
           { modal: true, detail: status.problems.join('\n\n') },
           'Show Migration Status',
         );
