@@ -44,19 +44,23 @@ describe('percentile aggregates', () => {
   });
 });
 
-describe('histogram time blocks', () => {
-  test('whole days split into aligned 64-day, 8-day and 1-day runs covering the range exactly once', async () => {
-    const { decomposeDays } = await import('../../src/core/metrics/percentiles');
+describe('range decomposition into blocks', () => {
+  test('hours, days, 8-day and 64-day blocks cover a range exactly once, largest first where aligned', async () => {
+    const { decompose } = await import('../../src/core/metrics/context');
+    const H = 3600;
     const DAY = 86400;
-    const start = 20480 * DAY - 3 * DAY; // 3 days before a 64-day boundary (20480 = 320 × 64)
-    const runs = decomposeDays(start, start + 80 * DAY);
+    const levels = [H, DAY, 8 * DAY, 64 * DAY];
+    const start = 20480 * DAY - 3 * DAY - 5 * H; // 3 days 5 hours before a 64-day boundary (20480 = 320 × 64)
+    const runs = decompose(start, start + 5 * H + 3 * DAY + 64 * DAY + 9 * DAY + 2 * H, levels);
     assert.deepEqual(
-      runs.map((r) => [r.grainDays, (r.from - start) / DAY, (r.to - start) / DAY]),
+      runs.map((r) => [r.level / H, (r.from - start) / H, (r.to - start) / H]),
       [
-        [1, 0, 3],
-        [64, 3, 67],
-        [8, 67, 75],
-        [1, 75, 80],
+        [1, 0, 5],
+        [24, 5, 5 + 72],
+        [64 * 24, 77, 77 + 64 * 24],
+        [8 * 24, 1613, 1613 + 192],
+        [24, 1805, 1829],
+        [1, 1829, 1831],
       ],
     );
   });

@@ -106,6 +106,11 @@ c.commit()`,
         [r.totals.decisions, r.totals.evaluated, r.totals.correct, r.totals.costSavedUsd, r.totals.latencyP95Ms, r.totals.latencyP50Ms],
         full.map((v, i) => (i < 4 ? (v ?? 0) : v)), // empty range: counts 0, percentiles null
       );
+      const perModel = db.exec(
+        `SELECT predicted_model, count(*), count(accuracy), total(accuracy = 1), tl_percentile(latency_ms, 0.95)
+         FROM routing_metrics_events WHERE timestamp >= ${from} AND timestamp < ${to} GROUP BY 1 ORDER BY 2 DESC, 1`,
+      )[0]?.values ?? [];
+      assertClose(r.perModel.map((m) => [m.model, m.decisions, m.evaluated, m.correct, m.latencyP95Ms]), perModel);
     }
   });
 });

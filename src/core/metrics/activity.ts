@@ -10,9 +10,9 @@ import type { ActivityData, MetricsOptions, TimeRange } from './types';
  */
 export function getActivity(db: Database, range: TimeRange, options?: MetricsOptions): ActivityData {
   const q = new MetricsQuery(db, range, options);
-  const tools = q.source(rollup('rollup_tool_hour'));
-  const git = q.source(rollup('rollup_git_hour'));
-  const coord = q.source(rollup('rollup_coordinator_hour'));
+  const tools = q.rangeSource(rollup('rollup_tool_hour'));
+  const git = q.rangeSource(rollup('rollup_git_hour'));
+  const coord = q.rangeSource(rollup('rollup_coordinator_hour'));
 
   const toolRows = queryRows<{ tool: string; calls: number; s: number; f: number }>(
     db,
@@ -27,7 +27,7 @@ export function getActivity(db: Database, range: TimeRange, options?: MetricsOpt
 
   const toolCallsPerDay = queryRows<{ d: number; tool: string; calls: number; s: number; f: number }>(
     db,
-    `SELECT ${q.daySql()} AS d, tool, sum(calls) AS calls, sum(successes) AS s, sum(failures) AS f FROM ${tools}
+    `SELECT ${q.daySql()} AS d, tool, sum(calls) AS calls, sum(successes) AS s, sum(failures) AS f FROM ${q.source(rollup('rollup_tool_hour'))}
      GROUP BY d, tool ORDER BY d, calls DESC, tool`,
   ).map((r) => ({ day: q.dayKey(r.d), tool: String(r.tool), calls: num(r.calls), successes: num(r.s), failures: num(r.f) }));
 
@@ -39,7 +39,7 @@ export function getActivity(db: Database, range: TimeRange, options?: MetricsOpt
   ).map((r) => ({ repo: r.repo, commits: num(r.commits), additions: num(r.additions), deletions: num(r.deletions), filesChanged: num(r.files) }));
   const gitPerDay = queryRows<{ d: number; repo: string | null; commits: number; additions: number; deletions: number }>(
     db,
-    `SELECT ${q.daySql()} AS d, repo, ${gitSums} FROM ${git} GROUP BY d, repo ORDER BY d, repo`,
+    `SELECT ${q.daySql()} AS d, repo, ${gitSums} FROM ${q.source(rollup('rollup_git_hour'))} GROUP BY d, repo ORDER BY d, repo`,
   ).map((r) => ({ day: q.dayKey(r.d), repo: r.repo, commits: num(r.commits), additions: num(r.additions), deletions: num(r.deletions) }));
 
   const byDim = (dim: string) =>
@@ -50,13 +50,13 @@ export function getActivity(db: Database, range: TimeRange, options?: MetricsOpt
     );
   const byStatus = byDim('action').map((r) => ({ status: String(r.k), runs: num(r.runs), durationAvgMs: ratio(r.ds, r.dc) }));
   const byStrategy = byDim('strategy').map((r) => ({ strategy: r.k, runs: num(r.runs), durationAvgMs: ratio(r.ds, r.dc) }));
-  const coordPerDay = queryRows<{ d: number; n: number }>(db, `SELECT ${q.daySql()} AS d, sum(runs) AS n FROM ${coord} GROUP BY d ORDER BY d`).map(
+  const coordPerDay = queryRows<{ d: number; n: number }>(db, `SELECT ${q.daySql()} AS d, sum(runs) AS n FROM ${q.source(rollup('rollup_coordinator_hour'))} GROUP BY d ORDER BY d`).map(
     (r) => ({ day: q.dayKey(r.d), count: num(r.n) }),
   );
 
   const activityEvents = queryRows<{ k: string; n: number }>(
     db,
-    `SELECT event_type AS k, sum(events) AS n FROM ${q.source(rollup('rollup_activity_hour'))} GROUP BY event_type ORDER BY n DESC, k`,
+    `SELECT event_type AS k, sum(events) AS n FROM ${q.rangeSource(rollup('rollup_activity_hour'))} GROUP BY event_type ORDER BY n DESC, k`,
   ).map((r) => ({ eventType: String(r.k), count: num(r.n) }));
 
   return {

@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 import { registerPercentileAggregates } from './percentile';
 import { catchUpRollups, rollupSchemaSql, rollupsInstalled } from './rollups';
-import { rollupSelectSql, type RollupSpec } from './rollupSpecs';
+import { blockLevels, blockTable, DAY, rollupSelectSql, type RollupSpec } from './rollupSpecs';
 import { queryOne, tableExists } from './sql';
 import { dayNumberToKey, localDaySql, offsetSegments, resolveTimeZone, type OffsetSegment } from './timeZone';
 import type { DayKey, MetricsOptions, ResolvedRange, TimeRange } from './types';
@@ -36,6 +36,31 @@ export function prepareForMetrics(db: Database): void {
   if (!rollupsInstalled(db)) db.exec(rollupSchemaSql());
   catchUpRollups(db);
   prepared.set(db, changeStamp(db));
+}
+
+export interface Run {
+  /** Bucket size in seconds (the spec's own grain or a block level). */
+  level: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * Splits [from, to) (aligned to levels[0]) into the fewest aligned buckets, largest level
+ * first where it fits, merging neighbours of one level into runs.
+ */
+export function decompose(from: number, to: number, levels: number[]): Run[] {
+  const runs: Run[] = [];
+  const descending = [...levels].sort((a, b) => b - a);
+  let p = from;
+  while (p < to) {
+    const level = descending.find((l) => p % l === 0 && p + l <= to) ?? levels[0];
+    const last = runs[runs.length - 1];
+    if (last && last.level === level && last.to === p) last.to = p + level;
+    else runs.push({ level, from: p, to: p + level });
+    p += level;
+  }
+  return runs;
 }
 
 /** One metrics request: the range, the zone, and SQL builders over the rollups. */
@@ -105,6 +130,58 @@ export class MetricsQuery {
       if (end !== undefined && end < this.to!) out.push(rollupSelectSql(s, `$ts >= ${end} AND $ts < ${this.to}`));
     }
     return `(${out.join('\nUNION ALL\n')})`;
+  }
+
+  /**
+   * Like source() for queries that do not split by day: whole 64-, 8- and 1-day blocks where
+   * they fit, the spec's own buckets at the edges, event rows for partial buckets. Same
+   * columns as source(); bucket_ts is then the block start.
+   */
+  rangeSource(spec: RollupSpec): string {
+    const native = spec.grainSeconds;
+    const levels = [native, ...blockLevels(spec).map(([d]) => d * DAY)];
+    const cols = ['bucket_ts', ...spec.columns.map(([n]) => n)].join(', ');
+    const partition = spec.partition ? [spec.partition] : [];
+    const empty = `(SELECT ${cols} FROM ${spec.table} WHERE 0)`;
+    let lo = this.from;
+    let hi = this.to;
+    if (lo === undefined || hi === undefined) {
+      const where = partition.length ? ` WHERE ${partition[0]}` : '';
+      const span = queryOne<{ lo: number | null; hi: number | null }>(
+        this.db,
+        // two subqueries: SQLite answers a lone min()/max() from the index, not both at once
+        `SELECT (SELECT min(bucket_ts) FROM ${spec.table}${where}) AS lo, (SELECT max(bucket_ts) FROM ${spec.table}${where}) AS hi`,
+      );
+      if (!span || span.lo === null || span.hi === null) {
+        if (lo === undefined && hi === undefined) return empty;
+      } else {
+        const top = levels[levels.length - 1];
+        lo ??= Math.floor(span.lo / top) * top;
+        hi ??= Math.ceil((span.hi + native) / top) * top;
+      }
+      lo ??= hi! - native;
+      hi ??= lo + native;
+    }
+    const sourcePresent = tableExists(this.db, spec.source);
+    const edge = (a: number, b: number) => (sourcePresent ? [rollupSelectSql(spec, `$ts >= ${a} AND $ts < ${b}`)] : []);
+    const first = Math.ceil(lo / native) * native;
+    const end = Math.floor(hi / native) * native;
+    const parts: string[] = [];
+    if (first >= end) {
+      if (lo < hi) parts.push(...edge(lo, hi));
+    } else {
+      for (const run of decompose(first, end, levels)) {
+        const range = [...partition, `bucket_ts >= ${run.from}`, `bucket_ts < ${run.to}`];
+        parts.push(
+          run.level === native
+            ? `SELECT ${cols} FROM ${spec.table} WHERE ${range.join(' AND ')}`
+            : `SELECT ${cols} FROM ${blockTable(spec)} WHERE grain_days = ${run.level / DAY} AND ${range.join(' AND ')}`,
+        );
+      }
+      if (lo < first) parts.push(...edge(lo, first));
+      if (end < hi) parts.push(...edge(end, hi));
+    }
+    return parts.length ? `(${parts.join('\nUNION ALL\n')})` : empty;
   }
 
   /** SQL for the local day number of an hour-aligned bucket column. */

@@ -35,7 +35,8 @@ export function getDataSources(db: Database, options: MetricsOptions = {}): Data
   const rolled = new Map(
     queryRows<{ table_name: string; n: number; first_at: number | null; last_at: number | null }>(
       db,
-      `SELECT table_name, sum(events) AS n, min(first_at) AS first_at, max(last_at) AS last_at FROM rollup_event_hour GROUP BY table_name`,
+      // all time = every 64-day block (each hour lies in exactly one)
+      `SELECT table_name, sum(events) AS n, min(first_at) AS first_at, max(last_at) AS last_at FROM rollup_event_block WHERE grain_days = 64 GROUP BY table_name`,
     ).map((r) => [r.table_name, r]),
   );
   const sources = listEventTables(db).map((t): DataSourceRow => {

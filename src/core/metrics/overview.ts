@@ -19,18 +19,18 @@ export function getOverview(db: Database, range: TimeRange, options?: MetricsOpt
   );
 
   const one = <T>(sql: string) => queryRows<T>(db, sql)[0];
-  const sk = one<{ n: number; c: number }>(`SELECT sum(invocations) AS n, sum(completed) AS c FROM ${q.source(rollup('rollup_skill_hour'))}`);
+  const sk = one<{ n: number; c: number }>(`SELECT sum(invocations) AS n, sum(completed) AS c FROM ${q.rangeSource(rollup('rollup_skill_hour'))}`);
   const ro = one<{ n: number; e: number; c: number; cost: number }>(
-    `SELECT sum(decisions) AS n, sum(evaluated) AS e, sum(correct) AS c, total(cost_saved_sum_usd) AS cost FROM ${q.source(rollup('rollup_routing_hour'))}`,
+    `SELECT sum(decisions) AS n, sum(evaluated) AS e, sum(correct) AS c, total(cost_saved_sum_usd) AS cost FROM ${q.rangeSource(rollup('rollup_routing_hour'))}`,
   );
-  const sh = one<{ a: number; s: number }>(`SELECT sum(attempts) AS a, sum(successes) AS s FROM ${q.source(rollup('rollup_self_heal_hour'))}`);
-  const re = one<{ a: number; s: number }>(`SELECT sum(attempts) AS a, sum(successes) AS s FROM ${q.source(rollup('rollup_recovery_hour'))}`);
+  const sh = one<{ a: number; s: number }>(`SELECT sum(attempts) AS a, sum(successes) AS s FROM ${q.rangeSource(rollup('rollup_self_heal_hour'))}`);
+  const re = one<{ a: number; s: number }>(`SELECT sum(attempts) AS a, sum(successes) AS s FROM ${q.rangeSource(rollup('rollup_recovery_hour'))}`);
   const to = one<{ n: number; s: number; f: number }>(
-    `SELECT sum(calls) AS n, sum(successes) AS s, sum(failures) AS f FROM ${q.source(rollup('rollup_tool_hour'))}`,
+    `SELECT sum(calls) AS n, sum(successes) AS s, sum(failures) AS f FROM ${q.rangeSource(rollup('rollup_tool_hour'))}`,
   );
   const se = one<{ n: number; qs: number; qc: number; sk: number; s: number }>(
     `SELECT sum(analyses) AS n, total(quality_sum) AS qs, sum(quality_count) AS qc, sum(success_known) AS sk, sum(successes) AS s
-     FROM ${q.source(rollup('rollup_session_hour'))}`,
+     FROM ${q.rangeSource(rollup('rollup_session_hour'))}`,
   );
 
   return {

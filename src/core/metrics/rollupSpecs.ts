@@ -29,6 +29,28 @@ export interface RollupSpec {
   from?: string;
   /** Predicate that selects this spec's rows in a shared table. */
   partition?: string;
+  /**
+   * How a measure column combines when buckets merge into coarser blocks (default sum);
+   * dimension columns are grouped.
+   */
+  combine?: Record<string, 'min' | 'max'>;
+}
+
+/**
+ * Coarser levels kept for every spec in `blockTable(spec)` (column grain_days): whole days,
+ * 8-day and 64-day blocks aligned to the epoch, each summed from the level below. A range
+ * total reads a handful of blocks plus finer buckets at its edges instead of every hour.
+ */
+export const BLOCK_DAYS = [1, 8, 64] as const;
+
+export function blockTable(spec: RollupSpec): string {
+  return spec.table === 'rollup_value_hist_day' ? 'rollup_value_hist_block' : `${spec.table.replace(/_hour$/, '')}_block`;
+}
+
+/** Block levels of a spec, finest first: [grainDays, level it is summed from (0 = the spec's own table)]. */
+export function blockLevels(spec: RollupSpec): [days: number, fromDays: number][] {
+  const levels = BLOCK_DAYS.filter((d) => d * DAY > spec.grainSeconds);
+  return levels.map((d, i) => [d, i === 0 ? 0 : levels[i - 1]]);
 }
 
 export const HOUR = 3600;
@@ -39,9 +61,6 @@ const failure = (col: string) => `sum(CASE WHEN ${col} = 0 THEN 1 ELSE 0 END)`;
 const sumOf = (col: string) => `total(${col})`;
 const countOf = (col: string) => `count(${col})`;
 
-/** Value histograms are also kept in blocks of these many days (built from the daily rows). */
-export const HISTOGRAM_BLOCK_DAYS = [64, 8] as const;
-export const HISTOGRAM_BLOCK_TABLE = 'rollup_value_hist_block';
 /** Suffix of the metric name whose rows are not split by dimension (overall percentiles). */
 export const ALL_DIMENSIONS = ':all';
 
@@ -102,6 +121,7 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
       ['duration_count', 'INTEGER NOT NULL'],
       ['last_invoked_at', 'INTEGER'],
     ],
+    combine: { last_invoked_at: 'max' },
     expressions: [
       't.skill_name',
       't.workflow_path',
@@ -142,6 +162,7 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
       ['last_invoked_at', 'INTEGER'],
     ],
     expressions: ['t.session_id', 't.skill_name', 'count(*)', success('t.completed'), 'max(t.invoked_at)'],
+    combine: { last_invoked_at: 'max' },
     dimensionCount: 2,
     filter: 't.session_id IS NOT NULL',
   },
@@ -355,19 +376,31 @@ export function eventCountSpec(source: string, tsColumn: string): RollupSpec {
       ['last_at', 'INTEGER'],
     ],
     expressions: [literal, 'count(*)', `min(t.${quoteIdent(tsColumn)})`, `max(t.${quoteIdent(tsColumn)})`],
+    combine: { first_at: 'min', last_at: 'max' },
     dimensionCount: 1,
     partition: `table_name = ${literal}`,
   };
 }
 
-/** The distinct rollup tables with their full column lists (for CREATE TABLE). */
+/** The distinct rollup tables (and their block tables) with their full column lists (for CREATE TABLE). */
 export function rollupTableDefinitions(): { table: string; columns: [string, string][] }[] {
   const seen = new Map<string, [string, string][]>();
   for (const spec of [...DOMAIN_ROLLUPS, eventCountSpec('x', 'timestamp')]) {
-    if (!seen.has(spec.table)) seen.set(spec.table, spec.columns);
+    if (seen.has(spec.table)) continue;
+    seen.set(spec.table, spec.columns);
+    seen.set(blockTable(spec), [['grain_days', 'INTEGER NOT NULL'], ...spec.columns]);
   }
-  seen.set(HISTOGRAM_BLOCK_TABLE, [['grain_days', 'INTEGER NOT NULL'], ...seen.get('rollup_value_hist_day')!]);
   return [...seen].map(([table, columns]) => ({ table, columns }));
+}
+
+/** SELECT merging `fromSql` rows (same columns) into buckets of `grainSeconds`. */
+export function mergeSelectSql(spec: RollupSpec, grainDays: number, fromSql: string): string {
+  const g = grainDays * DAY;
+  const cols = spec.columns.map(([name], i) =>
+    i < spec.dimensionCount ? name : `${spec.combine?.[name] ?? 'sum'}(${name}) AS ${name}`,
+  );
+  const groupBy = ['2', ...spec.columns.slice(0, spec.dimensionCount).map(([n]) => n)];
+  return `SELECT ${grainDays} AS grain_days, (bucket_ts / ${g}) * ${g} AS bucket_ts, ${cols.join(', ')} FROM ${fromSql} GROUP BY ${groupBy.join(', ')}`;
 }
 
 /** SELECT producing (bucket_ts, ...columns) from the source rows matching `rangePredicate`. */

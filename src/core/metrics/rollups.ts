@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { DAY, DOMAIN_ROLLUPS, eventCountSpec, HISTOGRAM_BLOCK_DAYS, HISTOGRAM_BLOCK_TABLE, rollupSelectSql, rollupTableDefinitions, type RollupSpec } from './rollupSpecs';
+import { blockLevels, blockTable, DAY, DOMAIN_ROLLUPS, eventCountSpec, mergeSelectSql, rollupSelectSql, rollupTableDefinitions, type RollupSpec } from './rollupSpecs';
 import { queryOne, queryRows, quoteIdent, tableColumns, tableExists } from './sql';
 
 /** A time range of rows an ingest write just inserted into one table. */
@@ -15,14 +15,18 @@ export const WATERMARK_TABLE = 'rollup_watermark';
 
 /** DDL of every rollup table (V3 runs it; read-only snapshots of older databases run it in memory). */
 export function rollupSchemaSql(): string {
-  const tables = rollupTableDefinitions().map(
-    ({ table, columns }) =>
-      `CREATE TABLE IF NOT EXISTS ${table} (\n  bucket_ts INTEGER NOT NULL,\n${columns.map(([n, t]) => `  ${n} ${t}`).join(',\n')}\n);\n` +
-      `CREATE INDEX IF NOT EXISTS idx_${table}_bucket ON ${table}(bucket_ts);` +
-      (table === 'rollup_value_hist_day' ? `\nCREATE INDEX IF NOT EXISTS idx_${table}_metric ON ${table}(metric, bucket_ts);` : '') +
-      (table === HISTOGRAM_BLOCK_TABLE ? `\nCREATE INDEX IF NOT EXISTS idx_${table}_metric ON ${table}(metric, grain_days, bucket_ts);` : '') +
-      (table === 'rollup_event_hour' ? `\nCREATE INDEX IF NOT EXISTS idx_${table}_table ON ${table}(table_name, bucket_ts);` : ''),
-  );
+  const tables = rollupTableDefinitions().map(({ table, columns }) => {
+    const isBlock = columns[0][0] === 'grain_days';
+    const lead = isBlock ? 'grain_days, ' : '';
+    const ddl = `CREATE TABLE IF NOT EXISTS ${table} (\n  ${isBlock ? 'grain_days INTEGER NOT NULL,\n  ' : ''}bucket_ts INTEGER NOT NULL,\n${columns
+      .filter(([n]) => n !== 'grain_days')
+      .map(([n, t]) => `  ${n} ${t}`)
+      .join(',\n')}\n);`;
+    const shared = columns.some(([n]) => n === 'metric') ? 'metric' : columns.some(([n]) => n === 'table_name') ? 'table_name' : '';
+    const indexes = [`CREATE INDEX IF NOT EXISTS idx_${table}_bucket ON ${table}(${lead}bucket_ts);`];
+    if (shared) indexes.push(`CREATE INDEX IF NOT EXISTS idx_${table}_${shared} ON ${table}(${shared}, ${lead}bucket_ts);`);
+    return [ddl, ...indexes].join('\n');
+  });
   tables.push(`CREATE TABLE IF NOT EXISTS ${WATERMARK_TABLE} (\n  table_name TEXT PRIMARY KEY,\n  max_id INTEGER NOT NULL\n);`);
   return tables.join('\n') + '\n';
 }
@@ -86,20 +90,18 @@ function refreshSpec(db: Database, spec: RollupSpec, fromTs?: number, toTs?: num
   db.run(`INSERT INTO ${spec.table} (${cols}) ${rollupSelectSql(spec, `$ts >= ${first} AND $ts < ${end}`)}`);
 }
 
-/** Re-sums the multi-day histogram blocks overlapping [fromTs, toTs] (or all) from the daily rows. */
-function refreshHistogramBlocks(db: Database, specs: RollupSpec[], fromTs?: number, toTs?: number): void {
-  const metrics = specs.filter((s) => s.table === 'rollup_value_hist_day').map((s) => s.partition!.replace(/^metric = /, ''));
-  if (metrics.length === 0) return;
-  for (const days of HISTOGRAM_BLOCK_DAYS) {
+/** Re-sums the day / 8-day / 64-day blocks of `spec` overlapping [fromTs, toTs] (or all), each from the level below. */
+function refreshBlocks(db: Database, spec: RollupSpec, fromTs?: number, toTs?: number): void {
+  const block = blockTable(spec);
+  for (const [days, fromDays] of blockLevels(spec)) {
     const g = days * DAY;
-    const where = [`metric IN (${metrics.join(', ')})`];
-    if (fromTs !== undefined && toTs !== undefined) {
-      where.push(`bucket_ts >= ${Math.floor(fromTs / g) * g}`, `bucket_ts < ${Math.floor(toTs / g) * g + g}`);
-    }
-    db.run(`DELETE FROM ${HISTOGRAM_BLOCK_TABLE} WHERE grain_days = ${days} AND ${where.join(' AND ')}`);
-    db.run(`INSERT INTO ${HISTOGRAM_BLOCK_TABLE} (grain_days, bucket_ts, metric, dim, value, n)
-      SELECT ${days}, (bucket_ts / ${g}) * ${g}, metric, dim, value, sum(n) FROM rollup_value_hist_day
-      WHERE ${where.join(' AND ')} GROUP BY 2, metric, dim, value`);
+    const where = spec.partition ? [spec.partition] : [];
+    if (fromTs !== undefined && toTs !== undefined) where.push(`bucket_ts >= ${Math.floor(fromTs / g) * g}`, `bucket_ts < ${Math.floor(toTs / g) * g + g}`);
+    const source = fromDays === 0 ? spec.table : block;
+    const sourceWhere = fromDays === 0 ? where : [`grain_days = ${fromDays}`, ...where];
+    db.run(`DELETE FROM ${block} WHERE ${[`grain_days = ${days}`, ...where].join(' AND ')}`);
+    const cols = ['grain_days', 'bucket_ts', ...spec.columns.map(([n]) => n)].join(', ');
+    db.run(`INSERT INTO ${block} (${cols}) ${mergeSelectSql(spec, days, `(SELECT * FROM ${source}${sourceWhere.length ? ` WHERE ${sourceWhere.join(' AND ')}` : ''})`)}`);
   }
 }
 
@@ -140,8 +142,10 @@ function refreshTable(db: Database, table: EventTable, spans: Span[]): void {
   const top = maxId(db, table.name);
   const mark = readWatermark(db, table.name);
   if (mark === null || top < mark) {
-    for (const spec of specs) refreshSpec(db, spec);
-    refreshHistogramBlocks(db, specs);
+    for (const spec of specs) {
+      refreshSpec(db, spec);
+      refreshBlocks(db, spec);
+    }
   } else {
     const all = [...spans];
     if (top > mark) {
@@ -154,8 +158,10 @@ function refreshTable(db: Database, table: EventTable, spans: Span[]): void {
       if (fresh && fresh.lo !== null && fresh.hi !== null) all.push({ from: fresh.lo, to: fresh.hi });
     }
     for (const span of mergeSpans(all)) {
-      for (const spec of specs) refreshSpec(db, spec, span.from, span.to);
-      refreshHistogramBlocks(db, specs, span.from, span.to);
+      for (const spec of specs) {
+        refreshSpec(db, spec, span.from, span.to);
+        refreshBlocks(db, spec, span.from, span.to);
+      }
     }
   }
   db.run(`INSERT INTO ${WATERMARK_TABLE} (table_name, max_id) VALUES (?, ?) ON CONFLICT (table_name) DO UPDATE SET max_id = excluded.max_id`, [
@@ -187,6 +193,7 @@ function forgetDroppedTables(db: Database, existing: Set<string>): void {
   const gone = queryRows<{ table_name: string }>(db, `SELECT table_name FROM ${WATERMARK_TABLE}`).filter((r) => !existing.has(r.table_name));
   for (const { table_name } of gone) {
     db.run(`DELETE FROM rollup_event_hour WHERE table_name = ?`, [table_name]);
+    db.run(`DELETE FROM rollup_event_block WHERE table_name = ?`, [table_name]);
     db.run(`DELETE FROM ${WATERMARK_TABLE} WHERE table_name = ?`, [table_name]);
   }
 }

@@ -8,7 +8,8 @@ import type { MetricsOptions, RoutingData, TimeRange } from './types';
 /** Model-routing metrics (routing_metrics_events, expertise_routing_events). */
 export function getRouting(db: Database, range: TimeRange, options?: MetricsOptions): RoutingData {
   const q = new MetricsQuery(db, range, options);
-  const src = q.source(rollup('rollup_routing_hour'));
+  const src = q.rangeSource(rollup('rollup_routing_hour'));
+  const hourly = q.source(rollup('rollup_routing_hour'));
   const sums = `sum(decisions) AS decisions, sum(evaluated) AS evaluated, sum(correct) AS correct, total(dq_sum) AS dq_sum,
     sum(dq_count) AS dq_count, total(cost_saved_sum_usd) AS cost, total(latency_sum_ms) AS lat_sum, sum(latency_count) AS lat_count`;
   type Sums = { model: string | null; decisions: number; evaluated: number; correct: number; dq_sum: number; dq_count: number; cost: number; lat_sum: number; lat_count: number };
@@ -36,7 +37,7 @@ export function getRouting(db: Database, range: TimeRange, options?: MetricsOpti
     db,
     `SELECT ${q.daySql()} AS d, sum(decisions) AS decisions, sum(evaluated) AS evaluated, sum(correct) AS correct,
             total(cost_saved_sum_usd) AS cost
-     FROM ${src} GROUP BY d ORDER BY d`,
+     FROM ${hourly} GROUP BY d ORDER BY d`,
   );
   let cumulative = 0;
   const costSavedPerDay = days.map((r) => {
@@ -54,7 +55,7 @@ export function getRouting(db: Database, range: TimeRange, options?: MetricsOpti
   for (const c of cells) counts[models.indexOf(c.predicted)][models.indexOf(c.actual)] = num(c.n);
 
   const dqBuckets = new Map(
-    queryRows<{ bucket: number; n: number }>(db, `SELECT bucket, sum(n) AS n FROM ${q.source(rollup('rollup_routing_dq_hour'))} GROUP BY bucket`).map(
+    queryRows<{ bucket: number; n: number }>(db, `SELECT bucket, sum(n) AS n FROM ${q.rangeSource(rollup('rollup_routing_dq_hour'))} GROUP BY bucket`).map(
       (r) => [num(r.bucket), num(r.n)],
     ),
   );
@@ -64,7 +65,7 @@ export function getRouting(db: Database, range: TimeRange, options?: MetricsOpti
     db,
     `SELECT domain, chosen_model, sum(routings) AS n, total(expertise_sum) AS es, sum(expertise_count) AS ec,
             total(complexity_sum) AS cs, sum(complexity_count) AS cc
-     FROM ${q.source(rollup('rollup_expertise_hour'))} GROUP BY domain, chosen_model`,
+     FROM ${q.rangeSource(rollup('rollup_expertise_hour'))} GROUP BY domain, chosen_model`,
   );
   const domains = new Map<string, { routings: number; es: number; ec: number; cs: number; cc: number; models: { model: string | null; count: number }[] }>();
   for (const r of expertiseRows) {

@@ -39,8 +39,10 @@ function recentFailures(q: MetricsQuery): RecentFailure[] {
 /** Self-heal and recovery outcomes. */
 export function getSelfHeal(db: Database, range: TimeRange, options?: MetricsOptions): SelfHealData {
   const q = new MetricsQuery(db, range, options);
-  const heal = q.source(rollup('rollup_self_heal_hour'));
-  const rec = q.source(rollup('rollup_recovery_hour'));
+  const heal = q.rangeSource(rollup('rollup_self_heal_hour'));
+  const rec = q.rangeSource(rollup('rollup_recovery_hour'));
+  const healHourly = q.source(rollup('rollup_self_heal_hour'));
+  const recHourly = q.source(rollup('rollup_recovery_hour'));
 
   const h = queryRows<{ a: number; s: number; es: number; ec: number }>(
     db,
@@ -56,12 +58,12 @@ export function getSelfHeal(db: Database, range: TimeRange, options?: MetricsOpt
   const ttrByType = percentilesByDim(q, HistogramMetric.recoveryTimeToRecoverMs, true);
 
   const healDays = new Map(
-    queryRows<{ d: number; a: number; s: number }>(db, `SELECT ${q.daySql()} AS d, sum(attempts) AS a, sum(successes) AS s FROM ${heal} GROUP BY d`).map(
+    queryRows<{ d: number; a: number; s: number }>(db, `SELECT ${q.daySql()} AS d, sum(attempts) AS a, sum(successes) AS s FROM ${healHourly} GROUP BY d`).map(
       (x) => [num(x.d), x],
     ),
   );
   const recDays = new Map(
-    queryRows<{ d: number; a: number; s: number }>(db, `SELECT ${q.daySql()} AS d, sum(attempts) AS a, sum(successes) AS s FROM ${rec} GROUP BY d`).map(
+    queryRows<{ d: number; a: number; s: number }>(db, `SELECT ${q.daySql()} AS d, sum(attempts) AS a, sum(successes) AS s FROM ${recHourly} GROUP BY d`).map(
       (x) => [num(x.d), x],
     ),
   );

@@ -7,7 +7,8 @@ import type { MetricsOptions, SessionsData, TimeRange } from './types';
 /** Session outcomes and quality (session_outcome_events; one row per session analysis). */
 export function getSessions(db: Database, range: TimeRange, options?: MetricsOptions): SessionsData {
   const q = new MetricsQuery(db, range, options);
-  const src = q.source(rollup('rollup_session_hour'));
+  const src = q.rangeSource(rollup('rollup_session_hour'));
+  const hourly = q.source(rollup('rollup_session_hour'));
   const sums = `sum(analyses) AS n, total(quality_sum) AS qs, sum(quality_count) AS qc, sum(success_known) AS sk,
     sum(successes) AS s, total(cost_sum_usd) AS cost`;
   type Sums = { n: number; qs: number; qc: number; sk: number; s: number; cost: number };
@@ -17,7 +18,7 @@ export function getSessions(db: Database, range: TimeRange, options?: MetricsOpt
     db,
     `SELECT outcome, sum(analyses) AS n FROM ${src} GROUP BY outcome ORDER BY n DESC, outcome`,
   ).map((r) => ({ outcome: r.outcome, count: num(r.n) }));
-  const perDay = queryRows<Sums & { d: number }>(db, `SELECT ${q.daySql()} AS d, ${sums} FROM ${src} GROUP BY d ORDER BY d`).map((r) => ({
+  const perDay = queryRows<Sums & { d: number }>(db, `SELECT ${q.daySql()} AS d, ${sums} FROM ${hourly} GROUP BY d ORDER BY d`).map((r) => ({
     day: q.dayKey(r.d),
     analyses: num(r.n),
     avgQuality: ratio(r.qs, r.qc),
@@ -25,7 +26,7 @@ export function getSessions(db: Database, range: TimeRange, options?: MetricsOpt
   }));
   const outcomesPerDay = queryRows<{ d: number; outcome: string | null; n: number }>(
     db,
-    `SELECT ${q.daySql()} AS d, outcome, sum(analyses) AS n FROM ${src} GROUP BY d, outcome ORDER BY d, n DESC, outcome`,
+    `SELECT ${q.daySql()} AS d, outcome, sum(analyses) AS n FROM ${hourly} GROUP BY d, outcome ORDER BY d, n DESC, outcome`,
   ).map((r) => ({ day: q.dayKey(r.d), outcome: r.outcome, count: num(r.n) }));
 
   return {

@@ -34,7 +34,8 @@ const aggregates = `sum(invocations) AS invocations, sum(completed) AS completed
 /** Skill invocation metrics (skill_invocation via rollup_skill_* and the duration histogram). */
 export function getSkills(db: Database, range: TimeRange, options?: MetricsOptions): SkillsData {
   const q = new MetricsQuery(db, range, options);
-  const src = q.source(rollup('rollup_skill_hour'));
+  const src = q.rangeSource(rollup('rollup_skill_hour'));
+  const hourly = q.source(rollup('rollup_skill_hour'));
 
   const totalsRow = queryRows<SkillAgg>(db, `SELECT NULL AS skill_name, ${aggregates} FROM ${src}`)[0];
   const perSkill = queryRows<SkillAgg>(db, `SELECT skill_name, ${aggregates} FROM ${src} GROUP BY skill_name ORDER BY invocations DESC, skill_name`);
@@ -53,13 +54,13 @@ export function getSkills(db: Database, range: TimeRange, options?: MetricsOptio
 
   const followUpActions = queryRows<{ action: string; n: number }>(
     db,
-    `SELECT action, sum(invocations) AS n FROM ${q.source(rollup('rollup_skill_followup_hour'))}
+    `SELECT action, sum(invocations) AS n FROM ${q.rangeSource(rollup('rollup_skill_followup_hour'))}
      GROUP BY action ORDER BY n DESC, action LIMIT 50`,
   ).map((r) => ({ action: r.action, count: num(r.n) }));
 
   const timeline = queryRows<{ d: number; invocations: number; completed: number }>(
     db,
-    `SELECT ${q.daySql()} AS d, sum(invocations) AS invocations, sum(completed) AS completed FROM ${src} GROUP BY d ORDER BY d`,
+    `SELECT ${q.daySql()} AS d, sum(invocations) AS invocations, sum(completed) AS completed FROM ${hourly} GROUP BY d ORDER BY d`,
   ).map((r) => ({
     day: q.dayKey(r.d),
     invocations: num(r.invocations),
@@ -71,7 +72,7 @@ export function getSkills(db: Database, range: TimeRange, options?: MetricsOptio
     db,
     `SELECT session_id, sum(invocations) AS invocations, sum(completed) AS completed, count(DISTINCT skill_name) AS skills,
             max(last_invoked_at) AS last_at
-     FROM ${q.source(rollup('rollup_skill_session_hour'))}
+     FROM ${q.rangeSource(rollup('rollup_skill_session_hour'))}
      GROUP BY session_id ORDER BY invocations DESC, last_at DESC, session_id LIMIT 50`,
   ).map((r) => ({
     sessionId: r.session_id,
