@@ -50,6 +50,16 @@ describe('checksums, validate, repair', () => {
     ensureSchema(db, { userDir: dir });
   });
 
+  test('a database migrated by a newer release is refused with "update Telemetry Lens", and repair keeps its entry', async () => {
+    const db = await memoryDb();
+    ensureSchema(db);
+    db.run(`INSERT INTO schema_migrations (version, description, name, origin, checksum, applied_at, execution_ms, success) VALUES (42, 'future', 'V42__future', 'builtin', 'x', '2030-01-01T00:00:00Z', 1, 1)`);
+    assert.equal(migrationStatus(db).find((r) => r.version === 42)!.state, 'missing');
+    assert.throws(() => ensureSchema(db), /V42__future was applied by a newer Telemetry Lens than this one; update Telemetry Lens/);
+    assert.deepEqual(repair(db, loadCatalog()), ['kept V42__future: applied by a newer Telemetry Lens']);
+    assert.equal(scalar(db, `SELECT count(*) FROM schema_migrations WHERE version = 42`), 1);
+  });
+
   test('a failed entry shows as failed and blocks until repaired', async () => {
     const dir = tempDir('failed');
     fs.writeFileSync(path.join(dir, 'V100__notes.sql'), V100);

@@ -90,6 +90,9 @@ export function repair(db: Database, catalog: MigrationCatalog): string[] {
       const m = catalog.migrations.find((x) => x.version === r.version)!;
       db.run(`UPDATE schema_migrations SET checksum = ?, description = ?, name = ? WHERE version = ?`, [m.checksum, m.description, m.name, m.version]);
       actions.push(`re-recorded checksum of ${m.name}`);
+    } else if (r.state === 'missing' && r.origin === 'builtin') {
+      // a newer release's migration: its tables are real, forgetting it would hide them from that release
+      actions.push(`kept ${r.name}: applied by a newer Telemetry Lens`);
     } else if (r.state === 'missing' || r.state === 'failed') {
       deleteHistory(db, r.version);
       actions.push(`removed ${r.state} entry ${r.name}`);

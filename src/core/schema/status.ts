@@ -73,6 +73,8 @@ export function validationProblems(rows: MigrationStatusRow[]): string[] {
         `${r.name} was edited after it was applied (recorded checksum ${r.checksum.slice(0, 12)}, now ${r.currentChecksum?.slice(0, 12)}); ` +
           `revert the edit, or run "migrations repair" if it was deliberate`,
       );
+    } else if (r.state === 'missing' && r.origin === 'builtin') {
+      problems.push(`${r.name} was applied by a newer Telemetry Lens than this one; update Telemetry Lens to use this database`);
     } else if (r.state === 'missing') {
       problems.push(`${r.name} was applied but its file is gone; restore it, or run "migrations repair" to forget it`);
     } else if (r.state === 'failed') {
