@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../src/cli/main';
+import { loadSqlJs } from '../../src/core/db/sqljs';
+import { RawInsert } from '../../src/core/ingest/rawInsert';
 import { migrateSources } from '../../src/core/ingest';
 import { baseFileName } from '../../src/core/ingest/catalogue';
 import { inferredTableName } from '../../src/core/ingest/inferred';
@@ -131,5 +133,29 @@ describe('cancellation', () => {
     const r = await migrateSources(db, [logs], { tz: 'UTC' });
     assert.equal(r.sources.find((s) => s.kind === 'routing-metrics')!.inserted, 200_000);
     assert.equal(pyCount(db, 'routing_metrics_events'), 200_000);
+  });
+});
+
+describe('RawInsert', () => {
+  test('binds through the C API and stores exactly what Statement.run stores', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('CREATE TABLE t (a, b, c, d)');
+    db.run('CREATE TABLE ref (a, b, c, d)');
+    const ins = new RawInsert(SQL, db, 'INSERT INTO t VALUES (?, ?, ?, ?), (?, ?, ?, ?)', 8);
+    assert.equal(ins.native, true);
+    const vals = ['é\u0000x', 1.5, null, 2 ** 40 + 3, 'ünï "q"', -7, '', 'z'.repeat(100_000)];
+    ins.run(vals);
+    ins.free();
+    db.prepare('INSERT INTO ref VALUES (?, ?, ?, ?), (?, ?, ?, ?)').run(vals);
+    const dump = (t: string) => db.exec(`SELECT a, b, c, d, typeof(a), typeof(b), typeof(c), typeof(d) FROM ${t} ORDER BY rowid`)[0].values;
+    assert.deepEqual(dump('t'), dump('ref'));
+    assert.deepEqual(dump('t')[0].slice(0, 4), ['é\u0000x', 1.5, null, 2 ** 40 + 3]);
+    assert.throws(() => {
+      const bad = new RawInsert(SQL, db, 'INSERT INTO t (a) VALUES (?)', 1);
+      db.run('CREATE UNIQUE INDEX u ON t(a)');
+      bad.run(['ünï "q"']);
+    }, /UNIQUE constraint failed/);
+    db.close();
   });
 });

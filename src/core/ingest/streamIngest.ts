@@ -7,6 +7,7 @@
  */
 import type { Database } from 'sql.js';
 import type { SqlValue } from 'sql.js';
+import { loadSqlJs } from '../db/sqljs';
 import { KNOWN_SOURCES } from './catalogue';
 import { growInferredTable, KeyObserver } from './inferred';
 import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type ReadPlan } from './ledger';
@@ -96,7 +97,7 @@ async function mapperFor(ctx: RunContext, sid: number, plans: ReadPlan[]): Promi
 async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<SourceResult[]> {
   const { db } = ctx;
   const { mapper, limits, spec } = await mapperFor(ctx, sid, plans);
-  const writer = new TableWriter(db, mapper);
+  const writer = new TableWriter(await loadSqlJs(), db, mapper);
   const results: SourceResult[] = [];
   try {
     const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;

@@ -2,7 +2,8 @@
  * Writes rows of one table inside the run's write: identity lookups per (stream, hash),
  * claiming rows adopted by baseline (stream 0), inserts with the next occurrence number.
  */
-import type { Database, SqlValue, Statement } from 'sql.js';
+import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import { RawInsert } from './rawInsert';
 import type { TableMapper } from './mappers';
 import { quoteIdent, scalar } from './sql';
 
@@ -22,7 +23,7 @@ const MAX_PARAMS = 32000;
 
 export class TableWriter {
   private readonly insert: Statement;
-  private readonly insertBatch: Statement;
+  private readonly insertBatch: RawInsert;
   private readonly batch: SqlValue[] = [];
   private readonly lookup: Statement;
   private adoptFind: Statement | null = null;
@@ -33,6 +34,7 @@ export class TableWriter {
   hasAdopted: boolean;
 
   constructor(
+    SQL: SqlJsStatic,
     private readonly db: Database,
     readonly mapper: TableMapper,
   ) {
@@ -43,7 +45,7 @@ export class TableWriter {
     this.values = new Array<SqlValue>(this.width).fill(null);
     const tuple = `(${cols.map(() => '?').join(', ')})`;
     this.insert = db.prepare(`INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${tuple}`);
-    this.insertBatch = db.prepare(`INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${new Array(this.batchRows).fill(tuple).join(', ')}`);
+    this.insertBatch = new RawInsert(SQL, db, `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${new Array(this.batchRows).fill(tuple).join(', ')}`, this.width * this.batchRows);
     this.lookup = db.prepare(`SELECT count(*), coalesce(max(row_seq), 0) FROM ${t} WHERE stream_id = ? AND row_hash = ?`);
     this.hasAdopted = mapper.adoptHash !== null && scalar(db, `SELECT 1 FROM ${t} WHERE stream_id = 0 LIMIT 1`) !== null;
     if (this.hasAdopted) {
