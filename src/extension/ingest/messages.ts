@@ -50,14 +50,18 @@ export function verifySummaryMessage(view: VerifyView): string {
   return `Telemetry: verify found ${plural(view.findings.length, 'mismatch', 'mismatches')} in ${plural(view.sourcesChecked, 'source')}: ${parts.join('; ')}.`;
 }
 
-/** Markdown document listing every verify finding. */
+/** Markdown document listing every verify finding, grouped by source file. */
 export function verifyReportMarkdown(view: VerifyView, home: string): string {
   const lines = ['# Telemetry Lens — Verify Sources', ''];
   lines.push(view.ok ? `All ${plural(view.sourcesChecked, 'source')} match the database.` : verifySummaryMessage(view).replace(/^Telemetry: /, ''));
-  lines.push('');
+  const byPath = new Map<string, VerifyFinding[]>();
   for (const f of view.findings) {
-    const where = [f.path ? `\`${tildify(f.path, home)}\`` : '', f.table ? `table \`${f.table}\`` : ''].filter(Boolean).join(', ');
-    lines.push(`- ${where ? where + ': ' : ''}${f.message}`);
+    const key = f.path ?? '';
+    byPath.set(key, [...(byPath.get(key) ?? []), f]);
+  }
+  for (const [p, findings] of byPath) {
+    lines.push('', `## ${p ? `\`${tildify(p, home)}\`` : 'Other'}`, '');
+    for (const f of findings) lines.push(`- ${f.table ? `\`${f.table}\`: ` : ''}${f.message}`);
   }
   return lines.join('\n') + '\n';
 }
