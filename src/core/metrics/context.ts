@@ -1,6 +1,6 @@
 import type { Database } from 'sql.js';
 import { registerPercentileAggregates } from './percentile';
-import { catchUpRollups, rollupSchemaSql, rollupsInstalled } from './rollups';
+import { catchUpRollups, rollupSchemaSql, rollupsInstalled, TIME_INDEX_SQL } from './rollups';
 import { blockLevels, blockTable, DAY, rollupSelectSql, type RollupSpec } from './rollupSpecs';
 import { queryOne, tableExists } from './sql';
 import { dayNumberToKey, localDaySql, offsetSegments, resolveTimeZone, type OffsetSegment } from './timeZone';
@@ -33,7 +33,10 @@ function hasPercentileAggregates(db: Database): boolean {
 export function prepareForMetrics(db: Database): void {
   if (!hasPercentileAggregates(db)) registerPercentileAggregates(db);
   if (prepared.get(db) === changeStamp(db) && tableExists(db, 'rollup_watermark')) return;
-  if (!rollupsInstalled(db)) db.exec(rollupSchemaSql());
+  if (!rollupsInstalled(db)) {
+    db.exec(rollupSchemaSql());
+    if (tableExists(db, 'skill_invocation')) db.exec(TIME_INDEX_SQL);
+  }
   catchUpRollups(db);
   prepared.set(db, changeStamp(db));
 }

@@ -28,8 +28,15 @@ export function rollupSchemaSql(): string {
     return [ddl, ...indexes].join('\n');
   });
   tables.push(`CREATE TABLE IF NOT EXISTS ${WATERMARK_TABLE} (\n  table_name TEXT PRIMARY KEY,\n  max_id INTEGER NOT NULL\n);`);
+
   return tables.join('\n') + '\n';
 }
+
+/**
+ * Range reads by time (refresh, range edges) need an index led by the time column; V1 has only
+ * (skill_name, invoked_at) for skill_invocation.
+ */
+export const TIME_INDEX_SQL = 'CREATE INDEX IF NOT EXISTS idx_skill_invocation_invoked_at ON skill_invocation(invoked_at);\n';
 
 export function rollupsInstalled(db: Database): boolean {
   return tableExists(db, WATERMARK_TABLE);
