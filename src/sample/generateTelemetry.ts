@@ -52,6 +52,8 @@ export interface GeneratedFile {
   blank: number;
   rejected: Record<RejectReason, number>;
   pending: number;
+  /** The bytes that complete the half-written last line (append them to finish the write), when pending. */
+  pendingRest?: string;
   bytes: number;
   firstEventMs: number;
   lastEventMs: number;
@@ -183,7 +185,9 @@ function writeJsonlFile(root: string, spec: FileSpec, rng: Prng, nowMs: number):
   if (spec.pendingTail) {
     // the writer is mid-line: no newline and the JSON is cut
     const next = json(spec.build(rng, nowMs - MINUTE / 2, times.length));
-    parts.push(next.subarray(0, Math.floor(next.length / 2)));
+    const cut = Math.floor(next.length / 2);
+    parts.push(next.subarray(0, cut));
+    out.pendingRest = next.subarray(cut).toString('utf8') + (spec.crlf ? '\r\n' : '\n');
     out.pending = 1;
     out.lines++;
   }

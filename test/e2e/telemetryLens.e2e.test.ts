@@ -6,6 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appendTelemetryLines } from '../../src/sample';
 import { startSession, type E2eSession } from './harness/session';
@@ -98,6 +99,9 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
     await s.wb.page.waitForTimeout(1000); // let chart animations finish for the screenshot
     await s.wb.screenshot('dashboard-overview');
     assert.ok(drawn >= 1, `${drawn} chart canvases drew pixels`);
+    const tables = Object.keys(s.corpus.tables).length;
+    const text = (await frame.locator('body').innerText()).replace(/\s+/g, ' ');
+    assert.match(text, new RegExp(`of ${tables} sources live`), 'the overview summarises every data source');
   });
 
   test('live ingest: appended lines reach the tree without any command', async () => {
@@ -117,6 +121,18 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
     );
     await s.wb.screenshot('live-ingest-tree-updated');
     assert.equal(after, before + added);
+  });
+
+  test('live ingest: completing a half-written line imports it once', async () => {
+    const f = s.corpus.files.find((x) => x.pending === 1)!;
+    const count = async (): Promise<number> => rowCount((await s.wb.treeRows(TREE_VIEW)).find((r) => r.includes(f.table)) ?? '');
+    const before = await count();
+    assert.equal(before, s.corpus.tables[f.table], `${f.table} before the writer finishes its line`);
+    fs.appendFileSync(f.path, f.pendingRest!);
+    await s.wb.poll(async () => ((await count()) === before + 1 ? true : undefined), 60_000, `${f.table} did not go from ${before} to ${before + 1} after the half-written line of ${path.basename(f.path)} was completed`);
+    await s.wb.page.waitForTimeout(3000); // a second, late run must not import it again
+    assert.equal(await count(), before + 1);
+    await s.wb.screenshot('live-ingest-pending-line-completed');
   });
 
   test('Telemetry: Verify Sources finds every line of every source in the database', async () => {

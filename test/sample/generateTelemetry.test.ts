@@ -99,6 +99,15 @@ describe('sample telemetry generator', () => {
     assert.ok(NOW - live.lastEventMs <= 5 * 60_000);
   });
 
+  test('pendingRest completes the half-written line into one more valid record', () => {
+    const f = corpus.files.find((x) => x.pending === 1)!;
+    const before = classify(f.path);
+    fs.appendFileSync(f.path, f.pendingRest!);
+    const after = classify(f.path);
+    assert.equal(after.pendingTail, null);
+    assert.equal(after.parsed.length, before.parsed.length + 1);
+  });
+
   test('appendTelemetryLines adds complete, parseable lines', () => {
     const file = corpus.files.find((f) => path.basename(f.path) === 'tool-usage.jsonl')!.path;
     const before = classify(file);
