@@ -75,9 +75,20 @@ describe('migrations CLI', () => {
     fs.writeFileSync(path.join(mig, 'V100__keep.sql'), 'CREATE TABLE keep (x);');
     const db = path.join(dir, 't.db');
     assert.equal((await cli('migrations', 'up', '--db', db, '--dir', mig)).code, 0);
-    const r = await cli('migrations', 'down', '--db', db, '--dir', mig);
+    let r = await cli('migrations', 'down', '--db', db, '--dir', mig);
     assert.equal(r.code, 1);
     assert.match(r.err, /cannot roll back V100__keep: it has no undo \(U100\) script/);
+    fs.writeFileSync(path.join(mig, 'U100__keep.sql'), 'DROP TABLE keep;');
+    const { withWrite } = await import('../../src/core/db/database');
+    await withWrite(db, (d) => d.run('INSERT INTO keep VALUES (1)'));
+    const before = fs.readFileSync(db);
+    r = await cli('migrations', 'down', '--db', db, '--dir', mig);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /would drop tables holding data: keep \(1 rows\)/);
+    assert.deepEqual(fs.readFileSync(db), before);
+    r = await cli('migrations', 'down', '--db', db, '--dir', mig, '--force');
+    assert.equal(r.code, 0, r.err);
+    assert.equal((await cli('migrations', 'up', '--db', db, '--dir', mig, '--force')).code, 2);
   });
 });
 

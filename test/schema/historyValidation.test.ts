@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { ensureSchema, MigrationFolderError, MigrationValidationError, migrationStatus } from '../../src/core/schema';
 import { loadCatalog } from '../../src/core/schema/catalog';
 import { readStatus } from '../../src/core/schema/fileOperations';
-import { migrateDown, repair } from '../../src/core/schema/runner';
+import { migrateDown, planRollback, repair } from '../../src/core/schema/runner';
 import { memoryDb, scalar, tempDir } from './helpers';
 
 const V100 = 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\nCREATE INDEX idx_notes_body ON notes(body);\n';
@@ -130,11 +130,29 @@ describe('down', () => {
     assert.equal(migrationStatus(db, { userDir: dir }).find((r) => r.version === 100)!.state, 'applied');
   });
 
+  test('refuses to drop tables that hold rows unless forced, and says which', async () => {
+    const dir = tempDir('drops');
+    fs.writeFileSync(path.join(dir, 'V100__notes.sql'), V100);
+    fs.writeFileSync(path.join(dir, 'U100__notes.sql'), '-- undo\nDROP TABLE IF EXISTS "notes";\n');
+    const db = await memoryDb();
+    ensureSchema(db, { userDir: dir });
+    db.run(`INSERT INTO notes (body) VALUES ('a'), ('b')`);
+    const catalog = loadCatalog(dir);
+    assert.deepEqual(planRollback(db, catalog).drops, [{ table: 'notes', rows: 2 }]);
+    assert.throws(() => migrateDown(db, catalog), /rolling back V100__notes would drop tables holding data: notes \(2 rows\)\. Nothing was changed; confirm with --force/);
+    assert.equal(scalar(db, `SELECT count(*) FROM notes`), 2);
+    assert.equal(migrateDown(db, catalog, { force: true }), 'V100__notes');
+  });
+
   test('built-ins roll back to an empty schema one at a time', async () => {
     const db = await memoryDb();
     ensureSchema(db);
     const catalog = loadCatalog();
-    for (let i = catalog.migrations.length; i > 0; i--) migrateDown(db, catalog);
+    db.run(`INSERT INTO tool_events (timestamp, tool, row_hash, row_seq) VALUES (1, 'Bash', 1, 1)`);
+    // derived tables (rollups, watermarks) do not block; the record table does
+    for (let i = catalog.migrations.length; i > 1; i--) migrateDown(db, catalog);
+    assert.throws(() => migrateDown(db, catalog), /V1__telemetry_core would drop tables holding data: tool_events \(1 rows\)/);
+    migrateDown(db, catalog, { force: true });
     assert.equal(scalar(db, `SELECT count(*) FROM sqlite_master WHERE name NOT IN ('schema_migrations', 'sqlite_sequence')`), 0);
     assert.throws(() => migrateDown(db, catalog), /nothing to roll back/);
   });

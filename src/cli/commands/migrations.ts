@@ -15,9 +15,9 @@ const DEFAULT_DIR = DEFAULT_MIGRATIONS_FOLDER;
 
 export const migrationsCommand: CliCommand = {
   name: 'migrations',
-  usage: 'migrations status|up|down|baseline|validate|repair --db FILE [--dir DIR] [--to N] [--tz ZONE] [--json]',
+  usage: 'migrations status|up|down|baseline|validate|repair --db FILE [--dir DIR] [--to N] [--tz ZONE] [--force] [--json]',
   async run(argv: string[], io: CliIO): Promise<number> {
-    const args = parseArgs(argv, ['db', 'dir', 'to', 'tz'], ['json']);
+    const args = parseArgs(argv, ['db', 'dir', 'to', 'tz'], ['json', 'force']);
     const [sub, ...extra] = args.positionals;
     if (!sub || !SUBCOMMANDS.includes(sub)) throw new UsageError(`expected one of ${SUBCOMMANDS.join('|')}${sub ? `, got '${sub}'` : ''}`);
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
@@ -26,6 +26,8 @@ export const migrationsCommand: CliCommand = {
     const json = args.options.has('json');
     const toRaw = optionString(args, 'to');
     if (toRaw !== undefined && sub !== 'up') throw new UsageError('--to only applies to "up"');
+    const force = args.options.has('force');
+    if (force && sub !== 'down') throw new UsageError('--force only applies to "down" (to drop tables that hold rows)');
     const to = toRaw === undefined ? undefined : Number(toRaw);
     if (to !== undefined && (!Number.isInteger(to) || to < 0)) throw new UsageError(`--to needs a migration version number, got '${toRaw}'`);
     const tz = optionString(args, 'tz');
@@ -54,7 +56,7 @@ export const migrationsCommand: CliCommand = {
         return 0;
       }
       case 'down': {
-        const r = await migrateFileDown(db, { userDir, write });
+        const r = await migrateFileDown(db, { userDir, force, write });
         print({ database: db, ...r }, `rolled back ${r.rolledBack}; current version: ${r.current}`);
         return 0;
       }

@@ -8,7 +8,8 @@ import { openSnapshot, withWrite, type WriteOptions } from '../db/database';
 import { baseline, needsBaseline, seedTables, type BaselineReport } from './baseline';
 import { loadCatalog } from './catalog';
 import { isManaged } from './history';
-import { currentVersion, migrateDown, migrateUp, repair, validate } from './runner';
+import { currentVersion, migrateDown, migrateUp, planRollback, repair, validate } from './runner';
+import type { DroppedTable } from './undoImpact';
 import { statusRows, validationProblems, type MigrationStatusRow } from './status';
 
 export interface MigrationFileOptions {
@@ -72,17 +73,29 @@ export async function migrateFileUp(dbPath: string, opts: MigrationFileOptions &
   );
 }
 
-export async function migrateFileDown(dbPath: string, opts: MigrationFileOptions = {}): Promise<{ rolledBack: string; current: number }> {
+export async function migrateFileDown(dbPath: string, opts: MigrationFileOptions & { force?: boolean } = {}): Promise<{ rolledBack: string; current: number }> {
   const catalog = loadCatalog(opts.userDir);
   return withWrite(
     dbPath,
     (db) => {
       validate(db, catalog);
-      const rolledBack = migrateDown(db, catalog);
+      const rolledBack = migrateDown(db, catalog, { force: opts.force });
       return { rolledBack, current: currentVersion(db) };
     },
     opts.write,
   );
+}
+
+/** Read-only: what Roll Back would run and the data it would drop (throws when nothing can be rolled back). */
+export async function previewRollback(dbPath: string, opts: MigrationFileOptions = {}): Promise<{ name: string; undo: string; drops: DroppedTable[] }> {
+  const catalog = loadCatalog(opts.userDir);
+  const db = await openSnapshot(dbPath);
+  try {
+    const plan = planRollback(db, catalog);
+    return { name: plan.migration.name, undo: plan.undo.name, drops: plan.drops };
+  } finally {
+    db.close();
+  }
 }
 
 export async function baselineFile(dbPath: string, opts: MigrationFileOptions = {}): Promise<BaselineReport> {

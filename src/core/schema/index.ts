@@ -54,7 +54,7 @@ export type { MigrationStatusRow, MigrationState } from './status';
 export type { BaselineReport, AdoptedTable } from './baseline';
 export { baseline, needsBaseline, seedTables } from './baseline';
 export { loadCatalog, FIRST_USER_VERSION, type MigrationCatalog, type ResolvedMigration } from './catalog';
-export { migrateUp, migrateDown, repair, validate, currentVersion, applyMigration } from './runner';
+export { migrateUp, migrateDown, planRollback, repair, validate, currentVersion, applyMigration, type RollbackPlan } from './runner';
 export { migrationChecksum, normaliseScript } from './checksum';
 export { MigrationFailedError, MigrationValidationError, MigrationFolderError, type ScriptFailure } from './errors';
 export { isManaged, HISTORY_TABLE } from './history';

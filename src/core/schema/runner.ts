@@ -1,11 +1,12 @@
 import type { Database } from 'sql.js';
 import { CheckFailedError } from '../db/errors';
-import type { MigrationCatalog, ResolvedMigration } from './catalog';
+import type { MigrationCatalog, ResolvedMigration, UndoScript } from './catalog';
 import { MigrationFailedError, MigrationValidationError } from './errors';
 import { deleteHistory, ensureHistoryTable, readHistory, recordApplied } from './history';
 import { runScript, ScriptError } from './sqlScript';
 import { statusRows, validationProblems } from './status';
 import { inSavepoint } from './transaction';
+import { tablesDroppedWithRows, type DroppedTable } from './undoImpact';
 
 /**
  * Applies one migration in its own savepoint and records it; on failure the database is
@@ -47,11 +48,18 @@ export function migrateUp(db: Database, catalog: MigrationCatalog, to?: number):
   return done;
 }
 
+export interface RollbackPlan {
+  migration: ResolvedMigration;
+  undo: UndoScript;
+  /** tables the undo script drops that hold rows: a rollback destroys them */
+  drops: DroppedTable[];
+}
+
 /**
- * Undoes the newest applied migration with its U script (in one savepoint) and removes it
- * from the history. Refuses, changing nothing, when there is nothing to undo or no U script.
+ * What `down` would do: the newest applied migration, its undo script and the data it would
+ * drop. Throws (CheckFailedError, clear message) when there is nothing that can be rolled back.
  */
-export function migrateDown(db: Database, catalog: MigrationCatalog): string {
+export function planRollback(db: Database, catalog: MigrationCatalog): RollbackPlan {
   const history = readHistory(db).filter((h) => h.success);
   const newest = history[history.length - 1];
   if (!newest) throw new CheckFailedError('nothing to roll back: no migration has been applied to this database');
@@ -63,10 +71,26 @@ export function migrateDown(db: Database, catalog: MigrationCatalog): string {
     );
   }
   if (!m.undo) {
-    const hint = m.origin === 'user' ? ` add U${m.version}__${m.description}.sql beside ${m.location}` : '';
+    const hint = m.origin === 'user' ? ` Add U${m.version}__${m.description}.sql beside ${m.location}.` : '';
     throw new CheckFailedError(`cannot roll back ${m.name}: it has no undo (U${m.version}) script.${hint} Nothing was changed.`);
   }
-  const undo = m.undo;
+  return { migration: m, undo: m.undo, drops: tablesDroppedWithRows(db, m.undo.script, { recordsOnly: m.origin === 'builtin' }) };
+}
+
+export function describeDrops(drops: DroppedTable[]): string {
+  return drops.map((d) => `${d.table} (${d.rows.toLocaleString('en-US')} rows)`).join(', ');
+}
+
+/**
+ * Undoes the newest applied migration with its U script (in one savepoint) and removes it
+ * from the history. Refuses, changing nothing, when there is nothing to undo, no U script, or
+ * the undo would drop tables that hold rows and `force` is not set.
+ */
+export function migrateDown(db: Database, catalog: MigrationCatalog, opts: { force?: boolean } = {}): string {
+  const { migration: m, undo, drops } = planRollback(db, catalog);
+  if (drops.length && !opts.force) {
+    throw new CheckFailedError(`rolling back ${m.name} would drop tables holding data: ${describeDrops(drops)}. Nothing was changed; confirm with --force.`);
+  }
   try {
     inSavepoint(db, `tl_undo_${m.version}`, () => {
       runScript(db, undo.script, undo.location);

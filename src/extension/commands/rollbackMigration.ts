@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { migrateFileDown, readStatus } from '../../core/schema/fileOperations';
+import { CheckFailedError } from '../../core/db/errors';
+import { migrateFileDown, previewRollback } from '../../core/schema/fileOperations';
+import { describeDrops } from '../../core/schema/runner';
 import { showMigrationError } from '../migrationErrors';
 import { migrationsFolderOf } from '../migrationsFolder';
 import { CommandIds } from './ids';
@@ -12,27 +14,28 @@ export const rollbackMigration: CommandHandlerFactory = {
     const dbPath = services.databasePath;
     const userDir = migrationsFolderOf(services);
     try {
-      const status = await readStatus(dbPath, { userDir });
-      const newest = status.rows.filter((r) => r.state === 'applied' || r.state === 'changed').pop();
-      if (!newest) {
-        void vscode.window.showInformationMessage('Nothing to roll back: no migration has been applied to this database.');
-        return;
+      let plan: Awaited<ReturnType<typeof previewRollback>>;
+      try {
+        plan = await previewRollback(dbPath, { userDir });
+      } catch (e) {
+        // nothing applied, no undo script, or adopted by baseline: say why, no dialog to dismiss
+        if (e instanceof CheckFailedError) {
+          void vscode.window.showWarningMessage(e.message.charAt(0).toUpperCase() + e.message.slice(1));
+          return;
+        }
+        throw e;
       }
-      if (newest.baseline || !newest.undoable) {
-        const why = newest.baseline
-          ? 'it was applied by baseline, adopting tables that already held data, and rolling it back would drop them'
-          : `it has no undo script (U${newest.version}__${newest.description}.sql)`;
-        void vscode.window.showWarningMessage(`Cannot roll back ${newest.name}: ${why}.`);
-        return;
-      }
-      const roll = `Roll Back ${newest.name}`;
+      const roll = `Roll Back ${plan.name}`;
+      const loses = plan.drops.length
+        ? `This deletes data: it drops ${describeDrops(plan.drops)}. Consider “Telemetry: Back Up Database” first.`
+        : 'It drops no table that holds rows.';
       const choice = await vscode.window.showWarningMessage(
-        `Roll back ${newest.name} on ${dbPath}?`,
-        { modal: true, detail: 'Its undo script runs in one transaction. Data in anything it drops is gone afterwards; consider “Telemetry: Back Up Database” first.' },
+        `Roll back ${plan.name} on ${dbPath}?`,
+        { modal: true, detail: `Its undo script ${plan.undo} runs in one transaction. ${loses}` },
         roll,
       );
       if (choice !== roll) return;
-      const result = await migrateFileDown(dbPath, { userDir, write: { tool: 'Telemetry Lens (VS Code)' } });
+      const result = await migrateFileDown(dbPath, { userDir, force: true, write: { tool: 'Telemetry Lens (VS Code)' } });
       services.log.info(`rolled back ${result.rolledBack}; current version ${result.current}`);
       services.fireDatabaseChanged();
       void vscode.window.showInformationMessage(`Rolled back ${result.rolledBack}; schema version ${result.current}.`);
