@@ -159,3 +159,23 @@ describe('RawInsert', () => {
     db.close();
   });
 });
+
+describe('HashCounter', () => {
+  test('counts occurrences exactly through growth', async () => {
+    const { HashCounter } = await import('../../src/core/ingest/hashCounter');
+    const c = new HashCounter(4);
+    const ref = new Map<number, number>();
+    let x = 12345;
+    for (let i = 0; i < 50_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const h = (x % 20_000) * 2 ** 21 + (x & 7); // collide on the low bits on purpose
+      const n = (ref.get(h) ?? 0) + 1;
+      ref.set(h, n);
+      assert.equal(c.increment(h), n);
+    }
+    assert.equal(c.distinct, ref.size);
+    assert.equal(c.increment(0), (ref.get(0) ?? 0) + 1);
+    assert.equal(c.increment(2 ** 53 - 1), 1);
+    assert.equal(c.increment(2 ** 53 - 1), 2);
+  });
+});

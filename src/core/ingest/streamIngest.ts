@@ -15,6 +15,7 @@ import type { TableMapper } from './mappers';
 import { buildMapper, mappingHandlers, readRowsHere, readRowsInWorker, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
 import { hash53 } from './rowIdentity';
 import { scanDocument, scanJsonl, type LineReject } from './scan';
+import { HashCounter } from './hashCounter';
 import { TableWriter, type HashCount } from './tableWriter';
 import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
 import { rowsOf } from './sql';
@@ -103,6 +104,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
     const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;
     const hasHeads = plans.some((p) => p.mode === 'fast' && p.startLine > 0);
     const counts = new Map<number, HashCount>();
+    const freshCounter = new HashCounter();
     const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
     const preloaded = !fresh && bytesToRead > BULK_LOOKUP_BYTES;
     if (preloaded) writer.loadCounts(sid, counts);
@@ -124,6 +126,19 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
       let storedRejects = 0;
       const timeAt = mapper.timeColumn ? mapper.columns.indexOf(mapper.timeColumn) : -1;
       const onRow = (line: number, vals: SqlValue[], at: number, h: number): void => {
+        if (fresh) {
+          // nothing of this stream in the table yet: every occurrence is new, seq = occurrence
+          writer.add(vals, at, h, sid, freshCounter.increment(h), sourceId, line);
+          r.inserted++;
+          if (timeAt >= 0) {
+            const t = vals[at + timeAt];
+            if (typeof t === 'number') {
+              if (t < touchedMin) touchedMin = t;
+              if (t > touchedMax) touchedMax = t;
+            }
+          }
+          return;
+        }
         let c = counts.get(h);
         if (!c) {
           c = fresh || preloaded ? { n: 0, max: 0, seen: 0 } : writer.lookupCount(sid, h);
