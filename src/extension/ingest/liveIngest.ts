@@ -148,7 +148,11 @@ export class LiveIngestController extends Disposable {
     const pattern = new vscode.RelativePattern(vscode.Uri.file(target.base), target.pattern);
     // Deletions are ignored: history stays in the database after logs are rotated or removed.
     const watcher = vscode.workspace.createFileSystemWatcher(pattern, false, false, true);
-    const onChange = () => this.scheduler.trigger();
+    const onChange = (uri: vscode.Uri) => {
+      // Our own database (and its -wal/-journal/.lock) may sit under a watched folder or glob:
+      // its writes must not schedule another run.
+      if (!uri.fsPath.startsWith(this.services.databasePath)) this.scheduler.trigger();
+    };
     return [watcher.onDidCreate(onChange), watcher.onDidChange(onChange), watcher];
   }
 
