@@ -168,18 +168,6 @@ function cancelledView(): IngestView {
 
 async function afterImport(services: ExtensionServices, view: IngestView, roots: string[], follow: string[]): Promise<void> {
   publishIngestResult(services, view, 'manual');
-  if (!view.cancelled && follow.length > 0) {
-    // Live ingest follows this choice from now on (persisted per workspace).
-    try {
-      const streams = await streamKeysOf(follow);
-      const live = liveIngestFor(services);
-      const chosen = { roots, files: follow, streams, savedAt: Date.now() };
-      if (live) await live.setChosenSources(chosen);
-      else await saveChosenSources(services.context.globalState, services.databasePath, chosen);
-    } catch (e) {
-      services.log.warn(`could not remember the chosen sources for live ingest: ${errorText(e)}`);
-    }
-  }
   const message = ingestSummaryMessage(view);
   if (view.cancelled) {
     void vscode.window.showInformationMessage(message);
@@ -189,4 +177,15 @@ async function afterImport(services: ExtensionServices, view: IngestView, roots:
     if (choice === OPEN_DASHBOARD) void vscode.commands.executeCommand(CommandIds.openDashboard);
     if (choice === SHOW_REJECTS) void vscode.commands.executeCommand(CommandIds.showRejects);
   });
+  if (follow.length === 0) return;
+  // Live ingest follows this choice from now on (stored per database).
+  try {
+    const streams = await streamKeysOf(follow);
+    const chosen = { roots, files: follow, streams, savedAt: Date.now() };
+    const live = liveIngestFor(services);
+    if (live) await live.setChosenSources(chosen);
+    else await saveChosenSources(services.context.globalState, services.databasePath, chosen);
+  } catch (e) {
+    services.log.warn(`could not remember the chosen sources for live ingest: ${errorText(e)}`);
+  }
 }
