@@ -85,6 +85,27 @@ export async function startCodeServer(dirs: CodeServerDirs, workspace: string, t
     { detached: true, stdio: ['ignore', log, log], env: { ...process.env, PASSWORD: undefined } },
   );
   fs.closeSync(log);
+  // code-server runs in its own process group (so stop() reaches its children); make sure an
+  // interrupted or crashed test run does not leave it behind.
+  const killGroup = (): void => {
+    try {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    killGroup();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('exit', killGroup);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  child.once('exit', () => {
+    process.off('exit', killGroup);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  });
   const url = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.pid === undefined) return;
