@@ -66,7 +66,7 @@ describe('extension ingest adapter on the real engine', () => {
       ],
     );
     assert.match(items[1].description, /^2 new lines → tool_events · \d+ B$/);
-    assert.match(items[1].detail, /^tool-usage · 3 lines in file · (live|stale|frozen)$/);
+    assert.match(items[1].detail, /^tool-usage · 3 lines in file · 1 line rejected · (live|stale|frozen)$/);
 
     const picked = [path.join(claude, 'tool-usage.jsonl')];
     const progressPhases = new Set<string>();

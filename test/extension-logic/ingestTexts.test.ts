@@ -15,7 +15,7 @@ import type { AuditedFile, IngestedFile } from '../../src/extension/ingest/viewM
 
 const home = '/home/ada';
 const audit: AuditedFile[] = [
-  { path: '/home/ada/.claude/data/tool-usage.jsonl', kind: 'tool-usage', table: 'tool_events', sizeBytes: 2_400_000, lines: 12_000, newLines: 1_234, freshness: 'live' },
+  { path: '/home/ada/.claude/data/tool-usage.jsonl', kind: 'tool-usage', table: 'tool_events', sizeBytes: 2_400_000, lines: 12_000, newLines: 1_234, rejected: 2, pending: 1, freshness: 'live' },
   { path: '/home/ada/.claude/data/routing-metrics.jsonl', kind: 'routing-metrics', table: 'routing_metrics_events', sizeBytes: 512, lines: 3, newLines: 0 },
   { path: '/ws/app/.claude/permission_events.jsonl', kind: 'inferred', table: 'permission_events', sizeBytes: 10_240, lines: 1, newLines: 1, freshness: 'frozen' },
 ];
@@ -28,7 +28,7 @@ describe('Migrate JSONL preview items', () => {
       [
         [SEPARATOR_KIND, '~/.claude/data'],
         ['routing-metrics.jsonl', 'nothing new → routing_metrics_events · 512 B', 'routing-metrics · 3 lines in file', false],
-        ['tool-usage.jsonl', '1,234 new lines → tool_events · 2.3 MB', 'tool-usage · 12,000 lines in file · live', true],
+        ['tool-usage.jsonl', '1,234 new lines → tool_events · 2.3 MB', 'tool-usage · 12,000 lines in file · 2 lines rejected · 1 line still being written · live', true],
         [SEPARATOR_KIND, '/ws/app/.claude'],
         ['permission_events.jsonl', '1 new line → permission_events · 10.0 KB', 'inferred · 1 line in file · frozen', true],
       ],

@@ -42,6 +42,8 @@ export function toAuditView(report: AuditReport): AuditView {
       sizeBytes: s.size,
       lines: s.lines,
       newLines: s.newLines,
+      rejected: s.rejected,
+      pending: s.pending,
       freshness: s.liveness,
     })),
     problems: report.issues.map((i) => ({ path: i.path, message: i.message })),

@@ -28,7 +28,8 @@ export function isFileItem(e: PreviewEntry): e is PreviewFileItem {
 /**
  * The "Migrate JSONL" preview: one separator per folder (`~`-abbreviated), then its files
  * sorted by name. Label = file name. Description = `N new lines → table · size`
- * (`nothing new` when everything is imported). Detail = kind, line count, freshness. Files
+ * (`nothing new` when everything is imported). Detail = kind, line count, rejected and
+ * still-being-written lines, freshness. Files
  * with new lines are picked; files with nothing new are shown unpicked.
  */
 export function buildPreviewItems(files: readonly AuditedFile[], home: string): PreviewEntry[] {
@@ -53,6 +54,8 @@ function fileItem(file: AuditedFile): PreviewFileItem {
   // the least useful part.
   const news = file.newLines > 0 ? `${plural(file.newLines, 'new line')}` : 'nothing new';
   const detailParts = [file.kind, `${plural(file.lines, 'line')} in file`];
+  if (file.rejected) detailParts.push(`${plural(file.rejected, 'line')} rejected`);
+  if (file.pending) detailParts.push(`${plural(file.pending, 'line')} still being written`);
   if (file.freshness) detailParts.push(file.freshness);
   return {
     label: path.basename(file.path),

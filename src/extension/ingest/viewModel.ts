@@ -14,6 +14,10 @@ export interface AuditedFile {
   lines: number;
   /** Lines not yet in the database. */
   newLines: number;
+  /** Lines that cannot become rows (they go to the rejects list). */
+  rejected?: number;
+  /** A final line still being written. */
+  pending?: number;
   /** `live` / `stale` / `frozen` by last event time, when known. */
   freshness?: string;
 }
