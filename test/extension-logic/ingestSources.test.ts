@@ -46,6 +46,11 @@ describe('telemetryLens.sources expansion', () => {
     assert.equal(b.pattern, 'agent-*/routing-metrics.jsonl*');
   });
 
+  test('a hand-written single string is one entry; other shapes fall back to the default', () => {
+    assert.deepEqual(resolveSourceSettings('~/logs', env).map((s) => s.path), ['/home/ada/logs']);
+    assert.deepEqual(resolveSourceSettings({ a: 1 } as unknown as string[], env).map((s) => s.path), ['/home/ada/.claude', '/ws/app/.claude', '/ws/lib/.claude']);
+  });
+
   test('duplicates and blank entries are dropped; non-string entries ignored', () => {
     const specs = resolveSourceSettings(['~/.claude', ' /home/ada/.claude/ ', '', '  ', 42 as unknown as string], env);
     assert.deepEqual(specs.map((s) => s.path), ['/home/ada/.claude']);

@@ -32,7 +32,7 @@ export function liveIngestFor(services: ExtensionServices): LiveIngestController
 /** The setting's entries expanded for the open workspace folders. */
 export function sourceSpecsFromSettings(services: ExtensionServices): SourceSpec[] {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-  return resolveSourceSettings(services.config.get<string[]>('sources', []), { home: os.homedir(), workspaceFolders: folders });
+  return resolveSourceSettings(services.config.get<string[] | string>('sources', []), { home: os.homedir(), workspaceFolders: folders });
 }
 
 export function engineContext(services: ExtensionServices): EngineContext {

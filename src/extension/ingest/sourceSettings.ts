@@ -39,8 +39,10 @@ export function defaultSourceEntries(env: SourceEnvironment): string[] {
  * - a relative entry is taken relative to each workspace folder (skipped when none is open);
  * - duplicates (same absolute path) are dropped, first one wins.
  */
-export function resolveSourceSettings(entries: readonly string[] | undefined, env: SourceEnvironment): SourceSpec[] {
-  const raws = (entries ?? []).map((e) => (typeof e === 'string' ? e.trim() : '')).filter((e) => e !== '');
+export function resolveSourceSettings(entries: readonly string[] | string | undefined, env: SourceEnvironment): SourceSpec[] {
+  // settings.json is hand-edited: a single string instead of a list is taken as one entry.
+  const list0: readonly unknown[] = Array.isArray(entries) ? entries : typeof entries === 'string' ? [entries] : [];
+  const raws = list0.map((e) => (typeof e === 'string' ? e.trim() : '')).filter((e) => e !== '');
   const isDefault = raws.length === 0;
   const list = isDefault ? defaultSourceEntries(env) : raws;
   const seen = new Set<string>();
