@@ -25,12 +25,17 @@ describe('parse worker', () => {
 
   test('same rows, rejects and reconciliation as the in-thread reader', async () => {
     const a = await migrateSources(inline, [logs], { tz: 'UTC', workerMinBytes: Number.MAX_SAFE_INTEGER });
-    const b = await migrateSources(worker, [logs], { tz: 'UTC', workerMinBytes: 0 });
+    // the worker run also takes the index bulk-load path (indexes dropped, rebuilt after)
+    const b = await migrateSources(worker, [logs], { tz: 'UTC', workerMinBytes: 0, bulkLoadMinBytes: 0 });
     assert.deepEqual(b.sources, a.sources);
     assert.deepEqual(a.sources[0], { path: file, kind: 'routing-metrics', table: 'routing_metrics_events', lines: 20_005, inserted: 20_001, present: 0, rejected: 2, blank: 1, pending: 1 });
     assert.deepEqual(pyQuery(worker, DUMP), pyQuery(inline, DUMP));
     assert.deepEqual(pyQuery(worker, 'SELECT line, reason FROM ingest_rejects ORDER BY line'), pyQuery(inline, 'SELECT line, reason FROM ingest_rejects ORDER BY line'));
     assert.deepEqual(pyQuery(worker, 'SELECT byte_offset, line_count FROM ingest_sources'), pyQuery(inline, 'SELECT byte_offset, line_count FROM ingest_sources'));
+    const indexes = `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'routing_metrics_events' ORDER BY name`;
+    assert.deepEqual(pyQuery(worker, indexes), pyQuery(inline, indexes));
+    assert.equal(pyQuery(worker, indexes).length, 3);
+    assert.deepEqual(pyQuery(worker, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
   });
 
   test('an appended genuine duplicate triggers the full re-read on the worker too', async () => {

@@ -64,6 +64,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       rejectRawCap: opts.rejectRawCap ?? 4096,
       rescan: opts.rescan ?? false,
       workerMinBytes: opts.workerMinBytes ?? 16 * 1024 * 1024,
+      bulkLoadMinBytes: opts.bulkLoadMinBytes ?? 32 * 1024 * 1024,
       adoptedColumns: readAdoptedColumns(db),
       progress: { bytesDone: 0, bytesTotal, rowsInserted: 0 },
       rejects: [],

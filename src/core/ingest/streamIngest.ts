@@ -18,7 +18,8 @@ import { scanDocument, scanJsonl, type LineReject } from './scan';
 import { HashCounter } from './hashCounter';
 import { TableWriter, type HashCount } from './tableWriter';
 import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
-import { rowsOf } from './sql';
+import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
+import { dropIndexesForBulkLoad } from './bulkIndexes';
 
 export interface RunContext {
   db: Database;
@@ -31,6 +32,8 @@ export interface RunContext {
   rescan: boolean;
   /** Reads at least this big go to the parse worker. */
   workerMinBytes: number;
+  /** Reads at least this big into a table that is small next to them get the index bulk-load. */
+  bulkLoadMinBytes: number;
   adoptedColumns: Map<string, string[]>;
   progress: { bytesDone: number; bytesTotal: number; rowsInserted: number };
   rejects: RejectSample[];
@@ -39,6 +42,17 @@ export interface RunContext {
 }
 
 const BULK_LOOKUP_BYTES = 16 * 1024 * 1024;
+
+/**
+ * True when the stream has no rows and nothing adopted (no identity lookups will be needed)
+ * and the table holds fewer rows than about half of what this read brings (~200 bytes a line).
+ */
+function mostlyNew(db: Database, table: string, sid: number, bytes: number): boolean {
+  if (!tableExists(db, table)) return false;
+  const t = quoteIdent(table);
+  if (scalar(db, `SELECT 1 FROM ${t} WHERE stream_id IN (0, ?) LIMIT 1`, [sid]) !== null) return false;
+  return Number(scalar(db, `SELECT count(*) FROM ${t}`)) * 2 < bytes / 200;
+}
 const MAX_STORED_REJECTS_PER_SOURCE = 1000;
 
 class NeedFullRead extends Error {}
@@ -98,14 +112,16 @@ async function mapperFor(ctx: RunContext, sid: number, plans: ReadPlan[]): Promi
 async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<SourceResult[]> {
   const { db } = ctx;
   const { mapper, limits, spec } = await mapperFor(ctx, sid, plans);
+  const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
+  const bulk = bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
   const writer = new TableWriter(await loadSqlJs(), db, mapper);
   const results: SourceResult[] = [];
   try {
     const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;
+    if (bulk && !fresh) throw new Error('internal: bulk load chosen for a stream that needs identity lookups');
     const hasHeads = plans.some((p) => p.mode === 'fast' && p.startLine > 0);
     const counts = new Map<number, HashCount>();
     const freshCounter = new HashCounter();
-    const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
     const preloaded = !fresh && bytesToRead > BULK_LOOKUP_BYTES;
     if (preloaded) writer.loadCounts(sid, counts);
     const rejectSeen = new Map<number, number>();
@@ -233,6 +249,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
       ctx.progress.rowsInserted += r.inserted;
       results.push(r);
     }
+    bulk?.restore();
     if (touchedMin <= touchedMax) {
       const prev = ctx.touched.get(mapper.table);
       ctx.touched.set(mapper.table, prev ? [Math.min(prev[0], touchedMin), Math.max(prev[1], touchedMax)] : [touchedMin, touchedMax]);

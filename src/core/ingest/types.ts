@@ -121,6 +121,11 @@ export interface MigrateOptions extends ValueOptions, DiscoverOptions {
   rescan?: boolean;
   /** Reads of at least this many bytes are parsed on a worker thread. Default 16 MiB. */
   workerMinBytes?: number;
+  /**
+   * Reads of at least this many bytes into a stream-new table that they will mostly fill drop
+   * the table's indexes and recreate them after inserting. Default 32 MiB.
+   */
+  bulkLoadMinBytes?: number;
 }
 
 /** Per-source reconciliation (DESIGN.md `migrate --json`). lines = inserted+present+rejected+blank+pending. */
