@@ -132,7 +132,10 @@ export class LiveIngestController extends Disposable {
 
   private async watchTargets(): Promise<WatchTarget[]> {
     const chosen = loadChosenSources(this.services.context.globalState, this.services.databasePath);
-    if (chosen) return watchTargetsForFiles(chosen.files);
+    if (chosen) {
+      this.services.log.info(`live ingest: following the ${chosen.files.length} file(s) chosen in "Migrate JSONL" (run it again to change them)`);
+      return watchTargetsForFiles(chosen.files);
+    }
     const specs = sourceSpecsFromSettings(this.services);
     const { paths } = await resolveEnginePaths(specs.filter((s) => s.kind === 'path'));
     const existing = new Set(paths);
