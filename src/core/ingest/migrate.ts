@@ -51,7 +51,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
 
   const result = await withWrite(dbPath, async (db) => {
     opts.onProgress?.({ phase: 'schema', bytesDone: 0, bytesTotal, rowsInserted: 0 });
-    const migrations = applySchema(db, opts.userMigrationsDir);
+    const migrations = applySchema(db, opts.userMigrationsDir, tz);
     fastPragmas(db);
     const tables = [...new Set(sources.map((s) => s.table))];
     const before = new Map(tables.map((t) => [t, tableCount(db, t)]));

@@ -1,16 +1,11 @@
 /**
- * The schema part of a migrate run: baseline an unmanaged script-made database, then apply
- * pending migrations (built-in + the user's folder). Runs inside the run's write.
+ * The schema part of a migrate run (inside the run's write): the schema work's ensureSchema
+ * (baseline a script-made database, then pending built-in + user migrations).
  */
 import type { Database } from 'sql.js';
-import { baseline, needsBaseline } from '../schema/baseline';
-import { loadCatalog } from '../schema/catalog';
-import { currentVersion, migrateUp } from '../schema/runner';
+import { ensureSchema } from '../schema';
 
-export function applySchema(db: Database, userMigrationsDir?: string): { applied: string[]; current: number } {
-  const catalog = loadCatalog(userMigrationsDir);
-  const applied: string[] = [];
-  if (needsBaseline(db)) applied.push(baseline(db, catalog).migration);
-  applied.push(...migrateUp(db, catalog));
-  return { applied, current: currentVersion(db) };
+export function applySchema(db: Database, userMigrationsDir: string | undefined, tz: string): { applied: string[]; current: number } {
+  const r = ensureSchema(db, { userDir: userMigrationsDir, tz });
+  return { applied: r.applied, current: r.current };
 }
