@@ -104,6 +104,23 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
     assert.match(text, new RegExp(`of ${tables} sources live`), 'the overview summarises every data source');
   });
 
+  test('the dashboard follows a switch to a light theme', async () => {
+    const pickTheme = async (name: string): Promise<void> => {
+      await s.wb.runCommand('Preferences: Color Theme');
+      const input = await s.wb.waitFor(s.wb.quickInput.locator('input'), 10_000, 'the color theme picker did not open');
+      await input.fill(name);
+      await s.wb.waitFor(s.wb.quickInputRows().filter({ hasText: name }), 10_000, `the color theme picker has no "${name}"`);
+      await input.press('Enter');
+    };
+    await pickTheme('Light Modern');
+    const frame = await s.wb.findWebviewFrame('body.vscode-light canvas', 30_000, 'the dashboard webview did not switch to the light theme (body.vscode-light)');
+    await s.wb.poll(async () => ((await canvasesWithPixels(frame)) > 0 ? true : undefined), 30_000, 'the dashboard canvases are blank after the theme switch');
+    await s.wb.page.waitForTimeout(800);
+    await s.wb.screenshot('dashboard-light-theme');
+    await pickTheme('Dark Modern');
+    await s.wb.findWebviewFrame('body.vscode-dark canvas', 30_000, 'the dashboard webview did not switch back to the dark theme');
+  });
+
   test('live ingest: appended lines reach the tree without any command', async () => {
     await s.wb.page.keyboard.press('Escape');
     await s.wb.openActivity('Telemetry');

@@ -14,6 +14,7 @@ export interface E2eSession {
   root: string;
   workspace: string;
   databasePath: string;
+  userDataDir: string;
   corpus: GeneratedCorpus;
   server: RunningCodeServer;
   wb: Workbench;
@@ -57,5 +58,5 @@ export async function startSession(opts: { codeServer: string; vsix: string; eve
     if (fs.existsSync(logs)) fs.cpSync(logs, path.join(ARTIFACTS, 'vscode-logs'), { recursive: true });
     fs.rmSync(root, { recursive: true, force: true });
   };
-  return { root, workspace, databasePath, corpus, server, wb, dispose };
+  return { root, workspace, databasePath, userDataDir: dirs.userDataDir, corpus, server, wb, dispose };
 }

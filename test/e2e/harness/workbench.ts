@@ -118,9 +118,17 @@ export class Workbench {
     await this.page.keyboard.press('F1');
     const input = await this.waitFor(this.quickInput.locator('input'), 10_000, 'the command palette did not open on F1');
     await input.fill(`>${title}`);
-    const row = this.quickInputRows().filter({ hasText: title });
-    await this.waitFor(row, 60_000, `the command palette has no entry "${title}" (is the extension installed and its command contributed?)`);
-    await input.press('Enter');
+    const rows = this.quickInputRows().filter({ hasText: title });
+    await this.waitFor(rows, 60_000, `the command palette has no entry "${title}" (is the extension installed and its command contributed?)`);
+    // click the row that is exactly this command: fuzzy ranking may put a longer title first
+    for (const row of await rows.all()) {
+      const label = ((await row.getAttribute('aria-label')) ?? '').trim();
+      if (label === title || label.startsWith(`${title},`)) {
+        await row.click();
+        return;
+      }
+    }
+    throw new Error(`the command palette shows no entry titled exactly "${title}"`);
   }
 
   /** Waits until a quick input other than the command palette shows, titled or placeholdered with `match`. */
