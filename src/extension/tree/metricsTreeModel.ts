@@ -192,7 +192,7 @@ export function buildMetricsTree(db: Database, options: TreeBuildOptions = {}): 
     exportData: { name: 'self-heal', rows: [...heal.byErrorPattern.map((p) => ({ kind: 'self-heal', ...p })), ...heal.byRecoveryCategory.map((c) => ({ kind: 'recovery', ...c }))], json: heal },
     children: [
       {
-        id: 'selfHeal:all',
+        id: 'selfHeal',
         label: 'Self-heal',
         description: `${percentText(sh.successRatePercent)} success · ${plural(sh.attempts, 'attempt')}`,
         icon: { codicon: 'wand' },
@@ -211,7 +211,7 @@ export function buildMetricsTree(db: Database, options: TreeBuildOptions = {}): 
         })),
       },
       {
-        id: 'recovery:all',
+        id: 'recovery',
         label: 'Recovery',
         description: `${percentText(rc.successRatePercent)} success · ${plural(rc.attempts, 'attempt')}`,
         icon: { codicon: 'debug-restart' },

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { openSnapshot } from '../../core/db/database';
 import { Disposable } from '../../core/lifecycle';
@@ -40,6 +41,8 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private roots: Promise<MetricsNode[]> | undefined;
   private watcher: DatabaseFileWatcher | undefined;
+  /** Set by registerMetricsTree(): shows the database file name next to the view title. */
+  view: vscode.TreeView<MetricsNode> | undefined;
 
   constructor(private readonly services: ExtensionServices) {
     super();
@@ -91,6 +94,7 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
     this.watch(dbPath);
     const missing = !fs.existsSync(dbPath);
     await vscode.commands.executeCommand('setContext', NO_DATABASE_CONTEXT, missing);
+    if (this.view) this.view.description = missing ? undefined : path.basename(dbPath);
     if (missing) return []; // the welcome view offers Migrate JSONL / Open Database
     try {
       const db = await openSnapshot(dbPath);
@@ -124,6 +128,7 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
 export function registerMetricsTree(services: ExtensionServices): vscode.Disposable {
   const provider = new MetricsTreeProvider(services);
   const view = vscode.window.createTreeView('telemetryLens.metrics', { treeDataProvider: provider, showCollapseAll: true });
+  provider.view = view;
   services.metricsTree = provider;
   return vscode.Disposable.from(view, provider, { dispose: () => (services.metricsTree = undefined) });
 }
