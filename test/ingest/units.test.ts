@@ -9,9 +9,12 @@ import { RawInsert } from '../../src/core/ingest/rawInsert';
 import { migrateSources } from '../../src/core/ingest';
 import { baseFileName } from '../../src/core/ingest/catalogue';
 import { inferredTableName } from '../../src/core/ingest/inferred';
-import { quotedColumnNames, rowContentHash, rowContentHashSorted } from '../../src/core/ingest/rowIdentity';
+import { canonicalJson, hash53, quotedColumnNames, rowContentHash, rowContentHashSorted } from '../../src/core/ingest/rowIdentity';
 import { parseTimestamp } from '../../src/core/ingest/timestamps';
 import { lines, pyCount, tempDir, write } from './helpers';
+
+// values recorded when the hash was introduced: changing them would orphan every stored row_hash
+const PINNED = [3338908027751811, 5088421781090899, 3683854099661500];
 
 describe('rowContentHash', () => {
   test('ignores key order and NULLs, sees extra, is a non-negative 53-bit integer', () => {
@@ -22,11 +25,22 @@ describe('rowContentHash', () => {
     assert.equal(rowContentHash({ a: 1 }, {}), rowContentHash({ a: 1 }, null));
     assert.ok(Number.isSafeInteger(a) && a >= 0);
   });
+  test('hash53 is pinned (stored in databases: must never change across versions or machines)', () => {
+    assert.equal(hash53(''), hash53(''));
+    assert.notEqual(hash53('a'), hash53('a\u0000'));
+    assert.notEqual(hash53('ab'), hash53('ba'));
+    const long = 'ü'.repeat(100_000);
+    assert.equal(hash53(long), hash53(long));
+    assert.deepEqual([hash53(''), hash53('abc'), hash53('[{"a":1},null]')], PINNED);
+  });
   test('the sorted fast path equals the generic function', () => {
     const cols = ['timestamp', 'query_id', 'dq_score', 'accuracy', 'reasoning'];
     const sorted = [...cols].sort();
     const row = { timestamp: 1769423127, query_id: 'q"1', dq_score: 0.5, accuracy: null, reasoning: 'é\u0000' };
-    for (const extra of [null, { b: 1, a: 'x' }]) assert.equal(rowContentHashSorted(sorted, quotedColumnNames(sorted), row, extra), rowContentHash(row, extra));
+    for (const extra of [null, { b: 1, a: 'x' }]) {
+      assert.equal(rowContentHashSorted(sorted, quotedColumnNames(sorted), row, extra), rowContentHash(row, extra));
+      assert.equal(rowContentHashSorted(sorted, quotedColumnNames(sorted), row, extra, extra ? canonicalJson(extra) : null), rowContentHash(row, extra));
+    }
   });
 });
 

@@ -156,7 +156,7 @@ export function inferredMapper(table: string, columns: InferredColumn[], tz: str
     columns: names,
     timeColumn: tsCol ? tsCol.column : null,
     adoptHash: null,
-    hash: (m) => rowContentHashSorted(sorted, quoted, m.row, m.extra),
+    hash: (m, extraText) => rowContentHashSorted(sorted, quoted, m.row, m.extra, extraText),
     map(rec): MappedRecord | MapFailure {
       const row: Row = {};
       for (const n of names) row[n] = null;

@@ -14,8 +14,8 @@ export interface TableMapper {
   /** Column holding the event time (epoch seconds), if any. */
   timeColumn: string | null;
   map(rec: Record<string, unknown>): MappedRecord | MapFailure;
-  /** Content hash (DESIGN.md row identity). */
-  hash(m: MappedRecord): number;
+  /** Content hash (DESIGN.md row identity); `extraText` = canonicalJson(m.extra) when known. */
+  hash(m: MappedRecord, extraText?: string | null): number;
   /** Hash baseline gave adopted rows of this table (over its adopted data columns), or null. */
   adoptHash: ((m: Pick<MappedRecord, 'row'>) => number) | null;
 }
@@ -29,7 +29,7 @@ export function knownMapper(src: KnownSource, tz: string, adoptedColumns: string
     columns,
     timeColumn: src.timeColumn,
     map: (rec) => mapKnownRecord(src, rec, tz),
-    hash: (m) => rowContentHashSorted(sorted, quoted, m.row, m.extra),
+    hash: (m, extraText) => rowContentHashSorted(sorted, quoted, m.row, m.extra, extraText),
     adoptHash: adoptedColumns ? adoptHashFn(adoptedColumns) : null,
   };
 }

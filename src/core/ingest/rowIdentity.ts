@@ -43,19 +43,36 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
+// One reusable, 4-byte aligned scratch area: the text is UTF-8 encoded natively into it and
+// hashed a 32-bit word at a time (4x fewer rounds than per UTF-16 unit).
+let scratchBuf = new ArrayBuffer(1 << 16);
+let scratch = Buffer.from(scratchBuf);
+let words = new Int32Array(scratchBuf);
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
- * cyrb53 (public-domain 53-bit string hash): two 32-bit multiply-xorshift lanes combined into
- * a non-negative integer below 2^53, so it is exact as a JS number and as SQLite INTEGER.
- * Cheap enough for a million rows; collisions only merge counts of two distinct contents in
- * one stream (odds ~n²/2^54).
+ * 53-bit hash of the UTF-8 bytes of `text`: cyrb53's two 32-bit multiply-xorshift lanes
+ * (public domain) fed little-endian 32-bit words, length mixed into the seed. Non-negative
+ * and below 2^53, so exact as a JS number and as SQLite INTEGER; the same on every machine.
+ * Collisions only merge counts of two distinct contents in one stream (odds ~n²/2^54).
  */
 export function hash53(text: string, seed = 0): number {
-  let h1 = 0xdeadbeef ^ seed;
+  if (text.length * 3 + 4 > scratchBuf.byteLength) {
+    scratchBuf = new ArrayBuffer(text.length * 3 + 8);
+    scratch = Buffer.from(scratchBuf);
+    words = new Int32Array(scratchBuf, 0, scratchBuf.byteLength >> 2);
+  }
+  const n = scratch.write(text, 0);
+  scratch[n] = 0;
+  scratch[n + 1] = 0;
+  scratch[n + 2] = 0;
+  const count = (n + 3) >> 2;
+  let h1 = 0xdeadbeef ^ seed ^ n;
   let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+  for (let i = 0; i < count; i++) {
+    const k = LITTLE_ENDIAN ? words[i] : scratch.readInt32LE(i * 4);
+    h1 = Math.imul(h1 ^ k, 2654435761);
+    h2 = Math.imul(h2 ^ k, 1597334677);
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
@@ -97,7 +114,13 @@ export const PROVENANCE_COLUMNS: readonly string[] = ['id', 'source_id', 'source
  * `sortedColumns` must be the row's column names in JS sort order. Skips the per-row key sort
  * (the hot path of a million-line backfill); a test pins the equality.
  */
-export function rowContentHashSorted(sortedColumns: readonly string[], quotedNames: readonly string[], row: Record<string, unknown>, extra: Record<string, unknown> | null): number {
+export function rowContentHashSorted(
+  sortedColumns: readonly string[],
+  quotedNames: readonly string[],
+  row: Record<string, unknown>,
+  extra: Record<string, unknown> | null,
+  extraText?: string | null,
+): number {
   let out = '[{';
   let first = true;
   for (let i = 0; i < sortedColumns.length; i++) {
@@ -106,7 +129,8 @@ export function rowContentHashSorted(sortedColumns: readonly string[], quotedNam
     out += (first ? '' : ',') + quotedNames[i] + (typeof v === 'string' ? JSON.stringify(v) : canonicalJson(v));
     first = false;
   }
-  out += '},' + (extra ? canonicalJson(extra) : 'null') + ']';
+  // `extraText`, when given, is canonicalJson(extra) already computed by the caller
+  out += '},' + (extraText !== undefined ? (extraText ?? 'null') : extra ? canonicalJson(extra) : 'null') + ']';
   return hash53(out);
 }
 

@@ -65,8 +65,9 @@ export function mappingHandlers(mapper: TableMapper, emit: RowSink): ScanHandler
       }
       const row = m.row;
       for (let i = 0; i < cols.length; i++) vals[i] = row[cols[i]] ?? null;
-      vals[cols.length] = m.extra ? canonicalJson(m.extra) : null;
-      emit.row(line, vals, 0, mapper.hash(m));
+      const extraText = m.extra ? canonicalJson(m.extra) : null;
+      vals[cols.length] = extraText;
+      emit.row(line, vals, 0, mapper.hash(m, extraText));
     },
     reject: (x) => emit.reject(x),
     blank: () => emit.blank(),
