@@ -16,13 +16,14 @@ describe('Metrics tree model (the labels the view shows)', async () => {
     assert.deepEqual(
       roots.map(text),
       [
-        'Data sources 3 of 11 sources live, 6 stale, 2 frozen',
+        'Data sources 3 of 11 live, 6 stale, 2 frozen',
         'Skills 62.5% completed · p95 40 s · 8 runs',
         'Routing 60% accurate · 7 decisions',
         'Self-heal & Recovery self-heal 75% · recovery 75%',
         'Migrations 3 applied, 0 pending',
       ],
     );
+    assert.match(roots[0].tooltip!, /^3 of 11 sources live, 6 stale, 2 frozen\./);
     assert.deepEqual(roots.map((r) => r.dashboardSection), ['sources', 'skills', 'routing', 'selfHeal', undefined]);
   });
 

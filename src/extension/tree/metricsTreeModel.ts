@@ -118,7 +118,8 @@ export function buildMetricsTree(db: Database, options: TreeBuildOptions = {}): 
   const sourcesNode: MetricsNode = {
     id: 'section:sources',
     label: SECTION_LABELS.sources,
-    description: sources.summary.text,
+    // compact for a narrow sidebar; the full sentence is in the tooltip and on the dashboard
+    description: `${sources.summary.live} of ${sources.summary.total} live, ${sources.summary.stale} stale, ${sources.summary.frozen} frozen${sources.summary.empty ? `, ${sources.summary.empty} empty` : ''}`,
     tooltip: `${sources.summary.text}.\n\nLive: last event within ${secondsText(t.liveWithinSeconds)}; stale: within ${secondsText(t.staleWithinSeconds)}; frozen: older (settings \`telemetryLens.freshness.*\`).`,
     icon: { codicon: 'database' },
     contextValue: tokens('section', 'dashboard', 'export'),
