@@ -121,6 +121,14 @@ function maxId(db: Database, table: string): number {
   return queryOne<{ m: number | null }>(db, `SELECT max(id) AS m FROM ${quoteIdent(table)}`)?.m ?? 0;
 }
 
+/** True when every row of the table lies inside `span` (min/max come from the time index). */
+function coversWholeTable(db: Database, table: EventTable, span: Span): boolean {
+  const ts = quoteIdent(table.tsColumn!);
+  const t = quoteIdent(table.name);
+  const r = queryOne<{ lo: number | null; hi: number | null }>(db, `SELECT (SELECT min(${ts}) FROM ${t}) AS lo, (SELECT max(${ts}) FROM ${t}) AS hi`);
+  return !r || r.lo === null || r.hi === null || (span.from <= r.lo && span.to >= r.hi);
+}
+
 interface Span {
   from: number;
   to: number;
@@ -164,10 +172,19 @@ function refreshTable(db: Database, table: EventTable, spans: Span[]): void {
       );
       if (fresh && fresh.lo !== null && fresh.hi !== null) all.push({ from: fresh.lo, to: fresh.hi });
     }
-    for (const span of mergeSpans(all)) {
+    const merged = mergeSpans(all);
+    if (merged.length === 1 && coversWholeTable(db, table, merged[0])) {
+      // a backfill: one pass over the table beats walking the time index over all of it
       for (const spec of specs) {
-        refreshSpec(db, spec, span.from, span.to);
-        refreshBlocks(db, spec, span.from, span.to);
+        refreshSpec(db, spec);
+        refreshBlocks(db, spec);
+      }
+    } else {
+      for (const span of merged) {
+        for (const spec of specs) {
+          refreshSpec(db, spec, span.from, span.to);
+          refreshBlocks(db, spec, span.from, span.to);
+        }
       }
     }
   }
