@@ -5,7 +5,8 @@
  *     sqlite3 importer doing the same mapping with executemany in one transaction
  *     (bench/ingest-reference.py) and vs Debian's `sqlite-utils insert --nl` (no mapping);
  *  2. incremental: 1,000 appended lines into the 1M-row database vs writing that database
- *     file once (write + fsync);
+ *     file once: raw (write + fsync of the bytes) and through the storage engine (a trivial
+ *     change: snapshot + whole-image verified write-back, which every sql.js write pays);
  *  3. peak RSS of the backfill vs the final database size.
  * Every contender runs as its own process (wall time from spawn to exit).
  *   npm run bench ingest-backfill          BENCH_SCALE=0.1 npm run bench ingest-backfill
@@ -128,13 +129,15 @@ function main(): void {
   if (inc.report.inserted !== 1000) throw new Error(`incremental inserted ${inc.report.inserted}`);
   if (noop.report.inserted !== 0) throw new Error(`no-change run inserted ${noop.report.inserted}`);
   const writeMs = fileWriteOnceMs(oursDb);
+  const touch = ours(oursDb, '--touch');
   const ip = inc.report.phases;
   console.log(`incremental 1,000 lines  ${f(inc.ms)}  (in-process ${f(inc.report.ms)}: snapshot ${f(ip.schema ?? 0)}, read+insert ${f((ip.rollups ?? 0) - (ip.read ?? 0))}, rollups ${f((ip.write ?? 0) - (ip.rollups ?? 0))}, write-back ${f(inc.report.ms - (ip.write ?? 0))})`);
 
   console.log('\nratios (higher = we are faster; target in brackets):');
   console.log(`  backfill vs python3 reference:   ${(p.ms / a.ms).toFixed(2)}x  [>= 1.5x]`);
   if (su) console.log(`  backfill vs sqlite-utils:        ${(su.ms / a.ms).toFixed(2)}x  [>= 5x]`);
-  console.log(`  incremental 1,000 lines: ${f(inc.ms)} = ${(inc.ms / writeMs).toFixed(2)}x one write of the ${dbMB.toFixed(0)} MB file (${f(writeMs)})  [< 2x]`);
+  console.log(`  incremental 1,000 lines: ${f(inc.ms)} = ${(inc.ms / writeMs).toFixed(2)}x one raw write+fsync of the ${dbMB.toFixed(0)} MB file (${f(writeMs)})  [< 2x]`);
+  console.log(`                           = ${(inc.ms / touch.ms).toFixed(2)}x one trivial write through the storage engine, same process setup (${f(touch.ms)})  [< 2x]`);
   console.log(`  no-change run (nothing to import, no write-back): ${f(noop.ms)}`);
   console.log(`  peak RSS ${a.rssMB.toFixed(0)} MB vs budget 2.5 x ${dbMB.toFixed(0)} MB + 150 MB = ${(2.5 * dbMB + 150).toFixed(0)} MB: ${(a.rssMB / (2.5 * dbMB + 150)).toFixed(2)} of budget  [< 1]`);
 }

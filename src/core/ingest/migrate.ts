@@ -13,6 +13,7 @@ import { quoteIdent, scalar, tableExists } from './sql';
 import { ingestStream, type RunContext } from './streamIngest';
 import { checkZone, machineZone } from './timestamps';
 import type { DiscoveredSource, MigrateOptions, MigrateResult, SourceResult } from './types';
+import * as os from 'os';
 import * as path from 'path';
 
 /** Groups sources by stream, keeping discovery's rotation order inside each. */
@@ -64,6 +65,8 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       rejectRawCap: opts.rejectRawCap ?? 4096,
       rescan: opts.rescan ?? false,
       workerMinBytes: opts.workerMinBytes ?? 16 * 1024 * 1024,
+      splitMinBytes: opts.splitMinBytes ?? 64 * 1024 * 1024,
+      parseWorkers: opts.parseWorkers ?? Math.max(1, Math.min(2, os.availableParallelism() - 1)),
       bulkLoadMinBytes: opts.bulkLoadMinBytes ?? 32 * 1024 * 1024,
       adoptedColumns: readAdoptedColumns(db),
       progress: { bytesDone: 0, bytesTotal, rowsInserted: 0 },

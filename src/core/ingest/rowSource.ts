@@ -147,3 +147,87 @@ export function readRowsInWorker(job: ReadJob, spec: MapperSpec, width: number, 
     worker.on('exit', (code) => finish(new Error(`parse worker exited with code ${code}`)));
   });
 }
+
+/** Counts '\n' bytes in [from, to) of an open file, in 4 MiB reads. */
+async function countNewlines(fh: fs.promises.FileHandle, from: number, to: number): Promise<number> {
+  const buf = Buffer.allocUnsafe(4 << 20);
+  let n = 0;
+  for (let pos = from; pos < to; ) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, to - pos), pos);
+    if (bytesRead === 0) break;
+    for (let i = buf.indexOf(10, 0); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) n++;
+    pos += bytesRead;
+  }
+  return n;
+}
+
+/**
+ * Splits a read into `parts` jobs at line boundaries (each but the last ends right after a
+ * '\n', with the absolute line number it starts at), or returns [job] when no boundary is
+ * found near a split point (very long lines).
+ */
+export async function splitJob(job: ReadJob, end: number, parts: number): Promise<ReadJob[]> {
+  if (parts < 2) return [job];
+  const fh = await fs.promises.open(job.path, 'r');
+  try {
+    const bounds = [job.startOffset];
+    const window = Buffer.allocUnsafe(1 << 16);
+    for (let k = 1; k < parts; k++) {
+      const approx = job.startOffset + Math.floor(((end - job.startOffset) * k) / parts);
+      const { bytesRead } = await fh.read(window, 0, window.length, approx);
+      const nl = window.subarray(0, bytesRead).indexOf(10);
+      if (nl < 0) return [job];
+      const b = approx + nl + 1;
+      if (b <= bounds[bounds.length - 1] || b >= end) return [job];
+      bounds.push(b);
+    }
+    const jobs: ReadJob[] = [];
+    let line = job.startLine;
+    for (let i = 0; i < bounds.length; i++) {
+      const last = i === bounds.length - 1;
+      jobs.push({ ...job, startOffset: bounds[i], startLine: line, limit: last ? job.limit : bounds[i + 1] });
+      if (!last) line += await countNewlines(fh, bounds[i], bounds[i + 1]);
+    }
+    return jobs;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Several parse workers on consecutive parts of one file, all feeding one sink (row identity
+ * counts do not depend on arrival order; every row carries its own line number). The first
+ * failure stops the others. Returns the last part's result (offsets of the whole read).
+ */
+export async function readRowsInWorkers(jobs: ReadJob[], spec: MapperSpec, width: number, sink: RowSink, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<ReadLinesResult> {
+  if (jobs.length === 1) return readRowsInWorker(jobs[0], spec, width, sink, signal, onBytes);
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort();
+  signal?.addEventListener('abort', onOuterAbort);
+  const done = jobs.map(() => 0);
+  const report = () => onBytes?.(done.reduce((a, b) => a + b, 0));
+  try {
+    const results = await Promise.all(
+      jobs.map((job, i) =>
+        readRowsInWorker(job, spec, width, sink, stop.signal, (n) => {
+          done[i] = n;
+          report();
+        }).catch((e: unknown) => {
+          stop.abort();
+          throw e;
+        }),
+      ),
+    );
+    return results[results.length - 1];
+  } catch (e) {
+    // an outer cancel surfaces as AbortError whichever worker noticed first
+    if (signal?.aborted) {
+      const err = new Error('ingest cancelled');
+      err.name = 'AbortError';
+      throw err;
+    }
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onOuterAbort);
+  }
+}

@@ -12,7 +12,7 @@ import { KNOWN_SOURCES } from './catalogue';
 import { growInferredTable, KeyObserver } from './inferred';
 import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type ReadPlan } from './ledger';
 import type { TableMapper } from './mappers';
-import { buildMapper, mappingHandlers, readRowsHere, readRowsInWorker, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
+import { buildMapper, mappingHandlers, readRowsHere, readRowsInWorkers, splitJob, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
 import { hash53 } from './rowIdentity';
 import { scanDocument, scanJsonl, type LineReject } from './scan';
 import { HashCounter } from './hashCounter';
@@ -32,6 +32,9 @@ export interface RunContext {
   rescan: boolean;
   /** Reads at least this big go to the parse worker. */
   workerMinBytes: number;
+  /** Reads at least this big are split over `parseWorkers` workers. */
+  splitMinBytes: number;
+  parseWorkers: number;
   /** Reads at least this big into a table that is small next to them get the index bulk-load. */
   bulkLoadMinBytes: number;
   adoptedColumns: Map<string, string[]>;
@@ -217,9 +220,11 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
         progress(src.size);
       } else {
         const job: ReadJob = { path: src.path, startOffset: plan.startOffset, startLine: plan.startLine, limit: limits.get(plan), maxLineBytes: ctx.maxLineBytes };
-        const big = src.size - plan.startOffset >= ctx.workerMinBytes && workerAvailable();
+        const bytes = (job.limit ?? src.size) - plan.startOffset;
+        const big = bytes >= ctx.workerMinBytes && workerAvailable();
+        const parts = bytes >= ctx.splitMinBytes ? ctx.parseWorkers : 1;
         const res = big
-          ? await readRowsInWorker(job, spec, mapper.columns.length + 1, sink, ctx.signal, progress)
+          ? await readRowsInWorkers(await splitJob(job, job.limit ?? src.size, parts), spec, mapper.columns.length + 1, sink, ctx.signal, progress)
           : await readRowsHere(job, mapper, sink, ctx.signal, progress);
         lastLine = res.lastLine;
         endOffset = res.endOffset;

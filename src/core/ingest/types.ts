@@ -121,6 +121,10 @@ export interface MigrateOptions extends ValueOptions, DiscoverOptions {
   rescan?: boolean;
   /** Reads of at least this many bytes are parsed on a worker thread. Default 16 MiB. */
   workerMinBytes?: number;
+  /** Reads of at least this many bytes are split over several parse workers. Default 64 MiB. */
+  splitMinBytes?: number;
+  /** Parse workers for a split read. Default min(2, cores - 1). */
+  parseWorkers?: number;
   /**
    * Reads of at least this many bytes into a stream-new table that they will mostly fill drop
    * the table's indexes and recreate them after inserting. Default 32 MiB.
