@@ -123,7 +123,7 @@ export interface MigrateOptions extends ValueOptions, DiscoverOptions {
   workerMinBytes?: number;
   /** Reads of at least this many bytes are split over several parse workers. Default 64 MiB. */
   splitMinBytes?: number;
-  /** Parse workers for a split read. Default min(2, cores - 1). */
+  /** Parse workers for a split read. Default min(2, cores). */
   parseWorkers?: number;
   /**
    * Reads of at least this many bytes into a stream-new table that they will mostly fill drop
