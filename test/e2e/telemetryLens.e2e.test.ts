@@ -70,6 +70,21 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
     assert.ok(/Open Dashboard/.test(summary), `summary offers Open Dashboard: ${summary}`);
   });
 
+  test('Telemetry: Show Rejected Lines lists the quarantined lines and opens one at its line', async () => {
+    await s.wb.runCommand('Telemetry: Show Rejected Lines');
+    const total = expectedRejects();
+    await s.wb.waitForQuickPick(new RegExp(`${total} rejected lines`), 30_000, `no "${total} rejected lines" QuickPick`);
+    const git = s.corpus.files.find((f) => path.basename(f.path) === 'git-activity.jsonl')!;
+    const lineNo = fs.readFileSync(git.path, 'latin1').split('\n').findIndex((l) => l.includes('C:\\"')) + 1;
+    const row = s.wb.quickInputRows().filter({ hasText: `git-activity.jsonl:${lineNo}` });
+    await s.wb.waitFor(row, 10_000, `the rejects QuickPick has no git-activity.jsonl:${lineNo} (the lone-backslash line)`);
+    await s.wb.screenshot('rejected-lines-quickpick');
+    await row.first().click();
+    await s.wb.waitFor(s.wb.page.locator('.tab.active', { hasText: 'git-activity.jsonl' }), 20_000, 'git-activity.jsonl did not open in an editor');
+    await s.wb.waitFor(s.wb.page.locator('.statusbar-item', { hasText: `Ln ${lineNo},` }), 10_000, `the cursor is not on line ${lineNo}`);
+    await s.wb.screenshot('rejected-line-opened');
+  });
+
   test('Metrics tree lists the data sources with their row counts', async () => {
     await s.wb.openActivity('Telemetry');
     await s.wb.expandTreeRow(TREE_VIEW, /data sources/i);
