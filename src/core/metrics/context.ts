@@ -3,7 +3,7 @@ import { registerPercentileAggregates } from './percentile';
 import { catchUpRollups, rollupSchemaSql, rollupsInstalled, TIME_INDEX_SQL } from './rollups';
 import { blockLevels, blockTable, DAY, rollupSelectSql, type RollupSpec } from './rollupSpecs';
 import { queryOne, tableExists } from './sql';
-import { dayNumberToKey, localDaySql, offsetSegments, resolveTimeZone, type OffsetSegment } from './timeZone';
+import { dayNumberToKey, localDaySql, offsetAt, offsetSegments, offsetSql, resolveTimeZone, type OffsetSegment } from './timeZone';
 import type { DayKey, MetricsOptions, ResolvedRange, TimeRange } from './types';
 
 const prepared = new WeakMap<Database, string>();
@@ -72,6 +72,8 @@ export class MetricsQuery {
   readonly from: number | undefined;
   readonly to: number | undefined;
   private segments: OffsetSegment[] | undefined;
+  private spanFrom: number | undefined;
+  private spanTo: number | undefined;
 
   constructor(
     readonly db: Database,
@@ -89,28 +91,12 @@ export class MetricsQuery {
   }
 
   /**
-   * Subquery with the rollup rows of `spec` for the range: whole buckets from the rollup
-   * table, partial buckets at either edge computed from the event table (so ranges need not
-   * be bucket-aligned and counts stay exact).
+   * Subquery with the rollup rows of `spec` for the range, for per-day series: whole buckets
+   * from the rollup table, partial buckets at either edge computed from the event table (so
+   * ranges need not be bucket-aligned and counts stay exact).
    */
   source(spec: RollupSpec): string {
-    const g = spec.grainSeconds;
-    const cols = ['bucket_ts', ...spec.columns.map(([n]) => n)].join(', ');
-    const first = this.from === undefined ? undefined : Math.ceil(this.from / g) * g;
-    const end = this.to === undefined ? undefined : Math.floor(this.to / g) * g;
-    const sourcePresent = tableExists(this.db, spec.source);
-    const parts: string[] = [];
-    if (first !== undefined && end !== undefined && first >= end) {
-      // the whole range lies inside one bucket
-      if (sourcePresent && this.from! < this.to!) parts.push(rollupSelectSql(spec, `$ts >= ${this.from} AND $ts < ${this.to}`));
-    } else {
-      const where = [spec.partition, first !== undefined ? `bucket_ts >= ${first}` : '', end !== undefined ? `bucket_ts < ${end}` : ''].filter(Boolean);
-      parts.push(`SELECT ${cols} FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
-      if (sourcePresent && first !== undefined && this.from! < first) parts.push(rollupSelectSql(spec, `$ts >= ${this.from} AND $ts < ${first}`));
-      if (sourcePresent && end !== undefined && end < this.to!) parts.push(rollupSelectSql(spec, `$ts >= ${end} AND $ts < ${this.to}`));
-    }
-    if (parts.length === 0) parts.push(`SELECT ${cols} FROM ${spec.table} WHERE 0`);
-    return `(${parts.join('\nUNION ALL\n')})`;
+    return this.perDaySource([spec], false);
   }
 
   /**
@@ -119,20 +105,63 @@ export class MetricsQuery {
    */
   sourceShared(specs: RollupSpec[]): string {
     if (specs.length === 0) return `(SELECT NULL AS bucket_ts WHERE 0)`;
+    return this.perDaySource(specs, true);
+  }
+
+  /**
+   * In zones with a :30/:45 offset (India, Nepal, parts of Australia, Newfoundland) a local
+   * midnight cuts an hourly bucket in two. Those hours are read from the event table with an
+   * exact bucket instead (the later part starts at the local midnight), so no event lands on
+   * the wrong day. Whole-hour zones never take this path.
+   */
+  private perDaySource(specs: RollupSpec[], shared: boolean): string {
     const spec = specs[0];
     const g = spec.grainSeconds;
+    const cols = ['bucket_ts', ...spec.columns.map(([n]) => n)].join(', ');
     const first = this.from === undefined ? undefined : Math.ceil(this.from / g) * g;
     const end = this.to === undefined ? undefined : Math.floor(this.to / g) * g;
-    if (first !== undefined && end !== undefined && first >= end) return `(${specs.map((s) => this.source(s).slice(1, -1)).join('\nUNION ALL\n')})`;
-    const cols = ['bucket_ts', ...spec.columns.map(([n]) => n)].join(', ');
-    // every row of the shared table belongs to an existing event table (refreshRollups forgets dropped ones)
-    const where = [first !== undefined ? `bucket_ts >= ${first}` : '', end !== undefined ? `bucket_ts < ${end}` : ''].filter(Boolean);
-    const out = [`SELECT ${cols} FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`];
-    for (const s of specs) {
-      if (first !== undefined && this.from! < first) out.push(rollupSelectSql(s, `$ts >= ${this.from} AND $ts < ${first}`));
-      if (end !== undefined && end < this.to!) out.push(rollupSelectSql(s, `$ts >= ${end} AND $ts < ${this.to}`));
+    const segments = this.ensureSegments();
+    const exact = segments.some((s) => s.offsetSeconds % 3600 !== 0);
+    const bucketSql = exact ? `max(($ts / 3600) * 3600, $ts - ((($ts + ${offsetSql('$ts', segments)}) % 86400) + 86400) % 86400)` : undefined;
+    const present = specs.filter((s) => tableExists(this.db, s.source));
+    const base = (s: RollupSpec, a: number, b: number) => rollupSelectSql(s, `$ts >= ${a} AND $ts < ${b}`, { bucketSql });
+    const parts: string[] = [];
+    if (first !== undefined && end !== undefined && first >= end) {
+      // the whole range lies inside one bucket
+      if (this.from! < this.to!) for (const s of present) parts.push(base(s, this.from!, this.to!));
+    } else {
+      const where = [!shared ? spec.partition : undefined, first !== undefined ? `bucket_ts >= ${first}` : '', end !== undefined ? `bucket_ts < ${end}` : ''].filter(
+        Boolean,
+      ) as string[];
+      const straddles = exact ? this.straddlingHours(first ?? this.spanFrom!, end ?? this.spanTo!) : [];
+      if (straddles.length) {
+        const local = `((((bucket_ts + ${offsetSql('bucket_ts', segments)}) % 86400) + 86400) % 86400)`;
+        where.push(`${local} <= ${86400 - 3600}`);
+      }
+      parts.push(`SELECT ${cols} FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
+      for (const s of present) {
+        if (first !== undefined && this.from! < first) parts.push(base(s, this.from!, first));
+        if (end !== undefined && end < this.to!) parts.push(base(s, end, this.to!));
+        if (straddles.length) {
+          const hours = straddles.map((h) => `(${h})`).join(', ');
+          const join = `JOIN (SELECT column1 AS h FROM (VALUES ${hours})) AS straddle ON $ts >= straddle.h AND $ts < straddle.h + 3600`;
+          parts.push(rollupSelectSql(s, undefined, { bucketSql, join }));
+        }
+      }
     }
-    return `(${out.join('\nUNION ALL\n')})`;
+    if (parts.length === 0) parts.push(`SELECT ${cols} FROM ${spec.table} WHERE 0`);
+    return `(${parts.join('\nUNION ALL\n')})`;
+  }
+
+  /** UTC hour starts in [lo, hi) that contain a local midnight strictly inside them. */
+  private straddlingHours(lo: number, hi: number): number[] {
+    const segments = this.ensureSegments();
+    const out: number[] = [];
+    for (let h = Math.floor(lo / 3600) * 3600; h < hi; h += 3600) {
+      const local = (((h + offsetAt(segments, h)) % 86400) + 86400) % 86400;
+      if (local > 86400 - 3600) out.push(h);
+    }
+    return out;
   }
 
   /**
@@ -189,13 +218,23 @@ export class MetricsQuery {
 
   /** SQL for the local day number of an hour-aligned bucket column. */
   daySql(column = 'bucket_ts'): string {
+    return localDaySql(column, this.ensureSegments());
+  }
+
+  /** The zone's offset segments over the range (or the data span when open). */
+  private ensureSegments(): OffsetSegment[] {
     if (!this.segments) {
-      const span = queryOne<{ lo: number | null; hi: number | null }>(this.db, 'SELECT (SELECT min(bucket_ts) FROM rollup_event_hour) AS lo, (SELECT max(bucket_ts) FROM rollup_event_hour) AS hi');
+      const span = queryOne<{ lo: number | null; hi: number | null }>(
+        this.db,
+        'SELECT (SELECT min(bucket_ts) FROM rollup_event_hour) AS lo, (SELECT max(bucket_ts) FROM rollup_event_hour) AS hi',
+      );
       const lo = this.from ?? span?.lo ?? 0;
       const hi = this.to ?? (span?.hi ?? lo) + 3600;
-      this.segments = offsetSegments(this.zone, Math.min(lo, hi), Math.max(lo, hi));
+      this.spanFrom = Math.min(lo, hi);
+      this.spanTo = Math.max(lo, hi);
+      this.segments = offsetSegments(this.zone, this.spanFrom, this.spanTo);
     }
-    return localDaySql(column, this.segments);
+    return this.segments;
   }
 
   dayKey(dayNumber: number): DayKey {

@@ -404,12 +404,20 @@ export function mergeSelectSql(spec: RollupSpec, grainDays: number, fromSql: str
 }
 
 /** SELECT producing (bucket_ts, ...columns) from the source rows matching `rangePredicate`. */
-export function rollupSelectSql(spec: RollupSpec, rangePredicate: string | undefined): string {
+export interface SelectOptions {
+  /** Bucket expression over `$ts` instead of the grain floor (exact local days, see context.ts). */
+  bucketSql?: string;
+  /** Extra join after the source (alias `t`), e.g. a VALUES list of hours to read. */
+  join?: string;
+}
+
+export function rollupSelectSql(spec: RollupSpec, rangePredicate: string | undefined, options: SelectOptions = {}): string {
   const ts = `t.${quoteIdent(spec.tsColumn)}`;
-  const bucket = `(CAST(${ts} AS INTEGER) / ${spec.grainSeconds}) * ${spec.grainSeconds}`;
+  const bucket = options.bucketSql?.replace(/\$ts/g, `CAST(${ts} AS INTEGER)`) ?? `(CAST(${ts} AS INTEGER) / ${spec.grainSeconds}) * ${spec.grainSeconds}`;
   const where = [spec.filter, rangePredicate?.replace(/\$ts/g, ts)].filter(Boolean);
   const groupBy = ['1', ...Array.from({ length: spec.dimensionCount }, (_, i) => String(i + 2))];
+  const from = `${spec.from ?? `${quoteIdent(spec.source)} AS t`}${options.join ? ` ${options.join.replace(/\$ts/g, ts)}` : ''}`;
   return `SELECT ${bucket} AS bucket_ts, ${spec.expressions.map((e, i) => `${e} AS ${spec.columns[i][0]}`).join(', ')}
-FROM ${spec.from ?? `${quoteIdent(spec.source)} AS t`}${where.length ? `\nWHERE ${where.join(' AND ')}` : ''}
+FROM ${from}${where.length ? `\nWHERE ${where.join(' AND ')}` : ''}
 GROUP BY ${groupBy.join(', ')}`;
 }

@@ -93,18 +93,27 @@ export function offsetSegments(zone: string, fromSeconds: number, toSeconds: num
  * SQL expression giving the local day number (days since 1970-01-01 in the zone) of the
  * hour-aligned epoch-seconds column `hourColumn`.
  */
+/** SQL for the zone's UTC offset (seconds) at the epoch-seconds expression `column`. */
+export function offsetSql(column: string, segments: OffsetSegment[]): string {
+  if (segments.length === 1) return String(segments[0].offsetSeconds);
+  const arms = segments
+    .slice(1)
+    .map((s, i) => `WHEN ${column} < ${s.startSeconds} THEN ${segments[i].offsetSeconds}`)
+    .join(' ');
+  return `(CASE ${arms} ELSE ${segments[segments.length - 1].offsetSeconds} END)`;
+}
+
 export function localDaySql(hourColumn: string, segments: OffsetSegment[]): string {
-  let offset: string;
-  if (segments.length === 1) offset = String(segments[0].offsetSeconds);
-  else {
-    const arms = segments
-      .slice(1)
-      .map((s, i) => `WHEN ${hourColumn} < ${s.startSeconds} THEN ${segments[i].offsetSeconds}`)
-      .join(' ');
-    offset = `(CASE ${arms} ELSE ${segments[segments.length - 1].offsetSeconds} END)`;
-  }
+  const offset = offsetSql(hourColumn, segments);
   // floor division that is right for negative numbers too
   return `((${hourColumn} + ${offset} - (((${hourColumn} + ${offset}) % 86400) + 86400) % 86400) / 86400)`;
+}
+
+/** Offset of the segment containing `t`. */
+export function offsetAt(segments: OffsetSegment[], t: number): number {
+  let offset = segments[0].offsetSeconds;
+  for (const s of segments) if (s.startSeconds <= t) offset = s.offsetSeconds;
+  return offset;
 }
 
 export function dayNumberToKey(dayNumber: number): DayKey {

@@ -23,7 +23,7 @@ export interface TimeRange {
 export type DayKey = string;
 
 export interface MetricsOptions {
-  /** IANA zone for day bucketing (e.g. 'Europe/Berlin'); default the machine's zone. Rollups are hourly UTC, so zones with a non-whole-hour offset assign each hour to the day its start falls in. */
+  /** IANA zone for day bucketing (e.g. 'Europe/Berlin', 'Asia/Kolkata'); default the machine's zone. DST and :30/:45 offsets are exact. */
   timeZone?: string;
   /** "Now" for freshness status (epoch seconds); default the clock. */
   nowSeconds?: number;
