@@ -1,7 +1,6 @@
 import { openSnapshot } from '../db/database';
 import { compareStream } from './compare';
-import { discoverSources } from './discover';
-import { byStream } from './migrate';
+import { byStream, discoverSources } from './discover';
 import { checkZone, machineZone } from './timestamps';
 import type { AuditOptions, AuditReport, AuditSourceReport, Liveness } from './types';
 

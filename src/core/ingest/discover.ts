@@ -121,3 +121,14 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
   });
   return { sources: list, issues };
 }
+
+/** Groups sources by stream, keeping discovery's rotation order inside each. */
+export function byStream(sources: DiscoveredSource[]): Map<string, DiscoveredSource[]> {
+  const m = new Map<string, DiscoveredSource[]>();
+  for (const s of sources) {
+    const list = m.get(s.stream) ?? [];
+    list.push(s);
+    m.set(s.stream, list);
+  }
+  return m;
+}

@@ -6,7 +6,7 @@
 import type { Database } from 'sql.js';
 import { withWrite } from '../db/database';
 import { refreshRollups, type TouchedRange } from '../metrics/rollups';
-import { discoverSources } from './discover';
+import { byStream, discoverSources } from './discover';
 import { readAdoptedColumns } from './mappers';
 import { applySchema } from './schemaStep';
 import { quoteIdent, scalar, tableExists } from './sql';
@@ -15,17 +15,6 @@ import { checkZone, machineZone } from './timestamps';
 import type { DiscoveredSource, MigrateOptions, MigrateResult, SourceResult } from './types';
 import * as os from 'os';
 import * as path from 'path';
-
-/** Groups sources by stream, keeping discovery's rotation order inside each. */
-export function byStream(sources: DiscoveredSource[]): Map<string, DiscoveredSource[]> {
-  const m = new Map<string, DiscoveredSource[]>();
-  for (const s of sources) {
-    const list = m.get(s.stream) ?? [];
-    list.push(s);
-    m.set(s.stream, list);
-  }
-  return m;
-}
 
 function tableCount(db: Database, table: string): number {
   return tableExists(db, table) ? Number(scalar(db, `SELECT count(*) FROM ${quoteIdent(table)}`)) : 0;
