@@ -15,5 +15,5 @@ export { getDataSources, DEFAULT_FRESHNESS, freshnessStatus, summarise as summar
 export { getDrillDownRows, DrillDownError } from './drillDown';
 export { refreshRollups, rebuildRollups, catchUpRollups, type TouchedRange } from './rollups';
 export { prepareForMetrics } from './context';
-export { registerPercentileAggregates, HISTOGRAM_DIGITS } from './percentile';
+export { registerPercentileAggregates, HISTOGRAM_RELATIVE_ERROR } from './percentile';
 export { resolveTimeZone } from './timeZone';

@@ -9,11 +9,14 @@ import type { Database, SqlValue } from 'sql.js';
  *     (one pass instead of one aggregate per percentile)
  * p is a fraction (0.95). Nearest rank: the smallest value v with at least ceil(p·N) values ≤ v.
  *
- * Rollup histograms key each value by rounding it to 3 significant digits (HISTOGRAM_DIGITS),
- * so a percentile read from a rollup equals the exact one for values with ≤ 3 significant
- * digits and is within 0.5% of it otherwise.
+ * Rollup histograms key each value to a log-spaced bucket: within each decade, steps of 0.02
+ * (mantissa 1–2.5), 0.05 (2.5–5) and 0.1 (5–10) of the decade, i.e. 175 buckets per decade, so
+ * a percentile read from a rollup is within 1% of the exact one (and exact for values with two
+ * significant digits, like 40 s or 1500 ms).
  */
-export const HISTOGRAM_DIGITS = 3;
+/** Relative error bound of a histogram key (and so of a rollup percentile). */
+export const HISTOGRAM_RELATIVE_ERROR = 0.01;
+
 
 /** Nearest-rank percentile of (value, count) pairs; null when there is no value. */
 export function weightedNearestRank(pairs: [number, number][], p: number): number | null {
@@ -29,25 +32,50 @@ export function weightedNearestRank(pairs: [number, number][], p: number): numbe
   return pairs[pairs.length - 1][0];
 }
 
-/** The JS twin of histogramKeySql(): rounds to HISTOGRAM_DIGITS significant digits. */
+/** Mantissa ranges of a decade and their step (in units of the decade). */
+const STEPS: [fromMantissa: number, step: number][] = [
+  [5, 0.1],
+  [2.5, 0.05],
+  [1, 0.02],
+];
+const MAX_MAGNITUDE = 11;
+const MIN_MAGNITUDE = -6;
+
+/** A step of `stepMantissa × 10^mag` as an exact integer ratio (numerator, divisor). */
+function stepRatio(stepMantissa: number, mag: number): [number, number] {
+  const units = Math.round(stepMantissa * 100); // 10, 5 or 2 hundredths of the decade
+  const e = mag - 2;
+  return e >= 0 ? [units * 10 ** e, 1] : [units, 10 ** -e];
+}
+
+/** The JS twin of histogramKeySql(). */
 export function histogramKey(v: number): number {
   if (v === 0 || !Number.isFinite(v)) return v;
-  const magnitude = Math.floor(Math.log10(Math.abs(v)));
-  const scale = 10 ** (HISTOGRAM_DIGITS - 1 - magnitude);
-  return Math.round(v * scale) / scale;
+  const a = Math.abs(v);
+  for (let mag = MAX_MAGNITUDE; mag >= MIN_MAGNITUDE; mag--) {
+    for (const [from, step] of STEPS) {
+      if (a >= from * 10 ** mag) {
+        const [num, div] = stepRatio(step, mag);
+        // SQLite's round() rounds halves away from zero
+        const q = (v * div) / num;
+        return (Math.sign(q) * Math.round(Math.abs(q)) * num) / div;
+      }
+    }
+  }
+  return Math.round(v * 1e8) / 1e8;
 }
 
 /**
- * SQL expression rounding `expr` to 3 significant digits with plain comparisons (no math
- * extension needed, which sql.js marks deprecated). Covers |v| up to 1e12 and down to 1e-6.
+ * SQL expression mapping `expr` to its histogram key with plain comparisons (no math extension
+ * needed, which sql.js marks deprecated). Covers |v| from 1e-6 to 1e12.
  */
 export function histogramKeySql(expr: string): string {
   const arms: string[] = [];
-  for (let mag = 11; mag >= -6; mag--) {
-    const decimals = HISTOGRAM_DIGITS - 1 - mag;
-    const lower = `1e${mag}`;
-    const rounded = decimals >= 0 ? `round(${expr}, ${decimals})` : `round(${expr} / 1e${-decimals}) * 1e${-decimals}`;
-    arms.push(`WHEN abs(${expr}) >= ${lower} THEN ${rounded}`);
+  for (let mag = MAX_MAGNITUDE; mag >= MIN_MAGNITUDE; mag--) {
+    for (const [from, step] of STEPS) {
+      const [num, div] = stepRatio(step, mag);
+      arms.push(`WHEN abs(${expr}) >= ${from}e${mag} THEN round(${expr} * ${div}.0 / ${num}) * ${num} / ${div}.0`);
+    }
   }
   return `(CASE WHEN ${expr} IS NULL THEN NULL ${arms.join(' ')} ELSE round(${expr}, 8) END)`;
 }

@@ -9,8 +9,8 @@
  * - Days are `DayKey` strings 'YYYY-MM-DD' in the requested time zone, ascending, only days
  *   with data are listed.
  * - Percentiles are nearest-rank (the smallest value with at least p% of values ≤ it), read
- *   from value histograms whose bucket is the value rounded to 3 significant digits, so a
- *   percentile is exact for values with ≤ 3 significant digits and within 0.5% otherwise.
+ *   from value histograms with 175 log-spaced buckets per decade, so a percentile is within 1%
+ *   of the exact one (exact for values with two significant digits).
  */
 
 /** Epoch seconds; `from` inclusive, `to` exclusive; a missing bound is open (all data). */
