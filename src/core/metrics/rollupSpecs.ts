@@ -3,8 +3,9 @@ import { quoteIdent } from './sql';
 
 /**
  * What the rollup tables hold and how each is computed from its event table. One spec = one
- * GROUP BY over one event table into buckets of `grainSeconds` (hourly UTC, or daily UTC for
- * value histograms, which are only read as whole-range percentiles). The same SELECT serves
+ * GROUP BY over one event table into buckets of `grainSeconds` (hourly UTC for anything shown
+ * per day, daily UTC for data only read as range totals: value histograms, dq buckets,
+ * expertise, follow-ups, sessions). The same SELECT serves
  * three purposes: the V3 rebuild, refreshRollups() for touched buckets, and the partial
  * buckets at the edges of a query range (computed from the event table on the fly, so every
  * count is exact for any range, not only whole hours).
@@ -44,7 +45,7 @@ export interface RollupSpec {
 export const BLOCK_DAYS = [1, 8, 64] as const;
 
 export function blockTable(spec: RollupSpec): string {
-  return spec.table === 'rollup_value_hist_day' ? 'rollup_value_hist_block' : `${spec.table.replace(/_hour$/, '')}_block`;
+  return `${spec.table.replace(/_(hour|day)$/, '')}_block`;
 }
 
 /** Block levels of a spec, finest first: [grainDays, level it is summed from (0 = the spec's own table)]. */
@@ -135,10 +136,10 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
     dimensionCount: 3,
   },
   {
-    table: 'rollup_skill_followup_hour',
+    table: 'rollup_skill_followup_day',
     source: 'skill_invocation',
     tsColumn: 'invoked_at',
-    grainSeconds: HOUR,
+    grainSeconds: DAY, // only read as range totals
     columns: [
       ['skill_name', 'TEXT'],
       ['action', 'TEXT'],
@@ -150,10 +151,10 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
     filter: 'j.value IS NOT NULL',
   },
   {
-    table: 'rollup_skill_session_hour',
+    table: 'rollup_skill_session_day',
     source: 'skill_invocation',
     tsColumn: 'invoked_at',
-    grainSeconds: HOUR,
+    grainSeconds: DAY, // only read as range totals
     columns: [
       ['session_id', 'TEXT'],
       ['skill_name', 'TEXT'],
@@ -199,10 +200,10 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
     dimensionCount: 2,
   },
   {
-    table: 'rollup_routing_dq_hour',
+    table: 'rollup_routing_dq_day',
     source: 'routing_metrics_events',
     tsColumn: 'timestamp',
-    grainSeconds: HOUR,
+    grainSeconds: DAY, // only read as range totals
     columns: [
       ['predicted_model', 'TEXT'],
       ['bucket', 'INTEGER NOT NULL'],
@@ -215,10 +216,10 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
   },
   ...histogram(HistogramMetric.routingLatencyMs, 'routing_metrics_events', 'timestamp', 't.predicted_model', 't.latency_ms'),
   {
-    table: 'rollup_expertise_hour',
+    table: 'rollup_expertise_day',
     source: 'expertise_routing_events',
     tsColumn: 'timestamp',
-    grainSeconds: HOUR,
+    grainSeconds: DAY, // only read as range totals
     columns: [
       ['domain', 'TEXT'],
       ['chosen_model', 'TEXT'],

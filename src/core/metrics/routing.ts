@@ -55,7 +55,7 @@ export function getRouting(db: Database, range: TimeRange, options?: MetricsOpti
   for (const c of cells) counts[models.indexOf(c.predicted)][models.indexOf(c.actual)] = num(c.n);
 
   const dqBuckets = new Map(
-    queryRows<{ bucket: number; n: number }>(db, `SELECT bucket, sum(n) AS n FROM ${q.rangeSource(rollup('rollup_routing_dq_hour'))} GROUP BY bucket`).map(
+    queryRows<{ bucket: number; n: number }>(db, `SELECT bucket, sum(n) AS n FROM ${q.rangeSource(rollup('rollup_routing_dq_day'))} GROUP BY bucket`).map(
       (r) => [num(r.bucket), num(r.n)],
     ),
   );
@@ -65,7 +65,7 @@ export function getRouting(db: Database, range: TimeRange, options?: MetricsOpti
     db,
     `SELECT domain, chosen_model, sum(routings) AS n, total(expertise_sum) AS es, sum(expertise_count) AS ec,
             total(complexity_sum) AS cs, sum(complexity_count) AS cc
-     FROM ${q.rangeSource(rollup('rollup_expertise_hour'))} GROUP BY domain, chosen_model`,
+     FROM ${q.rangeSource(rollup('rollup_expertise_day'))} GROUP BY domain, chosen_model`,
   );
   const domains = new Map<string, { routings: number; es: number; ec: number; cs: number; cc: number; models: { model: string | null; count: number }[] }>();
   for (const r of expertiseRows) {

@@ -54,7 +54,7 @@ export function getSkills(db: Database, range: TimeRange, options?: MetricsOptio
 
   const followUpActions = queryRows<{ action: string; n: number }>(
     db,
-    `SELECT action, sum(invocations) AS n FROM ${q.rangeSource(rollup('rollup_skill_followup_hour'))}
+    `SELECT action, sum(invocations) AS n FROM ${q.rangeSource(rollup('rollup_skill_followup_day'))}
      GROUP BY action ORDER BY n DESC, action LIMIT 50`,
   ).map((r) => ({ action: r.action, count: num(r.n) }));
 
@@ -72,7 +72,7 @@ export function getSkills(db: Database, range: TimeRange, options?: MetricsOptio
     db,
     `SELECT session_id, sum(invocations) AS invocations, sum(completed) AS completed, count(DISTINCT skill_name) AS skills,
             max(last_invoked_at) AS last_at
-     FROM ${q.rangeSource(rollup('rollup_skill_session_hour'))}
+     FROM ${q.rangeSource(rollup('rollup_skill_session_day'))}
      GROUP BY session_id ORDER BY invocations DESC, last_at DESC, session_id LIMIT 50`,
   ).map((r) => ({
     sessionId: r.session_id,
