@@ -65,9 +65,13 @@ const countOf = (col: string) => `count(${col})`;
 /** Suffix of the metric name whose rows are not split by dimension (overall percentiles). */
 export const ALL_DIMENSIONS = ':all';
 
-/** Two specs per histogram: split by dimension, and overall (dim NULL, metric + ':all'). */
-function histogram(metric: string, source: string, tsColumn: string, dim: string, value: string, filter?: string): RollupSpec[] {
-  return [histogramSpec(metric, source, tsColumn, dim, value, filter), histogramSpec(metric + ALL_DIMENSIONS, source, tsColumn, 'NULL', value, filter)];
+/**
+ * Two specs per histogram: split by dimension, and overall (dim NULL, metric + ':all'); only
+ * the overall one when no view shows per-dimension percentiles (`dim` null).
+ */
+function histogram(metric: string, source: string, tsColumn: string, dim: string | null, value: string, filter?: string): RollupSpec[] {
+  const overall = histogramSpec(metric + ALL_DIMENSIONS, source, tsColumn, 'NULL', value, filter);
+  return dim === null ? [overall] : [histogramSpec(metric, source, tsColumn, dim, value, filter), overall];
 }
 
 function histogramSpec(metric: string, source: string, tsColumn: string, dim: string, value: string, filter?: string): RollupSpec {
@@ -255,7 +259,7 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
     expressions: ['t.error_pattern', 'count(*)', success('t.success'), sumOf('t.execution_time_ms'), countOf('t.execution_time_ms')],
     dimensionCount: 1,
   },
-  ...histogram(HistogramMetric.selfHealExecutionMs, 'self_heal_events', 'timestamp', 't.error_pattern', 't.execution_time_ms'),
+  ...histogram(HistogramMetric.selfHealExecutionMs, 'self_heal_events', 'timestamp', null, 't.execution_time_ms'),
   {
     table: 'rollup_recovery_hour',
     source: 'recovery_events',
