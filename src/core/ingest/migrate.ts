@@ -54,7 +54,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       rejectRawCap: opts.rejectRawCap ?? 4096,
       rescan: opts.rescan ?? false,
       workerMinBytes: opts.workerMinBytes ?? 16 * 1024 * 1024,
-      splitMinBytes: opts.splitMinBytes ?? 64 * 1024 * 1024,
+      splitMinBytes: opts.splitMinBytes ?? 32 * 1024 * 1024,
       // the main thread (inserts) waits on parsing about half the time: two parsers fit two cores
       parseWorkers: opts.parseWorkers ?? Math.max(1, Math.min(2, os.availableParallelism())),
       bulkLoadMinBytes: opts.bulkLoadMinBytes ?? 32 * 1024 * 1024,

@@ -121,7 +121,7 @@ export interface MigrateOptions extends ValueOptions, DiscoverOptions {
   rescan?: boolean;
   /** Reads of at least this many bytes are parsed on a worker thread. Default 16 MiB. */
   workerMinBytes?: number;
-  /** Reads of at least this many bytes are split over several parse workers. Default 64 MiB. */
+  /** Reads of at least this many bytes are split over several parse workers. Default 32 MiB. */
   splitMinBytes?: number;
   /** Parse workers for a split read. Default min(2, cores). */
   parseWorkers?: number;
