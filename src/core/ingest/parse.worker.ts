@@ -8,7 +8,7 @@ import { buildMapper, mappingHandlers, type MapperSpec, type ReadJob, type Worke
 import { scanJsonl, type LineReject } from './scan';
 
 const BATCH_ROWS = 4096;
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 2;
 
 async function run(): Promise<void> {
   const { job, spec } = workerData as { job: ReadJob; spec: MapperSpec };
