@@ -36,7 +36,7 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
     await s.wb.openActivity('Telemetry');
     await s.wb.page.keyboard.press('F1');
     await s.wb.quickInput.locator('input').fill('>Telemetry:');
-    await s.wb.waitFor(s.wb.quickInputRows().filter({ hasText: 'Telemetry: Migrate JSONL' }), 15_000, 'the command palette does not list "Telemetry: Migrate JSONL"');
+    await s.wb.waitFor(s.wb.quickInputRows().filter({ hasText: 'Telemetry: Migrate JSONL' }), 60_000, 'the command palette does not list "Telemetry: Migrate JSONL"');
     await s.wb.screenshot('command-palette-telemetry-commands');
     await s.wb.page.keyboard.press('Escape');
   });
