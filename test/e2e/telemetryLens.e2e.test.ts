@@ -182,4 +182,13 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
     assert.ok(m, `verify reports only skill-total differences: ${message}`);
     assert.equal(m[1], m[3], `every mismatch is a skill total: ${message}`);
   });
+
+  test('a second Telemetry: Migrate JSONL finds everything already imported', async () => {
+    await s.wb.clearNotifications();
+    await s.wb.runCommand('Telemetry: Migrate JSONL');
+    const title = await s.wb.waitForQuickPick(/already imported|new lines?/i, 60_000, 'the Migrate JSONL preview did not appear the second time');
+    await s.wb.screenshot('migrate-again-nothing-new');
+    await s.wb.page.keyboard.press('Escape');
+    assert.match(title, new RegExp(`everything is already imported \\(${s.corpus.files.length} files found\\)`), title);
+  });
 });
