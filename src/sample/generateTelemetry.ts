@@ -4,8 +4,11 @@
  *   import { generateTelemetry } from '../src/sample/generateTelemetry';
  *   const corpus = generateTelemetry({ outDir: '/tmp/x', eventsPerSource: 200, seed: 7, now: Date.parse('2026-01-28T12:00:00Z') });
  *   corpus.root            // '/tmp/x/.claude' — pass it to `migrate`/`audit`, or to telemetryLens.sources
- *   corpus.files[i]        // { path, kind, table, freshness, lines, rows, blank, rejected: {json, timestamp, success}, pending }
+ *   corpus.files[i]        // { path, kind, table, freshness, lines, rows, blank, rejected: {json, timestamp, success},
+ *                          //   pending, pendingRest (append it to finish the half-written line), bytes, first/lastEventMs }
  *   corpus.tables          // expected rows per table after one migrate (all files together)
+ * More: appendTelemetryLines (live appends, appendTelemetry.ts), writeBigRoutingMetrics (1M-line
+ * benchmark file, bigRoutingMetrics.ts); CLI: `npm run sample -- --out DIR --events N`.
  *
  * Every shape of ../shared/docs/telemetry-formats.md is written, with its messy cases: two shapes
  * per file, every timestamp form (s, float s, ms, numeric string, ISO Z/offset/zone-less, git %ci,
