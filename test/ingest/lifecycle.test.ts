@@ -114,5 +114,6 @@ describe('row identity through append, rewrite, rotate, truncate, delete', () =>
     const r = await run();
     assert.equal(r.sources.length, 0);
     assert.equal(rows(), 22);
+    assert.equal(pyCount(db, 'ingest_sources', 'missing_since IS NOT NULL'), pyCount(db, 'ingest_sources'));
   });
 });

@@ -9,15 +9,30 @@ import { refreshRollups, type TouchedRange } from '../metrics/rollups';
 import { byStream, discoverSources } from './discover';
 import { readAdoptedColumns } from './mappers';
 import { applySchema } from './schemaStep';
-import { quoteIdent, scalar, tableExists } from './sql';
+import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { ingestStream, type RunContext } from './streamIngest';
 import { checkZone, machineZone } from './timestamps';
 import type { DiscoveredSource, MigrateOptions, MigrateResult, SourceResult } from './types';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 function tableCount(db: Database, table: string): number {
   return tableExists(db, table) ? Number(scalar(db, `SELECT count(*) FROM ${quoteIdent(table)}`)) : 0;
+}
+
+/**
+ * Ledger entries under the given paths whose file is gone (deleted or rotated away) get
+ * missing_since once; their rows stay (history outlives the logs).
+ */
+function markMissing(db: Database, paths: string[], nowS: number): void {
+  const roots = paths.map((p) => path.resolve(p));
+  const entries = rowsOf(db, 'SELECT id, path FROM ingest_sources WHERE missing_since IS NULL');
+  for (const e of entries) {
+    const p = String(e.path);
+    if (!roots.some((r) => p === r || p.startsWith(r + path.sep))) continue;
+    if (!fs.existsSync(p)) db.run('UPDATE ingest_sources SET missing_since = ? WHERE id = ?', [nowS, Number(e.id)]);
+  }
 }
 
 /** Switches the in-memory image to cheap journaling for the run (never touches WAL mode). */
@@ -67,6 +82,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     db.run('SAVEPOINT tl_ingest');
     try {
       for (const [key, files] of streams) results.push(...(await ingestStream(ctx, key, files)));
+      markMissing(db, paths, ctx.nowS);
       // reconciliation across the table: rows really added = rows reported inserted
       for (const t of tables) {
         const added = tableCount(db, t) - (before.get(t) ?? 0);

@@ -86,7 +86,7 @@ export async function ingestStream(ctx: RunContext, key: string, files: Discover
   }
 }
 
-async function mapperFor(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<{ mapper: TableMapper; limits: Map<ReadPlan, number>; spec: MapperSpec }> {
+async function mapperFor(ctx: RunContext, plans: ReadPlan[]): Promise<{ mapper: TableMapper; limits: Map<ReadPlan, number>; spec: MapperSpec }> {
   const first = plans[0].source;
   const known = KNOWN_SOURCES.find((k) => k.kind === first.kind);
   const limits = new Map<ReadPlan, number>();
@@ -106,7 +106,6 @@ async function mapperFor(ctx: RunContext, sid: number, plans: ReadPlan[]): Promi
     });
     limits.set(p, p.startOffset + r.bytesRead);
   }
-  void sid;
   const columns = growInferredTable(ctx.db, first.table, obs);
   const spec: MapperSpec = { kind: first.kind, table: first.table, tz: ctx.tz, adoptedColumns: null, inferredColumns: columns };
   return { mapper: buildMapper(spec), limits, spec };
@@ -114,7 +113,7 @@ async function mapperFor(ctx: RunContext, sid: number, plans: ReadPlan[]): Promi
 
 async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<SourceResult[]> {
   const { db } = ctx;
-  const { mapper, limits, spec } = await mapperFor(ctx, sid, plans);
+  const { mapper, limits, spec } = await mapperFor(ctx, plans);
   const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
   const bulk = bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
   const writer = new TableWriter(await loadSqlJs(), db, mapper);
