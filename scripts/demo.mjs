@@ -1,18 +1,19 @@
 // `npm run demo`: build, generate sample telemetry into ./demo/.claude (every source shape of
 // telemetry-formats.md, messy lines included), migrate it into demo/telemetry.db with the CLI,
 // print the summary, write the static dashboard demo/dashboard.html, and say how to open it all
-// in VS Code. Re-running starts from a fresh ./demo. Options: --events N (per source, default 1000).
+// in VS Code. Re-running starts afresh (removes only what an earlier demo wrote). Options: --events N (per source, default
+// 1000), --out DIR (instead of ./demo).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const demo = path.join(root, 'demo');
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const demo = path.resolve(arg('--out', path.join(root, 'demo')));
 const db = path.join(demo, 'telemetry.db');
 const report = path.join(demo, 'dashboard.html');
-const eventsArg = process.argv.indexOf('--events');
-const events = eventsArg > 0 ? process.argv[eventsArg + 1] : '1000';
+const events = arg('--events', '1000');
 const rel = (p) => path.relative(process.cwd(), p) || '.';
 
 function step(title, args, { capture = false, allowCheckFailure = false } = {}) {
@@ -31,7 +32,10 @@ const pad = (s, n) => String(s).padEnd(n);
 const num = (n) => String(n.toLocaleString('en-US')).padStart(9);
 
 step('Building the extension and the CLI', ['scripts/build.mjs']);
-fs.rmSync(demo, { recursive: true, force: true });
+// start fresh, but only remove what an earlier demo wrote (--out may name a folder with other files)
+for (const name of ['.claude', 'dashboard.html', 'telemetry.db', 'telemetry.db-wal', 'telemetry.db-shm', 'telemetry.db-journal', 'telemetry.db.lock']) {
+  fs.rmSync(path.join(demo, name), { recursive: true, force: true });
+}
 step(`Generating sample telemetry (${events} events per source) into ${rel(demo)}/.claude`, ['--import', 'tsx', 'scripts/generate-sample.ts', '--out', demo, '--events', events]);
 
 const started = Date.now();
