@@ -26,9 +26,9 @@ export class Workbench {
     });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const wb = new Workbench(browser, page, artifactsDir);
-    const console = fs.createWriteStream(path.join(artifactsDir, 'browser-console.log'));
-    page.on('console', (m) => console.write(`[${m.type()}] ${m.text()}\n`));
-    page.on('pageerror', (e) => console.write(`[pageerror] ${e.message}\n`));
+    const consoleLog = fs.createWriteStream(path.join(artifactsDir, 'browser-console.log'));
+    page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+    page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.message}\n`));
     await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
     await wb.waitFor(page.locator('.monaco-workbench'), 60_000, 'the VS Code workbench (.monaco-workbench) did not load');
     await wb.waitFor(page.locator('.activitybar'), 30_000, 'the activity bar did not appear');
