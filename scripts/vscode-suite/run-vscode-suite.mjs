@@ -61,6 +61,9 @@ if (notRunReason) {
 }
 
 // 4. Run under @vscode/test-electron.
+if (process.platform === 'linux' && !process.env.DISPLAY) {
+  console.log('[test:vscode] no DISPLAY: desktop VS Code needs one on Linux — run `xvfb-run -a npm run test:vscode`');
+}
 try {
   await runTests({
     vscodeExecutablePath,
