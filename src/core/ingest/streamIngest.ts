@@ -44,7 +44,10 @@ export interface RunContext {
   touched: Map<string, [number, number]>;
 }
 
+/** Re-reads bigger than this load the stream's hash counts at once instead of point lookups. */
 const BULK_LOOKUP_BYTES = 16 * 1024 * 1024;
+/** Rejects kept per source and run (all are counted; binary junk must not flood the table). */
+const MAX_STORED_REJECTS_PER_SOURCE = 1000;
 
 /**
  * True when the stream has no rows and nothing adopted (no identity lookups will be needed)
@@ -56,8 +59,8 @@ function mostlyNew(db: Database, table: string, sid: number, bytes: number): boo
   if (scalar(db, `SELECT 1 FROM ${t} WHERE stream_id IN (0, ?) LIMIT 1`, [sid]) !== null) return false;
   return Number(scalar(db, `SELECT count(*) FROM ${t}`)) * 2 < bytes / 200;
 }
-const MAX_STORED_REJECTS_PER_SOURCE = 1000;
 
+/** Thrown inside a fast (append-only) read that met content the stream already has. */
 class NeedFullRead extends Error {}
 
 export async function ingestStream(ctx: RunContext, key: string, files: DiscoveredSource[]): Promise<SourceResult[]> {
