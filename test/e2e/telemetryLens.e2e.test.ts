@@ -6,6 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appendTelemetryLines } from '../../src/sample';
@@ -191,4 +192,47 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
     await s.wb.page.keyboard.press('Escape');
     assert.match(title, new RegExp(`everything is already imported \\(${s.corpus.files.length} files found\\)`), title);
   });
+
+  test('Telemetry: Run Query sees rows another program committed to the live WAL-mode database', async () => {
+    // python3 commits 7 rows in WAL mode with checkpoints off and keeps the connection open, so
+    // the rows exist only in telemetry.db-wal: reading the main file alone would miss them.
+    const writer = spawn('python3', ['-c', WAL_WRITER, s.databasePath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        writer.stdout.on('data', (d: Buffer) => (String(d).includes('ready') ? resolve() : undefined));
+        writer.once('exit', (code) => reject(new Error(`the python WAL writer exited early (${code})`)));
+        setTimeout(() => reject(new Error('the python WAL writer did not get ready in 20 s')), 20_000);
+      });
+      assert.ok(fs.statSync(`${s.databasePath}-wal`).size > 0, 'the rows are in telemetry.db-wal');
+      const mainFileOnly = path.join(s.root, 'main-file-only.db');
+      fs.copyFileSync(s.databasePath, mainFileOnly);
+      const inMainFile = spawnSync('python3', ['-c', "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM routing_metrics_events WHERE predicted_model = 'e2e-wal'\").fetchone()[0])", mainFileOnly], { encoding: 'utf8' });
+      assert.equal(inMainFile.stdout.trim(), '0', `the main file alone does not hold them yet ${inMainFile.stderr}`);
+      await s.wb.runCommand('Telemetry: Run Query');
+      const input = await s.wb.waitFor(s.wb.quickInput.locator('input'), 10_000, 'the Run Query input box did not open');
+      await input.fill("SELECT count(*) AS wal_rows FROM routing_metrics_events WHERE predicted_model = 'e2e-wal'");
+      await input.press('Enter');
+      const editor = s.wb.page.locator('.editor-instance .view-lines', { hasText: 'wal_rows' });
+      await s.wb.waitFor(editor, 30_000, 'no query result document opened');
+      const text = (await editor.first().innerText()).replace(/\s+/g, ' ');
+      await s.wb.screenshot('run-query-live-wal-rows');
+      assert.match(text, /wal_rows.*\|\s*7\s*\|/, `the result counts the 7 rows still in the WAL: ${text}`);
+    } finally {
+      writer.kill();
+    }
+  });
 });
+
+/** Commits 7 rows in WAL mode, no checkpoint, then holds the connection open until killed. */
+const WAL_WRITER = `
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute('PRAGMA journal_mode=WAL')
+c.execute('PRAGMA wal_autocheckpoint=0')
+c.execute('BEGIN')
+for i in range(7):
+    c.execute("INSERT INTO routing_metrics_events (timestamp, predicted_model, stream_id, row_hash, row_seq) VALUES (?, 'e2e-wal', 0, ?, 1)", (int(time.time()), 900000000 + i))
+c.execute('COMMIT')
+print('ready', flush=True)
+time.sleep(300)
+`;
