@@ -41,7 +41,7 @@ function fastPragmas(db: Database): void {
   if (mode !== 'wal') db.run('PRAGMA journal_mode = MEMORY');
   db.run('PRAGMA synchronous = OFF');
   db.run('PRAGMA temp_store = MEMORY');
-  db.run('PRAGMA cache_size = -32768');
+  db.run('PRAGMA cache_size = -16384');
 }
 
 export async function migrateSources(dbPath: string, paths: string[], opts: MigrateOptions = {}): Promise<MigrateResult> {
