@@ -123,6 +123,15 @@ describe('CLI audit / migrate / verify', () => {
     assert.equal(await runCli(['migrate', '--db', db], capture().io), 2);
     assert.equal(await runCli(['audit', logs, '--tz', 'Nowhere/Land'], capture().io), 2);
   });
+
+  test('migrate creates the database folder; verify without a database says so (exit 1)', async () => {
+    const fresh = path.join(dir, 'new', 'deeper', 't.db');
+    assert.equal(await runCli(['migrate', '--db', fresh, logs], capture().io), 0);
+    assert.ok(fs.existsSync(fresh));
+    const c = capture();
+    assert.equal(await runCli(['verify', '--db', path.join(dir, 'missing.db'), logs], c.io), 1);
+    assert.match(c.err.join(''), /no database at .*missing\.db \(run migrate first\)/);
+  });
 });
 
 describe('cancellation', () => {

@@ -54,6 +54,8 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
   const streams = byStream(sources);
   const bytesTotal = sources.reduce((s, x) => s + x.size, 0);
 
+  // a first run creates the database, and its folder (the lock file lives beside it)
+  await fs.promises.mkdir(path.dirname(path.resolve(dbPath)), { recursive: true });
   const result = await withWrite(dbPath, async (db) => {
     opts.onProgress?.({ phase: 'schema', bytesDone: 0, bytesTotal, rowsInserted: 0 });
     const migrations = applySchema(db, opts.userMigrationsDir, tz);

@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { CheckFailedError } from '../db/errors';
 import type { Database } from 'sql.js';
 import { openSnapshot } from '../db/database';
 import { compareStream } from './compare';
@@ -36,6 +38,7 @@ function compareSkillTotals(db: Database, file: string, doc: Record<string, unkn
  */
 export async function verifySources(dbPath: string, paths: string[], opts: VerifyOptions = {}): Promise<VerifyResult> {
   const tz = checkZone(opts.tz || machineZone());
+  if (!fs.existsSync(dbPath)) throw new CheckFailedError(`no database at ${path.resolve(dbPath)} (run migrate first)`);
   const found = await discoverSources(paths, opts);
   const db = await openSnapshot(dbPath);
   try {
