@@ -71,6 +71,7 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
     assert.equal(imported, expectedRows(), `summary: ${summary}`);
     assert.equal(rejected, expectedRejects(), `summary: ${summary}`);
     assert.ok(/Open Dashboard/.test(summary), `summary offers Open Dashboard: ${summary}`);
+    assert.ok(/Show Rejects/.test(summary), `summary offers Show Rejects: ${summary}`);
   });
 
   test('Telemetry: Show Rejected Lines lists the quarantined lines and opens one at its line', async () => {
