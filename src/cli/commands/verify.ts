@@ -1,4 +1,4 @@
-import { verifySources } from '../../core/ingest';
+import { SKILL_TOTALS_BASIS, verifySources } from '../../core/ingest';
 import { optionString, parseArgs, requireOption } from '../args';
 import { issueLines, requirePaths, table, zoneOption } from './ingestOutput';
 import type { CliCommand } from './types';
@@ -19,6 +19,7 @@ export const verifyCommand: CliCommand = {
       for (const s of r.sources) rows.push([s.path, s.table, String(s.rows), String(s.matched), String(s.missing), String(s.rejected), s.ok ? 'ok' : 'MISMATCH']);
       io.out(table(rows));
     } else io.out('no telemetry sources found');
+    if (r.skillTotals.length) io.out(`\nskill_metrics.json totals vs the ${SKILL_TOTALS_BASIS}:`);
     for (const m of r.skillTotals) io.out(`${m.path}: skill ${m.skill} ${m.field}: document says ${m.document}, database has ${m.database ?? 'no row'}`);
     if (r.issues.length) io.out(['', 'not read:', ...issueLines(r.issues)].join('\n'));
     io.out(r.ok ? '\nverify: every source is in the database' : '\nverify: MISMATCH (see above)');

@@ -8,3 +8,4 @@ export { discoverSources } from './discover';
 export { auditSources } from './audit';
 export { migrateSources } from './migrate';
 export { verifySources } from './verify';
+export { SKILL_TOTALS_BASIS } from './skillTotals';

@@ -171,6 +171,11 @@ export interface VerifySourceResult {
   ok: boolean;
 }
 
+/**
+ * A skill_metrics.json `skills` total that disagrees with the database: `database` is the same
+ * total over the skill_invocation rows imported from that document's stream (null: none), not
+ * over the whole table, which other sources (skill-invocations.jsonl) may also feed.
+ */
 export interface SkillTotalsMismatch {
   path: string;
   skill: string;

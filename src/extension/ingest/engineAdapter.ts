@@ -120,7 +120,7 @@ export function toVerifyView(result: VerifyResult): VerifyView {
       kind: 'skill-total',
       path: m.path,
       table: 'skill_metrics',
-      message: `skill "${m.skill}": ${m.field} is ${m.document ?? 'absent'} in ${path.basename(m.path)}, ${m.database ?? 'absent'} in the database`,
+      message: `skill "${m.skill}": ${m.field} is ${m.document ?? 'absent'} in ${path.basename(m.path)}, ${m.database ?? 'absent'} over the rows imported from it`,
     });
   }
   for (const i of result.issues) findings.push({ kind: 'issue', path: i.path, message: i.message });
