@@ -18,7 +18,8 @@ export function freshnessStatus(rows: number, ageSeconds: number | null, t: Fres
 export function summarise(sources: DataSourceRow[]): DataSourcesSummary {
   const count = (s: FreshnessStatus) => sources.filter((x) => x.status === s).length;
   const s = { total: sources.length, live: count('live'), stale: count('stale'), frozen: count('frozen'), empty: count('empty') };
-  const text = `${s.live} of ${s.total} sources live, ${s.stale} stale, ${s.frozen} frozen${s.empty ? `, ${s.empty} empty` : ''}`;
+  const text =
+    s.total === 0 ? 'no telemetry tables yet' : `${s.live} of ${s.total} sources live, ${s.stale} stale, ${s.frozen} frozen${s.empty ? `, ${s.empty} empty` : ''}`;
   return { ...s, text };
 }
 

@@ -13,10 +13,13 @@ export function getOverview(db: Database, range: TimeRange, options?: MetricsOpt
   const countSpecs = listEventTables(db)
     .filter((t) => t.tsColumn)
     .map((t) => eventCountSpec(t.name, t.tsColumn!));
-  const events = q.sourceShared(countSpecs);
-  const eventsPerDay = queryRows<{ d: number; n: number }>(db, `SELECT ${q.daySql()} AS d, sum(events) AS n FROM ${events} GROUP BY d ORDER BY d`).map(
-    (r) => ({ day: q.dayKey(r.d), count: num(r.n) }),
-  );
+  // a database without event tables (new file, not migrated yet) has no per-table counts to read
+  const eventsPerDay =
+    countSpecs.length === 0
+      ? []
+      : queryRows<{ d: number; n: number }>(db, `SELECT ${q.daySql()} AS d, sum(events) AS n FROM ${q.sourceShared(countSpecs)} GROUP BY d ORDER BY d`).map(
+          (r) => ({ day: q.dayKey(r.d), count: num(r.n) }),
+        );
 
   const one = <T>(sql: string) => queryRows<T>(db, sql)[0];
   const sk = one<{ n: number; c: number }>(`SELECT sum(invocations) AS n, sum(completed) AS c FROM ${q.rangeSource(rollup('rollup_skill_hour'))}`);

@@ -119,7 +119,10 @@ export function buildMetricsTree(db: Database, options: TreeBuildOptions = {}): 
     id: 'section:sources',
     label: SECTION_LABELS.sources,
     // compact for a narrow sidebar; the full sentence is in the tooltip and on the dashboard
-    description: `${sources.summary.live} of ${sources.summary.total} live, ${sources.summary.stale} stale, ${sources.summary.frozen} frozen${sources.summary.empty ? `, ${sources.summary.empty} empty` : ''}`,
+    description:
+      sources.summary.total === 0
+        ? 'no telemetry tables yet'
+        : `${sources.summary.live} of ${sources.summary.total} live, ${sources.summary.stale} stale, ${sources.summary.frozen} frozen${sources.summary.empty ? `, ${sources.summary.empty} empty` : ''}`,
     tooltip: `${sources.summary.text}.\n\nLive: last event within ${secondsText(t.liveWithinSeconds)}; stale: within ${secondsText(t.staleWithinSeconds)}; frozen: older (settings \`telemetryLens.freshness.*\`).`,
     icon: { codicon: 'database' },
     contextValue: tokens('section', 'dashboard', 'export'),
