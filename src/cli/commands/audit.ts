@@ -1,15 +1,15 @@
 import { auditSources } from '../../core/ingest';
 import { optionString, parseArgs } from '../args';
-import { isoOrDash, issueLines, rejectLines, requirePaths, table, zoneOption } from './ingestOutput';
+import { EXCLUDE_FLAG_OPTIONS, EXCLUDE_USAGE, EXCLUDE_VALUE_OPTIONS, excludeOption, isoOrDash, issueLines, rejectLines, requirePaths, table, zoneOption } from './ingestOutput';
 import type { CliCommand } from './types';
 
 /** `audit <path>... [--db FILE] [--json] [--tz Z]`: what a migrate would import; writes nothing. */
 export const auditCommand: CliCommand = {
   name: 'audit',
-  usage: 'audit      <path>... [--db FILE] [--json] [--tz ZONE]   what would be imported, nothing written',
+  usage: `audit      <path>... [--db FILE] [--json] [--tz ZONE] ${EXCLUDE_USAGE}   what would be imported, nothing written`,
   async run(argv, io) {
-    const args = parseArgs(argv, ['db', 'tz'], ['json']);
-    const report = await auditSources(requirePaths(args.positionals), { dbPath: optionString(args, 'db'), tz: zoneOption(optionString(args, 'tz')) });
+    const args = parseArgs(argv, ['db', 'tz', ...EXCLUDE_VALUE_OPTIONS], ['json', ...EXCLUDE_FLAG_OPTIONS]);
+    const report = await auditSources(requirePaths(args.positionals), { dbPath: optionString(args, 'db'), tz: zoneOption(optionString(args, 'tz')), exclude: excludeOption(args) });
     if (args.options.has('json')) {
       io.out(JSON.stringify(report, null, 2));
       return 0;
@@ -27,6 +27,7 @@ export const auditCommand: CliCommand = {
       if (samples.length) io.out(['', 'sample rejects:', ...rejectLines(samples)].join('\n'));
     }
     if (report.issues.length) io.out(['', 'not read:', ...issueLines(report.issues)].join('\n'));
+    if (report.excludedFiles) io.out(`\n${report.excludedFiles} other *.jsonl files skipped by the exclude patterns (session transcripts, caches…; see --exclude, --no-default-excludes)`);
     return 0;
   },
 };

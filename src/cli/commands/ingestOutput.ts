@@ -1,7 +1,23 @@
 /** Shared text helpers of the audit/migrate/verify commands. */
 import { UsageError } from '../../core/db/errors';
 import { checkZone } from '../../core/ingest/timestamps';
-import type { DiscoveryIssue, RejectSample } from '../../core/ingest';
+import { DEFAULT_EXCLUDES, splitPatternList, type DiscoveryIssue, type RejectSample } from '../../core/ingest';
+import { optionString, type ParsedArgs } from '../args';
+
+/** Options every discovering command (audit, migrate, verify) takes for exclude patterns. */
+export const EXCLUDE_VALUE_OPTIONS = ['exclude'];
+export const EXCLUDE_FLAG_OPTIONS = ['no-default-excludes'];
+export const EXCLUDE_USAGE = '[--exclude GLOB,...] [--no-default-excludes]';
+
+/**
+ * `--exclude a/**,b` adds patterns to the default excludes (session transcripts, todos, caches…);
+ * `--no-default-excludes` drops the defaults.
+ */
+export function excludeOption(args: ParsedArgs): string[] {
+  const base = args.options.has('no-default-excludes') ? [] : [...DEFAULT_EXCLUDES];
+  const given = optionString(args, 'exclude');
+  return given === undefined ? base : [...base, ...splitPatternList(given)];
+}
 
 export function zoneOption(tz: string | undefined): string | undefined {
   if (tz === undefined) return undefined;

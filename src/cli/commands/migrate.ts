@@ -1,21 +1,21 @@
 import { migrateSources } from '../../core/ingest';
 import { optionString, parseArgs, requireOption } from '../args';
-import { issueLines, rejectLines, requirePaths, table, zoneOption } from './ingestOutput';
+import { EXCLUDE_FLAG_OPTIONS, EXCLUDE_USAGE, EXCLUDE_VALUE_OPTIONS, excludeOption, issueLines, rejectLines, requirePaths, table, zoneOption } from './ingestOutput';
 import type { CliCommand } from './types';
 
 /** `migrate --db FILE <path>... [--json] [--tz Z] [--dir DIR]`: migrations + backfill + reconciliation. */
 export const migrateCommand: CliCommand = {
   name: 'migrate',
-  usage: 'migrate    --db FILE <path>... [--json] [--tz ZONE] [--dir MIGRATIONS_DIR] [--rescan]   migrations + backfill + reconciliation',
+  usage: `migrate    --db FILE <path>... [--json] [--tz ZONE] [--dir MIGRATIONS_DIR] [--rescan] ${EXCLUDE_USAGE}   migrations + backfill + reconciliation`,
   async run(argv, io) {
-    const args = parseArgs(argv, ['db', 'tz', 'dir'], ['json', 'rescan']);
+    const args = parseArgs(argv, ['db', 'tz', 'dir', ...EXCLUDE_VALUE_OPTIONS], ['json', 'rescan', ...EXCLUDE_FLAG_OPTIONS]);
     const dbPath = requireOption(args, 'db');
     const paths = requirePaths(args.positionals);
     const controller = new AbortController();
     const onSignal = () => controller.abort();
     process.once('SIGINT', onSignal);
     try {
-      const r = await migrateSources(dbPath, paths, { tz: zoneOption(optionString(args, 'tz')), userMigrationsDir: optionString(args, 'dir'), signal: controller.signal, rescan: args.options.has('rescan') });
+      const r = await migrateSources(dbPath, paths, { tz: zoneOption(optionString(args, 'tz')), userMigrationsDir: optionString(args, 'dir'), signal: controller.signal, rescan: args.options.has('rescan'), exclude: excludeOption(args) });
       if (args.options.has('json')) {
         const { issues, rejects, ...contract } = r;
         io.out(JSON.stringify({ ...contract, issues, rejects }, null, 2));

@@ -1,15 +1,15 @@
 import { SKILL_TOTALS_BASIS, verifySources } from '../../core/ingest';
 import { optionString, parseArgs, requireOption } from '../args';
-import { issueLines, requirePaths, table, zoneOption } from './ingestOutput';
+import { EXCLUDE_FLAG_OPTIONS, EXCLUDE_USAGE, EXCLUDE_VALUE_OPTIONS, excludeOption, issueLines, requirePaths, table, zoneOption } from './ingestOutput';
 import type { CliCommand } from './types';
 
 /** `verify --db FILE <path>... [--json] [--tz Z]`: sources vs rows; exit 1 on mismatch. */
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  usage: 'verify     --db FILE <path>... [--json] [--tz ZONE]   sources vs rows; exit 1 on mismatch',
+  usage: `verify     --db FILE <path>... [--json] [--tz ZONE] ${EXCLUDE_USAGE}   sources vs rows; exit 1 on mismatch`,
   async run(argv, io) {
-    const args = parseArgs(argv, ['db', 'tz'], ['json']);
-    const r = await verifySources(requireOption(args, 'db'), requirePaths(args.positionals), { tz: zoneOption(optionString(args, 'tz')) });
+    const args = parseArgs(argv, ['db', 'tz', ...EXCLUDE_VALUE_OPTIONS], ['json', ...EXCLUDE_FLAG_OPTIONS]);
+    const r = await verifySources(requireOption(args, 'db'), requirePaths(args.positionals), { tz: zoneOption(optionString(args, 'tz')), exclude: excludeOption(args) });
     if (args.options.has('json')) {
       io.out(JSON.stringify(r, null, 2));
       return r.ok ? 0 : 1;

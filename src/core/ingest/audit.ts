@@ -44,7 +44,7 @@ export async function auditSources(paths: string[], opts: AuditOptions = {}): Pr
         });
       }
     }
-    return { sources, issues: found.issues };
+    return { sources, issues: found.issues, excludedFiles: found.excludedFiles };
   } finally {
     db?.close();
   }

@@ -1,11 +1,13 @@
 /**
  * Discovery: paths in (files or folders), classified sources out. Folders are scanned for
  * *.jsonl (with rotated siblings) and the known JSON documents; node_modules/.git skipped;
+ * unknown files under the exclude patterns (session transcripts…, excludes.ts) skipped;
  * missing paths, unreadable entries and symlink loops are reported, never fatal.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { baseFileName, isCandidateFileName, knownSourceFor } from './catalogue';
+import { ExcludeMatcher, DEFAULT_EXCLUDES } from './excludes';
 import { inferredTableName } from './inferred';
 import type { DiscoveredSource, DiscoverOptions, DiscoveryIssue, DiscoveryResult } from './types';
 
@@ -39,6 +41,8 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
   const sources = new Map<string, DiscoveredSource>();
   const issues: DiscoveryIssue[] = [];
   const visitedDirs = new Set<string>();
+  const exclude = new ExcludeMatcher(opts.exclude ?? DEFAULT_EXCLUDES);
+  let excludedFiles = 0;
 
   const addFile = async (file: string, explicit: boolean): Promise<void> => {
     let st: fs.Stats;
@@ -60,7 +64,8 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
     sources.set(real, { path: path.resolve(file), ...classify(path.resolve(file)), size: st.size, mtimeMs: Math.floor(st.mtimeMs), dev: st.dev, ino: st.ino });
   };
 
-  const walk = async (dir: string, depth: number): Promise<void> => {
+  /** `excluded`: an exclude pattern covers `dir` (known telemetry files are still taken). */
+  const walk = async (dir: string, depth: number, excluded: boolean): Promise<void> => {
     let real: string;
     try {
       real = await fs.promises.realpath(dir);
@@ -96,9 +101,10 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
       }
       if (isDir) {
         if (skip.has(e.name)) continue;
-        if (depth < maxDepth) await walk(p, depth + 1);
+        if (depth < maxDepth) await walk(p, depth + 1, excluded || exclude.matches(p));
       } else if (isFile && isCandidateFileName(e.name)) {
-        await addFile(p, false);
+        if (!knownSourceFor(e.name) && (excluded || exclude.matches(p))) excludedFiles++;
+        else await addFile(p, false);
       }
     }
   };
@@ -110,7 +116,7 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
       issues.push({ path: p, problem: (st as NodeJS.ErrnoException).code === 'ENOENT' ? 'not-found' : 'unreadable', message: `${p}: ${st.message}` });
       continue;
     }
-    if (st.isDirectory()) await walk(p, 0);
+    if (st.isDirectory()) await walk(p, 0, false);
     else await addFile(p, true);
   }
   const list = [...sources.values()].sort((a, b) => {
@@ -119,7 +125,7 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
     const rb = rotationRank(b.path);
     return ra[0] - rb[0] || (ra[1] < rb[1] ? -1 : 1);
   });
-  return { sources: list, issues };
+  return { sources: list, issues, excludedFiles };
 }
 
 /** Groups sources by stream, keeping discovery's rotation order inside each. */

@@ -5,6 +5,7 @@
 export * from './types';
 export { rowContentHash, canonicalJson, hash53 } from './rowIdentity';
 export { discoverSources } from './discover';
+export { DEFAULT_EXCLUDES, ExcludeMatcher, splitPatternList } from './excludes';
 export { auditSources } from './audit';
 export { migrateSources } from './migrate';
 export { verifySources } from './verify';

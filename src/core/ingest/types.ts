@@ -30,6 +30,8 @@ export interface DiscoveryIssue {
 export interface DiscoveryResult {
   sources: DiscoveredSource[];
   issues: DiscoveryIssue[];
+  /** Unknown `*.jsonl` files a folder scan skipped because an exclude pattern covers them. */
+  excludedFiles: number;
 }
 
 export interface DiscoverOptions {
@@ -37,6 +39,12 @@ export interface DiscoverOptions {
   skipDirs?: string[];
   /** Maximum folder depth below each given folder. Default 8. */
   maxDepth?: number;
+  /**
+   * Glob patterns of files/folders whose unknown `*.jsonl` files a folder scan does not import
+   * (excludes.ts has the rules). Default DEFAULT_EXCLUDES (session transcripts, todos, caches…);
+   * [] excludes nothing. Known telemetry file names and explicitly given files are always read.
+   */
+  exclude?: readonly string[];
 }
 
 /** Why a line could not become a row. */
@@ -102,6 +110,8 @@ export interface AuditSourceReport {
 export interface AuditReport {
   sources: AuditSourceReport[];
   issues: DiscoveryIssue[];
+  /** Unknown `*.jsonl` files skipped by the exclude patterns. */
+  excludedFiles: number;
 }
 
 export interface MigrateOptions extends ValueOptions, DiscoverOptions {

@@ -27,10 +27,12 @@ export interface EngineContext {
   tz?: string;
   /** The user's migrations folder (`telemetryLens.migrationsFolder`), if any. */
   userMigrationsDir?: string;
+  /** `telemetryLens.exclude` patterns (undefined = the engine's defaults). */
+  exclude?: readonly string[];
 }
 
 export async function auditForPreview(paths: string[], ctx: EngineContext, signal?: AbortSignal): Promise<AuditView> {
-  return toAuditView(await auditSources(paths, { dbPath: ctx.dbPath, tz: ctx.tz, signal }));
+  return toAuditView(await auditSources(paths, { dbPath: ctx.dbPath, tz: ctx.tz, exclude: ctx.exclude, signal }));
 }
 
 export function toAuditView(report: AuditReport): AuditView {
@@ -80,6 +82,7 @@ export async function runIngest(paths: string[], ctx: EngineContext, opts: Inges
     const result = await migrateSources(ctx.dbPath, paths, {
       tz: ctx.tz,
       userMigrationsDir: ctx.userMigrationsDir,
+      exclude: ctx.exclude,
       only: opts.only,
       onProgress: opts.onProgress,
       signal: opts.signal,
@@ -101,7 +104,7 @@ export function toIngestView(result: MigrateResult): IngestView {
 }
 
 export async function runVerify(paths: string[], ctx: EngineContext, signal?: AbortSignal): Promise<VerifyView> {
-  return toVerifyView(await verifySources(ctx.dbPath, paths, { tz: ctx.tz, signal }));
+  return toVerifyView(await verifySources(ctx.dbPath, paths, { tz: ctx.tz, exclude: ctx.exclude, signal }));
 }
 
 export function toVerifyView(result: VerifyResult): VerifyView {

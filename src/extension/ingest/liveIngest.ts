@@ -8,6 +8,7 @@ import type { ExtensionServices } from '../services';
 import { loadChosenSources, saveChosenSources, selectChosen, type ChosenSources } from './chosenSources';
 import { discoverBeside, runIngest, type EngineContext } from './engineAdapter';
 import { errorText, isWriteConflict } from './errorNotice';
+import { excludePatternsFromSetting } from './excludeSetting';
 import { publishIngestResult, withStatusBarActivity } from './publishResult';
 import { IngestScheduler } from './scheduler';
 import { resolveEnginePaths } from './sourcePaths';
@@ -20,7 +21,7 @@ const RETRY_MIN_MS = 15_000;
 const RETRY_MAX_MS = 300_000;
 
 /** Settings whose change re-plans the watchers. */
-const WATCHED_SETTINGS = ['autoIngest', 'autoIngestDebounceMs', 'sources', 'databasePath', 'timezone', 'migrationsFolder'].map((k) => `${CONFIG_SECTION}.${k}`);
+const WATCHED_SETTINGS = ['autoIngest', 'autoIngestDebounceMs', 'sources', 'exclude', 'databasePath', 'timezone', 'migrationsFolder'].map((k) => `${CONFIG_SECTION}.${k}`);
 
 const controllers = new WeakMap<ExtensionServices, LiveIngestController>();
 
@@ -36,7 +37,12 @@ export function sourceSpecsFromSettings(services: ExtensionServices): SourceSpec
 }
 
 export function engineContext(services: ExtensionServices): EngineContext {
-  return { dbPath: services.databasePath, tz: services.config.timezone(), userMigrationsDir: migrationsFolderOf(services) };
+  return {
+    dbPath: services.databasePath,
+    tz: services.config.timezone(),
+    userMigrationsDir: migrationsFolderOf(services),
+    exclude: excludePatternsFromSetting(services.config.get<unknown>('exclude', undefined)),
+  };
 }
 
 /**
@@ -173,7 +179,7 @@ export class LiveIngestController extends Disposable {
     // Without an explicit choice, live ingest keeps an existing database current; it never
     // creates one from everything under ~/.claude behind the user's back.
     if (!fs.existsSync(this.services.databasePath)) return undefined;
-    const { paths } = await resolveEnginePaths(sourceSpecsFromSettings(this.services));
+    const { paths } = await resolveEnginePaths(sourceSpecsFromSettings(this.services), engineContext(this.services).exclude);
     return paths.length > 0 ? { paths } : undefined;
   }
 

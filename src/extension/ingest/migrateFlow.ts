@@ -68,7 +68,7 @@ async function discover(services: ExtensionServices, ctx: EngineContext): Promis
         const sub = token.onCancellationRequested(() => abort.abort());
         try {
           progress.report({ message: 'Looking for telemetry files…' });
-          const { paths, problems } = await resolveEnginePaths(specs);
+          const { paths, problems } = await resolveEnginePaths(specs, ctx.exclude);
           if (paths.length === 0 || abort.signal.aborted) return { paths, problems, audit: { files: [], problems: [] } };
           progress.report({ message: `Reading ${paths.length === 1 ? tildify(paths[0], os.homedir()) : plural(paths.length, 'source')} to see what is new…` });
           const audit = await auditForPreview(paths, ctx, abort.signal);

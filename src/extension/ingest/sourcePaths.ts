@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { withoutExcluded } from './excludeSetting';
 import { expandGlob } from './globExpand';
 import type { SourceSpec } from './sourceSettings';
 import type { SourceProblem } from './viewModel';
@@ -12,8 +13,9 @@ export interface EnginePaths {
 /**
  * Turns expanded setting entries into the concrete paths the engine takes: globs are walked,
  * missing entries reported (except missing default folders, which are simply not set up).
+ * Glob matches follow `exclude` (telemetryLens.exclude) like a folder scan; none given = no filter.
  */
-export async function resolveEnginePaths(specs: readonly SourceSpec[]): Promise<EnginePaths> {
+export async function resolveEnginePaths(specs: readonly SourceSpec[], exclude: readonly string[] = []): Promise<EnginePaths> {
   const paths: string[] = [];
   const problems: SourceProblem[] = [];
   const seen = new Set<string>();
@@ -34,7 +36,7 @@ export async function resolveEnginePaths(specs: readonly SourceSpec[]): Promise<
       continue;
     }
     const expansion = await expandGlob(spec.base, spec.pattern ?? '**');
-    for (const m of expansion.matches) add(m);
+    for (const m of withoutExcluded(expansion.matches, exclude)) add(m);
     problems.push(...expansion.problems);
     if (expansion.matches.length === 0) problems.push({ path: spec.path, message: `no file matches "${spec.raw}"` });
     if (expansion.truncated) problems.push({ path: spec.path, message: `"${spec.raw}" matches too many paths; only the first ${expansion.matches.length} are used` });

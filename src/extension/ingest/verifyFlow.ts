@@ -27,7 +27,7 @@ export async function runVerifySources(services: ExtensionServices): Promise<Ver
           // The chosen files with their rotated copies, else everything the setting finds.
           const { paths, problems } = chosen
             ? { paths: selectChosen(await discoverBeside(chosen.files), chosen), problems: [] }
-            : await resolveEnginePaths(sourceSpecsFromSettings(services));
+            : await resolveEnginePaths(sourceSpecsFromSettings(services), engineContext(services).exclude);
           for (const p of problems) services.log.warn(`source skipped: ${p.path}: ${p.message}`);
           progress.report({ message: `Comparing ${plural(paths.length, 'source')} with the database…` });
           const abort = new AbortController();

@@ -1,0 +1,34 @@
+import * as path from 'path';
+import { DEFAULT_EXCLUDES, ExcludeMatcher } from '../../core/ingest';
+import { isCandidateFileName, knownSourceFor } from '../../core/ingest/catalogue';
+
+/**
+ * `telemetryLens.exclude` as the engine takes it. The setting is hand-edited: a single string is
+ * one pattern, anything else that is not a list of strings means the defaults.
+ */
+export function excludePatternsFromSetting(value: unknown): string[] {
+  if (typeof value === 'string') return value.trim() ? [value.trim()] : [];
+  if (!Array.isArray(value)) return [...DEFAULT_EXCLUDES];
+  return value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
+}
+
+/**
+ * Glob matches of `telemetryLens.sources` are a pattern, not a file named directly: they follow
+ * the same exclude rule as a folder scan (unknown files under an excluded path are dropped).
+ * A matched folder is kept: the engine scans it.
+ */
+export function withoutExcluded(files: readonly string[], patterns: readonly string[]): string[] {
+  const matcher = new ExcludeMatcher(patterns);
+  if (matcher.isEmpty) return [...files];
+  return files.filter((f) => {
+    const name = path.basename(f);
+    return !isCandidateFileName(name) || knownSourceFor(name) !== undefined || !excludedByAncestry(f, matcher);
+  });
+}
+
+function excludedByAncestry(file: string, matcher: ExcludeMatcher): boolean {
+  for (let p = file; ; p = path.dirname(p)) {
+    if (matcher.matches(p)) return true;
+    if (path.dirname(p) === p) return false;
+  }
+}
