@@ -12,7 +12,7 @@ import { buildMetricsTree } from '../src/extension/tree/metricsTreeModel';
 import { buildDatabase, DAYS, MIX, NOW } from './metrics-fixture';
 
 /** The Overview numbers straight from the event tables (what we would do without rollups). */
-function overviewByFullScan(db: Database, range: TimeRange): Omit<OverviewData, 'range' | 'sources'> {
+function overviewByFullScan(db: Database, range: TimeRange): Omit<OverviewData, 'range' | 'bucket' | 'sources'> {
   const cond = (ts: string) => [range.from !== undefined ? `${ts} >= ${range.from}` : '', range.to !== undefined ? `${ts} < ${range.to}` : ''].filter(Boolean).join(' AND ') || '1';
   const one = (sql: string) => db.exec(sql)[0].values[0] as number[];
   const perDay = new Map<number, number>();

@@ -1,5 +1,6 @@
 import type { Database } from 'sql.js';
 import { MetricsQuery } from './context';
+import { SeriesBuckets } from './seriesBuckets';
 import { rollup } from './specs';
 import { num, percent, queryRows, ratio } from './sql';
 import type { ActivityData, MetricsOptions, TimeRange } from './types';
@@ -10,6 +11,7 @@ import type { ActivityData, MetricsOptions, TimeRange } from './types';
  */
 export function getActivity(db: Database, range: TimeRange, options?: MetricsOptions): ActivityData {
   const q = new MetricsQuery(db, range, options);
+  const series = new SeriesBuckets(q, options);
   const tools = q.rangeSource(rollup('rollup_tool_hour'));
   const git = q.rangeSource(rollup('rollup_git_hour'));
   const coord = q.rangeSource(rollup('rollup_coordinator_hour'));
@@ -27,9 +29,9 @@ export function getActivity(db: Database, range: TimeRange, options?: MetricsOpt
 
   const toolCallsPerDay = queryRows<{ d: number; tool: string; calls: number; s: number; f: number }>(
     db,
-    `SELECT ${q.daySql()} AS d, tool, sum(calls) AS calls, sum(successes) AS s, sum(failures) AS f FROM ${q.source(rollup('rollup_tool_hour'))}
+    `SELECT ${series.keySql} AS d, tool, sum(calls) AS calls, sum(successes) AS s, sum(failures) AS f FROM ${series.source(rollup('rollup_tool_hour'))}
      GROUP BY d, tool ORDER BY d, calls DESC, tool`,
-  ).map((r) => ({ day: q.dayKey(r.d), tool: String(r.tool), calls: num(r.calls), successes: num(r.s), failures: num(r.f) }));
+  ).map((r) => ({ ...series.point(r.d), tool: String(r.tool), calls: num(r.calls), successes: num(r.s), failures: num(r.f) }));
 
   const gitSums = `sum(CASE WHEN event_type = 'commit' THEN events ELSE 0 END) AS commits, sum(additions) AS additions,
     sum(deletions) AS deletions, sum(files_changed) AS files`;
@@ -39,8 +41,8 @@ export function getActivity(db: Database, range: TimeRange, options?: MetricsOpt
   ).map((r) => ({ repo: r.repo, commits: num(r.commits), additions: num(r.additions), deletions: num(r.deletions), filesChanged: num(r.files) }));
   const gitPerDay = queryRows<{ d: number; repo: string | null; commits: number; additions: number; deletions: number }>(
     db,
-    `SELECT ${q.daySql()} AS d, repo, ${gitSums} FROM ${q.source(rollup('rollup_git_hour'))} GROUP BY d, repo ORDER BY d, repo`,
-  ).map((r) => ({ day: q.dayKey(r.d), repo: r.repo, commits: num(r.commits), additions: num(r.additions), deletions: num(r.deletions) }));
+    `SELECT ${series.keySql} AS d, repo, ${gitSums} FROM ${series.source(rollup('rollup_git_hour'))} GROUP BY d, repo ORDER BY d, repo`,
+  ).map((r) => ({ ...series.point(r.d), repo: r.repo, commits: num(r.commits), additions: num(r.additions), deletions: num(r.deletions) }));
 
   const byDim = (dim: string) =>
     queryRows<{ k: string | null; runs: number; ds: number; dc: number }>(
@@ -50,8 +52,8 @@ export function getActivity(db: Database, range: TimeRange, options?: MetricsOpt
     );
   const byStatus = byDim('action').map((r) => ({ status: String(r.k), runs: num(r.runs), durationAvgMs: ratio(r.ds, r.dc) }));
   const byStrategy = byDim('strategy').map((r) => ({ strategy: r.k, runs: num(r.runs), durationAvgMs: ratio(r.ds, r.dc) }));
-  const coordPerDay = queryRows<{ d: number; n: number }>(db, `SELECT ${q.daySql()} AS d, sum(runs) AS n FROM ${q.source(rollup('rollup_coordinator_hour'))} GROUP BY d ORDER BY d`).map(
-    (r) => ({ day: q.dayKey(r.d), count: num(r.n) }),
+  const coordPerDay = queryRows<{ d: number; n: number }>(db, `SELECT ${series.keySql} AS d, sum(runs) AS n FROM ${series.source(rollup('rollup_coordinator_hour'))} GROUP BY d ORDER BY d`).map(
+    (r) => ({ ...series.point(r.d), count: num(r.n) }),
   );
 
   const activityEvents = queryRows<{ k: string; n: number }>(
@@ -61,6 +63,7 @@ export function getActivity(db: Database, range: TimeRange, options?: MetricsOpt
 
   return {
     range: q.resolvedRange,
+    bucket: series.bucket,
     tools: toolRows,
     toolCallsPerDay,
     gitByRepo,

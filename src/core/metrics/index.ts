@@ -17,3 +17,4 @@ export { refreshRollups, rebuildRollups, catchUpRollups, type TouchedRange } fro
 export { prepareForMetrics } from './context';
 export { registerPercentileAggregates, HISTOGRAM_RELATIVE_ERROR } from './percentile';
 export { resolveTimeZone } from './timeZone';
+export { HOURLY_SERIES_MAX_SECONDS } from './seriesBuckets';

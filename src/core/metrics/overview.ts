@@ -2,6 +2,7 @@ import type { Database } from 'sql.js';
 import { MetricsQuery } from './context';
 import { getDataSources } from './dataSources';
 import { overallPercentiles } from './percentiles';
+import { SeriesBuckets } from './seriesBuckets';
 import { listEventTables } from './rollups';
 import { eventCountSpec, HistogramMetric, rollup } from './specs';
 import { num, percent, queryRows, ratio } from './sql';
@@ -10,6 +11,7 @@ import type { MetricsOptions, OverviewData, TimeRange } from './types';
 /** The headline numbers of every domain plus events per day: all from rollups. */
 export function getOverview(db: Database, range: TimeRange, options?: MetricsOptions): OverviewData {
   const q = new MetricsQuery(db, range, options);
+  const series = new SeriesBuckets(q, options);
   const countSpecs = listEventTables(db)
     .filter((t) => t.tsColumn)
     .map((t) => eventCountSpec(t.name, t.tsColumn!));
@@ -17,8 +19,8 @@ export function getOverview(db: Database, range: TimeRange, options?: MetricsOpt
   const eventsPerDay =
     countSpecs.length === 0
       ? []
-      : queryRows<{ d: number; n: number }>(db, `SELECT ${q.daySql()} AS d, sum(events) AS n FROM ${q.sourceShared(countSpecs)} GROUP BY d ORDER BY d`).map(
-          (r) => ({ day: q.dayKey(r.d), count: num(r.n) }),
+      : queryRows<{ d: number; n: number }>(db, `SELECT ${series.keySql} AS d, sum(events) AS n FROM ${series.sourceShared(countSpecs)} GROUP BY d ORDER BY d`).map(
+          (r) => ({ ...series.point(r.d), count: num(r.n) }),
         );
 
   const one = <T>(sql: string) => queryRows<T>(db, sql)[0];
@@ -38,6 +40,7 @@ export function getOverview(db: Database, range: TimeRange, options?: MetricsOpt
 
   return {
     range: q.resolvedRange,
+    bucket: series.bucket,
     totalEvents: eventsPerDay.reduce((s, d) => s + d.count, 0),
     eventsPerDay,
     skills: {

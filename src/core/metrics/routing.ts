@@ -1,6 +1,7 @@
 import type { Database } from 'sql.js';
 import { MetricsQuery } from './context';
 import { overallPercentiles, percentilesByDim } from './percentiles';
+import { SeriesBuckets } from './seriesBuckets';
 import { HistogramMetric, rollup } from './specs';
 import { num, percent, queryRows, ratio } from './sql';
 import type { MetricsOptions, RoutingData, TimeRange } from './types';
@@ -9,7 +10,8 @@ import type { MetricsOptions, RoutingData, TimeRange } from './types';
 export function getRouting(db: Database, range: TimeRange, options?: MetricsOptions): RoutingData {
   const q = new MetricsQuery(db, range, options);
   const src = q.rangeSource(rollup('rollup_routing_hour'));
-  const hourly = q.source(rollup('rollup_routing_hour'));
+  const series = new SeriesBuckets(q, options);
+  const hourly = series.source(rollup('rollup_routing_hour'));
   const sums = `sum(decisions) AS decisions, sum(evaluated) AS evaluated, sum(correct) AS correct, total(dq_sum) AS dq_sum,
     sum(dq_count) AS dq_count, total(cost_saved_sum_usd) AS cost, total(latency_sum_ms) AS lat_sum, sum(latency_count) AS lat_count`;
   type Sums = { model: string | null; decisions: number; evaluated: number; correct: number; dq_sum: number; dq_count: number; cost: number; lat_sum: number; lat_count: number };
@@ -35,14 +37,14 @@ export function getRouting(db: Database, range: TimeRange, options?: MetricsOpti
 
   const days = queryRows<{ d: number; decisions: number; evaluated: number; correct: number; cost: number }>(
     db,
-    `SELECT ${q.daySql()} AS d, sum(decisions) AS decisions, sum(evaluated) AS evaluated, sum(correct) AS correct,
+    `SELECT ${series.keySql} AS d, sum(decisions) AS decisions, sum(evaluated) AS evaluated, sum(correct) AS correct,
             total(cost_saved_sum_usd) AS cost
      FROM ${hourly} GROUP BY d ORDER BY d`,
   );
   let cumulative = 0;
   const costSavedPerDay = days.map((r) => {
     cumulative += num(r.cost);
-    return { day: q.dayKey(r.d), costSavedUsd: num(r.cost), cumulativeCostSavedUsd: cumulative };
+    return { ...series.point(r.d), costSavedUsd: num(r.cost), cumulativeCostSavedUsd: cumulative };
   });
 
   const cells = queryRows<{ predicted: string; actual: string; n: number }>(
@@ -90,6 +92,7 @@ export function getRouting(db: Database, range: TimeRange, options?: MetricsOpti
 
   return {
     range: q.resolvedRange,
+    bucket: series.bucket,
     totals: {
       decisions: num(t.decisions),
       evaluated: num(t.evaluated),
@@ -104,7 +107,7 @@ export function getRouting(db: Database, range: TimeRange, options?: MetricsOpti
     },
     perModel,
     perDay: days.map((r) => ({
-      day: q.dayKey(r.d),
+      ...series.point(r.d),
       decisions: num(r.decisions),
       evaluated: num(r.evaluated),
       correct: num(r.correct),

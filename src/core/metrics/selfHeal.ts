@@ -2,6 +2,7 @@ import type { Database } from 'sql.js';
 import { MetricsQuery } from './context';
 import { overallPercentiles, percentilesByDim } from './percentiles';
 import { sourcePathSql } from './provenance';
+import { SeriesBuckets } from './seriesBuckets';
 import { HistogramMetric, rollup } from './specs';
 import { num, numOrNull, percent, queryRows, ratio, strOrNull, tableExists } from './sql';
 import type { MetricsOptions, RecentFailure, SelfHealData, TimeRange } from './types';
@@ -41,8 +42,9 @@ export function getSelfHeal(db: Database, range: TimeRange, options?: MetricsOpt
   const q = new MetricsQuery(db, range, options);
   const heal = q.rangeSource(rollup('rollup_self_heal_hour'));
   const rec = q.rangeSource(rollup('rollup_recovery_hour'));
-  const healHourly = q.source(rollup('rollup_self_heal_hour'));
-  const recHourly = q.source(rollup('rollup_recovery_hour'));
+  const series = new SeriesBuckets(q, options);
+  const healHourly = series.source(rollup('rollup_self_heal_hour'));
+  const recHourly = series.source(rollup('rollup_recovery_hour'));
 
   const h = queryRows<{ a: number; s: number; es: number; ec: number }>(
     db,
@@ -58,12 +60,12 @@ export function getSelfHeal(db: Database, range: TimeRange, options?: MetricsOpt
   const ttrByType = percentilesByDim(q, HistogramMetric.recoveryTimeToRecoverMs, true);
 
   const healDays = new Map(
-    queryRows<{ d: number; a: number; s: number }>(db, `SELECT ${q.daySql()} AS d, sum(attempts) AS a, sum(successes) AS s FROM ${healHourly} GROUP BY d`).map(
+    queryRows<{ d: number; a: number; s: number }>(db, `SELECT ${series.keySql} AS d, sum(attempts) AS a, sum(successes) AS s FROM ${healHourly} GROUP BY d`).map(
       (x) => [num(x.d), x],
     ),
   );
   const recDays = new Map(
-    queryRows<{ d: number; a: number; s: number }>(db, `SELECT ${q.daySql()} AS d, sum(attempts) AS a, sum(successes) AS s FROM ${recHourly} GROUP BY d`).map(
+    queryRows<{ d: number; a: number; s: number }>(db, `SELECT ${series.keySql} AS d, sum(attempts) AS a, sum(successes) AS s FROM ${recHourly} GROUP BY d`).map(
       (x) => [num(x.d), x],
     ),
   );
@@ -72,7 +74,7 @@ export function getSelfHeal(db: Database, range: TimeRange, options?: MetricsOpt
     const hd = healDays.get(d);
     const rd = recDays.get(d);
     return {
-      day: q.dayKey(d),
+      ...series.point(d),
       selfHealAttempts: num(hd?.a),
       selfHealSuccesses: num(hd?.s),
       selfHealSuccessRatePercent: percent(num(hd?.s), num(hd?.a)),
@@ -127,6 +129,7 @@ export function getSelfHeal(db: Database, range: TimeRange, options?: MetricsOpt
 
   return {
     range: q.resolvedRange,
+    bucket: series.bucket,
     selfHeal: {
       attempts: num(h.a),
       successes: num(h.s),

@@ -1,6 +1,7 @@
 import type { Database } from 'sql.js';
 import { MetricsQuery } from './context';
 import { overallPercentiles, percentilesByDim } from './percentiles';
+import { SeriesBuckets } from './seriesBuckets';
 import { HistogramMetric, rollup } from './specs';
 import { num, numOrNull, percent, queryRows, ratio } from './sql';
 import type { MetricsOptions, SkillRow, SkillsData, TimeRange } from './types';
@@ -35,7 +36,8 @@ const aggregates = `sum(invocations) AS invocations, sum(completed) AS completed
 export function getSkills(db: Database, range: TimeRange, options?: MetricsOptions): SkillsData {
   const q = new MetricsQuery(db, range, options);
   const src = q.rangeSource(rollup('rollup_skill_hour'));
-  const hourly = q.source(rollup('rollup_skill_hour'));
+  const series = new SeriesBuckets(q, options);
+  const hourly = series.source(rollup('rollup_skill_hour'));
 
   const totalsRow = queryRows<SkillAgg>(db, `SELECT NULL AS skill_name, ${aggregates} FROM ${src}`)[0];
   const perSkill = queryRows<SkillAgg>(db, `SELECT skill_name, ${aggregates} FROM ${src} GROUP BY skill_name ORDER BY invocations DESC, skill_name`);
@@ -60,9 +62,9 @@ export function getSkills(db: Database, range: TimeRange, options?: MetricsOptio
 
   const timeline = queryRows<{ d: number; invocations: number; completed: number }>(
     db,
-    `SELECT ${q.daySql()} AS d, sum(invocations) AS invocations, sum(completed) AS completed FROM ${hourly} GROUP BY d ORDER BY d`,
+    `SELECT ${series.keySql} AS d, sum(invocations) AS invocations, sum(completed) AS completed FROM ${hourly} GROUP BY d ORDER BY d`,
   ).map((r) => ({
-    day: q.dayKey(r.d),
+    ...series.point(r.d),
     invocations: num(r.invocations),
     completed: num(r.completed),
     abandoned: num(r.invocations) - num(r.completed),
@@ -84,6 +86,7 @@ export function getSkills(db: Database, range: TimeRange, options?: MetricsOptio
 
   return {
     range: q.resolvedRange,
+    bucket: series.bucket,
     totals: toSkillRow(totalsRow, overallPercentiles(q, HistogramMetric.skillDurationSeconds)),
     skills: perSkill.map((r) => ({ skillName: String(r.skill_name), ...toSkillRow(r, skillPercentiles.get(r.skill_name)) })),
     topErrorTypes,

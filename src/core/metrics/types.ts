@@ -8,6 +8,9 @@
  * - Durations carry their unit in the name (`...Seconds`, `...Ms`); `null` when no value exists.
  * - Days are `DayKey` strings 'YYYY-MM-DD' in the requested time zone, ascending, only days
  *   with data are listed.
+ * - Time series ("per day" lists, entries are `SeriesPoint`s) are daily by default; with
+ *   `seriesBucket: 'auto'` a range of at most 48 h gives hourly points instead (each with its
+ *   `startAt`), and every dataset says which in `bucket`.
  * - Percentiles are nearest-rank (the smallest value with at least p% of values ≤ it), read
  *   from value histograms with 175 log-spaced buckets per decade, so a percentile is within 1%
  *   of the exact one (exact for values with two significant digits).
@@ -29,6 +32,24 @@ export interface MetricsOptions {
   nowSeconds?: number;
   /** Freshness thresholds for data-source status; default DEFAULT_FRESHNESS in index.ts. */
   freshness?: FreshnessThresholds;
+  /**
+   * Grain of the time series: 'day' (default), or 'auto' = hourly for a range with a `from` of
+   * at most HOURLY_SERIES_MAX_SECONDS (48 h; an open `to` ends at `nowSeconds`), daily otherwise.
+   */
+  seriesBucket?: 'day' | 'auto';
+}
+
+/** Grain of a dataset's time series: local days of the zone, or hours. */
+export type TimeBucket = 'hour' | 'day';
+
+/**
+ * One point of a time series. `day` is the local day of the point (of the hour's start for
+ * hourly series); `startAt` is the hour's start (epoch seconds), set only when hourly. In zones
+ * with a :30/:45 offset an hour is a local hour (e.g. 10:30–11:30 UTC in India).
+ */
+export interface SeriesPoint {
+  day: DayKey;
+  startAt?: number;
 }
 
 /** The range a dataset was computed for, echoed back so the view can label it. */
@@ -41,8 +62,7 @@ export interface ResolvedRange {
 /** Dashboard tabs; also the argument of telemetryLens.openDashboard from tree menus. */
 export type DashboardSection = 'overview' | 'skills' | 'routing' | 'selfHeal' | 'activity' | 'sessions' | 'sources';
 
-export interface DayCount {
-  day: DayKey;
+export interface DayCount extends SeriesPoint {
   count: number;
 }
 
@@ -91,6 +111,8 @@ export interface DataSourcesData {
 
 export interface OverviewData {
   range: ResolvedRange;
+  /** Grain of every time series in this dataset. */
+  bucket: TimeBucket;
   /** Events of every event table in range (skill invocations counted at invoked_at). */
   totalEvents: number;
   eventsPerDay: DayCount[];
@@ -135,6 +157,8 @@ export interface SkillRow {
 
 export interface SkillsData {
   range: ResolvedRange;
+  /** Grain of every time series in this dataset. */
+  bucket: TimeBucket;
   totals: Omit<SkillRow, 'skillName'>;
   /** Most invoked first. */
   skills: SkillRow[];
@@ -144,7 +168,7 @@ export interface SkillsData {
   workflowPaths: { workflowPath: string | null; invocations: number; completed: number }[];
   /** Each element of follow_up_actions counted once per invocation; most frequent first. */
   followUpActions: { action: string; count: number }[];
-  timeline: { day: DayKey; invocations: number; completed: number; abandoned: number }[];
+  timeline: (SeriesPoint & { invocations: number; completed: number; abandoned: number })[];
   /** Per session (invocations with a session_id); most invocations first, at most 50. */
   sessions: { sessionId: string; invocations: number; completed: number; distinctSkills: number; lastInvokedAt: number }[];
 }
@@ -165,6 +189,8 @@ export interface RoutingModelRow {
 
 export interface RoutingData {
   range: ResolvedRange;
+  /** Grain of every time series in this dataset. */
+  bucket: TimeBucket;
   totals: {
     decisions: number;
     evaluated: number;
@@ -179,7 +205,7 @@ export interface RoutingData {
   };
   /** Most decisions first. */
   perModel: RoutingModelRow[];
-  perDay: { day: DayKey; decisions: number; evaluated: number; correct: number; accuracyPercent: number | null }[];
+  perDay: (SeriesPoint & { decisions: number; evaluated: number; correct: number; accuracyPercent: number | null })[];
   /**
    * Decisions with both predicted and actual model known. `counts[i][j]` = predicted
    * `models[i]`, actual `models[j]`; `models` sorted by name, the union of both axes.
@@ -187,7 +213,7 @@ export interface RoutingData {
   confusion: { models: string[]; counts: number[][] };
   /** Ten buckets [0,0.1) … [0.9,1.0]; values outside 0..1 are clamped into the end buckets. */
   dqDistribution: { fromScore: number; toScore: number; count: number }[];
-  costSavedPerDay: { day: DayKey; costSavedUsd: number; cumulativeCostSavedUsd: number }[];
+  costSavedPerDay: (SeriesPoint & { costSavedUsd: number; cumulativeCostSavedUsd: number })[];
   /** expertise_routing_events by domain; most routings first. */
   expertiseDomains: {
     domain: string;
@@ -214,6 +240,8 @@ export interface RecentFailure {
 
 export interface SelfHealData {
   range: ResolvedRange;
+  /** Grain of every time series in this dataset. */
+  bucket: TimeBucket;
   selfHeal: {
     attempts: number;
     successes: number;
@@ -230,15 +258,14 @@ export interface SelfHealData {
     timeToRecoverP50Ms: number | null;
     timeToRecoverP95Ms: number | null;
   };
-  perDay: {
-    day: DayKey;
+  perDay: (SeriesPoint & {
     selfHealAttempts: number;
     selfHealSuccesses: number;
     selfHealSuccessRatePercent: number | null;
     recoveryAttempts: number;
     recoverySuccesses: number;
     recoverySuccessRatePercent: number | null;
-  }[];
+  })[];
   /** Most attempts first. */
   byErrorPattern: { errorPattern: string; attempts: number; successes: number; successRatePercent: number | null; executionAvgMs: number | null }[];
   /** Recovery by error category (error_type); most attempts first. */
@@ -261,13 +288,15 @@ export interface SelfHealData {
 
 export interface ActivityData {
   range: ResolvedRange;
+  /** Grain of every time series in this dataset. */
+  bucket: TimeBucket;
   /** Most calls first. successRatePercent over calls with a known success flag. */
   tools: { tool: string; calls: number; successes: number; failures: number; successRatePercent: number | null }[];
   /** One row per day and tool (pivot for a stacked chart). */
-  toolCallsPerDay: { day: DayKey; tool: string; calls: number; successes: number; failures: number }[];
+  toolCallsPerDay: (SeriesPoint & { tool: string; calls: number; successes: number; failures: number })[];
   /** Most commits first; repo null = not recorded. */
   gitByRepo: { repo: string | null; commits: number; additions: number; deletions: number; filesChanged: number }[];
-  gitPerDay: { day: DayKey; repo: string | null; commits: number; additions: number; deletions: number }[];
+  gitPerDay: (SeriesPoint & { repo: string | null; commits: number; additions: number; deletions: number })[];
   coordinator: {
     runs: number;
     /** action/status column; most runs first. */
@@ -283,11 +312,13 @@ export interface ActivityData {
 
 export interface SessionsData {
   range: ResolvedRange;
+  /** Grain of every time series in this dataset. */
+  bucket: TimeBucket;
   totals: { analyses: number; avgQuality: number | null; successRatePercent: number | null; costUsd: number };
   /** outcome null = not recorded; most first. */
   outcomes: { outcome: string | null; count: number }[];
-  perDay: { day: DayKey; analyses: number; avgQuality: number | null; successRatePercent: number | null }[];
-  outcomesPerDay: { day: DayKey; outcome: string | null; count: number }[];
+  perDay: (SeriesPoint & { analyses: number; avgQuality: number | null; successRatePercent: number | null })[];
+  outcomesPerDay: (SeriesPoint & { outcome: string | null; count: number })[];
 }
 
 // ---------------------------------------------------------------- drill-down
