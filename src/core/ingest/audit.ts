@@ -2,7 +2,7 @@ import { openSnapshot } from '../db/database';
 import { compareStream } from './compare';
 import { byStream, discoverSources } from './discover';
 import { checkZone, machineZone } from './timestamps';
-import type { AuditOptions, AuditReport, AuditSourceReport, Liveness } from './types';
+import type { AuditOptions, AuditReport, AuditSourceReport, DiscoveredSource, Liveness } from './types';
 
 const DAY_S = 86_400;
 
@@ -13,19 +13,45 @@ export function liveness(lastTs: number | null, nowMs: number): Liveness {
 }
 
 /**
+ * Turns compareStream's reads into `read` progress events over all sources (bytes of an
+ * inferred stream count twice: it is read for its keys, then compared). `rowsInserted` is the
+ * number of new rows found so far (nothing is inserted by an audit).
+ */
+function readProgress(sources: DiscoveredSource[], onProgress: AuditOptions['onProgress']) {
+  if (!onProgress) return undefined;
+  const bytesTotal = sources.reduce((n, s) => n + s.size * (s.kind === 'inferred' ? 2 : 1), 0);
+  let bytesDone = 0;
+  let newInFinishedStreams = 0;
+  return {
+    bytesTotal,
+    onRead(path: string, bytes: number, missing: number): void {
+      bytesDone += bytes;
+      onProgress({ phase: 'read', path, bytesDone: Math.min(bytesDone, bytesTotal), bytesTotal, rowsInserted: newInFinishedStreams + missing });
+    },
+    streamDone(missing: number): void {
+      newInFinishedStreams += missing;
+    },
+  };
+}
+
+/**
  * What a migrate would do, per file: kind, table, size, lines, rows, rejects (with samples),
  * new lines not yet in `dbPath` (all rows when no database is given), first/last event time
  * and live/stale/frozen. Writes nothing.
  */
 export async function auditSources(paths: string[], opts: AuditOptions = {}): Promise<AuditReport> {
   const tz = checkZone(opts.tz || machineZone());
+  opts.onProgress?.({ phase: 'discover', bytesDone: 0, bytesTotal: 0, rowsInserted: 0 });
   const found = await discoverSources(paths, opts);
   const db = opts.dbPath ? await openSnapshot(opts.dbPath) : null;
   const nowMs = opts.nowMs ?? Date.now();
+  const progress = readProgress(found.sources, opts.onProgress);
   try {
     const sources: AuditSourceReport[] = [];
     for (const [key, files] of byStream(found.sources)) {
-      for (const c of await compareStream(db, key, files, { tz, signal: opts.signal, sampleRejects: opts.sampleRejects ?? 5 })) {
+      const compared = await compareStream(db, key, files, { tz, signal: opts.signal, sampleRejects: opts.sampleRejects ?? 5, onRead: progress?.onRead });
+      progress?.streamDone(compared.reduce((n, c) => n + c.missing, 0));
+      for (const c of compared) {
         sources.push({
           path: c.source.path,
           kind: c.source.kind,
@@ -44,6 +70,7 @@ export async function auditSources(paths: string[], opts: AuditOptions = {}): Pr
         });
       }
     }
+    opts.onProgress?.({ phase: 'done', bytesDone: progress?.bytesTotal ?? 0, bytesTotal: progress?.bytesTotal ?? 0, rowsInserted: sources.reduce((n, s) => n + s.newLines, 0) });
     return { sources, issues: found.issues, excludedFiles: found.excludedFiles };
   } finally {
     db?.close();

@@ -33,6 +33,21 @@ export interface CompareOptions {
   tz: string;
   signal?: AbortSignal;
   sampleRejects: number;
+  /**
+   * Reading progress: `bytes` more of `path` read (an inferred stream is read twice: once for
+   * its keys, once to compare), `missing` = rows found missing so far in the stream.
+   */
+  onRead?: (path: string, bytes: number, missing: number) => void;
+}
+
+/** scanJsonl's cumulative byte count as deltas for `onRead`. */
+function readReporter(o: CompareOptions, path: string, missing: () => number): ((n: number) => void) | undefined {
+  if (!o.onRead) return undefined;
+  let last = 0;
+  return (n) => {
+    o.onRead!(path, n - last, missing());
+    last = n;
+  };
 }
 
 async function mapperForStream(db: Database | null, files: DiscoveredSource[], o: CompareOptions): Promise<TableMapper> {
@@ -41,7 +56,9 @@ async function mapperForStream(db: Database | null, files: DiscoveredSource[], o
   if (known) return knownMapper(known, o.tz, null);
   const obs = new KeyObserver(o.tz);
   const noop = () => {};
-  for (const f of files) await scanJsonl(f.path, { record: (_l, rec) => obs.observe(rec), reject: noop, blank: noop, pending: noop }, { signal: o.signal });
+  for (const f of files) {
+    await scanJsonl(f.path, { record: (_l, rec) => obs.observe(rec), reject: noop, blank: noop, pending: noop }, { signal: o.signal, onBytes: readReporter(o, f.path, () => 0) });
+  }
   const existing = db ? loadInferredColumns(db, first.table) : [];
   return inferredMapper(first.table, planInferredColumns(existing, obs).all, o.tz);
 }
@@ -69,6 +86,7 @@ export async function compareStream(db: Database | null, key: string, files: Dis
   const counts = streamCounts(db, files[0].table, key);
   const seen = new Map<number, number>();
   const out: FileComparison[] = [];
+  let missingBefore = 0;
   for (const f of files) {
     const c: FileComparison = { source: f, lines: 0, rows: 0, blank: 0, rejected: 0, pending: 0, matched: 0, missing: 0, firstTs: null, lastTs: null, rejects: [], doc: null };
     const reject = (x: LineReject): void => {
@@ -103,11 +121,13 @@ export async function compareStream(db: Database | null, key: string, files: Dis
       const d = await scanDocument(f.path, handlers, { signal: o.signal });
       c.lines = d.lines;
       c.doc = d.doc;
+      o.onRead?.(f.path, f.size, missingBefore + c.missing);
     } else {
-      const r = await scanJsonl(f.path, handlers, { signal: o.signal });
+      const r = await scanJsonl(f.path, handlers, { signal: o.signal, onBytes: readReporter(o, f.path, () => missingBefore + c.missing) });
       c.lines = r.lastLine + c.pending;
     }
     out.push(c);
+    missingBefore += c.missing;
   }
   return out;
 }

@@ -83,6 +83,11 @@ export interface AuditOptions extends ValueOptions, DiscoverOptions {
   /** `now` for live/stale/frozen (ms since epoch). Default Date.now(). */
   nowMs?: number;
   signal?: AbortSignal;
+  /**
+   * Progress while reading (phases discover, read, done): bytes read of all sources, and in
+   * `rowsInserted` the new rows found so far (an audit inserts nothing).
+   */
+  onProgress?: (p: IngestProgress) => void;
 }
 
 /** live: last event within 1 day; stale: within 30 days; frozen: older; empty: no events. */

@@ -31,8 +31,8 @@ export interface EngineContext {
   exclude?: readonly string[];
 }
 
-export async function auditForPreview(paths: string[], ctx: EngineContext, signal?: AbortSignal): Promise<AuditView> {
-  return toAuditView(await auditSources(paths, { dbPath: ctx.dbPath, tz: ctx.tz, exclude: ctx.exclude, signal }));
+export async function auditForPreview(paths: string[], ctx: EngineContext, signal?: AbortSignal, onProgress?: (p: IngestProgress) => void): Promise<AuditView> {
+  return toAuditView(await auditSources(paths, { dbPath: ctx.dbPath, tz: ctx.tz, exclude: ctx.exclude, signal, onProgress }));
 }
 
 export function toAuditView(report: AuditReport): AuditView {

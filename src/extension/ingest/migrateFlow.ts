@@ -71,7 +71,12 @@ async function discover(services: ExtensionServices, ctx: EngineContext): Promis
           const { paths, problems } = await resolveEnginePaths(specs, ctx.exclude);
           if (paths.length === 0 || abort.signal.aborted) return { paths, problems, audit: { files: [], problems: [] } };
           progress.report({ message: `Reading ${paths.length === 1 ? tildify(paths[0], os.homedir()) : plural(paths.length, 'source')} to see what is new…` });
-          const audit = await auditForPreview(paths, ctx, abort.signal);
+          // A 70 MB file takes seconds to compare: show how far the reading is.
+          const tracker = new ProgressTracker();
+          const audit = await auditForPreview(paths, ctx, abort.signal, (p) => {
+            const step = p.phase === 'read' ? tracker.next(p, Date.now()) : undefined;
+            if (step) progress.report(step);
+          });
           return { paths, problems: [...problems, ...audit.problems], audit };
         } finally {
           sub.dispose();
