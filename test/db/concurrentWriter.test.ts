@@ -6,7 +6,8 @@ import { withWrite } from '../../src/core/db/database';
 import { WriteConflictError } from '../../src/core/db/errors';
 import { PY_DIGEST, python, pythonBackground, tempDir, writeCycleProcess } from './helpers';
 
-// A hook-style writer: connect, commit one row in WAL mode, close, pause; until stdin closes.
+// A hook-style writer: connect, work a moment with the connection open (no lock, no -wal yet:
+// the riskiest moment to replace the file), commit one row in WAL mode, close, pause.
 const HOOK_WRITER = `
 import sqlite3, sys, time, threading
 db = sys.argv[1]
@@ -21,6 +22,7 @@ while not stop.is_set():
         con.execute("CREATE TABLE IF NOT EXISTS py_rows (seq INTEGER PRIMARY KEY, at REAL)")
         print("ready", flush=True)
         first = False
+    time.sleep(0.002)
     con.execute("INSERT INTO py_rows (seq, at) VALUES (?, ?)", (committed + 1, time.time()))
     committed += 1
     con.close()
@@ -63,7 +65,7 @@ describe('write-back next to another program writing in WAL mode', () => {
         } catch (e) {
           assert.ok(e instanceof WriteConflictError, String(e));
           assert.equal(e.exitCode, 3);
-          assert.match(e.message, /another program .*(-wal|-shm|-journal|since it was read)/);
+          assert.match(e.message, /another program .*(-wal|-shm|-journal|since it was read|has the database open: python3|while it was being replaced)/);
           outcomes.push('refused');
         }
       }
@@ -103,5 +105,28 @@ describe('write-back next to another program writing in WAL mode', () => {
       await py.exited;
     }
     assert.equal(pyCount(db, 'SELECT COUNT(*) FROM py_rows'), 1);
+  });
+
+  test('a connection opened but idle (no lock, no -wal on disk) is seen: the file is not replaced under it', async () => {
+    const db = path.join(tempDir(), 'idle.db');
+    python(`import sqlite3,sys\ncon=sqlite3.connect(sys.argv[1], isolation_level=None)\ncon.execute("PRAGMA journal_mode=WAL")\ncon.execute("CREATE TABLE py_rows (seq INTEGER PRIMARY KEY)")\ncon.close()`, db);
+    // Connects, says ready, and only writes after the test lets it (the hook that connects early).
+    const py = pythonBackground(
+      `import sqlite3,sys\ncon=sqlite3.connect(sys.argv[1], isolation_level=None)\nprint("ready", flush=True)\nsys.stdin.read()\ncon.execute("INSERT INTO py_rows VALUES (1)")\ncon.close()\nprint("done", flush=True)`,
+      db,
+    );
+    await py.ready;
+    assert.equal(fs.existsSync(`${db}-wal`), false, 'nothing on disk shows the connection');
+    await assert.rejects(
+      withWrite(db, (d) => d.run('CREATE TABLE cli_rows (tag TEXT)'), { maxAttempts: 2 }),
+      (e: unknown) => e instanceof WriteConflictError && new RegExp(`has the database open: python3? \\(pid ${py.child.pid}\\)`).test(e.message),
+    );
+    py.child.stdin.end();
+    const done = await py.exited;
+    assert.match(done.stdout, /done/, done.stderr);
+    assert.equal(JSON.parse(python(PY_DIGEST, db)).integrity, 'ok');
+    assert.equal(pyCount(db, 'SELECT COUNT(*) FROM py_rows'), 1, 'the python row is in the file');
+    await withWrite(db, (d) => d.run('CREATE TABLE cli_rows (tag TEXT)'));
+    assert.equal(JSON.parse(python(PY_DIGEST, db)).tables.py_rows[0], 1);
   });
 });

@@ -12,19 +12,31 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** True where open files of other processes can be listed (Linux /proc). */
+export const canListOpenFiles = os.platform() === 'linux' && fs.existsSync('/proc/self/fd');
+
+/** One process that has a file open. */
+export interface FileHolder {
+  pid: number;
+  name: string;
+  ino: bigint;
+}
+
 /**
- * Processes that have `filePath` open, as "name (pid N)" (Linux /proc only; elsewhere empty).
- * Used to name the concurrent writer in error messages, never to decide anything.
+ * Processes (other than this one) that have `filePath` open — under that name now, or an
+ * earlier file that was replaced under that name ("… (deleted)"). Linux /proc only; elsewhere
+ * empty. An SQLite connection keeps its database file open from connect() on, even when idle
+ * and without any -wal/-journal on disk, so this is the only way to see it.
  */
-export function processesHolding(filePath: string, limit = 5): string[] {
-  if (os.platform() !== 'linux') return [];
+export function holdersOf(filePath: string): FileHolder[] {
+  if (!canListOpenFiles) return [];
   let target: string;
   try {
     target = fs.realpathSync(filePath);
   } catch {
     return [];
   }
-  const found: string[] = [];
+  const holders: FileHolder[] = [];
   let pids: string[];
   try {
     pids = fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
@@ -32,27 +44,45 @@ export function processesHolding(filePath: string, limit = 5): string[] {
     return [];
   }
   for (const pid of pids) {
-    if (found.length >= limit) break;
     let fds: string[];
     try {
       fds = fs.readdirSync(`/proc/${pid}/fd`);
     } catch {
-      continue;
+      continue; // gone, or not ours to look at
     }
     for (const fd of fds) {
+      const linkPath = `/proc/${pid}/fd/${fd}`;
       let link: string;
       try {
-        link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+        link = fs.readlinkSync(linkPath);
       } catch {
         continue;
       }
-      if (link === target) {
-        found.push(`${processName(pid)} (pid ${pid})`);
-        break;
+      if (link !== target && link !== `${target} (deleted)`) continue;
+      try {
+        holders.push({ pid: Number(pid), name: processName(pid), ino: fs.statSync(linkPath, { bigint: true }).ino });
+      } catch {
+        // closed meanwhile
       }
     }
   }
-  return found;
+  return holders;
+}
+
+/** "python3 (pid 123), node (pid 456)" — for messages. */
+export function describeHolders(holders: FileHolder[]): string {
+  const seen = new Set<number>();
+  return holders
+    .filter((h) => !seen.has(h.pid) && seen.add(h.pid))
+    .slice(0, 5)
+    .map((h) => `${h.name} (pid ${h.pid})`)
+    .join(', ');
+}
+
+/** Names of processes holding `filePath`, as "name (pid N)" (for error messages only). */
+export function processesHolding(filePath: string): string[] {
+  const d = describeHolders(holdersOf(filePath));
+  return d ? d.split(', ') : [];
 }
 
 function processName(pid: string): string {

@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatabaseFileState, fileStateOf, isHotJournal, sameStamp, sidecarPaths } from './fileState';
-import { isProcessAlive, processesHolding } from './processInfo';
+import { canListOpenFiles, describeHolders, holdersOf, isProcessAlive, processesHolding } from './processInfo';
 
 export type WriteBackOutcome = { written: true } | { written: false; cause: string };
 
@@ -19,25 +19,71 @@ const TEMP_MARK = '.tmp-';
  * DESIGN.md §3: image → temp file in the same folder → fsync → verify nobody else touched the
  * database since `expected` → rename over it → fsync the folder. Returns the cause instead of
  * writing when another program is or was using the file; the caller re-snapshots and retries.
+ *
+ * An SQLite connection holds its file open from connect() on, before it takes any lock or makes
+ * a -wal; if the file is replaced under it, its next commit goes to the old file and, in WAL
+ * mode, leaves a -wal that no longer matches the new file (a corrupt database for the next
+ * reader). So where open files are visible (Linux), nobody may hold the file just before the
+ * rename, and anybody found holding the old file just after it gets the old file back: the
+ * rename is undone through a hard link kept for that moment.
  */
 export function writeBackVerified(dbPath: string, image: Uint8Array, expected: DatabaseFileState, opts: WriteBackOptions): WriteBackOutcome {
   const early = conflictCause(dbPath, expected);
   if (early) return { written: false, cause: early };
   const dir = path.dirname(dbPath);
   fs.mkdirSync(dir, { recursive: true });
-  const tmp = `${dbPath}${TEMP_MARK}${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const stamp = `${TEMP_MARK}${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const tmp = `${dbPath}${stamp}`;
+  const previous = `${dbPath}${stamp}.prev`;
   try {
     writeDurably(tmp, image, opts.journalMode, expected.db ? fileMode(dbPath) : undefined);
-    // Checked again right before the rename: the window left is the rename syscall itself.
+    const holders = expected.db ? holdersOf(dbPath) : [];
+    if (holders.length) return { written: false, cause: `another program has the database open: ${describeHolders(holders)}` };
+    // Checked again right before the rename (after the slower holder scan).
     const late = conflictCause(dbPath, expected);
     if (late) return { written: false, cause: late };
+    const canUndo = expected.db !== null && linkQuietly(dbPath, previous);
     const renameError = renameWithRetry(tmp, dbPath, opts.renameRetryMs ?? 3000);
     if (renameError) return { written: false, cause: renameError };
+    if (expected.db && canUndo) {
+      const opener = openedDuringReplace(dbPath, expected.db.ino);
+      if (opener) {
+        fs.renameSync(previous, dbPath); // the old file, with whatever the opener wrote, is back in place
+        fsyncDirectory(dir);
+        return { written: false, cause: `${opener} while it was being replaced; its version was kept` };
+      }
+    }
   } finally {
     removeQuietly(tmp); // no-op after a successful rename
+    removeQuietly(previous);
   }
   fsyncDirectory(dir);
   return { written: true };
+}
+
+/**
+ * Someone who opened the replaced file between the holder scan and the rename: still holding it,
+ * or already gone leaving a -wal/-shm that nobody holding the new file owns.
+ */
+function openedDuringReplace(dbPath: string, oldIno: bigint): string | undefined {
+  if (!canListOpenFiles) return undefined;
+  const holders = holdersOf(dbPath);
+  const ofOld = holders.filter((h) => h.ino === oldIno);
+  if (ofOld.length) return `another program opened the database (${describeHolders(ofOld)})`;
+  const side = sidecarPaths(dbPath);
+  if (holders.length === 0 && (fs.existsSync(side.wal) || fs.existsSync(side.shm))) {
+    return `another program wrote the database (${side.wal} appeared)`;
+  }
+  return undefined;
+}
+
+function linkQuietly(from: string, to: string): boolean {
+  try {
+    fs.linkSync(from, to);
+    return true;
+  } catch {
+    return false; // file systems without hard links: no undo, the holder scans still apply
+  }
 }
 
 /** Why writing now would clobber someone else's work, or undefined when it is safe. */
