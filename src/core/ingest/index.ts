@@ -10,3 +10,4 @@ export { auditSources } from './audit';
 export { migrateSources } from './migrate';
 export { verifySources } from './verify';
 export { SKILL_TOTALS_BASIS } from './skillTotals';
+export { listRejects, type ListRejectsOptions, type RejectEntry, type RejectsPage } from './rejects';
