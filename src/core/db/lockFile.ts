@@ -17,7 +17,7 @@ export interface LockHolder {
 export interface LockOptions {
   /** How long to wait for another holder (default 10 s). */
   timeoutMs?: number;
-  /** A lock older than this is stale even if its pid seems alive (pid reuse, other host). Default 10 min. */
+  /** A lock from another host (shared folder) older than this is stale. Default 10 min. */
   staleAfterMs?: number;
   /** Shown to other waiters, e.g. "telemetry-lens cli" or "VS Code window". */
   tool?: string;
@@ -134,7 +134,8 @@ function lockAgeMs(lockPath: string): number {
 function isStale(lockPath: string, h: LockHolder | null, staleAfterMs: number): boolean {
   // An unreadable lock is only a few bytes from being written: give its writer a moment.
   if (h === null) return lockAgeMs(lockPath) > 2000;
-  if (h.host === os.hostname() && !isProcessAlive(h.pid)) return true;
+  // Same machine: the pid answers exactly (a long ingest may hold the lock for many minutes).
+  if (h.host === os.hostname()) return !isProcessAlive(h.pid);
   return lockAgeMs(lockPath) > staleAfterMs;
 }
 

@@ -35,6 +35,7 @@ export function writeBackVerified(dbPath: string, image: Uint8Array, expected: D
   const stamp = `${TEMP_MARK}${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const tmp = `${dbPath}${stamp}`;
   const previous = `${dbPath}${stamp}.prev`;
+  let keepPrevious = false;
   try {
     writeDurably(tmp, image, opts.journalMode, expected.db ? fileMode(dbPath) : undefined);
     const holders = expected.db ? holdersOf(dbPath) : [];
@@ -48,14 +49,19 @@ export function writeBackVerified(dbPath: string, image: Uint8Array, expected: D
     if (expected.db && canUndo) {
       const opener = openedDuringReplace(dbPath, expected.db.ino);
       if (opener) {
-        fs.renameSync(previous, dbPath); // the old file, with whatever the opener wrote, is back in place
+        try {
+          fs.renameSync(previous, dbPath); // the old file, with whatever the opener wrote, is back in place
+        } catch (e) {
+          keepPrevious = true; // the only name left for the other program's file: never delete it
+          throw new Error(`${opener} while it was being replaced, and putting its file back failed (${(e as Error).message}); it is kept as ${previous}`);
+        }
         fsyncDirectory(dir);
         return { written: false, cause: `${opener} while it was being replaced; its version was kept` };
       }
     }
   } finally {
     removeQuietly(tmp); // no-op after a successful rename
-    removeQuietly(previous);
+    if (!keepPrevious) removeQuietly(previous);
   }
   fsyncDirectory(dir);
   return { written: true };
