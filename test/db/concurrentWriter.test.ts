@@ -26,7 +26,7 @@ while not stop.is_set():
     con.execute("INSERT INTO py_rows (seq, at) VALUES (?, ?)", (committed + 1, time.time()))
     committed += 1
     con.close()
-    time.sleep(0.008)
+    time.sleep(0.015)
 print("committed", committed, flush=True)
 `;
 

@@ -46,6 +46,33 @@ export function sameFileState(a: DatabaseFileState, b: DatabaseFileState): boole
   return sameStamp(a.db, b.db) && sameStamp(a.wal, b.wal) && sameStamp(a.journal, b.journal);
 }
 
+/**
+ * Reads a whole file through one descriptor, sized by fstat, without blocking the event loop
+ * (the extension host stays responsive while a 100+ MB database is read).
+ */
+export async function readWholeAsync(p: string): Promise<Buffer | null> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(p, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const buf = Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await fh.read(buf, done, Math.min(size - done, 8 << 20), done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done === size ? buf : buf.subarray(0, done);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** First `n` bytes of a file (empty when missing): cheap re-check of headers after a long read. */
 export function readHead(p: string, n: number): Buffer {
   let fd: number;
@@ -59,30 +86,6 @@ export function readHead(p: string, n: number): Buffer {
     const buf = Buffer.alloc(n);
     const got = fs.readSync(fd, buf, 0, n, 0);
     return buf.subarray(0, got);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Reads a whole file through one descriptor (size taken from fstat, so a growing file reads consistently). */
-export function readWhole(p: string): Buffer | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(p, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  try {
-    const size = fs.fstatSync(fd).size;
-    const buf = Buffer.allocUnsafe(size);
-    let done = 0;
-    while (done < size) {
-      const n = fs.readSync(fd, buf, done, size - done, done);
-      if (n === 0) break;
-      done += n;
-    }
-    return done === size ? buf : buf.subarray(0, done);
   } finally {
     fs.closeSync(fd);
   }

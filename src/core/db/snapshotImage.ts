@@ -1,5 +1,5 @@
 import { DatabaseBusyError, UsageError } from './errors';
-import { DatabaseFileState, fileStateOf, headerJournalMode, isHotJournal, readHead, readWhole, sameFileState, sidecarPaths } from './fileState';
+import { DatabaseFileState, fileStateOf, headerJournalMode, isHotJournal, readHead, readWholeAsync, sameFileState, sidecarPaths } from './fileState';
 import { applyWal, parseWal } from './walFormat';
 
 /** What a WAL contributed to a snapshot (shown by health, used by tests). */
@@ -55,8 +55,8 @@ export async function readSnapshotImage(dbPath: string, opts: SnapshotReadOption
       lastCause = `another program is writing it (hot rollback journal ${sidecars.journal}); if no program is, open the database once with sqlite3 to roll the journal back`;
       continue;
     }
-    const main = readWhole(dbPath);
-    const walBytes = before.wal ? readWhole(sidecars.wal) : null;
+    const main = await readWholeAsync(dbPath);
+    const walBytes = before.wal ? await readWholeAsync(sidecars.wal) : null;
     const after = fileStateOf(dbPath);
     if (!sameFileState(before, after)) {
       lastCause = `it kept changing while being read (${describeChange(before, after)})`;
