@@ -72,6 +72,11 @@ export interface InitState {
   mode: 'live' | 'report';
   /** report generation time (epoch seconds), for "Generated …" */
   generatedAt?: number;
+  /**
+   * IANA zone the host counts days in (telemetryLens.timezone, else the host machine's): custom
+   * ranges pick days of this zone and times are shown in it. Absent: the browser's zone.
+   */
+  timeZone?: string;
   capabilities: DashboardCapabilities;
 }
 

@@ -1,4 +1,7 @@
 // Number and date formatting in the user's locale; epoch seconds everywhere in the protocol.
+// Dates and times in the zone the host counts days in (zone.ts), so a time and its day agree.
+import { displayZone } from './zone';
+
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
@@ -11,17 +14,20 @@ export function fmtNumber(n: number | null | undefined): string {
 }
 
 /** A rate given as a fraction 0..1 or a percent 0..100 (say which), shown as "81.2 %". */
+/** Between a number and its unit: never broken across lines ("94 ms", not "94⏎ms"). */
+const NBSP = '\u00a0';
+
 export function fmtPercent(n: number | null | undefined, isFraction = false): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
   const pct = isFraction ? n * 100 : n;
-  return `${pct.toFixed(1)} %`;
+  return `${pct.toFixed(1)}${NBSP}%`;
 }
 
 export function fmtMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${(ms / 60_000).toFixed(1)} min`;
+  if (ms < 1000) return `${Math.round(ms)}${NBSP}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}${NBSP}s`;
+  return `${(ms / 60_000).toFixed(1)}${NBSP}min`;
 }
 
 export function fmtSeconds(s: number | null | undefined): string {
@@ -30,11 +36,11 @@ export function fmtSeconds(s: number | null | undefined): string {
 
 export function fmtDateTime(epochSeconds: number | null | undefined): string {
   if (epochSeconds === null || epochSeconds === undefined) return '—';
-  return new Date(epochSeconds * 1000).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Date(epochSeconds * 1000).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: displayZone() });
 }
 
 export function fmtDate(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  return new Date(epochSeconds * 1000).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: displayZone() });
 }
 
 /** "3 min ago", for freshness. */

@@ -11,6 +11,7 @@ import { DashboardApp } from './app';
 import { h } from './dom';
 import css from './styles.css';
 import { postToHost } from './vscodeApi';
+import { setDisplayZone } from './zone';
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(css);
@@ -28,6 +29,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       return;
     }
     app?.dispose();
+    setDisplayZone(message.state.timeZone);
     app = new DashboardApp(root, message.state);
     return;
   }

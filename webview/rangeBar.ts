@@ -1,5 +1,6 @@
 import type { RangePreset, RangeSelection } from '../src/protocol';
 import { h } from './dom';
+import { dayKeyOf, startOfDay } from './zone';
 
 const PRESET_LABELS: Record<RangePreset, string> = {
   '24h': 'Last 24 hours',
@@ -25,21 +26,19 @@ export function rangeText(r: RangeSelection): string {
   }
 }
 
-/** yyyy-mm-dd of a local day, as <input type=date> wants it. */
+/** yyyy-mm-dd of the day in the configured zone, as <input type=date> wants it. */
 function toDateInput(epochSeconds: number): string {
-  const d = new Date(epochSeconds * 1000);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return dayKeyOf(epochSeconds);
 }
 
-/** Local midnight of a yyyy-mm-dd day (+ `plusDays`, so DST days keep their real length). */
+/** Midnight, in the configured zone, of a yyyy-mm-dd day (+ `plusDays`, so DST days keep their real length). */
 function fromDateInput(value: string, plusDays = 0): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  return m ? Math.floor(new Date(+m[1], +m[2] - 1, +m[3] + plusDays).getTime() / 1000) : undefined;
+  return startOfDay(value, plusDays);
 }
 
 /**
- * Time range picker: a select of presets, plus from/to day inputs for "Custom…" (local days;
- * `to` includes the whole day).
+ * Time range picker: a select of presets, plus from/to day inputs for "Custom…" (days of the
+ * zone the host counts in, `telemetryLens.timezone`; `to` includes the whole day).
  */
 export class RangeBar {
   readonly element: HTMLElement;

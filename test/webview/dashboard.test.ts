@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { Database } from 'sql.js';
 import { loadSqlJs } from '../../src/core/db/sqljs';
-import { getDrillDownRows, getOverview, getSelfHeal } from '../../src/core/metrics';
+import { getDrillDownRows, getOverview, getSelfHeal, getSkills } from '../../src/core/metrics';
 import { TAB_IDS, TAB_TITLES, type WebviewToHost } from '../../src/protocol';
 import { artifact, cspViolationsOf, drawnPixels, ensureBundle, HIGH_CONTRAST_THEME_VARS, launchBrowser, LIGHT_THEME_VARS, openDashboard, type FakeHost } from './harness';
 import { buildFixtureDatabase, NOW } from './fixtureDb';
@@ -290,6 +290,100 @@ describe('dashboard keyboard drill-down', () => {
       const drill = await host.waitFor(isDrill, since);
       assert.deepEqual(drill.request.filters, { error_pattern: firstLabel, success: 1 });
       assert.equal(drill.request.table, 'self_heal_events');
+    } finally {
+      await browser.close();
+      db.close();
+    }
+  });
+});
+
+describe('dashboard: the last 24 hours by the hour', () => {
+  test('24h shows one bar per hour of the zone, with hour labels; a bar lists that hour’s rows', async () => {
+    ensureBundle();
+    const db = await buildFixtureDatabase();
+    const browser = await launchBrowser();
+    try {
+      const zone = 'Europe/Berlin';
+      const host = await openDashboard(browser, { db, nowSeconds: NOW, timeZone: zone });
+      await host.waitForTab('overview');
+      const since = host.received.length;
+      await host.page.evaluate(`(() => { const s = document.querySelector('#range-select'); s.value = '24h'; s.dispatchEvent(new Event('change')); })()`);
+      await host.waitFor(isData, since);
+      const card = '[data-chart-id="overview-events-per-day"]';
+      await host.page.waitForFunction(`document.querySelector('${card} .card-title')?.textContent.startsWith('Events per hour')`);
+      assert.ok((await drawnPixels(host.page, `${card} canvas`)) > 500);
+
+      // the metrics layer's hourly points, and one row per hour of the 24 h (empty hours as 0)
+      const expected = getOverview(db, { from: NOW - 86400 }, { timeZone: zone, nowSeconds: NOW, seriesBucket: 'auto' });
+      assert.equal(expected.bucket, 'hour');
+      const rows = await host.page.$$eval(`${card} .data-table tbody tr`, (trs) => trs.map((tr) => [tr.querySelector('th')!.textContent!, tr.querySelector('td')!.textContent!]));
+      assert.equal(rows.length, 24);
+      const hourOf = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
+      const shown = new Map(rows.map(([label, value]) => [label.slice(label.lastIndexOf(', ') + 2), Number(value.replace(/[^0-9]/g, ''))]));
+      for (const p of expected.eventsPerDay) assert.equal(shown.get(hourOf.format(new Date(p.startAt! * 1000))), p.count, `hour ${p.startAt}`);
+      assert.equal([...shown.values()].reduce((a, b) => a + b, 0), expected.totalEvents);
+      // NOW = 12:00 UTC = 13:00 in Berlin: the first hour is yesterday 13:00, the last today 12:00
+      assert.match(rows[0][0], /13:00$/);
+      assert.match(rows[23][0], /12:00$/);
+      assert.equal(await host.page.textContent(`${card} .data-table thead th:first-child`), `Hour (${zone})`);
+      await host.page.screenshot({ path: artifact('range-24h-overview.png'), fullPage: true });
+
+      // the busiest hour's value cell lists exactly that hour's rows
+      await showTab(host, 'skills');
+      const skillCard = '[data-chart-id="skills-timeline"]';
+      await host.page.click(`${skillCard} .data-table summary`);
+      const skills = getSkillsHourly(db, zone);
+      const busiest = skills.timeline.reduce((m, p) => (p.completed > m.completed ? p : m));
+      const cells = await host.page.$$(`${skillCard} .data-table tbody tr`);
+      const slot = Math.round((busiest.startAt! - (NOW - 86400 - ((NOW - 86400) % 3600))) / 3600);
+      const before = host.received.length;
+      await cells[slot].$eval('td.clickable', (td) => (td as HTMLElement).click());
+      const drill = await host.waitFor(isDrill, before);
+      assert.deepEqual(drill.request.range, { from: Math.max(busiest.startAt!, NOW - 86400), to: busiest.startAt! + 3600 });
+      assert.deepEqual(drill.request.filters, { completed: 1 });
+      await host.page.waitForFunction(`document.querySelector('#drilldown .drill-count')?.textContent.includes('of ${busiest.completed} rows')`);
+      await host.page.screenshot({ path: artifact('range-24h-skills.png'), fullPage: true });
+      assert.deepEqual(host.pageErrors, []);
+    } finally {
+      await browser.close();
+      db.close();
+    }
+  });
+});
+
+function getSkillsHourly(db: Database, zone: string) {
+  return getSkills(db, { from: NOW - 86400 }, { timeZone: zone, nowSeconds: NOW, seriesBucket: 'auto' });
+}
+
+describe('dashboard: days of the configured zone, not the browser’s', () => {
+  test('a custom range is the chosen days in telemetryLens.timezone; times show in that zone', async () => {
+    ensureBundle();
+    const db = await buildFixtureDatabase();
+    const browser = await launchBrowser();
+    try {
+      // host counts in India (UTC+5:30), the browser runs in Los Angeles (UTC−8 in March before the 8th, −7 after)
+      const host = await openDashboard(browser, { db, nowSeconds: NOW, timeZone: 'Asia/Kolkata', browserTimeZone: 'America/Los_Angeles' });
+      await host.waitForTab('overview');
+      const since = host.received.length;
+      await host.page.evaluate(`(() => { const s = document.querySelector('#range-select'); s.value = 'custom'; s.dispatchEvent(new Event('change')); })()`);
+      await host.page.fill('#range-from', '2026-03-01');
+      await host.page.fill('#range-to', '2026-03-07');
+      await host.page.click('#range-apply');
+      const req = await host.waitFor(isData, since);
+      const istMidnight = (d: number) => Date.UTC(2026, 2, d) / 1000 - 5.5 * 3600;
+      assert.deepEqual({ preset: req.range.preset, from: req.range.from, to: req.range.to }, { preset: 'custom', from: istMidnight(1), to: istMidnight(8) });
+      await host.page.waitForFunction(`document.querySelector('[data-kpi="events"] .kpi-sub')?.textContent.includes('from 2026-03-01 to 2026-03-07')`);
+      // reopening the custom range fills in the same days
+      assert.equal(await host.page.inputValue('#range-from'), '2026-03-01');
+      assert.equal(await host.page.inputValue('#range-to'), '2026-03-07');
+
+      // a timestamp (recent failure) reads in India time, the browser's zone notwithstanding
+      await showTab(host, 'selfHeal');
+      const first = getSelfHeal(db, { from: istMidnight(1), to: istMidnight(8) }, { timeZone: 'Asia/Kolkata', nowSeconds: NOW }).recentFailures[0];
+      const when = (await host.page.textContent('[data-table-id="recent-failures"] tbody tr:first-child td:first-child'))!;
+      const ist = new Date(first.at * 1000).toLocaleString('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Kolkata' });
+      assert.equal(when, ist);
+      assert.deepEqual(host.pageErrors, []);
     } finally {
       await browser.close();
       db.close();

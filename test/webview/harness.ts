@@ -133,14 +133,17 @@ export interface FakeHost {
 export interface OpenOptions {
   db: Database;
   nowSeconds: number;
+  /** zone of the (fake) host: telemetryLens.timezone; default UTC */
   timeZone?: string;
+  /** zone the browser itself runs in (default the machine's) */
+  browserTimeZone?: string;
   init?: Partial<InitState>;
   theme?: Record<string, string>;
   bodyClass?: string;
 }
 
 export async function openDashboard(browser: Browser, o: OpenOptions): Promise<FakeHost> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, timezoneId: o.browserTimeZone });
   const received: WebviewToHost[] = [];
   const blockedRequests: string[] = [];
   const pageErrors: string[] = [];
@@ -167,7 +170,13 @@ export async function openDashboard(browser: Browser, o: OpenOptions): Promise<F
       await send({
         type: 'init',
         protocolVersion: PROTOCOL_VERSION,
-        state: { databaseLabel: '~/.telemetry-lens/telemetry.db', mode: 'live', capabilities: { customRange: true, drillDown: 'full', openSource: true }, ...o.init },
+        state: {
+          databaseLabel: '~/.telemetry-lens/telemetry.db',
+          mode: 'live',
+          timeZone: o.timeZone ?? 'UTC',
+          capabilities: { customRange: true, drillDown: 'full', openSource: true },
+          ...o.init,
+        },
       });
       return;
     }

@@ -46,6 +46,9 @@ function datasets(spec: ChartSpec, theme: ChartTheme): ChartDataset[] {
       fill: asLine && spec.series.length === 1 ? 'origin' : false,
       spanGaps: true,
       tension: 0.2,
+      cubicInterpolationMode: 'monotone',
+      // a point on the top of the axis (100 %) is drawn whole, not cut by the plot area
+      clip: asLine ? 8 : undefined,
       order: asLine ? 0 : 1,
     } as ChartDataset;
   });
@@ -60,14 +63,17 @@ function config(spec: ChartSpec, theme: ChartTheme, onPick: (index: number, seri
     beginAtZero: true,
     max: spec.yMax,
     stacked: spec.stacked,
-    ticks: { ...tick, callback: (v: string | number) => format(Number(v)) },
+    // counts get whole-number ticks (no "0.5 invocations" on a small axis)
+    ticks: { ...tick, precision: countsOnly(spec) ? 0 : undefined, callback: (v: string | number) => format(Number(v)) },
     grid: { color: theme.grid },
     border: { color: theme.grid },
     title: axisTitle(spec.yTitle),
   };
   const categoryAxis = {
     stacked: spec.stacked,
-    ticks: { ...tick, autoSkip: true, autoSkipPadding: 12, maxRotation: 0, callback: shortDayTick(spec.labels) },
+    ticks: spec.tickHours
+      ? { ...tick, autoSkip: false, maxRotation: 0, callback: hourTick(spec.ticks ?? spec.labels, spec.tickHours) }
+      : { ...tick, autoSkip: true, autoSkipPadding: 12, maxRotation: 0, callback: spec.ticks ? (_v: string | number, i: number) => spec.ticks![i] ?? '' : shortDayTick(spec.labels) },
     grid: { display: false },
     border: { color: theme.grid },
     title: axisTitle(spec.xTitle),
@@ -92,6 +98,8 @@ function config(spec: ChartSpec, theme: ChartTheme, onPick: (index: number, seri
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
+      // room for points and lines at the top of the axis (100 %), which the plot area would cut in half
+      layout: { padding: { top: 6 } },
       interaction: { mode: 'nearest', intersect: spec.kind !== 'line' },
       onHover: (evt, elements) => {
         const target = evt.native?.target as HTMLElement | undefined;
@@ -116,6 +124,26 @@ function config(spec: ChartSpec, theme: ChartTheme, onPick: (index: number, seri
       scales,
     },
   } as ChartConfiguration;
+}
+
+/** True when every value is a whole number (then the value axis has whole-number ticks). */
+function countsOnly(spec: ChartSpec): boolean {
+  return !spec.format && spec.series.every((s) => s.data.every((v) => v === null || Number.isInteger(v)));
+}
+
+/** Widest hour tick ("13:00") plus a gap, in CSS pixels. */
+const HOUR_TICK_PX = 44;
+
+/**
+ * Ticks of an hourly axis on round local hours: the smallest step of 1, 2, 3, 4, 6 or 12 hours
+ * whose labels fit the axis width. Midnight is always a multiple, so each new date shows.
+ */
+function hourTick(ticks: (string | string[])[], hours: number[]) {
+  return function (this: { width: number }, _value: string | number, index: number): string | string[] {
+    const perSlot = (this.width || 600) / Math.max(1, hours.length);
+    const step = [1, 2, 3, 4, 6, 12].find((s) => s * perSlot >= HOUR_TICK_PX) ?? 24;
+    return hours[index] % step === 0 ? (ticks[index] ?? '') : '';
+  };
 }
 
 const DAY_KEY = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -26,6 +26,13 @@ export interface ChartSpec {
   unit: string;
   kind: 'bar' | 'line' | 'doughnut' | 'horizontalBar';
   labels: string[];
+  /** short axis ticks, one per label (a string array is a multi-line tick); default: labels, days as "Mar 8" */
+  ticks?: (string | string[])[];
+  /**
+   * hourly axes: the local hour (0–23) of each label. Ticks then fall on round hours (every 1,
+   * 2, 3, 4, 6 or 12 h, whatever fits), always including midnight, where the date is shown.
+   */
+  tickHours?: number[];
   series: SeriesSpec[];
   /** doughnut: the colour of each slice (default: palette order) */
   sliceColours?: SeriesColour[];

@@ -3,6 +3,7 @@ import { h } from '../dom';
 import { fmtCount, fmtMs, fmtPercent } from '../format';
 import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
 import { chart, importHint, label, outcomeColour, pivot, rowsOf, type TabContext } from './tabContext';
+import { timeAxis } from './timeAxis';
 
 type ActivityPayload = Extract<TabPayload, { tab: 'activity' }>;
 
@@ -30,9 +31,12 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
     ),
   );
   const tools = d.tools.slice(0, 12);
-  const toolDays = pivot(d.toolCallsPerDay, (r) => r.day, (r) => r.tool, (r) => r.calls);
-  const gitDays = pivot(d.gitPerDay, (r) => r.day, (r) => label(r.repo), (r) => r.commits);
+  const toolAxis = timeAxis(ctx, d.bucket, [d.toolCallsPerDay]);
+  const toolDays = pivot(toolAxis, d.toolCallsPerDay, (r) => r.tool, (r) => r.calls);
+  const gitAxis = timeAxis(ctx, d.bucket, [d.gitPerDay]);
+  const gitDays = pivot(gitAxis, d.gitPerDay, (r) => label(r.repo), (r) => r.commits);
   const coordDays = d.coordinator.perDay;
+  const coordAxis = timeAxis(ctx, d.bucket, [coordDays]);
   const status = d.coordinator.byStatus;
   root.append(
     grid(
@@ -59,30 +63,34 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
       }),
       chart(ctx, {
         id: 'activity-tools-per-day',
-        title: 'Tool calls per day',
+        title: `Tool calls ${toolAxis.per}`,
         unit: 'calls',
         kind: 'bar',
         stacked: true,
-        labels: toolDays.days,
+        labels: toolAxis.labels,
+        ticks: toolAxis.ticks,
+        tickHours: toolAxis.tickHours,
         series: toolDays.keys.map((k, i) => ({ label: k, data: toolDays.series[i], colour: k === 'other' && toolDays.other ? 'neutral' : i })),
-        xTitle: 'Day',
+        xTitle: toolAxis.title,
         yTitle: 'Calls',
-        summary: `${fmtCount(calls)} calls on ${toolDays.days.length} days by ${toolDays.keys.join(', ')}.`,
+        summary: `${fmtCount(calls)} calls ${toolAxis.spanText(new Set(d.toolCallsPerDay.map((r) => toolAxis.slotOf(r))).size)} by ${toolDays.keys.join(', ')}.`,
         empty: `No tool calls ${ctx.rangeText}.`,
         drill: (i, s) => {
           const tool = toolDays.keys[s];
-          return { label: `Tool calls · ${toolDays.days[i]}${tool === 'other' && toolDays.other ? '' : ` · ${tool}`}`, request: rowsOf(ctx, 'tool_events', tool === 'other' && toolDays.other ? undefined : { tool }, toolDays.days[i]) };
+          return { label: `Tool calls · ${toolAxis.labels[i]}${tool === 'other' && toolDays.other ? '' : ` · ${tool}`}`, request: toolAxis.rows('tool_events', i, tool === 'other' && toolDays.other ? undefined : { tool }) };
         },
       }),
       chart(ctx, {
         id: 'activity-git-per-day',
-        title: 'Commits per day by repository',
+        title: `Commits ${gitAxis.per} by repository`,
         unit: 'commits',
         kind: 'bar',
         stacked: true,
-        labels: gitDays.days,
+        labels: gitAxis.labels,
+        ticks: gitAxis.ticks,
+        tickHours: gitAxis.tickHours,
         series: gitDays.keys.map((k, i) => ({ label: k, data: gitDays.series[i], colour: outcomeColour(k, i) === 'neutral' ? 'neutral' : i })),
-        xTitle: 'Day',
+        xTitle: gitAxis.title,
         yTitle: 'Commits',
         summary: `${fmtCount(commits)} commits, +${fmtCount(additions)} / −${fmtCount(deletions)} lines, in ${gitDays.keys.length} repositories.`,
         empty: `No git events ${ctx.rangeText}.`,
@@ -90,21 +98,23 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
           const repo = gitDays.keys[s];
           const all = repo === 'other' && gitDays.other;
           const filters = all ? undefined : { repo: repo === '(not recorded)' ? null : repo };
-          return { label: `Git · ${gitDays.days[i]}${all ? '' : ` · ${repo}`}`, request: rowsOf(ctx, 'git_events', filters, gitDays.days[i]) };
+          return { label: `Git · ${gitAxis.labels[i]}${all ? '' : ` · ${repo}`}`, request: gitAxis.rows('git_events', i, filters) };
         },
       }),
       chart(ctx, {
         id: 'activity-coordinator-per-day',
-        title: 'Coordinator runs per day',
+        title: `Coordinator runs ${coordAxis.per}`,
         unit: 'runs',
         kind: 'bar',
-        labels: coordDays.map((x) => x.day),
-        series: [{ label: 'Runs', data: coordDays.map((x) => x.count), colour: 4 }],
-        xTitle: 'Day',
+        labels: coordAxis.labels,
+        ticks: coordAxis.ticks,
+        tickHours: coordAxis.tickHours,
+        series: [{ label: 'Runs', data: coordAxis.values(coordDays, (x) => x.count), colour: 4 }],
+        xTitle: coordAxis.title,
         yTitle: 'Runs',
         summary: `${fmtCount(d.coordinator.runs)} runs; by status ` + status.map((s) => `${s.status} ${fmtCount(s.runs)}`).join(', ') + '.',
         empty: `No coordinator runs ${ctx.rangeText}.`,
-        drill: (i) => ({ label: `Coordinator runs · ${coordDays[i].day}`, request: rowsOf(ctx, 'coordinator_events', undefined, coordDays[i].day) }),
+        drill: (i) => ({ label: `Coordinator runs · ${coordAxis.labels[i]}`, request: coordAxis.rows('coordinator_events', i) }),
       }),
       chart(ctx, {
         id: 'activity-event-types',

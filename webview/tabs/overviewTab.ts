@@ -3,6 +3,7 @@ import { h } from '../dom';
 import { fmtAgo, fmtCount, fmtDate, fmtDateTime, fmtPercent, fmtSeconds, fmtMs, fmtSpan, fmtUsd } from '../format';
 import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
 import { chart, type TabContext } from './tabContext';
+import { timeAxis } from './timeAxis';
 
 type OverviewPayload = Extract<TabPayload, { tab: 'overview' }>;
 
@@ -45,19 +46,25 @@ export function renderOverview(p: OverviewPayload, ctx: TabContext): HTMLElement
   );
 
   const days = o.eventsPerDay;
-  const busiest = days.reduce((m, d) => (d.count > m.count ? d : m), { day: '', count: 0 });
+  const axis = timeAxis(ctx, o.bucket, [days]);
+  const busiest = days.reduce((m, d) => (d.count > m.count ? d : m), days[0] ?? { day: '', count: 0 });
+  const busiestLabel = days.length ? axis.labels[axis.slotOf(busiest)] : '';
   root.append(
     grid(
       chart(ctx, {
         id: 'overview-events-per-day',
-        title: 'Events per day',
+        title: `Events ${axis.per}`,
         unit: 'events',
         kind: 'bar',
-        labels: days.map((d) => d.day),
-        series: [{ label: 'Events (all tables)', data: days.map((d) => d.count) }],
-        xTitle: 'Day',
+        labels: axis.labels,
+        ticks: axis.ticks,
+        tickHours: axis.tickHours,
+        series: [{ label: 'Events (all tables)', data: axis.values(days, (d) => d.count) }],
+        xTitle: axis.title,
         yTitle: 'Events',
-        summary: days.length ? `${fmtCount(o.totalEvents)} events over ${days.length} days; busiest day ${busiest.day} with ${fmtCount(busiest.count)}.` : 'No events.',
+        summary: days.length
+          ? `${fmtCount(o.totalEvents)} events ${axis.spanText(days.length)}; busiest ${axis.bucket} ${busiestLabel} with ${fmtCount(busiest.count)}.`
+          : 'No events.',
         empty: `No events ${ctx.rangeText}.`,
       }),
       sourcesCard(p, ctx),

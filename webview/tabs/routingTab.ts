@@ -4,6 +4,7 @@ import { fmtCount, fmtMs, fmtNumber, fmtPercent, fmtUsd } from '../format';
 import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
 import { confusionMatrixCard } from './confusionMatrix';
 import { chart, importHint, label, pct, rowsOf, type TabContext } from './tabContext';
+import { timeAxis } from './timeAxis';
 
 type RoutingPayload = Extract<TabPayload, { tab: 'routing' }>;
 
@@ -20,7 +21,7 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
     kpiRow(
       kpi('routing-decisions', 'Routing decisions', fmtCount(t.decisions), `${fmtCount(t.evaluated)} with a verdict`),
       kpi('routing-accuracy', 'Accuracy', fmtPercent(t.accuracyPercent), `${fmtCount(t.correct)} of ${fmtCount(t.evaluated)} correct`),
-      kpi('routing-dq', 'Average DQ score', t.dqAvg === null ? '—' : t.dqAvg.toFixed(2), 'decision quality, 0–1'),
+      kpi('routing-dq', 'Average DQ score', t.dqAvg === null ? '—' : t.dqAvg.toFixed(2), 'decision quality, 0\u2060–\u20601'),
       kpi('routing-cost', 'Cost saved', fmtUsd(t.costSavedUsd), 'sum of recorded cost_saved'),
       kpi('routing-latency', 'Latency p95', fmtMs(t.latencyP95Ms), `p50 ${fmtMs(t.latencyP50Ms)} · p99 ${fmtMs(t.latencyP99Ms)} · avg ${fmtMs(t.latencyAvgMs)}`),
     ),
@@ -29,26 +30,33 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
   const models = d.perModel;
   const dq = d.dqDistribution;
   const cost = d.costSavedPerDay;
+  const axis = timeAxis(ctx, d.bucket, [days]);
+  const costAxis = timeAxis(ctx, d.bucket, [cost]);
   const domains = d.expertiseDomains.slice(0, 12);
   root.append(
     grid(
       chart(ctx, {
         id: 'routing-accuracy-per-day',
-        title: 'Routing accuracy per day',
+        title: `Routing accuracy ${axis.per}`,
         unit: '%',
         kind: 'bar',
-        labels: days.map((x) => x.day),
+        labels: axis.labels,
+        ticks: axis.ticks,
+        tickHours: axis.tickHours,
         series: [
-          { label: 'Accuracy (%)', data: days.map((x) => pct(x.accuracyPercent)), asLine: true, colour: 'success' },
-          { label: 'Decisions', data: days.map((x) => x.decisions), rightAxis: true, colour: 0 },
+          { label: 'Accuracy (%)', data: axis.values(days, (x) => pct(x.accuracyPercent), null), asLine: true, colour: 'success' },
+          { label: 'Decisions', data: axis.values(days, (x) => x.decisions), rightAxis: true, colour: 0 },
         ],
-        xTitle: 'Day',
+        xTitle: axis.title,
         yTitle: 'Accuracy (%)',
         y2Title: 'Decisions',
         yMax: 100,
-        summary: `Overall accuracy ${fmtPercent(t.accuracyPercent)} over ${days.length} days; ` + days.slice(-7).map((x) => `${x.day}: ${fmtPercent(x.accuracyPercent)}`).join(', ') + '.',
+        summary:
+          `Overall accuracy ${fmtPercent(t.accuracyPercent)} ${axis.spanText(days.length)}; ` +
+          days.slice(-7).map((x) => `${axis.labels[axis.slotOf(x)]}: ${fmtPercent(x.accuracyPercent)}`).join(', ') +
+          '.',
         empty: `No routing decisions ${ctx.rangeText}.`,
-        drill: (i) => ({ label: `Routing decisions · ${days[i].day}`, request: rowsOf(ctx, 'routing_metrics_events', undefined, days[i].day) }),
+        drill: (i) => ({ label: `Routing decisions · ${axis.labels[i]}`, request: axis.rows('routing_metrics_events', i) }),
       }),
       chart(ctx, {
         id: 'routing-accuracy-per-model',
@@ -71,8 +79,10 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
         unit: 'decisions',
         kind: 'bar',
         labels: dq.map((b) => `${b.fromScore.toFixed(1)}–${b.toScore.toFixed(1)}`),
+        // every bucket labelled by its start: ten short ticks fit where ten ranges would be skipped
+        ticks: dq.map((b) => b.fromScore.toFixed(1)),
         series: [{ label: 'Decisions', data: dq.map((b) => b.count), colour: 3 }],
-        xTitle: 'DQ score (0–1)',
+        xTitle: 'DQ score (bucket start; 0.9 includes 1.0)',
         yTitle: 'Decisions',
         summary: dq.map((b) => `${b.fromScore.toFixed(1)}–${b.toScore.toFixed(1)}: ${fmtCount(b.count)}`).join(', ') + '.',
         empty: 'No DQ scores in this range.',
@@ -82,14 +92,16 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
         title: 'Cumulative cost saved',
         unit: 'USD',
         kind: 'line',
-        labels: cost.map((c) => c.day),
-        series: [{ label: 'Cost saved, cumulative (USD)', data: cost.map((c) => c.cumulativeCostSavedUsd), colour: 2 }],
-        xTitle: 'Day',
+        labels: costAxis.labels,
+        ticks: costAxis.ticks,
+        tickHours: costAxis.tickHours,
+        series: [{ label: 'Cost saved, cumulative (USD)', data: cumulative(costAxis.values(cost, (c) => c.costSavedUsd)), colour: 2 }],
+        xTitle: costAxis.title,
         yTitle: 'USD',
         format: (v) => fmtUsd(v),
         summary: `${fmtUsd(t.costSavedUsd)} saved in total ${ctx.rangeText}.`,
         empty: 'No cost_saved values recorded in this range.',
-        drill: (i) => ({ label: `Routing decisions · ${cost[i].day}`, request: rowsOf(ctx, 'routing_metrics_events', undefined, cost[i].day) }),
+        drill: (i) => ({ label: `Routing decisions · ${costAxis.labels[i]}`, request: costAxis.rows('routing_metrics_events', i) }),
       }),
       chart(ctx, {
         id: 'routing-expertise-domains',
@@ -139,4 +151,10 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
     }),
   );
   return root;
+}
+
+/** Running sum (empty hours keep the total so far, so the line stays level). */
+function cumulative(values: (number | null)[]): number[] {
+  let sum = 0;
+  return values.map((v) => (sum += v ?? 0));
 }

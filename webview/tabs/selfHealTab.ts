@@ -3,6 +3,7 @@ import { h } from '../dom';
 import { fmtCount, fmtDateTime, fmtMs, fmtNumber, fmtPercent } from '../format';
 import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
 import { chart, importHint, label, pct, rowsOf, type TabContext } from './tabContext';
+import { timeAxis } from './timeAxis';
 
 type SelfHealPayload = Extract<TabPayload, { tab: 'selfHeal' }>;
 
@@ -22,6 +23,7 @@ export function renderSelfHeal(p: SelfHealPayload, ctx: TabContext): HTMLElement
     ),
   );
   const days = d.perDay;
+  const axis = timeAxis(ctx, d.bucket, [days]);
   const patterns = d.byErrorPattern.slice(0, 12);
   const categories = d.byRecoveryCategory.slice(0, 12);
   const modes = d.autoVsManual;
@@ -30,19 +32,21 @@ export function renderSelfHeal(p: SelfHealPayload, ctx: TabContext): HTMLElement
     grid(
       chart(ctx, {
         id: 'self-heal-rate-per-day',
-        title: 'Success rate per day',
+        title: `Success rate ${axis.per}`,
         unit: '%',
         kind: 'line',
-        labels: days.map((x) => x.day),
+        labels: axis.labels,
+        ticks: axis.ticks,
+        tickHours: axis.tickHours,
         series: [
-          { label: 'Self-heal success (%)', data: days.map((x) => pct(x.selfHealSuccessRatePercent)), colour: 0 },
-          { label: 'Recovery success (%)', data: days.map((x) => pct(x.recoverySuccessRatePercent)), colour: 1 },
+          { label: 'Self-heal success (%)', data: axis.values(days, (x) => pct(x.selfHealSuccessRatePercent), null), colour: 0 },
+          { label: 'Recovery success (%)', data: axis.values(days, (x) => pct(x.recoverySuccessRatePercent), null), colour: 1 },
         ],
-        xTitle: 'Day',
+        xTitle: axis.title,
         yTitle: 'Success rate (%)',
         yMax: 100,
-        summary: `Self-heal ${fmtPercent(d.selfHeal.successRatePercent)} and recovery ${fmtPercent(d.recovery.successRatePercent)} successful overall; ` + days.slice(-5).map((x) => `${x.day}: ${fmtPercent(x.selfHealSuccessRatePercent)} / ${fmtPercent(x.recoverySuccessRatePercent)}`).join(', ') + '.',
-        drill: (i, s) => ({ label: `${s === 0 ? 'Self-heal' : 'Recovery'} attempts · ${days[i].day}`, request: rowsOf(ctx, tables[s] ?? tables[0], undefined, days[i].day) }),
+        summary: `Self-heal ${fmtPercent(d.selfHeal.successRatePercent)} and recovery ${fmtPercent(d.recovery.successRatePercent)} successful overall; ` + days.slice(-5).map((x) => `${axis.labels[axis.slotOf(x)]}: ${fmtPercent(x.selfHealSuccessRatePercent)} / ${fmtPercent(x.recoverySuccessRatePercent)}`).join(', ') + '.',
+        drill: (i, s) => ({ label: `${s === 0 ? 'Self-heal' : 'Recovery'} attempts · ${axis.labels[i]}`, request: axis.rows(tables[s] ?? tables[0], i) }),
       }),
       chart(ctx, {
         id: 'self-heal-by-pattern',

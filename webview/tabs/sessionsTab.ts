@@ -3,6 +3,7 @@ import { h } from '../dom';
 import { fmtCount, fmtNumber, fmtPercent, fmtUsd } from '../format';
 import { emptyState, grid, kpi, kpiRow } from '../widgets';
 import { chart, importHint, label, outcomeColour, pct, pivot, rowsOf, type TabContext } from './tabContext';
+import { timeAxis } from './timeAxis';
 
 type SessionsPayload = Extract<TabPayload, { tab: 'sessions' }>;
 
@@ -24,25 +25,29 @@ export function renderSessions(p: SessionsPayload, ctx: TabContext): HTMLElement
   );
   const days = d.perDay;
   const outcomes = d.outcomes;
-  const perDay = pivot(d.outcomesPerDay, (r) => r.day, (r) => label(r.outcome), (r) => r.count);
+  const axis = timeAxis(ctx, d.bucket, [days]);
+  const outcomeAxis = timeAxis(ctx, d.bucket, [d.outcomesPerDay]);
+  const perDay = pivot(outcomeAxis, d.outcomesPerDay, (r) => label(r.outcome), (r) => r.count);
   const outcomeFilter = (name: string) => ({ outcome: name === '(not recorded)' ? null : name });
   root.append(
     grid(
       chart(ctx, {
         id: 'sessions-quality-per-day',
-        title: 'Session quality and success per day',
+        title: `Session quality and success ${axis.per}`,
         unit: 'quality / %',
         kind: 'line',
-        labels: days.map((x) => x.day),
+        labels: axis.labels,
+        ticks: axis.ticks,
+        tickHours: axis.tickHours,
         series: [
-          { label: 'Average quality', data: days.map((x) => x.avgQuality), colour: 0 },
-          { label: 'Successful (%)', data: days.map((x) => pct(x.successRatePercent)), colour: 'success', rightAxis: true },
+          { label: 'Average quality', data: axis.values(days, (x) => x.avgQuality, null), colour: 0 },
+          { label: 'Successful (%)', data: axis.values(days, (x) => pct(x.successRatePercent), null), colour: 'success', rightAxis: true },
         ],
-        xTitle: 'Day',
+        xTitle: axis.title,
         yTitle: 'Average quality',
         y2Title: 'Successful (%)',
-        summary: `Average quality ${t.avgQuality === null ? 'unknown' : fmtNumber(t.avgQuality)}, ${fmtPercent(t.successRatePercent)} successful; ` + days.slice(-5).map((x) => `${x.day}: ${fmtNumber(x.avgQuality)}`).join(', ') + '.',
-        drill: (i) => ({ label: `Sessions · ${days[i].day}`, request: rowsOf(ctx, 'session_outcome_events', undefined, days[i].day) }),
+        summary: `Average quality ${t.avgQuality === null ? 'unknown' : fmtNumber(t.avgQuality)}, ${fmtPercent(t.successRatePercent)} successful; ` + days.slice(-5).map((x) => `${axis.labels[axis.slotOf(x)]}: ${fmtNumber(x.avgQuality)}`).join(', ') + '.',
+        drill: (i) => ({ label: `Sessions · ${axis.labels[i]}`, request: axis.rows('session_outcome_events', i) }),
       }),
       chart(ctx, {
         id: 'sessions-outcomes',
@@ -57,19 +62,21 @@ export function renderSessions(p: SessionsPayload, ctx: TabContext): HTMLElement
       }),
       chart(ctx, {
         id: 'sessions-outcomes-per-day',
-        title: 'Outcomes per day',
+        title: `Outcomes ${outcomeAxis.per}`,
         unit: 'sessions',
         kind: 'bar',
         stacked: true,
-        labels: perDay.days,
+        labels: outcomeAxis.labels,
+        ticks: outcomeAxis.ticks,
+        tickHours: outcomeAxis.tickHours,
         series: perDay.keys.map((k, i) => ({ label: k, data: perDay.series[i], colour: outcomeColour(k, i + 2) })),
-        xTitle: 'Day',
+        xTitle: outcomeAxis.title,
         yTitle: 'Sessions',
-        summary: `${fmtCount(t.analyses)} analyses on ${perDay.days.length} days.`,
+        summary: `${fmtCount(t.analyses)} analyses ${outcomeAxis.spanText(days.length)}.`,
         drill: (i, s) => {
           const k = perDay.keys[s];
           const all = k === 'other' && perDay.other;
-          return { label: `Sessions · ${perDay.days[i]}${all ? '' : ` · ${k}`}`, request: rowsOf(ctx, 'session_outcome_events', all ? undefined : outcomeFilter(k), perDay.days[i]) };
+          return { label: `Sessions · ${outcomeAxis.labels[i]}${all ? '' : ` · ${k}`}`, request: outcomeAxis.rows('session_outcome_events', i, all ? undefined : outcomeFilter(k)) };
         },
       }),
     ),

@@ -3,6 +3,7 @@ import { h } from '../dom';
 import { fmtCount, fmtDateTime, fmtNumber, fmtPercent, fmtSeconds } from '../format';
 import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
 import { chart, importHint, label, rowsOf, type TabContext } from './tabContext';
+import { timeAxis } from './timeAxis';
 
 type SkillsPayload = Extract<TabPayload, { tab: 'skills' }>;
 
@@ -24,25 +25,28 @@ export function renderSkills(p: SkillsPayload, ctx: TabContext): HTMLElement {
   );
 
   const tl = d.timeline;
+  const axis = timeAxis(ctx, d.bucket, [tl]);
   const top = d.skills.slice(0, 12);
   const byDuration = d.skills.filter((s) => s.durationP50Seconds !== null).slice(0, 10);
   root.append(
     grid(
       chart(ctx, {
         id: 'skills-timeline',
-        title: 'Skill invocations per day',
+        title: `Skill invocations ${axis.per}`,
         unit: 'invocations',
         kind: 'bar',
         stacked: true,
-        labels: tl.map((x) => x.day),
+        labels: axis.labels,
+        ticks: axis.ticks,
+        tickHours: axis.tickHours,
         series: [
-          { label: 'Completed', data: tl.map((x) => x.completed), colour: 'success' },
-          { label: 'Abandoned', data: tl.map((x) => x.abandoned), colour: 'failure' },
+          { label: 'Completed', data: axis.values(tl, (x) => x.completed), colour: 'success' },
+          { label: 'Abandoned', data: axis.values(tl, (x) => x.abandoned), colour: 'failure' },
         ],
-        xTitle: 'Day',
+        xTitle: axis.title,
         yTitle: 'Invocations',
-        summary: `${fmtCount(t.invocations)} invocations on ${tl.length} days, ${fmtPercent(t.completionRatePercent)} completed.`,
-        drill: (i, s) => ({ label: `Skill invocations · ${tl[i].day} · ${s === 0 ? 'completed' : 'abandoned'}`, request: rowsOf(ctx, 'skill_invocation', { completed: s === 0 ? 1 : 0 }, tl[i].day) }),
+        summary: `${fmtCount(t.invocations)} invocations ${axis.spanText(tl.length)}, ${fmtPercent(t.completionRatePercent)} completed.`,
+        drill: (i, s) => ({ label: `Skill invocations · ${axis.labels[i]} · ${s === 0 ? 'completed' : 'abandoned'}`, request: axis.rows('skill_invocation', i, { completed: s === 0 ? 1 : 0 }) }),
       }),
       chart(ctx, {
         id: 'skills-by-skill',

@@ -1,7 +1,8 @@
-import type { DayKey, DrillDownRequest, RangeSelection, ResolvedRange } from '../../src/protocol';
+import type { DayKey, DrillDownRequest, RangeSelection, ResolvedRange, SeriesPoint } from '../../src/protocol';
 import type { ChartCard } from '../charts/chartCard';
 import { createChartCard } from '../charts/chartCard';
 import type { ChartSpec, DrillTarget, SeriesColour } from '../charts/chartSpec';
+import type { TimeAxis } from './timeAxis';
 
 /** What a tab view needs besides its payload. */
 export interface TabContext {
@@ -31,24 +32,24 @@ export function rowsOf(ctx: TabContext, table: string, filters?: Record<string, 
 }
 
 /**
- * Pivots (day, key, value) rows into one series per key for a stacked chart; keys beyond
- * the `top` most frequent are summed into "other" so the legend stays readable.
+ * Pivots (time point, key, value) rows into one series per key over the axis' slots, for a
+ * stacked chart; keys beyond the `top` most frequent are summed into "other" so the legend
+ * stays readable.
  */
-export function pivot<R>(rows: R[], day: (r: R) => DayKey, key: (r: R) => string, value: (r: R) => number, top = 5): { days: DayKey[]; keys: string[]; series: number[][]; other: boolean } {
+export function pivot<R extends SeriesPoint>(axis: TimeAxis, rows: R[], key: (r: R) => string, value: (r: R) => number, top = 5): { keys: string[]; series: number[][]; other: boolean } {
   const totals = new Map<string, number>();
   for (const r of rows) totals.set(key(r), (totals.get(key(r)) ?? 0) + value(r));
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
   const kept = ranked.slice(0, top);
   const other = ranked.length > top;
   const keys = other ? [...kept, 'other'] : kept;
-  const days = [...new Set(rows.map(day))].sort();
-  const dayIndex = new Map(days.map((d, i) => [d, i]));
-  const series = keys.map(() => days.map(() => 0));
+  const series = keys.map(() => axis.labels.map(() => 0));
   for (const r of rows) {
     const k = kept.includes(key(r)) ? key(r) : 'other';
-    series[keys.indexOf(k)][dayIndex.get(day(r))!] += value(r);
+    const slot = axis.slotOf(r);
+    if (slot >= 0) series[keys.indexOf(k)][slot] += value(r);
   }
-  return { days, keys, series, other };
+  return { keys, series, other };
 }
 
 export function pct(n: number | null): number | null {
@@ -66,10 +67,18 @@ export function importHint(ctx: TabContext, files: string): string {
     : `Import ${files} with “telemetry-lens migrate --db <db> <folder>”, then export the report again.`;
 }
 
-/** Outcome-like names get the success/failure colours, "other"/"(not recorded)" neutral. */
+/** Palette slots that are neither the success (green) nor the failure (red) colour. */
+const OTHER_SLOTS = [0, 1, 3, 4];
+
+/**
+ * Outcome-like names get the success/failure colours, "partial"-like ones orange,
+ * "other"/"(not recorded)" neutral; any other name a slot that is never green or red, so it
+ * cannot be mistaken for success or failure.
+ */
 export function outcomeColour(name: string, index: number): SeriesColour {
   if (/^(success|succeeded|ok|completed)$/i.test(name)) return 'success';
   if (/^(fail|failure|failed|error|timeout)$/i.test(name)) return 'failure';
+  if (/^(partial|partially.*|degraded|warning|skipped|abandoned|cancell?ed)$/i.test(name)) return 1;
   if (name === 'other' || name === '(not recorded)') return 'neutral';
-  return index;
+  return OTHER_SLOTS[index % OTHER_SLOTS.length];
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { getDataSources, getDrillDownRows } from '../metrics';
+import { getDataSources, getDrillDownRows, resolveTimeZone } from '../metrics';
 import type { DrillDownRow, MetricsOptions } from '../metrics/types';
 import { PROTOCOL_VERSION, TAB_IDS, type InitState, type RangePreset, type TabId, type TabPayload } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
@@ -56,6 +56,7 @@ export function buildReportData(db: Database, options: ReportDataOptions): Repor
       databaseLabel: options.databaseLabel,
       mode: 'report',
       generatedAt: options.nowSeconds,
+      timeZone: resolveTimeZone(options.timeZone),
       capabilities: { customRange: false, drillDown: 'sample', openSource: false },
     },
     payloads,

@@ -26,8 +26,12 @@ export function resolveRange(selection: RangeSelection, nowSeconds: number): Tim
   }
 }
 
-/** Everything one dashboard tab shows: the tab's datasets from the metrics layer. */
-export function computeTabPayload(db: Database, tab: TabId, range: TimeRange, options: MetricsOptions): TabPayload {
+/**
+ * Everything one dashboard tab shows: the tab's datasets from the metrics layer. Time series
+ * are hourly for ranges up to 48 h (a "last 24 hours" chart of one bar says nothing).
+ */
+export function computeTabPayload(db: Database, tab: TabId, range: TimeRange, metricsOptions: MetricsOptions): TabPayload {
+  const options: MetricsOptions = { ...metricsOptions, seriesBucket: 'auto' };
   switch (tab) {
     case 'overview':
       return { tab, overview: getOverview(db, range, options), sources: getDataSources(db, options) };

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
+import { resolveTimeZone } from '../../core/metrics';
 import { answerDataRequest } from '../../core/report/dashboardRequests';
 import { PROTOCOL_VERSION, TAB_IDS, type DashboardViewState, type HostToWebview, type TabId, type WebviewToHost } from '../../protocol';
 import type { ExtensionServices } from '../services';
@@ -84,8 +85,9 @@ export class DashboardPanel extends Disposable {
         if (!e.affectsConfiguration('telemetryLens')) return;
         const moved = services.databasePath !== this.watchedPath;
         this.watchDatabaseFile();
-        // a different database: the header names it, so start the page over (it keeps its view)
-        if (moved && this.ready) this.sendInit();
+        // a different database (the header names it) or zone (custom days, hour labels): start
+        // the page over (it keeps its view)
+        if ((moved || e.affectsConfiguration('telemetryLens.timezone')) && this.ready) this.sendInit();
         else this.databaseChanged();
       }),
     );
@@ -116,6 +118,7 @@ export class DashboardPanel extends Disposable {
         view: this.pendingView,
         databaseLabel: homeRelative(this.services.databasePath),
         mode: 'live',
+        timeZone: resolveTimeZone(metricsSettings(this.services).timeZone),
         capabilities: { customRange: true, drillDown: 'full', openSource: true },
       },
     });
