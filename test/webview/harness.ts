@@ -75,6 +75,9 @@ export const DARK_THEME_VARS: Record<string, string> = {
   '--vscode-button-secondaryBackground': '#313131',
   '--vscode-button-secondaryForeground': '#cccccc',
   '--vscode-panel-background': '#181818',
+  '--vscode-panelTitle-activeForeground': '#cccccc',
+  '--vscode-panelTitle-activeBorder': '#0078d4',
+  '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
 };
 
 export const LIGHT_THEME_VARS: Record<string, string> = {
@@ -95,6 +98,9 @@ export const LIGHT_THEME_VARS: Record<string, string> = {
   '--vscode-button-secondaryBackground': '#e5e5e5',
   '--vscode-button-secondaryForeground': '#3b3b3b',
   '--vscode-panel-background': '#f8f8f8',
+  '--vscode-panelTitle-activeForeground': '#3b3b3b',
+  '--vscode-panelTitle-activeBorder': '#005fb8',
+  '--vscode-panelTitle-inactiveForeground': '#717171',
 };
 
 export const HIGH_CONTRAST_THEME_VARS: Record<string, string> = {
@@ -115,6 +121,9 @@ export const HIGH_CONTRAST_THEME_VARS: Record<string, string> = {
   '--vscode-charts-orange': '#ff8c00',
   '--vscode-charts-purple': '#b180d7',
   '--vscode-panel-background': '#000000',
+  '--vscode-panelTitle-activeForeground': '#ffffff',
+  '--vscode-panelTitle-activeBorder': '#6fc3df',
+  '--vscode-panelTitle-inactiveForeground': '#ffffff',
 };
 
 export interface FakeHost {
