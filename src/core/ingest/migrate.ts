@@ -6,6 +6,7 @@
 import type { Database } from 'sql.js';
 import { withWrite } from '../db/database';
 import { refreshRollups, type TouchedRange } from '../metrics/rollups';
+import { RunRollupDeltas } from '../metrics/rollupDeltas';
 import { byStream, discoverSources } from './discover';
 import { readAdoptedColumns } from './mappers';
 import { applySchema } from './schemaStep';
@@ -79,6 +80,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       progress: { bytesDone: 0, bytesTotal, rowsInserted: 0 },
       rejects: [],
       touched: new Map(),
+      rollupDeltas: new RunRollupDeltas(db),
     };
     const results: SourceResult[] = [];
     db.run('SAVEPOINT tl_ingest');
@@ -93,7 +95,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       }
       opts.onProgress?.({ phase: 'rollups', bytesDone: bytesTotal, bytesTotal, rowsInserted: ctx.progress.rowsInserted });
       const touched: TouchedRange[] = [...ctx.touched].map(([table, [minTs, maxTs]]) => ({ table, minTs, maxTs }));
-      if (touched.length) refreshRollups(db, touched);
+      if (touched.length) refreshRollups(db, touched, ctx.rollupDeltas);
       db.run('RELEASE tl_ingest');
     } catch (e) {
       db.run('ROLLBACK TO tl_ingest');

@@ -20,6 +20,8 @@ import { TableWriter, type HashCount } from './tableWriter';
 import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { dropIndexesForBulkLoad } from './bulkIndexes';
+import { listEventTables } from '../metrics/rollups';
+import type { RunRollupDeltas, TableRollupDeltas } from '../metrics/rollupDeltas';
 
 export interface RunContext {
   db: Database;
@@ -42,6 +44,8 @@ export interface RunContext {
   rejects: RejectSample[];
   /** table → [min, max] event time of rows inserted this run */
   touched: Map<string, [number, number]>;
+  /** rollup contributions of the rows inserted this run, summed as they go in */
+  rollupDeltas: RunRollupDeltas;
 }
 
 /** Re-reads bigger than this load the stream's hash counts at once instead of point lookups. */
@@ -71,17 +75,18 @@ export async function ingestStream(ctx: RunContext, key: string, files: Discover
   const plans = ctx.rescan ? planStream(files, []).map((p) => ({ ...p, entry: entries.find((e) => e.path === p.source.path) ?? null })) : planStream(files, entries);
   db.run('SAVEPOINT tl_stream');
   try {
-    let results: SourceResult[];
+    let read: { results: SourceResult[]; deltas: TableRollupDeltas | null };
     try {
-      results = await readStream(ctx, sid, plans);
+      read = await readStream(ctx, sid, plans);
     } catch (e) {
       if (!(e instanceof NeedFullRead)) throw e;
-      db.run('ROLLBACK TO tl_stream');
+      db.run('ROLLBACK TO tl_stream'); // and the sums of the rolled-back rows are dropped with `read`
       const full = planStream(files, []).map((p, i) => ({ ...p, entry: plans[i].entry }));
-      results = await readStream(ctx, sid, full);
+      read = await readStream(ctx, sid, full);
     }
     db.run('RELEASE tl_stream');
-    return results;
+    if (read.deltas) ctx.rollupDeltas.commit(read.deltas);
+    return read.results;
   } catch (e) {
     db.run('ROLLBACK TO tl_stream');
     db.run('RELEASE tl_stream');
@@ -114,9 +119,11 @@ async function mapperFor(ctx: RunContext, plans: ReadPlan[]): Promise<{ mapper: 
   return { mapper: buildMapper(spec), limits, spec };
 }
 
-async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<SourceResult[]> {
+async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<{ results: SourceResult[]; deltas: TableRollupDeltas | null }> {
   const { db } = ctx;
   const { mapper, limits, spec } = await mapperFor(ctx, plans);
+  const rollupTable = listEventTables(db).find((t) => t.name === mapper.table && t.tsColumn !== null);
+  const deltas = rollupTable ? ctx.rollupDeltas.begin(rollupTable, mapper.columns) : null;
   const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
   const bulk = bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
   const writer = new TableWriter(await loadSqlJs(), db, mapper);
@@ -150,6 +157,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
         if (fresh) {
           // nothing of this stream in the table yet: every occurrence is new, seq = occurrence
           writer.add(vals, at, h, sid, freshCounter.increment(h), sourceId, line);
+          deltas?.add(vals, at);
           r.inserted++;
           if (timeAt >= 0) {
             const t = vals[at + timeAt];
@@ -174,11 +182,18 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
         c.n++;
         c.max++;
         if (writer.hasAdopted && writer.claim(vals, at, h, sid, c.max, sourceId, line)) {
+          // a claim may fill NULL columns of a row the rollups already count: refresh its buckets by SQL
+          deltas?.invalidate();
+          touch(vals, at);
           r.present++;
           return;
         }
         writer.add(vals, at, h, sid, c.max, sourceId, line);
+        deltas?.add(vals, at);
         r.inserted++;
+        touch(vals, at);
+      };
+      const touch = (vals: SqlValue[], at: number): void => {
         if (timeAt >= 0) {
           const t = vals[at + timeAt];
           if (typeof t === 'number') {
@@ -261,7 +276,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
       const prev = ctx.touched.get(mapper.table);
       ctx.touched.set(mapper.table, prev ? [Math.min(prev[0], touchedMin), Math.max(prev[1], touchedMax)] : [touchedMin, touchedMax]);
     }
-    return results;
+    return { results, deltas };
   } finally {
     writer.free();
   }

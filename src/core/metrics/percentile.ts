@@ -65,18 +65,24 @@ export function histogramKey(v: number): number {
   return Math.round(v * 1e8) / 1e8;
 }
 
+/** The CASE arms of histogramKeySql(), in order: `abs(x) >= {from}e{mag}` → `round(x * div.0 / num) * num / div.0`. */
+export function histogramKeyArms(): { threshold: string; num: number; div: number }[] {
+  const arms: { threshold: string; num: number; div: number }[] = [];
+  for (let mag = MAX_MAGNITUDE; mag >= MIN_MAGNITUDE; mag--) {
+    for (const [from, step] of STEPS) {
+      const [num, div] = stepRatio(step, mag);
+      arms.push({ threshold: `${from}e${mag}`, num, div });
+    }
+  }
+  return arms;
+}
+
 /**
  * SQL expression mapping `expr` to its histogram key with plain comparisons (no math extension
  * needed, which sql.js marks deprecated). Covers |v| from 1e-6 to 1e12.
  */
 export function histogramKeySql(expr: string): string {
-  const arms: string[] = [];
-  for (let mag = MAX_MAGNITUDE; mag >= MIN_MAGNITUDE; mag--) {
-    for (const [from, step] of STEPS) {
-      const [num, div] = stepRatio(step, mag);
-      arms.push(`WHEN abs(${expr}) >= ${from}e${mag} THEN round(${expr} * ${div}.0 / ${num}) * ${num} / ${div}.0`);
-    }
-  }
+  const arms = histogramKeyArms().map(({ threshold, num, div }) => `WHEN abs(${expr}) >= ${threshold} THEN round(${expr} * ${div}.0 / ${num}) * ${num} / ${div}.0`);
   return `(CASE WHEN ${expr} IS NULL THEN NULL ${arms.join(' ')} ELSE round(${expr}, 8) END)`;
 }
 

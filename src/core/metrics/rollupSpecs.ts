@@ -387,6 +387,19 @@ export function eventCountSpec(source: string, tsColumn: string): RollupSpec {
   };
 }
 
+/** An event table as the rollups see it. */
+export interface EventTable {
+  name: string;
+  /** Event-time column, null when the table has none (no rollups then). */
+  tsColumn: string | null;
+}
+
+/** Every spec fed by one event table. */
+export function specsForTable(table: EventTable): RollupSpec[] {
+  if (!table.tsColumn) return [];
+  return [...DOMAIN_ROLLUPS.filter((s) => s.source === table.name), eventCountSpec(table.name, table.tsColumn)];
+}
+
 /** The distinct rollup tables (and their block tables) with their full column lists (for CREATE TABLE). */
 export function rollupTableDefinitions(): { table: string; columns: [string, string][] }[] {
   const seen = new Map<string, [string, string][]>();

@@ -1,5 +1,7 @@
 import type { Database } from 'sql.js';
-import { blockLevels, blockTable, DAY, DOMAIN_ROLLUPS, eventCountSpec, mergeSelectSql, rollupSelectSql, rollupTableDefinitions, type RollupSpec } from './rollupSpecs';
+import { blockLevels, blockTable, DAY, mergeSelectSql, rollupSelectSql, rollupTableDefinitions, specsForTable, type EventTable, type RollupSpec } from './rollupSpecs';
+import type { RunRollupDeltas, TableRollupDeltas } from './rollupDeltas';
+import { mergeIntoRollup } from './rollupMerge';
 import { queryOne, queryRows, quoteIdent, tableColumns, tableExists } from './sql';
 
 /** A time range of rows an ingest write just inserted into one table. */
@@ -42,11 +44,7 @@ export function rollupsInstalled(db: Database): boolean {
   return tableExists(db, WATERMARK_TABLE);
 }
 
-export interface EventTable {
-  name: string;
-  /** Event-time column, null when the table has none (no rollups then). */
-  tsColumn: string | null;
-}
+export type { EventTable };
 
 const eventTableCache = new WeakMap<Database, { schemaVersion: number; tables: EventTable[] }>();
 
@@ -75,11 +73,7 @@ function scanEventTables(db: Database): EventTable[] {
   return out;
 }
 
-/** Every spec fed by one event table. */
-export function specsForTable(table: EventTable): RollupSpec[] {
-  if (!table.tsColumn) return [];
-  return [...DOMAIN_ROLLUPS.filter((s) => s.source === table.name), eventCountSpec(table.name, table.tsColumn)];
-}
+export { specsForTable };
 
 /** Recomputes the buckets of `spec` overlapping [fromTs, toTs] (inclusive), or all when omitted. */
 function refreshSpec(db: Database, spec: RollupSpec, fromTs?: number, toTs?: number): void {
@@ -146,17 +140,61 @@ function mergeSpans(spans: Span[]): Span[] {
   return out;
 }
 
+/** True when an INSERT on the table fires a trigger that writes the table itself (values could change). */
+function selfWritingInsertTrigger(db: Database, table: string): boolean {
+  const triggers = queryRows<{ sql: string | null }>(db, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, [table]);
+  const self = new RegExp(`\\b(UPDATE|INTO|FROM)\\s+["\\[\`]?${table.replace(/[^A-Za-z0-9_]/g, '.')}\\b`, 'i');
+  return triggers.some(({ sql }) => sql === null || (/\bINSERT\b/i.test(sql.split(/\bBEGIN\b/i)[0]) && self.test(sql.split(/\bBEGIN\b/i).slice(1).join(' '))));
+}
+
+/**
+ * The fast path of an ingest write: adds the JS-summed contributions of the rows it inserted
+ * (rollupDeltas.ts) to the rollup buckets, then re-sums the block levels over those buckets.
+ * Only when provably complete: every row above the watermark is one the sums saw (the
+ * watermark stood at the table's top before the run, and the rows above it are as many as
+ * were fed), and nothing else changed rows. Returns false to leave the table to SQL.
+ */
+function applyDeltas(db: Database, table: EventTable, spans: Span[], baseId: number, deltas: TableRollupDeltas, mark: number | null): boolean {
+  if (!deltas.valid || (mark ?? 0) !== baseId) return false;
+  if (spans.some((s) => s.from < deltas.minTs || s.to > deltas.maxTs)) return false;
+  const added = Number(queryOne<{ n: number }>(db, `SELECT count(*) AS n FROM ${quoteIdent(table.name)} WHERE id > ?`, [baseId])?.n ?? 0);
+  if (added !== deltas.rows || selfWritingInsertTrigger(db, table.name)) return false;
+  if (added === 0) return true;
+  for (const s of deltas.specs) {
+    const span = mergeIntoRollup(db, s);
+    if (span) refreshBlocks(db, s.spec, span.from, span.to);
+  }
+  if (deltas.sqlSpecs.length) {
+    const span = { from: deltas.minTs, to: deltas.maxTs };
+    const whole = coversWholeTable(db, table, span);
+    for (const spec of deltas.sqlSpecs) {
+      if (whole) {
+        refreshSpec(db, spec);
+        refreshBlocks(db, spec);
+      } else {
+        refreshSpec(db, spec, span.from, span.to);
+        refreshBlocks(db, spec, span.from, span.to);
+      }
+    }
+  }
+  return true;
+}
+
 /**
  * Brings one table's rollups up to date: the given spans plus every row above the watermark
  * (rows written by anyone, even without telling us); a full rebuild when the table shrank
  * below its watermark or was never rolled up.
  */
-function refreshTable(db: Database, table: EventTable, spans: Span[]): void {
+function refreshTable(db: Database, table: EventTable, spans: Span[], run: RunRollupDeltas | undefined): 'summed' | 'scanned' | null {
   const specs = specsForTable(table);
-  if (specs.length === 0 || !table.tsColumn) return;
+  if (specs.length === 0 || !table.tsColumn) return null;
+  let how: 'summed' | 'scanned' = 'scanned';
   const top = maxId(db, table.name);
   const mark = readWatermark(db, table.name);
-  if (mark === null || top < mark) {
+  const fed = run?.forTable(table.name);
+  if (fed && applyDeltas(db, table, spans, fed.baseId, fed.deltas, mark)) {
+    how = 'summed';
+  } else if (mark === null || top < mark) {
     for (const spec of specs) {
       refreshSpec(db, spec);
       refreshBlocks(db, spec);
@@ -192,15 +230,24 @@ function refreshTable(db: Database, table: EventTable, spans: Span[]): void {
     table.name,
     top,
   ]);
+  return how;
+}
+
+/** Which tables' rollups a refresh updated from JS sums (no event-row reads) and which by SQL. */
+export interface RefreshSummary {
+  summed: string[];
+  scanned: string[];
 }
 
 /**
  * Keeps the rollup tables current after an ingest write. Called by ingest inside the same
- * write with the ranges it touched; recomputes only the buckets those ranges (and any rows
- * above the watermark) fall in. A no-op on a database without the V3 rollup tables.
+ * write with the ranges it touched (and, when it summed them as it inserted, the run's
+ * deltas: then the sums are merged in without reading the event rows); otherwise recomputes
+ * only the buckets those ranges (and any rows above the watermark) fall in. A no-op on a database without the V3 rollup tables.
  */
-export function refreshRollups(db: Database, touched: TouchedRange[]): void {
-  if (!rollupsInstalled(db)) return;
+export function refreshRollups(db: Database, touched: TouchedRange[], deltas?: RunRollupDeltas): RefreshSummary {
+  const summary: RefreshSummary = { summed: [], scanned: [] };
+  if (!rollupsInstalled(db)) return summary;
   const byTable = new Map<string, Span[]>();
   for (const t of touched) {
     const list = byTable.get(t.table) ?? [];
@@ -209,7 +256,11 @@ export function refreshRollups(db: Database, touched: TouchedRange[]): void {
   }
   const tables = listEventTables(db);
   forgetDroppedTables(db, new Set(tables.map((t) => t.name)));
-  for (const table of tables) refreshTable(db, table, byTable.get(table.name) ?? []);
+  for (const table of tables) {
+    const how = refreshTable(db, table, byTable.get(table.name) ?? [], deltas);
+    if (how) summary[how].push(table.name);
+  }
+  return summary;
 }
 
 /** Removes the counts of event tables that no longer exist (so readers need no table filter). */
