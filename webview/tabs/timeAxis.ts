@@ -2,8 +2,9 @@ import type { DrillDownRequest, SeriesPoint, TimeBucket } from '../../src/protoc
 import type { TabContext } from './tabContext';
 
 /**
- * The x axis of a time-series chart: days (one slot per day with data), or hours for short
- * ranges (one slot per hour of the range, empty hours included, so a day reads as a day).
+ * The x axis of a time-series chart: days (every day from the first to the last with data, so a
+ * quiet day shows as a gap, not as nothing), or hours for short ranges (every hour of the
+ * range).
  * Hour labels are in the zone the host bucketed in (`resolved.timeZone`), not the browser's.
  */
 export interface TimeAxis {
@@ -42,8 +43,7 @@ export function timeAxis(ctx: TabContext, bucket: TimeBucket | undefined, lists:
   if (hourly) {
     slots = hourSlots(ctx, points);
   } else {
-    const days = [...new Set(points.map((p) => p.day))].sort();
-    slots = days.map((day) => ({ day }));
+    slots = daySlots(points).map((day) => ({ day }));
   }
   const index = new Map(slots.map((s, i) => [keyOf(s), i]));
   const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
@@ -114,6 +114,19 @@ function hourSlots(ctx: TabContext, points: SeriesPoint[]): SeriesPoint[] {
   // points outside the expected grid (none in practice) still get a slot
   for (const p of points) if (!slots.some((s) => s.startAt === p.startAt)) slots.push({ day: p.day, startAt: p.startAt });
   return slots.sort((a, b) => a.startAt! - b.startAt!);
+}
+
+/** Every calendar day from the first to the last point's day (at most ~11 years of slots). */
+function daySlots(points: SeriesPoint[]): string[] {
+  const days = [...new Set(points.map((p) => p.day))].sort();
+  if (days.length < 2) return days;
+  const toNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+  const first = toNumber(days[0]);
+  const last = toNumber(days[days.length - 1]);
+  if (!Number.isFinite(first) || !Number.isFinite(last) || last - first > 4000) return days;
+  const out: string[] = [];
+  for (let d = first; d <= last; d++) out.push(new Date(d * 86_400_000).toISOString().slice(0, 10));
+  return out;
 }
 
 function dedupe(points: SeriesPoint[]): SeriesPoint[] {
