@@ -1,16 +1,20 @@
 /**
  * Read-only comparison of sources with a database (audit's "new lines", verify): every file
  * of a stream is read in full and, per content hash, occurrences beyond the database's count
- * for that stream are "missing". Writes nothing.
+ * for that stream are "missing". Writes nothing. Big files are parsed, mapped and hashed on
+ * the same parse workers as migrate (rowSource.ts); this thread only counts.
  */
-import type { Database } from 'sql.js';
-import { KNOWN_SOURCES, type MapFailure, type MappedRecord } from './catalogue';
-import { inferredMapper, KeyObserver, loadInferredColumns, planInferredColumns } from './inferred';
+import * as os from 'os';
+import type { Database, SqlValue } from 'sql.js';
+import { KNOWN_SOURCES } from './catalogue';
+import { KeyObserver, loadInferredColumns, planInferredColumns } from './inferred';
 import { findStreamId } from './ledger';
-import { knownMapper, type TableMapper } from './mappers';
+import type { ReadLinesResult } from './lineReader';
+import type { TableMapper } from './mappers';
+import { buildMapper, mappingHandlers, readRowsHere, readRowsInWorkers, splitJob, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
 import { scanDocument, scanJsonl, type LineReject } from './scan';
 import { quoteIdent, tableExists } from './sql';
-import type { DiscoveredSource } from './types';
+import type { DiscoveredSource, ParseOptions } from './types';
 
 export interface FileComparison {
   source: DiscoveredSource;
@@ -25,11 +29,12 @@ export interface FileComparison {
   missing: number;
   firstTs: number | null;
   lastTs: number | null;
+  /** The first `sampleRejects` rejects by line. */
   rejects: LineReject[];
   doc: Record<string, unknown> | null;
 }
 
-export interface CompareOptions {
+export interface CompareOptions extends ParseOptions {
   tz: string;
   signal?: AbortSignal;
   sampleRejects: number;
@@ -50,19 +55,20 @@ function readReporter(o: CompareOptions, path: string, missing: () => number): (
   };
 }
 
-async function mapperForStream(db: Database | null, files: DiscoveredSource[], o: CompareOptions): Promise<TableMapper> {
+async function mapperSpecForStream(db: Database | null, files: DiscoveredSource[], o: CompareOptions): Promise<MapperSpec> {
   const first = files[0];
-  const known = KNOWN_SOURCES.find((k) => k.kind === first.kind);
-  if (known) return knownMapper(known, o.tz, null);
+  const spec: MapperSpec = { kind: first.kind, table: first.table, tz: o.tz, adoptedColumns: null, inferredColumns: null };
+  if (KNOWN_SOURCES.some((k) => k.kind === first.kind)) return spec;
   const obs = new KeyObserver(o.tz);
   const noop = () => {};
   for (const f of files) {
     await scanJsonl(f.path, { record: (_l, rec) => obs.observe(rec), reject: noop, blank: noop, pending: noop }, { signal: o.signal, onBytes: readReporter(o, f.path, () => 0) });
   }
   const existing = db ? loadInferredColumns(db, first.table) : [];
-  return inferredMapper(first.table, planInferredColumns(existing, obs).all, o.tz);
+  return { ...spec, inferredColumns: planInferredColumns(existing, obs).all };
 }
 
+/** Per content hash, the copies the database holds for the stream (consumed as the files are read). */
 function streamCounts(db: Database | null, table: string, key: string): Map<number, number> {
   const counts = new Map<number, number>();
   if (!db || !tableExists(db, table) || !tableExists(db, 'ingest_streams')) return counts;
@@ -81,53 +87,74 @@ function streamCounts(db: Database | null, table: string, key: string): Map<numb
   return counts;
 }
 
+/** Reads one JSONL file into `sink`: here, or on parse workers when it is big. */
+async function readJsonl(f: DiscoveredSource, mapper: TableMapper, spec: MapperSpec, sink: RowSink, o: CompareOptions, onBytes?: (n: number) => void): Promise<ReadLinesResult> {
+  const job: ReadJob = { path: f.path, startOffset: 0, startLine: 0 };
+  const workerMin = o.workerMinBytes ?? 16 * 1024 * 1024;
+  if (f.size < workerMin || !workerAvailable()) return readRowsHere(job, mapper, sink, o.signal, onBytes);
+  const parts = f.size >= (o.splitMinBytes ?? 32 * 1024 * 1024) ? (o.parseWorkers ?? Math.max(1, Math.min(2, os.availableParallelism()))) : 1;
+  // The last part reads on to the end of the file, so lines appended since discovery count too.
+  const jobs = await splitJob(job, f.size, parts);
+  return readRowsInWorkers(jobs, spec, mapper.columns.length + 1, sink, o.signal, onBytes);
+}
+
 export async function compareStream(db: Database | null, key: string, files: DiscoveredSource[], o: CompareOptions): Promise<FileComparison[]> {
-  const mapper = await mapperForStream(db, files, o);
-  const counts = streamCounts(db, files[0].table, key);
-  const seen = new Map<number, number>();
+  const spec = await mapperSpecForStream(db, files, o);
+  const mapper = buildMapper(spec);
+  const timeIndex = mapper.timeColumn ? mapper.columns.indexOf(mapper.timeColumn) : -1;
+  // Copies still unclaimed: the k-th occurrence of a hash is in the database iff k <= its count.
+  const remaining = streamCounts(db, files[0].table, key);
   const out: FileComparison[] = [];
   let missingBefore = 0;
   for (const f of files) {
     const c: FileComparison = { source: f, lines: 0, rows: 0, blank: 0, rejected: 0, pending: 0, matched: 0, missing: 0, firstTs: null, lastTs: null, rejects: [], doc: null };
-    const reject = (x: LineReject): void => {
-      c.rejected++;
-      if (c.rejects.length < o.sampleRejects) c.rejects.push(x);
-    };
-    const handlers = {
-      record: (line: number, rec: Record<string, unknown>, text: string) => {
-        const m: MappedRecord | MapFailure = mapper.map(rec);
-        if ('reject' in m) {
-          const raw = text || JSON.stringify(rec);
-          reject({ line, reason: m.reject, detail: m.detail, text: raw, bytes: Buffer.byteLength(raw) });
-          return;
-        }
+    const sink: RowSink = {
+      row(_line: number, vals: SqlValue[], at: number, hash: number) {
         c.rows++;
-        const h = mapper.hash(m);
-        const k = (seen.get(h) ?? 0) + 1;
-        seen.set(h, k);
-        if (k <= (counts.get(h) ?? 0)) c.matched++;
-        else c.missing++;
-        const t = mapper.timeColumn ? m.row[mapper.timeColumn] : null;
-        if (typeof t === 'number') {
-          if (c.firstTs === null || t < c.firstTs) c.firstTs = t;
-          if (c.lastTs === null || t > c.lastTs) c.lastTs = t;
+        const left = remaining.get(hash);
+        if (left) {
+          remaining.set(hash, left - 1);
+          c.matched++;
+        } else c.missing++;
+        if (timeIndex >= 0) {
+          const t = vals[at + timeIndex];
+          if (typeof t === 'number') {
+            if (c.firstTs === null || t < c.firstTs) c.firstTs = t;
+            if (c.lastTs === null || t > c.lastTs) c.lastTs = t;
+          }
         }
       },
-      reject,
+      reject(x: LineReject) {
+        c.rejected++;
+        keepFirstByLine(c.rejects, x, o.sampleRejects);
+      },
       blank: () => c.blank++,
       pending: () => c.pending++,
     };
     if (f.format === 'json-document') {
-      const d = await scanDocument(f.path, handlers, { signal: o.signal });
+      const d = await scanDocument(f.path, mappingHandlers(mapper, sink), { signal: o.signal });
       c.lines = d.lines;
       c.doc = d.doc;
       o.onRead?.(f.path, f.size, missingBefore + c.missing);
     } else {
-      const r = await scanJsonl(f.path, handlers, { signal: o.signal, onBytes: readReporter(o, f.path, () => missingBefore + c.missing) });
+      const r = await readJsonl(f, mapper, spec, sink, o, readReporter(o, f.path, () => missingBefore + c.missing));
       c.lines = r.lastLine + c.pending;
     }
     out.push(c);
     missingBefore += c.missing;
   }
   return out;
+}
+
+export function parseOptionsOf(o: ParseOptions): ParseOptions {
+  return { workerMinBytes: o.workerMinBytes, splitMinBytes: o.splitMinBytes, parseWorkers: o.parseWorkers };
+}
+
+/** Keeps the `cap` lowest-numbered rejects (parse workers deliver parts out of order). */
+function keepFirstByLine(list: LineReject[], x: LineReject, cap: number): void {
+  if (cap <= 0) return;
+  if (list.length === cap && x.line >= list[cap - 1].line) return;
+  list.push(x);
+  list.sort((a, b) => a.line - b.line);
+  if (list.length > cap) list.pop();
 }

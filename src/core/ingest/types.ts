@@ -75,7 +75,17 @@ export interface IngestProgress {
   rowsInserted: number;
 }
 
-export interface AuditOptions extends ValueOptions, DiscoverOptions {
+/** Where audit and verify parse big files (the same defaults as migrate). */
+export interface ParseOptions {
+  /** Files of at least this many bytes are parsed on a worker thread. Default 16 MiB. */
+  workerMinBytes?: number;
+  /** Files of at least this many bytes are split over several parse workers. Default 32 MiB. */
+  splitMinBytes?: number;
+  /** Parse workers for a split read. Default min(2, cores). */
+  parseWorkers?: number;
+}
+
+export interface AuditOptions extends ValueOptions, DiscoverOptions, ParseOptions {
   /** When given, `newLines` is computed against this database (read-only snapshot). */
   dbPath?: string;
   /** Up to this many reject samples per source. Default 5. */
@@ -207,6 +217,6 @@ export interface VerifyResult {
   issues: DiscoveryIssue[];
 }
 
-export interface VerifyOptions extends ValueOptions, DiscoverOptions {
+export interface VerifyOptions extends ValueOptions, DiscoverOptions, ParseOptions {
   signal?: AbortSignal;
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CheckFailedError } from '../db/errors';
 import { openSnapshot } from '../db/database';
-import { compareStream } from './compare';
+import { compareStream, parseOptionsOf } from './compare';
 import { byStream, discoverSources } from './discover';
 import { compareSkillTotals } from './skillTotals';
 import { checkZone, machineZone } from './timestamps';
@@ -23,7 +23,7 @@ export async function verifySources(dbPath: string, paths: string[], opts: Verif
     const sources: VerifySourceResult[] = [];
     const skillTotals: SkillTotalsMismatch[] = [];
     for (const [key, files] of byStream(found.sources)) {
-      for (const c of await compareStream(db, key, files, { tz, signal: opts.signal, sampleRejects: 0 })) {
+      for (const c of await compareStream(db, key, files, { ...parseOptionsOf(opts), tz, signal: opts.signal, sampleRejects: 0 })) {
         sources.push({ path: c.source.path, kind: c.source.kind, table: c.source.table, rows: c.rows, matched: c.matched, missing: c.missing, rejected: c.rejected, ok: c.missing === 0 });
         if (c.source.kind === 'skill-metrics' && c.doc) skillTotals.push(...compareSkillTotals(db, c.source.path, key, c.doc));
       }

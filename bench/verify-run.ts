@@ -1,0 +1,31 @@
+/**
+ * Child process of ingest-verify.bench.ts. Usage:
+ *   verify-run migrate DB SRC            one backfill (prepares the database)
+ *   verify-run audit|verify DB SRC WORKERS   WORKERS = 0: parse on the main thread only
+ * Prints one JSON line: { ms, rows, ok }.
+ */
+import { auditSources, migrateSources, verifySources } from '../src/core/ingest';
+
+(async () => {
+  const [mode, db, src, workers] = process.argv.slice(2);
+  const parse = Number(workers) === 0 ? { workerMinBytes: Number.POSITIVE_INFINITY } : { parseWorkers: Number(workers) };
+  const t0 = performance.now();
+  let rows = 0;
+  let ok = true;
+  if (mode === 'migrate') {
+    const r = await migrateSources(db, [src], { tz: 'UTC' });
+    rows = r.sources.reduce((n, s) => n + s.inserted + s.present, 0);
+  } else if (mode === 'audit') {
+    const r = await auditSources([src], { dbPath: db, tz: 'UTC', ...parse });
+    rows = r.sources.reduce((n, s) => n + s.rows, 0);
+    ok = r.sources.every((s) => s.newLines === 0);
+  } else {
+    const r = await verifySources(db, [src], { tz: 'UTC', ...parse });
+    rows = r.sources.reduce((n, s) => n + s.matched, 0);
+    ok = r.ok;
+  }
+  process.stdout.write(JSON.stringify({ ms: Math.round(performance.now() - t0), rows, ok }) + '\n');
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
