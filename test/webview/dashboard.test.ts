@@ -343,6 +343,14 @@ describe('dashboard: the last 24 hours by the hour', () => {
       assert.deepEqual(drill.request.filters, { completed: 1 });
       await host.page.waitForFunction(`document.querySelector('#drilldown .drill-count')?.textContent.includes('of ${busiest.completed} rows')`);
       await host.page.screenshot({ path: artifact('range-24h-skills.png'), fullPage: true });
+
+      // every time-series chart of every tab is hourly, drawn, with hour rows in its data table
+      for (const tab of ['routing', 'selfHeal', 'activity', 'sessions']) {
+        await showTab(host, tab);
+        const titles = await host.page.$$eval(`vscode-tab-panel[data-tab="${tab}"] .chart-card .card-title`, (hs) => hs.map((x) => x.textContent!));
+        assert.ok(titles.some((t) => /per hour/.test(t)) && !titles.some((t) => /per day/.test(t)), `${tab}: ${titles.join(' | ')}`);
+        await host.page.screenshot({ path: artifact(`range-24h-${tab}.png`), fullPage: true });
+      }
       assert.deepEqual(host.pageErrors, []);
     } finally {
       await browser.close();
