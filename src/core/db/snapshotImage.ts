@@ -26,6 +26,8 @@ export interface SnapshotImage {
 export interface SnapshotReadOptions {
   /** Give up after this long when the files keep changing or a hot journal stays (default 5 s). */
   busyTimeoutMs?: number;
+  /** Told why a read is repeated (files changed meanwhile, hot journal). */
+  onRetry?: (cause: string) => void;
 }
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
@@ -44,6 +46,7 @@ export async function readSnapshotImage(dbPath: string, opts: SnapshotReadOption
   let lastCause = '';
   for (let attempt = 0; ; attempt++) {
     if (attempt > 0) {
+      opts.onRetry?.(lastCause);
       if (Date.now() > deadline) {
         throw new DatabaseBusyError(`could not read ${dbPath} consistently: ${lastCause}`);
       }
