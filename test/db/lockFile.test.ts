@@ -74,4 +74,11 @@ describe('single-writer lock file', () => {
     mine.release();
     assert.equal(readHolder(`${db}.lock`)?.token, 'theirs');
   });
+
+  test('a write to a new database in a folder that does not exist yet creates both', async () => {
+    const db = path.join(tempDir(), 'new', 'deeper', 'fresh.db');
+    await withWrite(db, (d) => d.run('CREATE TABLE t (a)'));
+    assert.ok(fs.existsSync(db));
+    assert.equal(fs.existsSync(`${db}.lock`), false);
+  });
 });

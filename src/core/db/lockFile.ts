@@ -1,6 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import { WriteConflictError } from './errors';
 import { sidecarPaths } from './fileState';
 import { isProcessAlive } from './processInfo';
@@ -68,6 +69,7 @@ export async function acquireLock(dbPath: string, opts: LockOptions = {}): Promi
     tool: opts.tool ?? 'telemetry-lens',
     token: crypto.randomBytes(8).toString('hex'),
   };
+  fs.mkdirSync(path.dirname(lockPath), { recursive: true }); // a new database may live in a new folder
   let delay = 20;
   for (;;) {
     if (tryCreate(lockPath, holder)) return new HeldLock(lockPath, holder);
