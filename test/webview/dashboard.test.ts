@@ -398,3 +398,25 @@ describe('dashboard: days of the configured zone, not the browser’s', () => {
     }
   });
 });
+
+describe('dashboard: quiet days', () => {
+  test('a day without events between two busy days shows as 0, not as a missing day', async () => {
+    ensureBundle();
+    const db = await buildFixtureDatabase({ empty: true });
+    const day = (d: number, h: number) => Date.UTC(2026, 2, d, h) / 1000;
+    [day(10, 9), day(10, 11), day(13, 15)].forEach((t, i) => db.run(`INSERT INTO tool_events (timestamp, tool, success, row_hash, row_seq) VALUES (?, 'Bash', 1, ?, 1)`, [t, i + 1]));
+    const browser = await launchBrowser();
+    try {
+      const host = await openDashboard(browser, { db, nowSeconds: NOW, init: { view: { range: { preset: 'all' } } } });
+      await host.waitForTab('overview');
+      const rows = await host.page.$$eval('[data-chart-id="overview-events-per-day"] .data-table tbody tr', (trs) =>
+        trs.map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td')!.textContent]),
+      );
+      assert.deepEqual(rows, [['2026-03-10', '2'], ['2026-03-11', '0'], ['2026-03-12', '0'], ['2026-03-13', '1']]);
+      assert.match((await host.page.getAttribute('[data-chart-id="overview-events-per-day"] canvas', 'aria-label'))!, /3 events on 2 days/);
+    } finally {
+      await browser.close();
+      db.close();
+    }
+  });
+});
