@@ -176,13 +176,7 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
     await s.wb.runCommand('Telemetry: Verify Sources');
     const message = await s.wb.waitForNotification(/match the database|mismatch/i, 120_000, 'no Verify Sources result notification');
     await s.wb.screenshot('verify-sources');
-    if (/match the database/i.test(message)) return;
-    // The sample feeds skill_invocation from skill_metrics.json AND skill-invocations.jsonl, so the
-    // document's own `skills` totals (its invocations only) legitimately differ from the derived
-    // skill_metrics; any other finding is a lost or extra record.
-    const m = /found ([\d,]+) mismatch(?:es)? in ([\d,]+) sources?: ([\d,]+) skill totals? in skill_metrics\.json/i.exec(message);
-    assert.ok(m, `verify reports only skill-total differences: ${message}`);
-    assert.equal(m[1], m[3], `every mismatch is a skill total: ${message}`);
+    assert.match(message, /match the database/i);
   });
 
   test('a second Telemetry: Migrate JSONL finds everything already imported', async () => {

@@ -20,7 +20,7 @@ test('npm run demo: builds, imports the sample exactly, verifies it and writes t
     const rows = Object.values(corpus.tables).reduce((a, b) => a + b, 0);
     const rejects = corpus.files.reduce((a, f) => a + f.rejected.json + f.rejected.timestamp + f.rejected.success, 0);
     assert.match(run.stdout, new RegExp(`${corpus.files.length} files → ${Object.keys(corpus.tables).length} tables: ${rows.toLocaleString('en-US')} rows inserted, ${rejects} lines rejected`));
-    assert.match(run.stdout, new RegExp(`${corpus.files.length} of ${corpus.files.length} sources: every line is in the database`));
+    assert.match(run.stdout, new RegExp(`${corpus.files.length} of ${corpus.files.length} sources: every line is in the database ✔`));
     assert.ok(fs.statSync(path.join(out, 'telemetry.db')).size > 0);
     const html = fs.readFileSync(path.join(out, 'dashboard.html'), 'utf8');
     assert.match(html, /<html/i);
