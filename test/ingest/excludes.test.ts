@@ -125,3 +125,15 @@ describe('telemetryLens.exclude (extension side)', () => {
     assert.deepEqual(withoutExcluded([path.join(claude, 'projects')], DEFAULT_EXCLUDES), [path.join(claude, 'projects')]);
   });
 });
+
+describe('live ingest of a chosen file under an exclude pattern', () => {
+  test('discoverBeside ignores the patterns: the choice, not the scan, decides what is followed', async () => {
+    const { discoverBeside } = await import('../../src/extension/ingest/engineAdapter');
+    const { selectChosen } = await import('../../src/extension/ingest/chosenSources');
+    const claude = fakeClaudeHome();
+    const transcript = path.join(claude, 'projects', '-home-ada-webapp', `${UUID}.jsonl`);
+    const beside = await discoverBeside([transcript]);
+    const chosen = { roots: [transcript], files: [transcript], streams: [], savedAt: 0 };
+    assert.deepEqual(selectChosen(beside, chosen), [transcript]);
+  });
+});

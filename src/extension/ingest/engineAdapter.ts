@@ -136,10 +136,14 @@ export async function streamKeysOf(files: string[]): Promise<string[]> {
   return [...new Set(sources.map((s) => s.stream))];
 }
 
-/** Every telemetry file currently in the folders of `files` (their rotations included). */
+/**
+ * Every telemetry file currently in the folders of `files` (their rotations included). No
+ * exclude patterns: the caller keeps only the chosen files' streams, and a chosen file may be
+ * one the user named directly although a pattern covers it.
+ */
 export async function discoverBeside(files: string[]): Promise<{ path: string; stream: string }[]> {
   const folders = [...new Set(files.map((f) => path.dirname(f)))];
-  const { sources } = await discoverSources(folders, { maxDepth: 0 });
+  const { sources } = await discoverSources(folders, { maxDepth: 0, exclude: [] });
   return sources;
 }
 
