@@ -132,4 +132,17 @@ describe('hourly time series for short ranges (seriesBucket auto)', async () => 
     );
     india.close();
   });
+
+  test('a daylight-saving change: Berlin’s repeated 02:00 hour (autumn) is two points, one per UTC hour', async () => {
+    const db = await emptyDatabase();
+    const utc = (iso: string) => Date.parse(iso) / 1000;
+    // 2025-10-26: CEST→CET at 01:00 UTC (03:00 CEST → 02:00 CET); 00:30Z = 02:30 CEST, 01:30Z = 02:30 CET
+    for (const iso of ['2025-10-26T00:30:00Z', '2025-10-26T01:30:00Z', '2025-10-26T01:45:00Z']) insert(db, 'tool_events', { timestamp: utc(iso), tool: 'Bash' });
+    const berlin = { timeZone: 'Europe/Berlin', seriesBucket: 'auto' as const };
+    assertClose(getActivity(db, { from: utc('2025-10-25T22:00:00Z'), to: utc('2025-10-26T23:00:00Z') }, berlin).toolCallsPerDay, [
+      { day: '2025-10-26', startAt: utc('2025-10-26T00:00:00Z'), calls: 1 },
+      { day: '2025-10-26', startAt: utc('2025-10-26T01:00:00Z'), calls: 2 },
+    ]);
+    db.close();
+  });
 });
