@@ -49,6 +49,7 @@ export function toAuditView(report: AuditReport): AuditView {
       freshness: s.liveness,
     })),
     problems: report.issues.map((i) => ({ path: i.path, message: i.message })),
+    excludedFiles: report.excludedFiles,
   };
 }
 

@@ -89,6 +89,9 @@ async function discover(services: ExtensionServices, ctx: EngineContext): Promis
   }
   if (abort.signal.aborted) return undefined;
   for (const p of result.problems) services.log.warn(`source skipped: ${p.path}: ${p.message}`);
+  if (result.audit.excludedFiles) {
+    services.log.info(`${plural(result.audit.excludedFiles, 'other *.jsonl file')} skipped by telemetryLens.exclude (session transcripts, caches…)`);
+  }
   if (result.audit.files.length === 0) {
     const where = specs.map((s) => tildify(s.path, os.homedir())).join(', ') || 'no folder';
     const choice = await vscode.window.showWarningMessage(

@@ -31,6 +31,8 @@ export interface SourceProblem {
 export interface AuditView {
   files: AuditedFile[];
   problems: SourceProblem[];
+  /** Unknown `*.jsonl` files skipped by `telemetryLens.exclude` (session transcripts…). */
+  excludedFiles?: number;
 }
 
 /** Per-source counts after an ingest run (DESIGN.md `migrate --json` sources[]). */
