@@ -1,6 +1,6 @@
 import { DatabaseBusyError, UsageError } from './errors';
-import { DatabaseFileState, fileStateOf, headerJournalMode, isHotJournal, readHead, readWholeAsync, sameFileState, sidecarPaths } from './fileState';
-import { applyWal, parseWal } from './walFormat';
+import { DatabaseFileState, fileStateOf, headerJournalMode, isHotJournal, readHead, readWholeAsync, sameFileState, sameStamp, sidecarPaths } from './fileState';
+import { applyWal, parseWal, parseWalHeader, WAL_HEADER_BYTES } from './walFormat';
 
 /** What a WAL contributed to a snapshot (shown by health, used by tests). */
 export interface WalSummary {
@@ -58,18 +58,21 @@ export async function readSnapshotImage(dbPath: string, opts: SnapshotReadOption
       lastCause = `another program is writing it (hot rollback journal ${sidecars.journal}); if no program is, open the database once with sqlite3 to roll the journal back`;
       continue;
     }
+    const walHeadBefore = before.wal ? readHead(sidecars.wal, WAL_HEADER_BYTES) : null;
     const main = await readWholeAsync(dbPath);
     const walBytes = before.wal ? await readWholeAsync(sidecars.wal) : null;
     const after = fileStateOf(dbPath);
-    if (!sameFileState(before, after)) {
-      lastCause = `it kept changing while being read (${describeChange(before, after)})`;
-      continue;
-    }
-    // Timestamps are coarse (a few ms): also compare the headers, which every commit
-    // (file change counter) and every WAL reset (salts) rewrite.
-    if (!headMatches(dbPath, main, 100) || (walBytes !== null && !headMatches(sidecars.wal, walBytes, 32))) {
-      lastCause = 'its header changed while being read';
-      continue;
+    if (!walGenerationHeld(walHeadBefore, walBytes, before, after, sidecars.wal)) {
+      if (!sameFileState(before, after)) {
+        lastCause = `it kept changing while being read (${describeChange(before, after)})`;
+        continue;
+      }
+      // Also compare the headers, which every rollback-mode commit (file change counter) and
+      // every WAL restart (salts) rewrite, in case a file system keeps coarse timestamps.
+      if (!headMatches(dbPath, main, 100) || (walBytes !== null && !headMatches(sidecars.wal, walBytes, 32))) {
+        lastCause = 'its header changed while being read';
+        continue;
+      }
     }
     if (main === null) {
       return { image: new Uint8Array(0), journalMode: 'empty', fileState: before, wal: emptyWal() };
@@ -79,6 +82,21 @@ export async function readSnapshotImage(dbPath: string, opts: SnapshotReadOption
     }
     return { ...withWalApplied(main, walBytes), fileState: before };
   }
+}
+
+/**
+ * In WAL mode a busy writer changes the files all the time, so "nothing changed" may never hold.
+ * It is enough that one WAL generation (same file, same header and salts) lasted from before the
+ * main file was read until after the WAL was read: the WAL then only grew, and a checkpoint only
+ * copies into the main file pages whose committed versions are in the WAL we read and are laid
+ * over the image anyway. A restart (new salts) or a new/removed WAL means read again.
+ */
+function walGenerationHeld(headBefore: Buffer | null, walBytes: Uint8Array | null, before: DatabaseFileState, after: DatabaseFileState, walPath: string): boolean {
+  if (!headBefore || !walBytes || !before.wal || !after.wal || before.wal.ino !== after.wal.ino) return false;
+  if (headBefore.length < WAL_HEADER_BYTES || typeof parseWalHeader(headBefore) === 'string') return false;
+  if (!sameStamp(before.journal, after.journal)) return false;
+  const inRead = Buffer.from(walBytes.buffer, walBytes.byteOffset, Math.min(walBytes.byteLength, WAL_HEADER_BYTES));
+  return headBefore.equals(inRead) && headBefore.equals(readHead(walPath, WAL_HEADER_BYTES));
 }
 
 function headMatches(p: string, content: Uint8Array | null, n: number): boolean {
