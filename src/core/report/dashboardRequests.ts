@@ -29,7 +29,7 @@ export async function answerDataRequest(message: WebviewToHost, source: Dashboar
     try {
       if (!TAB_IDS.includes(tab)) throw new Error(`unknown tab ${String(tab)}`);
       const db = await source.snapshot();
-      if (!hasTables(db)) throw new Error(NO_TELEMETRY_TABLES);
+      if (!hasTelemetryTables(db)) throw new Error(NO_TELEMETRY_TABLES);
       const payload = computeTabPayload(db, tab, resolveRange(range, source.nowSeconds()), source.metricsOptions());
       return { type: 'data', requestId, range, payload };
     } catch (e) {
@@ -50,9 +50,12 @@ export async function answerDataRequest(message: WebviewToHost, source: Dashboar
   return undefined;
 }
 
-/** A missing file opens as an empty database: say what to do instead of "no such table". */
-function hasTables(db: Database): boolean {
-  return db.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1`).length > 0;
+/**
+ * A missing file opens as an empty database: say what to do instead of showing nothing. The
+ * rollup tables a metrics read creates in memory on such a snapshot do not count.
+ */
+export function hasTelemetryTables(db: Database): boolean {
+  return db.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'rollup\\_%' ESCAPE '\\' LIMIT 1`).length > 0;
 }
 
 function errorText(e: unknown): string {

@@ -99,6 +99,8 @@ export class DashboardPanel extends Disposable {
   private databaseChanged(): void {
     this.snapshots.invalidate();
     this.post({ type: 'databaseChanged' });
+    // open and prepare the new snapshot while the page waits out its refresh debounce
+    if (this.ready && this.panel.visible) void this.snapshots.warm();
   }
 
   private watchDatabaseFile(): void {

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import type { Database } from 'sql.js';
 import { openSnapshot } from '../../core/db/database';
+import { prepareForMetrics } from '../../core/metrics';
+import { hasTelemetryTables } from '../../core/report/dashboardRequests';
 
 function signature(dbPath: string): string {
   const part = (p: string) => {
@@ -45,6 +47,21 @@ export class SnapshotCache {
       },
     );
     return this.opening;
+  }
+
+  /**
+   * Opens the current snapshot and makes it ready for metrics (aggregates registered, rollups
+   * caught up) ahead of the page's next request — e.g. while the page waits out its refresh
+   * debounce after `databaseChanged` — so that request finds it warm. Errors are left for that
+   * request to report.
+   */
+  async warm(): Promise<void> {
+    try {
+      const db = await this.get();
+      if (hasTelemetryTables(db)) prepareForMetrics(db);
+    } catch {
+      // the request that follows opens it again and reports why it cannot
+    }
   }
 
   invalidate(): void {
