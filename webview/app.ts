@@ -9,6 +9,7 @@ import { RangeBar, rangeText } from './rangeBar';
 import { renderTab } from './tabs/renderTab';
 import type { TabContext } from './tabs/tabContext';
 import { watchTheme } from './theme';
+import { displayZone } from './zone';
 import { postToHost, savedViewState, saveViewState } from './vscodeApi';
 
 const DEFAULT_VIEW: DashboardViewState = { tab: 'overview', range: { preset: '7d' } };
@@ -197,7 +198,7 @@ export class DashboardApp {
     this.lastLoadedAt = Date.now();
     this.root.removeAttribute('aria-busy');
     this.root.dataset.loadedTab = tab;
-    this.setStatus(this.init.mode === 'live' ? `Updated ${new Date().toLocaleTimeString()}` : '');
+    this.setStatus(this.init.mode === 'live' ? `Updated ${new Date().toLocaleTimeString(undefined, { timeZone: displayZone() })}` : '');
   }
 
   /** The tab shows why it has no data (and what to do) instead of stale or blank content. */

@@ -1,6 +1,6 @@
 import type { RangePreset, RangeSelection } from '../src/protocol';
 import { h } from './dom';
-import { dayKeyOf, startOfDay } from './zone';
+import { dayKeyOf, displayZone, startOfDay } from './zone';
 
 const PRESET_LABELS: Record<RangePreset, string> = {
   '24h': 'Last 24 hours',
@@ -61,9 +61,24 @@ export class RangeBar {
     this.from = h('input', { type: 'date', id: 'range-from', 'aria-label': 'From day' });
     this.to = h('input', { type: 'date', id: 'range-to', 'aria-label': 'To day (inclusive)' });
     const apply = h('vscode-button', { id: 'range-apply' }, 'Apply');
-    this.custom = h('span', { class: 'custom-range', hidden: range.preset !== 'custom' }, h('label', {}, 'From ', this.from), h('label', {}, 'to ', this.to), apply);
+    const zone = displayZone() ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    this.custom = h(
+      'span',
+      { class: 'custom-range', hidden: range.preset !== 'custom' },
+      h('label', {}, 'From ', this.from),
+      h('label', {}, 'to ', this.to),
+      // the days are the zone's days (telemetryLens.timezone), which may not be this machine's
+      h('span', { class: 'range-label', id: 'range-zone' }, zone),
+      apply,
+    );
     if (range.preset === 'custom') this.fillCustom(range);
-    this.element = h('div', { class: 'range-bar' }, h('span', { class: 'range-label', id: 'range-label' }, 'Time range'), this.select, this.custom);
+    this.element = h(
+      'div',
+      { class: 'range-bar' },
+      h('span', { class: 'range-label', id: 'range-label', title: `Days and hours in ${zone} (setting telemetryLens.timezone)` }, 'Time range'),
+      this.select,
+      this.custom,
+    );
 
     this.select.addEventListener('change', () => {
       const preset = this.select.value as RangePreset;

@@ -381,6 +381,8 @@ describe('dashboard: days of the configured zone, not the browser’s', () => {
       const istMidnight = (d: number) => Date.UTC(2026, 2, d) / 1000 - 5.5 * 3600;
       assert.deepEqual({ preset: req.range.preset, from: req.range.from, to: req.range.to }, { preset: 'custom', from: istMidnight(1), to: istMidnight(8) });
       await host.page.waitForFunction(`document.querySelector('[data-kpi="events"] .kpi-sub')?.textContent.includes('from 2026-03-01 to 2026-03-07')`);
+      assert.equal(await host.page.textContent('#range-zone'), 'Asia/Kolkata');
+      await host.page.screenshot({ path: artifact('range-custom-zone.png') });
       // reopening the custom range fills in the same days
       assert.equal(await host.page.inputValue('#range-from'), '2026-03-01');
       assert.equal(await host.page.inputValue('#range-to'), '2026-03-07');
