@@ -155,7 +155,8 @@ function selfWritingInsertTrigger(db: Database, table: string): boolean {
  * were fed), and nothing else changed rows. Returns false to leave the table to SQL.
  */
 function applyDeltas(db: Database, table: EventTable, spans: Span[], baseId: number, deltas: TableRollupDeltas, mark: number | null): boolean {
-  if (!deltas.valid || (mark ?? 0) !== baseId) return false;
+  // no watermark yet: the table was never rolled up (stale rows of a same-named table may linger)
+  if (!deltas.valid || mark === null || mark !== baseId) return false;
   if (spans.some((s) => s.from < deltas.minTs || s.to > deltas.maxTs)) return false;
   const added = Number(queryOne<{ n: number }>(db, `SELECT count(*) AS n FROM ${quoteIdent(table.name)} WHERE id > ?`, [baseId])?.n ?? 0);
   if (added !== deltas.rows || selfWritingInsertTrigger(db, table.name)) return false;
