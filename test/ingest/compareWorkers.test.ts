@@ -1,5 +1,5 @@
 /**
- * audit and verify parse big files on parse workers (split at line boundaries): the result must
+ * audit and verify can parse files on parse workers (split at line boundaries): the result must
  * be exactly the main-thread result — rows, matched/missing, rejects (first by line), blank,
  * pending, first/last event — on a messy file with an inferred sibling.
  */
@@ -8,9 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { auditSources, migrateSources, verifySources } from '../../src/core/ingest';
+import { HashCounter } from '../../src/core/ingest/hashCounter';
 import { tempDir, write } from './helpers';
 
-const MAIN_ONLY = { workerMinBytes: Number.POSITIVE_INFINITY };
+const MAIN_ONLY = {};
 const WORKERS = { workerMinBytes: 1, splitMinBytes: 1, parseWorkers: 3 };
 
 function messyRouting(n: number): string {
@@ -55,5 +56,32 @@ describe('compare on parse workers', () => {
     assert.equal(vHere.ok, false);
     await migrateSources(db, [logs], { tz: 'UTC' });
     assert.equal((await verifySources(db, [logs], { tz: 'UTC', ...WORKERS })).ok, true);
+  });
+});
+
+describe('HashCounter add/take (unclaimed copies)', () => {
+  test('agrees with a Map over 200k random 53-bit hashes, through growth', () => {
+    const counter = new HashCounter(4);
+    const ref = new Map<number, number>();
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    const hashes = Array.from({ length: 50_000 }, () => next() * 4194304 + (next() % 4194304));
+    for (const h of hashes) {
+      const n = 1 + (next() % 3);
+      counter.add(h, n);
+      ref.set(h, (ref.get(h) ?? 0) + n);
+    }
+    counter.add(12345, 0);
+    assert.equal(counter.take(12345), false, 'adding 0 copies adds none');
+    let agree = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const h = i % 5 === 0 ? next() * 4194304 : hashes[next() % hashes.length];
+      const left = ref.get(h) ?? 0;
+      if (left > 0) ref.set(h, left - 1);
+      assert.equal(counter.take(h), left > 0);
+      agree++;
+    }
+    assert.equal(agree, 200_000);
+    assert.equal(counter.distinct, new Set(hashes).size);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Read-only comparison of sources with a database (audit's "new lines", verify): every file
  * of a stream is read in full and, per content hash, occurrences beyond the database's count
- * for that stream are "missing". Writes nothing. Big files are parsed, mapped and hashed on
- * the same parse workers as migrate (rowSource.ts); this thread only counts.
+ * for that stream are "missing". Writes nothing. Files can be parsed, mapped and hashed on
+ * the same parse workers as migrate (rowSource.ts) — off by default: rows cross threads as full
+ * values, which measured slower than parsing here on a busy 2-core machine (bench ingest-verify).
  */
 import * as os from 'os';
 import type { Database, SqlValue } from 'sql.js';
 import { KNOWN_SOURCES } from './catalogue';
+import { HashCounter } from './hashCounter';
 import { KeyObserver, loadInferredColumns, planInferredColumns } from './inferred';
 import { findStreamId } from './ledger';
 import type { ReadLinesResult } from './lineReader';
@@ -68,9 +70,9 @@ async function mapperSpecForStream(db: Database | null, files: DiscoveredSource[
   return { ...spec, inferredColumns: planInferredColumns(existing, obs).all };
 }
 
-/** Per content hash, the copies the database holds for the stream (consumed as the files are read). */
-function streamCounts(db: Database | null, table: string, key: string): Map<number, number> {
-  const counts = new Map<number, number>();
+/** Per content hash, the copies the database holds for the stream (taken as the files are read). */
+function streamCounts(db: Database | null, table: string, key: string): HashCounter {
+  const counts = new HashCounter();
   if (!db || !tableExists(db, table) || !tableExists(db, 'ingest_streams')) return counts;
   const sid = findStreamId(db, key);
   if (sid === null) return counts;
@@ -79,7 +81,7 @@ function streamCounts(db: Database | null, table: string, key: string): Map<numb
     stmt.bind([sid]);
     while (stmt.step()) {
       const r = stmt.get();
-      counts.set(Number(r[0]), Number(r[1]));
+      counts.add(Number(r[0]), Number(r[1]));
     }
   } finally {
     stmt.free();
@@ -90,8 +92,7 @@ function streamCounts(db: Database | null, table: string, key: string): Map<numb
 /** Reads one JSONL file into `sink`: here, or on parse workers when it is big. */
 async function readJsonl(f: DiscoveredSource, mapper: TableMapper, spec: MapperSpec, sink: RowSink, o: CompareOptions, onBytes?: (n: number) => void): Promise<ReadLinesResult> {
   const job: ReadJob = { path: f.path, startOffset: 0, startLine: 0 };
-  const workerMin = o.workerMinBytes ?? 16 * 1024 * 1024;
-  if (f.size < workerMin || !workerAvailable()) return readRowsHere(job, mapper, sink, o.signal, onBytes);
+  if (o.workerMinBytes === undefined || f.size < o.workerMinBytes || !workerAvailable()) return readRowsHere(job, mapper, sink, o.signal, onBytes);
   const parts = f.size >= (o.splitMinBytes ?? 32 * 1024 * 1024) ? (o.parseWorkers ?? Math.max(1, Math.min(2, os.availableParallelism()))) : 1;
   // The last part reads on to the end of the file, so lines appended since discovery count too.
   const jobs = await splitJob(job, f.size, parts);
@@ -111,11 +112,8 @@ export async function compareStream(db: Database | null, key: string, files: Dis
     const sink: RowSink = {
       row(_line: number, vals: SqlValue[], at: number, hash: number) {
         c.rows++;
-        const left = remaining.get(hash);
-        if (left) {
-          remaining.set(hash, left - 1);
-          c.matched++;
-        } else c.missing++;
+        if (remaining.take(hash)) c.matched++;
+        else c.missing++;
         if (timeIndex >= 0) {
           const t = vals[at + timeIndex];
           if (typeof t === 'number') {

@@ -35,6 +35,38 @@ export class HashCounter {
     return 1;
   }
 
+  /** Adds `n` occurrences of `hash` (≥ 0), e.g. the copies a database already holds. */
+  add(hash: number, n: number): void {
+    if (n <= 0) return;
+    const i = this.slot(hash);
+    if (this.keys[i] === hash) {
+      this.counts[i] += n;
+      return;
+    }
+    this.keys[i] = hash;
+    this.counts[i] = n;
+    if (++this.size * 2 > this.keys.length) this.grow();
+  }
+
+  /** Takes one occurrence of `hash` if one is left (true), else false. */
+  take(hash: number): boolean {
+    const i = this.slot(hash);
+    if (this.keys[i] !== hash || this.counts[i] === 0) return false;
+    this.counts[i]--;
+    return true;
+  }
+
+  /** The slot holding `hash`, else the empty slot where it would go. */
+  private slot(hash: number): number {
+    const keys = this.keys;
+    let i = (hash >>> 0) & this.mask;
+    for (;;) {
+      const k = keys[i];
+      if (k === hash || k === EMPTY) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
   get distinct(): number {
     return this.size;
   }

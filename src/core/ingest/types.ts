@@ -75,9 +75,12 @@ export interface IngestProgress {
   rowsInserted: number;
 }
 
-/** Where audit and verify parse big files (the same defaults as migrate). */
+/** Whether audit and verify parse big files on worker threads. */
 export interface ParseOptions {
-  /** Files of at least this many bytes are parsed on a worker thread. Default 16 MiB. */
+  /**
+   * Files of at least this many bytes are parsed on a worker thread. Default: none (all on
+   * this thread; the workers measured slower for a read-only comparison, bench ingest-verify).
+   */
   workerMinBytes?: number;
   /** Files of at least this many bytes are split over several parse workers. Default 32 MiB. */
   splitMinBytes?: number;
