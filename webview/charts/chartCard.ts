@@ -45,8 +45,9 @@ function datasets(spec: ChartSpec, theme: ChartTheme): ChartDataset[] {
       pointHoverRadius: asLine ? 6 : undefined,
       fill: asLine && spec.series.length === 1 ? 'origin' : false,
       spanGaps: true,
-      tension: 0.2,
-      cubicInterpolationMode: 'monotone',
+      // hourly rates jump between few events an hour: straight segments, no implied curve
+      tension: spec.tickHours ? 0 : 0.2,
+      cubicInterpolationMode: spec.tickHours ? 'default' : 'monotone',
       // a point on the top of the axis (100 %) is drawn whole, not cut by the plot area
       clip: asLine ? 8 : undefined,
       order: asLine ? 0 : 1,
@@ -87,7 +88,7 @@ function config(spec: ChartSpec, theme: ChartTheme, onPick: (index: number, seri
             x: categoryAxis,
             y: valueAxis,
             ...(spec.series.some((s) => s.rightAxis)
-              ? { y2: { ...valueAxis, max: undefined, position: 'right' as const, grid: { display: false }, title: axisTitle(spec.y2Title) } }
+              ? { y2: { ...valueAxis, max: spec.y2Max, position: 'right' as const, grid: { display: false }, title: axisTitle(spec.y2Title) } }
               : {}),
           };
   return {

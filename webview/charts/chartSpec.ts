@@ -42,6 +42,8 @@ export interface ChartSpec {
   stacked?: boolean;
   /** fixed top of the value axis (100 for percentages) */
   yMax?: number;
+  /** fixed top of the right-hand axis (100 when it shows percentages) */
+  y2Max?: number;
   /** one or two sentences a screen reader reads instead of the picture */
   summary: string;
   /** shown instead of the chart when there is nothing to draw */

@@ -46,6 +46,7 @@ export function renderSessions(p: SessionsPayload, ctx: TabContext): HTMLElement
         xTitle: axis.title,
         yTitle: 'Average quality',
         y2Title: 'Successful (%)',
+        y2Max: 100,
         summary: `Average quality ${t.avgQuality === null ? 'unknown' : fmtNumber(t.avgQuality)}, ${fmtPercent(t.successRatePercent)} successful; ` + days.slice(-5).map((x) => `${axis.labels[axis.slotOf(x)]}: ${fmtNumber(x.avgQuality)}`).join(', ') + '.',
         drill: (i) => ({ label: `Sessions · ${axis.labels[i]}`, request: axis.rows('session_outcome_events', i) }),
       }),
