@@ -19,6 +19,10 @@ const common = {
   legalComments: 'none',
 };
 
+// sqljs.ts falls back to require.resolve() of the wasm when it is not beside the bundle (tests
+// run the sources). The bundles always ship the wasm beside them, so keep that lookup external.
+const sqlWasmFallback = 'sql.js/dist/sql-wasm.wasm';
+
 const builds = [
   {
     ...common,
@@ -27,7 +31,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node18',
-    external: ['vscode'],
+    external: ['vscode', sqlWasmFallback],
   },
   {
     ...common,
@@ -37,6 +41,7 @@ const builds = [
     format: 'cjs',
     target: 'node18',
     banner: { js: '#!/usr/bin/env node' },
+    external: [sqlWasmFallback],
   },
 ];
 
