@@ -1,7 +1,7 @@
 /**
  * `verify` and `audit` (read-only comparison of a source with the database) on a 1M-line
  * routing-metrics.jsonl (~240 MB; BENCH_SCALE scales the lines) already imported, next to
- * baselines in the same run:
+ * baselines in the same run (audit-new = audit without a database: the first Migrate JSONL preview):
  *  - the same comparison with the file parsed on 2 parse workers (opt-in `workerMinBytes`;
  *    the default parses on the main thread);
  *  - python3 reading the file and json.loads-ing every line (the floor of merely parsing it).
@@ -59,9 +59,9 @@ function main(): void {
   const runs: Record<string, number[]> = {};
   const add = (name: string, ms: number) => (runs[name] ??= []).push(ms);
   for (let i = 0; i < 3; i++) {
-    for (const mode of ['verify', 'audit']) {
+    for (const mode of ['verify', 'audit', 'audit-new']) {
       for (const workers of [0, 2]) {
-        const t = timed(process.execPath, [runner, mode, db, src, String(workers)]);
+        const t = timed(process.execPath, [runner, mode.replace('-new', ''), mode === 'audit-new' ? '-' : db, src, String(workers)]);
         const r = JSON.parse(t.out) as { rows: number; ok: boolean };
         if (r.rows !== LINES || !r.ok) throw new Error(`${mode} (${workers} workers) saw ${r.rows} rows, ok=${r.ok}`);
         add(`${mode} ${workers}`, t.ms);
@@ -73,10 +73,10 @@ function main(): void {
   }
   const py = median(runs.python);
   console.log(`python3 json.loads per line (parse floor)   ${f(py)}`);
-  for (const mode of ['verify', 'audit']) {
+  for (const mode of ['verify', 'audit', 'audit-new']) {
     const one = median(runs[`${mode} 0`]);
     const two = median(runs[`${mode} 2`]);
-    console.log(`${mode.padEnd(6)} main thread (default) ${f(one)}   with 2 parse workers ${f(two)}`);
+    console.log(`${mode.padEnd(9)} main thread (default) ${f(one)}   with 2 parse workers ${f(two)}`);
     console.log(`        ratios (higher = faster): default vs python3 parse floor ${(py / one).toFixed(2)}x, 2 workers vs default ${(one / two).toFixed(2)}x`);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Child process of ingest-verify.bench.ts. Usage:
  *   verify-run migrate DB SRC            one backfill (prepares the database)
- *   verify-run audit|verify DB SRC WORKERS   WORKERS = 0: parse on the main thread only (the default)
+ *   verify-run audit|verify DB SRC WORKERS   WORKERS = 0: parse on the main thread only (the default);
+ *                                            audit with DB '-': no database (every row new)
  * Prints one JSON line: { ms, rows, ok }.
  */
 import { auditSources, migrateSources, verifySources } from '../src/core/ingest';
@@ -16,9 +17,10 @@ import { auditSources, migrateSources, verifySources } from '../src/core/ingest'
     const r = await migrateSources(db, [src], { tz: 'UTC' });
     rows = r.sources.reduce((n, s) => n + s.inserted + s.present, 0);
   } else if (mode === 'audit') {
-    const r = await auditSources([src], { dbPath: db, tz: 'UTC', ...parse });
+    // DB '-': no database, every row is new (the first Migrate JSONL preview)
+    const r = await auditSources([src], { dbPath: db === '-' ? undefined : db, tz: 'UTC', ...parse });
     rows = r.sources.reduce((n, s) => n + s.rows, 0);
-    ok = r.sources.every((s) => s.newLines === 0);
+    ok = r.sources.every((s) => s.newLines === (db === '-' ? s.rows : 0));
   } else {
     const r = await verifySources(db, [src], { tz: 'UTC', ...parse });
     rows = r.sources.reduce((n, s) => n + s.matched, 0);

@@ -39,6 +39,11 @@ describe('compare on parse workers', () => {
     await migrateSources(db, [logs], { tz: 'UTC' });
     fs.writeFileSync(file, full);
 
+    // no database: every row is new (this thread skips hashing then)
+    const fresh = await auditSources([logs], { tz: 'UTC', ...MAIN_ONLY });
+    assert.deepEqual(await auditSources([logs], { tz: 'UTC', ...WORKERS }), fresh);
+    assert.ok(fresh.sources.every((s) => s.newLines === s.rows && s.rows > 0));
+
     const here = await auditSources([logs], { dbPath: db, tz: 'UTC', ...MAIN_ONLY });
     const there = await auditSources([logs], { dbPath: db, tz: 'UTC', ...WORKERS });
     assert.deepEqual(there, here);

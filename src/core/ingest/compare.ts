@@ -13,8 +13,8 @@ import { KeyObserver, loadInferredColumns, planInferredColumns } from './inferre
 import { findStreamId } from './ledger';
 import type { ReadLinesResult } from './lineReader';
 import type { TableMapper } from './mappers';
-import { buildMapper, mappingHandlers, readRowsHere, readRowsInWorkers, splitJob, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
-import { scanDocument, scanJsonl, type LineReject } from './scan';
+import { buildMapper, readRowsInWorkers, splitJob, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
+import { scanDocument, scanJsonl, type LineReject, type ScanHandlers } from './scan';
 import { quoteIdent, tableExists } from './sql';
 import type { DiscoveredSource, ParseOptions } from './types';
 
@@ -89,39 +89,69 @@ function streamCounts(db: Database | null, table: string, key: string): HashCoun
   return counts;
 }
 
-/** Reads one JSONL file into `sink`: here, or on parse workers when it is big. */
-async function readJsonl(f: DiscoveredSource, mapper: TableMapper, spec: MapperSpec, sink: RowSink, o: CompareOptions, onBytes?: (n: number) => void): Promise<ReadLinesResult> {
+/**
+ * Scan handlers that map records and pass each row's hash and event time to `row`. The hash is
+ * only computed when `needHash()` (the database holds copies still unclaimed): for a stream new
+ * to the database every row is new, and hashing is a third of the work.
+ */
+function countingHandlers(mapper: TableMapper, sink: RowSink, needHash: () => boolean): ScanHandlers {
+  const timeColumn = mapper.timeColumn;
+  const one: SqlValue[] = [null];
+  return {
+    record(line, rec, text) {
+      const m = mapper.map(rec);
+      if ('reject' in m) {
+        const raw = text || JSON.stringify(rec);
+        sink.reject({ line, reason: m.reject, detail: m.detail, text: raw, bytes: Buffer.byteLength(raw) });
+        return;
+      }
+      one[0] = timeColumn ? (m.row[timeColumn] as SqlValue) ?? null : null;
+      sink.row(line, one, 0, needHash() ? mapper.hash(m) : -1);
+    },
+    reject: (x) => sink.reject(x),
+    blank: () => sink.blank(),
+    pending: () => sink.pending(),
+  };
+}
+
+/**
+ * Reads one JSONL file into `sink`: here (rows carry only the event time), or on parse workers
+ * when asked for (rows carry every column).
+ */
+async function readJsonl(f: DiscoveredSource, mapper: TableMapper, spec: MapperSpec, sinks: { here: RowSink; fromWorkers: RowSink }, o: CompareOptions, needHash: () => boolean, onBytes?: (n: number) => void): Promise<ReadLinesResult> {
   const job: ReadJob = { path: f.path, startOffset: 0, startLine: 0 };
-  if (o.workerMinBytes === undefined || f.size < o.workerMinBytes || !workerAvailable()) return readRowsHere(job, mapper, sink, o.signal, onBytes);
+  if (o.workerMinBytes === undefined || f.size < o.workerMinBytes || !workerAvailable()) {
+    return scanJsonl(f.path, countingHandlers(mapper, sinks.here, needHash), { signal: o.signal, onBytes });
+  }
   const parts = f.size >= (o.splitMinBytes ?? 32 * 1024 * 1024) ? (o.parseWorkers ?? Math.max(1, Math.min(2, os.availableParallelism()))) : 1;
   // The last part reads on to the end of the file, so lines appended since discovery count too.
   const jobs = await splitJob(job, f.size, parts);
-  return readRowsInWorkers(jobs, spec, mapper.columns.length + 1, sink, o.signal, onBytes);
+  return readRowsInWorkers(jobs, spec, mapper.columns.length + 1, sinks.fromWorkers, o.signal, onBytes);
 }
 
 export async function compareStream(db: Database | null, key: string, files: DiscoveredSource[], o: CompareOptions): Promise<FileComparison[]> {
   const spec = await mapperSpecForStream(db, files, o);
   const mapper = buildMapper(spec);
-  const timeIndex = mapper.timeColumn ? mapper.columns.indexOf(mapper.timeColumn) : -1;
+  const workerTimeIndex = mapper.timeColumn ? mapper.columns.indexOf(mapper.timeColumn) : -1;
   // Copies still unclaimed: the k-th occurrence of a hash is in the database iff k <= its count.
   const remaining = streamCounts(db, files[0].table, key);
+  const needHash = () => remaining.distinct > 0;
   const out: FileComparison[] = [];
   let missingBefore = 0;
   for (const f of files) {
     const c: FileComparison = { source: f, lines: 0, rows: 0, blank: 0, rejected: 0, pending: 0, matched: 0, missing: 0, firstTs: null, lastTs: null, rejects: [], doc: null };
-    const sink: RowSink = {
-      row(_line: number, vals: SqlValue[], at: number, hash: number) {
-        c.rows++;
-        if (remaining.take(hash)) c.matched++;
-        else c.missing++;
-        if (timeIndex >= 0) {
-          const t = vals[at + timeIndex];
-          if (typeof t === 'number') {
-            if (c.firstTs === null || t < c.firstTs) c.firstTs = t;
-            if (c.lastTs === null || t > c.lastTs) c.lastTs = t;
-          }
-        }
-      },
+    const countRow = (hash: number, t: SqlValue) => {
+      c.rows++;
+      if (hash >= 0 && remaining.take(hash)) c.matched++;
+      else c.missing++;
+      if (typeof t === 'number') {
+        if (c.firstTs === null || t < c.firstTs) c.firstTs = t;
+        if (c.lastTs === null || t > c.lastTs) c.lastTs = t;
+      }
+    };
+    // Rows from this thread carry [time]; rows from parse workers carry every column.
+    const here: RowSink = {
+      row: (_line, vals, at, hash) => countRow(hash, vals[at]),
       reject(x: LineReject) {
         c.rejected++;
         keepFirstByLine(c.rejects, x, o.sampleRejects);
@@ -129,13 +159,14 @@ export async function compareStream(db: Database | null, key: string, files: Dis
       blank: () => c.blank++,
       pending: () => c.pending++,
     };
+    const fromWorkers: RowSink = { ...here, row: (_line, vals, at, hash) => countRow(hash, workerTimeIndex >= 0 ? vals[at + workerTimeIndex] : null) };
     if (f.format === 'json-document') {
-      const d = await scanDocument(f.path, mappingHandlers(mapper, sink), { signal: o.signal });
+      const d = await scanDocument(f.path, countingHandlers(mapper, here, needHash), { signal: o.signal });
       c.lines = d.lines;
       c.doc = d.doc;
       o.onRead?.(f.path, f.size, missingBefore + c.missing);
     } else {
-      const r = await readJsonl(f, mapper, spec, sink, o, readReporter(o, f.path, () => missingBefore + c.missing));
+      const r = await readJsonl(f, mapper, spec, { here, fromWorkers }, o, needHash, readReporter(o, f.path, () => missingBefore + c.missing));
       c.lines = r.lastLine + c.pending;
     }
     out.push(c);
