@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../src/cli/main';
 import { DEFAULT_EXCLUDES, discoverSources, ExcludeMatcher, migrateSources, splitPatternList } from '../../src/core/ingest';
-import { excludePatternsFromSetting, withoutExcluded } from '../../src/extension/ingest/excludeSetting';
+import { excludedFileTest, excludePatternsFromSetting, withoutExcluded } from '../../src/extension/ingest/excludeSetting';
 import { resolveEnginePaths } from '../../src/extension/ingest/sourcePaths';
 import { resolveSourceSettings } from '../../src/extension/ingest/sourceSettings';
 import { lines, pyQuery, tempDir, write } from './helpers';
@@ -135,5 +135,18 @@ describe('live ingest of a chosen file under an exclude pattern', () => {
     const beside = await discoverBeside([transcript]);
     const chosen = { roots: [transcript], files: [transcript], streams: [], savedAt: 0 };
     assert.deepEqual(selectChosen(beside, chosen), [transcript]);
+  });
+});
+
+describe('live ingest ignores changes to excluded files', () => {
+  test('a transcript change is excluded, a telemetry file or a known name under projects/ is not', () => {
+    const isExcluded = excludedFileTest(DEFAULT_EXCLUDES);
+    const claude = '/home/ada/.claude';
+    assert.equal(isExcluded(`${claude}/projects/-home-ada-webapp/${UUID}.jsonl`), true);
+    assert.equal(isExcluded(`${claude}/logs/${UUID}.jsonl`), true);
+    assert.equal(isExcluded(`${claude}/logs/permission_events.jsonl`), false);
+    assert.equal(isExcluded(`${claude}/projects/-home-ada-webapp/routing-metrics.jsonl`), false);
+    assert.equal(isExcluded(`${claude}/data/skill_metrics.json`), false);
+    assert.equal(excludedFileTest([])(`${claude}/projects/x/${UUID}.jsonl`), false);
   });
 });

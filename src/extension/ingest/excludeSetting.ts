@@ -18,12 +18,22 @@ export function excludePatternsFromSetting(value: unknown): string[] {
  * A matched folder is kept: the engine scans it.
  */
 export function withoutExcluded(files: readonly string[], patterns: readonly string[]): string[] {
+  const isExcluded = excludedFileTest(patterns);
+  return files.filter((f) => !isExcluded(f));
+}
+
+/**
+ * A test for "this file is one a folder scan skips": an unknown `*.jsonl` under an exclude
+ * pattern. Live ingest uses it to ignore changes to session transcripts, which Claude Code
+ * writes on every message.
+ */
+export function excludedFileTest(patterns: readonly string[]): (file: string) => boolean {
   const matcher = new ExcludeMatcher(patterns);
-  if (matcher.isEmpty) return [...files];
-  return files.filter((f) => {
+  if (matcher.isEmpty) return () => false;
+  return (f) => {
     const name = path.basename(f);
-    return !isCandidateFileName(name) || knownSourceFor(name) !== undefined || !excludedByAncestry(f, matcher);
-  });
+    return isCandidateFileName(name) && knownSourceFor(name) === undefined && excludedByAncestry(f, matcher);
+  };
 }
 
 function excludedByAncestry(file: string, matcher: ExcludeMatcher): boolean {

@@ -8,7 +8,7 @@ import type { ExtensionServices } from '../services';
 import { loadChosenSources, saveChosenSources, selectChosen, type ChosenSources } from './chosenSources';
 import { discoverBeside, runIngest, type EngineContext } from './engineAdapter';
 import { errorText, isWriteConflict } from './errorNotice';
-import { excludePatternsFromSetting } from './excludeSetting';
+import { excludedFileTest, excludePatternsFromSetting } from './excludeSetting';
 import { publishIngestResult, withStatusBarActivity } from './publishResult';
 import { IngestScheduler } from './scheduler';
 import { resolveEnginePaths } from './sourcePaths';
@@ -59,6 +59,8 @@ export class LiveIngestController extends Disposable {
   /** Back-off for retrying after the database was held by another program (0 = no failure). */
   private retryDelayMs = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Changes to files a scan skips (session transcripts…) schedule no run. */
+  private isExcluded: (file: string) => boolean = () => false;
 
   constructor(private readonly services: ExtensionServices) {
     super();
@@ -140,8 +142,10 @@ export class LiveIngestController extends Disposable {
     const chosen = loadChosenSources(this.services.context.globalState, this.services.databasePath);
     if (chosen) {
       this.services.log.info(`live ingest: following the ${chosen.files.length} file(s) chosen in "Migrate JSONL" (run it again to change them)`);
+      this.isExcluded = () => false; // the pick is explicit
       return watchTargetsForFiles(chosen.files);
     }
+    this.isExcluded = excludedFileTest(engineContext(this.services).exclude ?? []);
     const specs = sourceSpecsFromSettings(this.services);
     const { paths } = await resolveEnginePaths(specs.filter((s) => s.kind === 'path'));
     const existing = new Set(paths);
@@ -160,7 +164,7 @@ export class LiveIngestController extends Disposable {
     const onChange = (uri: vscode.Uri) => {
       // Our own database (and its -wal/-journal/.lock) may sit under a watched folder or glob:
       // its writes must not schedule another run.
-      if (!uri.fsPath.startsWith(this.services.databasePath)) this.scheduler.trigger();
+      if (!uri.fsPath.startsWith(this.services.databasePath) && !this.isExcluded(uri.fsPath)) this.scheduler.trigger();
     };
     return [watcher.onDidCreate(onChange), watcher.onDidChange(onChange), watcher];
   }
