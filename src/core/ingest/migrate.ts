@@ -41,7 +41,7 @@ function fastPragmas(db: Database): void {
   const mode = String(scalar(db, 'PRAGMA journal_mode'));
   if (mode !== 'wal') db.run('PRAGMA journal_mode = MEMORY');
   db.run('PRAGMA synchronous = OFF');
-  db.run('PRAGMA temp_store = MEMORY');
+  db.run('PRAGMA temp_store = FILE');
   db.run('PRAGMA cache_size = -16384');
 }
 
