@@ -1,7 +1,8 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DatabaseFileState, fileStateOf, isHotJournal, sameStamp, sidecarPaths } from './fileState';
+import { WriteConflictError } from './errors';
+import { DatabaseFileState, FileStamp, fileStateOf, isHotJournal, sameStamp, sidecarPaths, stampOf } from './fileState';
 import { canListOpenFiles, describeHolders, holdersOf, isProcessAlive, processesHolding } from './processInfo';
 
 export type WriteBackOutcome = { written: true } | { written: false; cause: string };
@@ -11,6 +12,8 @@ export interface WriteBackOptions {
   journalMode: 'wal' | 'rollback' | 'empty';
   /** Windows: how long to keep retrying a rename refused because the file is open elsewhere. */
   renameRetryMs?: number;
+  /** Test seam: runs right before and right after the rename (to open the file at the worst moment). */
+  onReplaceStep?: (step: 'before-rename' | 'after-rename') => void;
 }
 
 const TEMP_MARK = '.tmp-';
@@ -38,24 +41,49 @@ export function writeBackVerified(dbPath: string, image: Uint8Array, expected: D
   let keepPrevious = false;
   try {
     writeDurably(tmp, image, opts.journalMode, expected.db ? fileMode(dbPath) : undefined);
+    if (expected.db && !timestampsTellApart(tmp, expected.db)) {
+      return { written: false, cause: `${dbPath} was modified too recently to tell a later write apart (its modification time is not older than now)` };
+    }
     const holders = expected.db ? holdersOf(dbPath) : [];
     if (holders.length) return { written: false, cause: `another program has the database open: ${describeHolders(holders)}` };
     // Checked again right before the rename (after the slower holder scan).
     const late = conflictCause(dbPath, expected);
     if (late) return { written: false, cause: late };
     const canUndo = expected.db !== null && linkQuietly(dbPath, previous);
+    // The old file as it is right before the rename (the link itself moved its ctime).
+    const oldAtRename = canUndo ? stampOf(previous) : null;
+    if (canUndo && expected.db && !sameContentStamp(oldAtRename, expected.db)) {
+      return { written: false, cause: `another program changed ${dbPath} since it was read${holdersSuffix(dbPath)}` };
+    }
+    const oursAtRename = stampOf(tmp);
+    opts.onReplaceStep?.('before-rename');
     const renameError = renameWithRetry(tmp, dbPath, opts.renameRetryMs ?? 3000);
     if (renameError) return { written: false, cause: renameError };
-    if (expected.db && canUndo) {
-      const opener = openedDuringReplace(dbPath, expected.db.ino);
+    opts.onReplaceStep?.('after-rename');
+    if (expected.db && canUndo && oldAtRename) {
+      const opener = openedDuringReplace(dbPath, expected.db.ino, previous, oldAtRename);
       if (opener) {
+        // Putting the old file back is a replace too: whoever opened ours meanwhile must not lose
+        // what they wrote, so ours keeps a name until it is known that nobody did.
+        const replacement = `${dbPath}${stamp}.new`;
+        const canKeepOurs = linkQuietly(dbPath, replacement);
         try {
           fs.renameSync(previous, dbPath); // the old file, with whatever the opener wrote, is back in place
         } catch (e) {
           keepPrevious = true; // the only name left for the other program's file: never delete it
-          throw new Error(`${opener} while it was being replaced, and putting its file back failed (${(e as Error).message}); it is kept as ${previous}`);
+          throw new WriteConflictError(`${opener} while it was being replaced, and putting its file back failed (${(e as Error).message}); it is kept as ${previous}`);
         }
         fsyncDirectory(dir);
+        const onOurs = oursAtRename ? holdersOf(dbPath).filter((h) => h.ino === oursAtRename.ino) : [];
+        const oursChanged = canKeepOurs && oursAtRename !== null && !sameContentStamp(stampOf(replacement), oursAtRename);
+        if (onOurs.length || oursChanged) {
+          throw new WriteConflictError(
+            `${opener} while it was being replaced, and ${onOurs.length ? describeHolders(onOurs) : 'another program'} used the replacement before it was taken back: ` +
+              `nothing was deleted — ${dbPath} is the other program's file, ${canKeepOurs ? replacement : 'the replacement'} holds what was written to the replacement; ` +
+              `check both with sqlite3 (PRAGMA integrity_check) once those programs have finished`,
+          );
+        }
+        if (canKeepOurs) removeQuietly(replacement);
         return { written: false, cause: `${opener} while it was being replaced; its version was kept` };
       }
     }
@@ -69,18 +97,54 @@ export function writeBackVerified(dbPath: string, image: Uint8Array, expected: D
 
 /**
  * Someone who opened the replaced file between the holder scan and the rename: still holding it,
- * or already gone leaving a -wal/-shm that nobody holding the new file owns.
+ * or already gone. A connection that committed and closed leaves no open file and, having
+ * checkpointed and deleted its -wal/-shm (or committed in rollback mode), no sidecar either:
+ * only the old file itself (still reachable through the link `previous`) shows its write.
+ * Holders first: anybody who closes after being missed by the scan has written before closing.
  */
-function openedDuringReplace(dbPath: string, oldIno: bigint): string | undefined {
+function openedDuringReplace(dbPath: string, oldIno: bigint, previous: string, oldAtRename: FileStamp): string | undefined {
+  // A single stat first: the sooner a write is seen, the shorter the time the replacement is exposed.
+  if (!sameContentStamp(stampOf(previous), oldAtRename)) return 'another program wrote the database (the replaced file changed)';
   if (!canListOpenFiles) return undefined;
   const holders = holdersOf(dbPath);
   const ofOld = holders.filter((h) => h.ino === oldIno);
   if (ofOld.length) return `another program opened the database (${describeHolders(ofOld)})`;
+  // Not ctime: losing its name in the rename moves it.
+  if (!sameContentStamp(stampOf(previous), oldAtRename)) return 'another program wrote the database (the replaced file changed)';
   const side = sidecarPaths(dbPath);
   if (holders.length === 0 && (fs.existsSync(side.wal) || fs.existsSync(side.shm))) {
     return `another program wrote the database (${side.wal} appeared)`;
   }
   return undefined;
+}
+
+/** Same inode, size and modification time (ctime moves when the file is hard-linked). */
+function sameContentStamp(a: FileStamp | null, b: FileStamp): boolean {
+  return a !== null && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
+}
+
+/**
+ * A write to the old file is only visible in its stamp if it gets a different modification time.
+ * File systems with coarse clocks give writes within one tick the same time, so a write right
+ * after the snapshot could look like no write at all. The temp file was written after the
+ * snapshot: once its time is later than the database's, any later write gets a later time too.
+ */
+function timestampsTellApart(tmp: string, db: FileStamp): boolean {
+  const deadline = Date.now() + 200;
+  for (;;) {
+    const t = stampOf(tmp);
+    if (t && t.mtimeNs > db.mtimeNs) return true;
+    if (Date.now() > deadline) return false;
+    sleepSync(2);
+    const fd = fs.openSync(tmp, 'r+');
+    try {
+      const first = Buffer.alloc(1);
+      fs.readSync(fd, first, 0, 1, 0);
+      fs.writeSync(fd, first, 0, 1, 0); // same byte: only the modification time moves
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
 }
 
 function linkQuietly(from: string, to: string): boolean {
