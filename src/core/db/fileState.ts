@@ -73,6 +73,30 @@ export async function readWholeAsync(p: string): Promise<Buffer | null> {
   }
 }
 
+/** Reads a whole file through one descriptor, sized by fstat (small files: no event-loop turns). */
+export function readWholeSync(p: string): Buffer | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(p, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+      const n = fs.readSync(fd, buf, done, size - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done === size ? buf : buf.subarray(0, done);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** First `n` bytes of a file (empty when missing): cheap re-check of headers after a long read. */
 export function readHead(p: string, n: number): Buffer {
   let fd: number;

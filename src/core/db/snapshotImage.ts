@@ -1,5 +1,5 @@
 import { DatabaseBusyError, UsageError } from './errors';
-import { DatabaseFileState, fileStateOf, headerJournalMode, isHotJournal, readHead, readWholeAsync, sameFileState, sameStamp, sidecarPaths } from './fileState';
+import { DatabaseFileState, fileStateOf, headerJournalMode, isHotJournal, readHead, readWholeAsync, readWholeSync, sameFileState, sameStamp, sidecarPaths } from './fileState';
 import { applyWal, parseWal, parseWalHeader, WAL_HEADER_BYTES } from './walFormat';
 
 /** What a WAL contributed to a snapshot (shown by health, used by tests). */
@@ -32,6 +32,9 @@ export interface SnapshotReadOptions {
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
+/** Up to this size (database + WAL) a snapshot is read synchronously (a few ms from the page cache). */
+const SYNC_READ_BYTES = 32n << 20n;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -59,8 +62,12 @@ export async function readSnapshotImage(dbPath: string, opts: SnapshotReadOption
       continue;
     }
     const walHeadBefore = before.wal ? readHead(sidecars.wal, WAL_HEADER_BYTES) : null;
-    const main = await readWholeAsync(dbPath);
-    const walBytes = before.wal ? await readWholeAsync(sidecars.wal) : null;
+    // A busy writer restarts its WAL every few milliseconds; each event-loop turn of an async
+    // read (worse on a loaded machine) widens the window in which that forces a re-read, up to
+    // starving the reader. Small files are read in one go; big ones keep the host responsive.
+    const small = (before.db?.size ?? 0n) + (before.wal?.size ?? 0n) <= SYNC_READ_BYTES;
+    const main = small ? readWholeSync(dbPath) : await readWholeAsync(dbPath);
+    const walBytes = before.wal ? (small ? readWholeSync(sidecars.wal) : await readWholeAsync(sidecars.wal)) : null;
     const after = fileStateOf(dbPath);
     if (!walGenerationHeld(walHeadBefore, walBytes, before, after, sidecars.wal)) {
       if (!sameFileState(before, after)) {
