@@ -102,7 +102,9 @@ describe('rollups summed as rows are inserted', () => {
       const r = randomRows(seed, 400 + round * 100);
       const run = new RunRollupDeltas(db);
       const touched: TouchedRange[] = [];
-      ingestLike(db, run, 'routing_metrics_events', r.routing, touched);
+      // two streams into one table: their sums are merged
+      ingestLike(db, run, 'routing_metrics_events', r.routing.slice(0, 150), touched);
+      ingestLike(db, run, 'routing_metrics_events', r.routing.slice(150), touched);
       ingestLike(db, run, 'skill_invocation', r.skills, touched);
       ingestLike(db, run, 'tool_events', r.tools, touched);
       ingestLike(db, run, 'self_heal_events', r.selfHeal, touched);

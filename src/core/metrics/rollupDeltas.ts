@@ -135,6 +135,9 @@ export class SpecAccumulator {
   }
 }
 
+/** A spec's rows in its rollup table (eventCountSpec() builds a new object per call). */
+const specId = (spec: RollupSpec): string => `${spec.table}|${spec.partition ?? ''}`;
+
 /** SQLite's affinity rule (section 3.1 of the datatype docs), reduced to text vs not. */
 function isTextAffinity(declared: string): boolean {
   const t = declared.toUpperCase();
@@ -228,6 +231,8 @@ export class TableRollupDeltas {
     this.rows += other.rows;
     this.minTs = Math.min(this.minTs, other.minTs);
     this.maxTs = Math.max(this.maxTs, other.maxTs);
+    // streams with other column sets may split specs differently between twins and SQL
+    if (other.specs.length !== this.specs.length || other.specs.some((o, i) => specId(o.spec) !== specId(this.specs[i].spec))) return void (this.valid = false);
     other.specs.forEach((o, si) => {
       for (const e of o.entries()) if (!this.specs[si].add(e.bucket, e.dims, e.measures)) this.valid = false;
     });
