@@ -47,14 +47,25 @@ export async function readSnapshotImage(dbPath: string, opts: SnapshotReadOption
   const sidecars = sidecarPaths(dbPath);
   let delay = 5;
   let lastCause = '';
+  // A WAL restart right after the read began is the usual reason to read again; the next one is
+  // a whole checkpoint interval away, so the best moment to retry is at once (a few times).
+  let changedWhileRead = false;
+  let quickRetries = 0;
   for (let attempt = 0; ; attempt++) {
     if (attempt > 0) {
       opts.onRetry?.(lastCause);
       if (Date.now() > deadline) {
         throw new DatabaseBusyError(`could not read ${dbPath} consistently: ${lastCause}`);
       }
-      await sleep(delay);
-      delay = Math.min(delay * 2, 200);
+      if (changedWhileRead && quickRetries < 40) {
+        quickRetries++;
+        await new Promise((r) => setImmediate(r));
+      } else {
+        await sleep(delay);
+        delay = Math.min(delay * 2, 200);
+        quickRetries = 0;
+      }
+      changedWhileRead = false;
     }
     const before = fileStateOf(dbPath);
     if (before.journal && isHotJournal(sidecars.journal)) {
@@ -72,12 +83,14 @@ export async function readSnapshotImage(dbPath: string, opts: SnapshotReadOption
     if (!walGenerationHeld(walHeadBefore, walBytes, before, after, sidecars.wal)) {
       if (!sameFileState(before, after)) {
         lastCause = `it kept changing while being read (${describeChange(before, after)})`;
+        changedWhileRead = true;
         continue;
       }
       // Also compare the headers, which every rollback-mode commit (file change counter) and
       // every WAL restart (salts) rewrite, in case a file system keeps coarse timestamps.
       if (!headMatches(dbPath, main, 100) || (walBytes !== null && !headMatches(sidecars.wal, walBytes, 32))) {
         lastCause = 'its header changed while being read';
+        changedWhileRead = true;
         continue;
       }
     }
