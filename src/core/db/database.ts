@@ -70,8 +70,12 @@ export async function withWrite<T>(dbPath: string, work: (db: Database) => T | P
         await new Promise((r) => setTimeout(r, 40 * 2 ** (attempt - 2) * (0.5 + Math.random())));
       }
       opts.onPhase?.('snapshot');
-      const { image: original, ...snapshot } = await readSnapshotImage(dbPath);
-      const db = new SQL.Database(sqlJsCompatible(original));
+      const snapshotRead = await readSnapshotImage(dbPath);
+      const { fileState, journalMode } = snapshotRead;
+      const db = new SQL.Database(sqlJsCompatible(snapshotRead.image));
+      // sql.js copied the image into its own file system: drop ours now, or it stays reachable
+      // (async frame) through the work and the export, one extra database size of peak memory.
+      snapshotRead.image = new Uint8Array(0);
       let result: T;
       let image: Uint8Array;
       try {
@@ -86,7 +90,7 @@ export async function withWrite<T>(dbPath: string, work: (db: Database) => T | P
       } finally {
         db.close();
       }
-      const outcome = writeBackVerified(dbPath, image, snapshot.fileState, { journalMode: snapshot.journalMode });
+      const outcome = writeBackVerified(dbPath, image, fileState, { journalMode });
       if (outcome.written) {
         opts.onPhase?.('done');
         return result;
