@@ -3,53 +3,23 @@
  * Zone-less wall times are placed in a configured IANA zone with Intl (no tz database shipped).
  */
 
+import { zoneOffsetSeconds } from '../time/zones';
+
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const NUMERIC = /^\s*-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i;
 
-/** The machine's zone (the default for `--tz`). */
-export function machineZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
+export { checkZone, machineZone } from '../time/zones';
 
-/** Throws a RangeError naming the zone when `tz` is not a zone Intl knows. */
-export function checkZone(tz: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-  } catch {
-    throw new RangeError(`unknown time zone '${tz}' (use an IANA name such as Europe/Berlin or UTC)`);
-  }
-  return tz;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsetCache = new Map<string, number>();
 
-/** Offset (ms) of `tz` at instant `utcMs`: wall clock read as UTC minus the instant. */
+/** Offset (ms) of `tz` at instant `utcMs`. */
 function zoneOffsetMs(tz: string, utcMs: number): number {
   const hour = Math.floor(utcMs / 3_600_000);
   const key = tz + '|' + hour;
   const cached = offsetCache.get(key);
   if (cached !== undefined) return cached;
-  let dtf = formatters.get(tz);
-  if (!dtf) {
-    dtf = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(tz, dtf);
-  }
   // offsets change on hour boundaries in practice: one Intl call per zone and hour
-  const at = hour * 3_600_000;
-  const p: Record<string, number> = {};
-  for (const part of dtf.formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  const off = wall - at;
+  const off = zoneOffsetSeconds(tz, hour * 3600) * 1000;
   if (offsetCache.size > 100_000) offsetCache.clear();
   offsetCache.set(key, off);
   return off;

@@ -6,41 +6,14 @@ import type { DayKey } from './types';
  * its local day without calling into JS per row.
  */
 
-export function machineTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
+import { checkZone, machineZone, zoneOffsetSeconds } from '../time/zones';
 
-/** Throws RangeError for an unknown zone (Intl's own check). */
+export { zoneOffsetSeconds };
+export const machineTimeZone = machineZone;
+
+/** The configured zone, or the machine's when none is set. Throws RangeError for an unknown zone. */
 export function resolveTimeZone(tz: string | undefined): string {
-  const zone = tz && tz.trim() !== '' ? tz.trim() : machineTimeZone();
-  new Intl.DateTimeFormat('en-US', { timeZone: zone });
-  return zone;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** UTC offset of `zone` at `epochSeconds`, in seconds (east positive). */
-export function zoneOffsetSeconds(zone: string, epochSeconds: number): number {
-  let fmt = formatters.get(zone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, fmt);
-  }
-  const parts: Record<string, number> = {};
-  for (const p of fmt.formatToParts(new Date(epochSeconds * 1000))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) / 1000;
-  return asUtc - Math.floor(epochSeconds);
+  return checkZone(tz && tz.trim() !== '' ? tz.trim() : machineZone());
 }
 
 export interface OffsetSegment {
