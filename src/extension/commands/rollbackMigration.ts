@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { CheckFailedError } from '../../core/db/errors';
 import { migrateFileDown, previewRollback } from '../../core/schema/fileOperations';
 import { describeDrops } from '../../core/schema/runner';
-import { showMigrationError } from '../migrationErrors';
-import { migrationsFolderOf } from '../migrationsFolder';
+import { showMigrationError } from '../migrations/migrationErrors';
+import { migrationsFolderOf } from '../migrations/migrationsFolder';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 

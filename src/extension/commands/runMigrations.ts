@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { migrateFileUp, readStatus } from '../../core/schema/fileOperations';
-import { showMigrationError } from '../migrationErrors';
-import { migrationsFolderOf } from '../migrationsFolder';
+import { showMigrationError } from '../migrations/migrationErrors';
+import { migrationsFolderOf } from '../migrations/migrationsFolder';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { readStatus } from '../../core/schema/fileOperations';
 import { statusMarkdown } from '../../core/schema/statusMarkdown';
-import { showMigrationError } from '../migrationErrors';
-import { MIGRATION_STATUS_SCHEME, MigrationStatusDocuments } from '../migrationStatusDocuments';
-import { migrationsFolderOf } from '../migrationsFolder';
+import { showMigrationError } from '../migrations/migrationErrors';
+import { MIGRATION_STATUS_SCHEME, MigrationStatusDocuments } from '../migrations/migrationStatusDocuments';
+import { migrationsFolderOf } from '../migrations/migrationsFolder';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 

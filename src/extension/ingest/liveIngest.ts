@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as vscode from 'vscode';
 import { Disposable, toDisposable, type IDisposable } from '../../core/lifecycle';
 import { CONFIG_SECTION } from '../config';
-import { migrationsFolderOf } from '../migrationsFolder';
+import { migrationsFolderOf } from '../migrations/migrationsFolder';
 import type { ExtensionServices } from '../services';
 import { loadChosenSources, saveChosenSources, selectChosen, type ChosenSources } from './chosenSources';
 import { discoverBeside, runIngest, type EngineContext } from './engineAdapter';

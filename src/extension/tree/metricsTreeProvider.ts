@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { openSnapshot } from '../../core/db/database';
 import { Disposable } from '../../core/lifecycle';
 import { DEFAULT_FRESHNESS, resolveTimeZone, type FreshnessThresholds } from '../../core/metrics';
-import { migrationsFolderOf } from '../migrationsFolder';
+import { migrationsFolderOf } from '../migrations/migrationsFolder';
 import type { ExtensionServices } from '../services';
 import { DatabaseFileWatcher } from './databaseFileWatcher';
 import { buildMetricsTree, type MetricsNode } from './metricsTreeModel';

@@ -1,5 +1,5 @@
-import { resolveMigrationsFolder } from '../core/schema/migrationsFolder';
-import type { ExtensionServices } from './services';
+import { resolveMigrationsFolder } from '../../core/schema/migrationsFolder';
+import type { ExtensionServices } from '../services';
 
 /** The user's migrations folder from `telemetryLens.migrationsFolder` (undefined = built-ins only). */
 export function migrationsFolderOf(services: ExtensionServices): string | undefined {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { MigrationFailedError } from '../core/schema/errors';
-import type { ExtensionServices } from './services';
+import { MigrationFailedError } from '../../core/schema/errors';
+import type { ExtensionServices } from '../services';
 
 /** Shows why a migration command failed; a failing user script can be opened at its statement. */
 export async function showMigrationError(services: ExtensionServices, what: string, e: unknown): Promise<void> {
