@@ -41,8 +41,8 @@ step(`Generating sample telemetry (${events} events per source) into ${rel(demo)
 const started = Date.now();
 const out = step(`Migrating it into ${rel(db)}`, ['dist/cli.js', 'migrate', '--db', db, path.join(demo, '.claude'), '--json'], { capture: true });
 const result = JSON.parse(out);
-console.log(`  ${pad('source', 42)} ${pad('table', 26)} ${'lines'.padStart(9)} ${'inserted'.padStart(9)} ${'rejected'.padStart(9)}`);
-for (const s of result.sources) console.log(`  ${pad(path.relative(demo, s.path), 42)} ${pad(s.table, 26)} ${num(s.lines)} ${num(s.inserted)} ${num(s.rejected)}`);
+console.log(`  ${pad('source', 42)} ${pad('table', 26)} ${'lines'.padStart(9)} ${'inserted'.padStart(9)} ${'present'.padStart(9)} ${'rejected'.padStart(9)} ${'blank'.padStart(9)} ${'pending'.padStart(9)}`);
+for (const s of result.sources) console.log(`  ${pad(path.relative(demo, s.path), 42)} ${pad(s.table, 26)} ${num(s.lines)} ${num(s.inserted)} ${num(s.present)} ${num(s.rejected)} ${num(s.blank)} ${num(s.pending)}`);
 const total = (k) => result.sources.reduce((a, s) => a + (s[k] ?? 0), 0);
 console.log(`  ${result.sources.length} files → ${Object.keys(result.tables).length} tables: ${total('inserted').toLocaleString('en-US')} rows inserted, ${total('rejected')} lines rejected (kept in ingest_rejects), in ${result.durationMs ?? Date.now() - started} ms`);
 console.log(`  schema: ${(result.migrations?.applied ?? []).join(', ') || 'up to date'}`);
