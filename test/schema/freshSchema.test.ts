@@ -5,7 +5,7 @@ import { memoryDb, rows } from './helpers';
 
 /*
  * Expectations written out by hand from docs/telemetry-formats.md (not derived from the
- * migration source), plus the provenance/identity columns of TEAM-CONVENTIONS.md.
+ * migration source), plus the provenance/identity columns of docs/conventions.md.
  */
 const DOC_TABLES: Record<string, { columns: string[]; notNull: string[]; indexes: string[][] }> = {
   routing_metrics_events: {

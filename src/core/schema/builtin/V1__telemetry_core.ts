@@ -5,7 +5,7 @@ import type { BuiltinMigration } from '../types';
  * recorded in every database it ran on, so a change here is a new migration (V<n>), never an edit.
  *
  * Every event table carries, besides the doc's columns, the provenance and identity columns of
- * TEAM-CONVENTIONS.md: source_id, source_line, extra, stream_id, row_hash, row_seq and the
+ * docs/conventions.md: source_id, source_line, extra, stream_id, row_hash, row_seq and the
  * unique identity index ux_<table>_identity.
  */
 
