@@ -4,6 +4,8 @@
  * and without depending on every detail of the engine's report types.
  */
 
+import type { SourceResult } from '../../core/ingest';
+
 /** One file as the audit (dry run) sees it. */
 export interface AuditedFile {
   path: string;
@@ -35,18 +37,8 @@ export interface AuditView {
   excludedFiles?: number;
 }
 
-/** Per-source counts after an ingest run (DESIGN.md `migrate --json` sources[]). */
-export interface IngestedFile {
-  path: string;
-  kind: string;
-  table: string;
-  lines: number;
-  inserted: number;
-  present: number;
-  rejected: number;
-  blank: number;
-  pending: number;
-}
+/** Per-source counts after an ingest run: the engine's DESIGN.md `migrate --json` sources[] shape. */
+export type IngestedFile = SourceResult;
 
 export interface IngestView {
   files: IngestedFile[];
