@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import type { Database } from 'sql.js';
+import { loadSqlJs } from '../../src/core/db/sqljs';
+import { rebuildRollups } from '../../src/core/metrics';
+import { rollupTableDefinitions } from '../../src/core/metrics/rollupSpecs';
 
 /**
  * Deep-compares, treating numbers as equal within `relative` (default 1e-9: sums of decimal
@@ -21,4 +25,22 @@ export function assertClose(actual: unknown, expected: unknown, path = '$', rela
     return;
   }
   assert.equal(actual, expected, path);
+}
+
+/** Every rollup table's rows, numbers rounded to 1e-6 and sorted, for comparing two databases. */
+export function rollupContents(db: Database): Record<string, unknown[][]> {
+  const out: Record<string, unknown[][]> = {};
+  for (const { table } of rollupTableDefinitions()) {
+    const rows = db.exec(`SELECT * FROM ${table}`)[0]?.values ?? [];
+    out[table] = rows.map((r) => r.map((v) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v))).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  }
+  return out;
+}
+
+/** A copy of `db` whose rollups were rebuilt from scratch: the reference for incremental maintenance. */
+export async function rebuiltCopy(db: Database): Promise<Database> {
+  const SQL = await loadSqlJs();
+  const copy = new SQL.Database(db.export());
+  rebuildRollups(copy);
+  return copy;
 }

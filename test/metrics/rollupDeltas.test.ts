@@ -12,29 +12,19 @@ import type { Database, SqlValue } from 'sql.js';
 import { openSnapshot } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { migrateSources } from '../../src/core/ingest';
-import { getOverview, rebuildRollups, refreshRollups } from '../../src/core/metrics';
+import { getOverview, refreshRollups } from '../../src/core/metrics';
 import { histogramKeyTwin } from '../../src/core/metrics/histogramKeyTwin';
 import { histogramKeySql } from '../../src/core/metrics/percentile';
 import { RunRollupDeltas } from '../../src/core/metrics/rollupDeltas';
 import { listEventTables, type TouchedRange } from '../../src/core/metrics/rollups';
-import { rollupTableDefinitions } from '../../src/core/metrics/rollupSpecs';
 import { specsWithTwins } from '../../src/core/metrics/rollupTwins';
 import { appendTelemetryLines, generateTelemetry } from '../../src/sample';
 import { at, fixtureDatabase } from './fixture';
+import { rebuiltCopy, rollupContents } from './helpers';
 
-function rollupContents(db: Database): Record<string, unknown[][]> {
-  const out: Record<string, unknown[][]> = {};
-  for (const { table } of rollupTableDefinitions()) {
-    const rows = db.exec(`SELECT * FROM ${table}`)[0]?.values ?? [];
-    out[table] = rows.map((r) => r.map((v) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v))).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-  }
-  return out;
-}
 
 async function assertEqualsRebuild(db: Database): Promise<void> {
-  const SQL = await loadSqlJs();
-  const copy = new SQL.Database(db.export());
-  rebuildRollups(copy);
+  const copy = await rebuiltCopy(db);
   assert.deepEqual(rollupContents(db), rollupContents(copy));
   copy.close();
 }

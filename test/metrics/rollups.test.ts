@@ -6,28 +6,12 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Database } from 'sql.js';
 import { openSnapshot } from '../../src/core/db/database';
-import { loadSqlJs } from '../../src/core/db/sqljs';
-import { getOverview, getRouting, getSkills, rebuildRollups, refreshRollups } from '../../src/core/metrics';
+import { getOverview, getRouting, getSkills, refreshRollups } from '../../src/core/metrics';
 import { HISTOGRAM_RELATIVE_ERROR } from '../../src/core/metrics/percentile';
-import { rollupTableDefinitions } from '../../src/core/metrics/rollupSpecs';
 import { at, fixtureDatabase, insert } from './fixture';
-import { assertClose } from './helpers';
+import { assertClose, rebuiltCopy, rollupContents } from './helpers';
 
-function rollupContents(db: Database): Record<string, unknown[][]> {
-  const out: Record<string, unknown[][]> = {};
-  for (const { table } of rollupTableDefinitions()) {
-    const rows = db.exec(`SELECT * FROM ${table}`)[0]?.values ?? [];
-    out[table] = rows.map((r) => r.map((v) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v))).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-  }
-  return out;
-}
 
-async function rebuiltCopy(db: Database): Promise<Database> {
-  const SQL = await loadSqlJs();
-  const copy = new SQL.Database(db.export());
-  rebuildRollups(copy);
-  return copy;
-}
 
 describe('rollups', () => {
   test('refreshRollups on appended, edited and deleted rows equals a full rebuild', async () => {
