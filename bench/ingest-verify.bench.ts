@@ -27,6 +27,7 @@ function bundleRunner(): string {
   esbuild.buildSync({ ...common, entryPoints: [path.join(root, 'bench/verify-run.ts')], outfile: path.join(out, 'verify-run.js') });
   esbuild.buildSync({ ...common, entryPoints: [path.join(root, 'src/core/ingest/parse.worker.ts')], outfile: path.join(out, 'parse.worker.js') });
   fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(out, 'sql-wasm.wasm'));
+  fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.js'), path.join(out, 'sql-wasm.js'));
   return path.join(out, 'verify-run.js');
 }
 

@@ -1,5 +1,5 @@
 // Bundles the extension (cjs, `vscode` external), the CLI (node) and the dashboard webview
-// (browser iife), and ships sql.js's wasm beside them. Type checking is `npm run typecheck`.
+// (browser iife), and ships sql.js's wasm and script beside them. Type checking is `npm run typecheck`.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -75,6 +75,9 @@ if (fs.existsSync(webviewEntry)) {
 
 fs.mkdirSync(outdir, { recursive: true });
 fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(outdir, 'sql-wasm.wasm'));
+// sqljs.ts loads sql.js's script from beside the bundle to give it the in-memory file accessor
+// (src/core/db/sqljsPatch.ts); the copy bundled through require() is the unpatched fallback.
+fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.js'), path.join(outdir, 'sql-wasm.js'));
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

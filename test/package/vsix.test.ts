@@ -23,7 +23,7 @@ test(`the .vsix is under 2 MB`, () => {
   assert.ok(size < MAX_BYTES, `${vsix} is ${(size / 1024).toFixed(0)} KB`);
 });
 
-test('the .vsix holds only the bundles, wasm, media, README, LICENSE, CHANGELOG', () => {
+test('the .vsix holds only the bundles, sql.js (wasm + script), media, README, LICENSE, CHANGELOG', () => {
   const allowed = [
     /^\[Content_Types\]\.xml$/,
     /^extension\.vsixmanifest$/,
@@ -33,11 +33,11 @@ test('the .vsix holds only the bundles, wasm, media, README, LICENSE, CHANGELOG'
     /^extension\/LICENSE(\.txt)?$/,
     /^extension\/dist\/(extension|cli|webview)\.js$/,
     /^extension\/dist\/[\w-]+\.worker\.js$/,
-    /^extension\/dist\/sql-wasm\.wasm$/,
+    /^extension\/dist\/sql-wasm\.(wasm|js)$/,
     /^extension\/media\/[\w./-]+$/,
   ];
   assert.deepEqual(entries.filter((e) => !allowed.some((re) => re.test(e))), []);
-  for (const required of ['extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/sql-wasm.wasm', 'extension/package.json']) {
+  for (const required of ['extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/sql-wasm.wasm', 'extension/dist/sql-wasm.js', 'extension/package.json']) {
     assert.ok(entries.includes(required), `${required} is in the .vsix`);
   }
   assert.ok(entries.some((e) => /^extension\/(readme|README)\.md$/.test(e)) && entries.some((e) => /changelog\.md$/i.test(e)) && entries.some((e) => /LICENSE/.test(e)));

@@ -6,7 +6,7 @@ import type { Database } from 'sql.js';
 import { WriteConflictError } from './errors';
 import { acquireLock } from './lockFile';
 import { readSnapshotImage, SnapshotImage, SnapshotReadOptions } from './snapshotImage';
-import { loadSqlJs } from './sqljs';
+import { loadSqlJs, memoryFile, openImage } from './sqljs';
 import { removeOrphanTempFiles, writeBackVerified } from './verifiedWriteBack';
 
 export type SqlDatabase = Database;
@@ -37,7 +37,7 @@ export async function openSnapshot(dbPath: string, opts: SnapshotOptions = {}): 
 export async function openSnapshotWithInfo(dbPath: string, opts: SnapshotOptions = {}): Promise<{ db: Database; snapshot: Omit<SnapshotImage, 'image'> }> {
   const SQL = await loadSqlJs();
   const { image, ...snapshot } = await readSnapshotImage(dbPath, opts);
-  return { db: new SQL.Database(sqlJsCompatible(image)), snapshot };
+  return { db: openImage(SQL, sqlJsCompatible(image)), snapshot };
 }
 
 /**
@@ -72,8 +72,8 @@ export async function withWrite<T>(dbPath: string, work: (db: Database) => T | P
       opts.onPhase?.('snapshot');
       const snapshotRead = await readSnapshotImage(dbPath);
       const { fileState, journalMode } = snapshotRead;
-      const db = new SQL.Database(sqlJsCompatible(snapshotRead.image));
-      // sql.js copied the image into its own file system: drop ours now, or it stays reachable
+      const db = openImage(SQL, sqlJsCompatible(snapshotRead.image));
+      // sql.js owns (or copied) the image now: drop our reference, or a copy stays reachable
       // (async frame) through the work and the export, one extra database size of peak memory.
       snapshotRead.image = new Uint8Array(0);
       let result: T;
@@ -86,7 +86,7 @@ export async function withWrite<T>(dbPath: string, work: (db: Database) => T | P
         result = await work(db);
         if (!opts.forceWrite && changeMarker(db) === before) return result;
         opts.onPhase?.('write-back');
-        image = db.export();
+        image = committedImage(db);
       } finally {
         db.close();
       }
@@ -101,6 +101,37 @@ export async function withWrite<T>(dbPath: string, work: (db: Database) => T | P
   } finally {
     lock.release();
   }
+}
+
+/**
+ * The database image to write back. On the patched sql.js this is the in-memory file itself
+ * (no copy of a possibly 200+ MB image): with the in-memory journal every committed page is in
+ * that file, so it equals what export() would copy once no transaction is open and its size is
+ * page_count x page_size. Anything else takes export().
+ */
+function committedImage(db: Database): Uint8Array {
+  const file = memoryFile(db);
+  if (file && !inTransaction(db) && String(db.exec('PRAGMA journal_mode')[0]?.values[0]?.[0]) !== 'wal') {
+    const r = db.exec('SELECT page_count * page_size FROM pragma_page_count, pragma_page_size');
+    const bytes = file.bytes();
+    if (bytes.length > 0 && bytes.length === Number(r[0]?.values[0]?.[0])) {
+      // what export() does too: the file says rollback journal (write-back restores WAL)
+      bytes[18] = 1;
+      bytes[19] = 1;
+      return bytes;
+    }
+  }
+  return db.export();
+}
+
+function inTransaction(db: Database): boolean {
+  try {
+    db.run('BEGIN');
+  } catch {
+    return true;
+  }
+  db.run('ROLLBACK');
+  return false;
 }
 
 /** Changes in any of these mean the image differs from what was read (DDL, rows, header fields). */

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'sql.js';
 import { withWrite } from '../db/database';
+import { memoryFile } from '../db/sqljs';
 import { refreshRollups, type TouchedRange } from '../metrics/rollups';
 import { RunRollupDeltas } from '../metrics/rollupDeltas';
 import { byStream, discoverSources } from './discover';
@@ -45,6 +46,17 @@ function fastPragmas(db: Database): void {
   db.run('PRAGMA cache_size = -16384');
 }
 
+/**
+ * A load much bigger than the database (a first backfill): room for it up front, so the
+ * in-memory file is not reallocated and copied as it grows (untouched room costs no RSS).
+ */
+function reserveForLoad(db: Database, sourceBytes: number): void {
+  const file = memoryFile(db);
+  if (!file) return;
+  const size = file.bytes().length;
+  if (sourceBytes > 2 * size) file.reserve(size + sourceBytes + (16 << 20));
+}
+
 export async function migrateSources(dbPath: string, paths: string[], opts: MigrateOptions = {}): Promise<MigrateResult> {
   const started = performance.now();
   const tz = checkZone(opts.tz || machineZone());
@@ -61,6 +73,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     opts.onProgress?.({ phase: 'schema', bytesDone: 0, bytesTotal, rowsInserted: 0 });
     const migrations = applySchema(db, opts.userMigrationsDir, tz);
     fastPragmas(db);
+    reserveForLoad(db, bytesTotal);
     const tables = [...new Set(sources.map((s) => s.table))];
     const before = new Map(tables.map((t) => [t, tableCount(db, t)]));
     const ctx: RunContext = {
