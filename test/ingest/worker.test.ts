@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import type { SqlValue } from 'sql.js';
+import { openSnapshot } from '../../src/core/db/database';
 import { migrateSources } from '../../src/core/ingest';
+import { buildMapper, readRowsHere, readRowsInWorkers, splitJob, type MapperSpec, type RowSink, type WorkerSummary } from '../../src/core/ingest/rowSource';
+import { RunRollupDeltas, type TableRollupDeltas } from '../../src/core/metrics/rollupDeltas';
+import { listEventTables } from '../../src/core/metrics/rollups';
 import { writeBigRoutingMetrics } from '../../src/sample';
 import { pyQuery, tempDir } from './helpers';
 
@@ -80,4 +85,55 @@ describe('parse worker', () => {
     await assert.rejects(run, (e: Error) => e.name === 'AbortError');
     assert.equal(fs.existsSync(db), false);
   });
+
+  test('workers sum rollup deltas and time range exactly as this thread does over the same rows', async () => {
+    const db = await openSnapshot(worker);
+    try {
+      const spec: MapperSpec = { kind: 'routing-metrics', table: 'routing_metrics_events', tz: 'UTC', adoptedColumns: null, inferredColumns: null };
+      const mapper = buildMapper(spec);
+      const table = listEventTables(db).find((t) => t.name === mapper.table)!;
+      const run = new RunRollupDeltas(db);
+      const timeAt = mapper.columns.indexOf(mapper.timeColumn!);
+      const noop = () => {};
+      // reference: every row fed on this thread
+      const here = run.begin(table, mapper.columns);
+      let lo = Infinity;
+      let hi = -Infinity;
+      const job = { path: file, startOffset: 0, startLine: 0 };
+      await readRowsHere(job, mapper, {
+        row: (_l, vals: SqlValue[], at) => {
+          here.add(vals, at);
+          lo = Math.min(lo, vals[at + timeAt] as number);
+          hi = Math.max(hi, vals[at + timeAt] as number);
+        },
+        reject: noop,
+        blank: noop,
+        pending: noop,
+      });
+      // three workers, each summing its part; their batches are only counted here
+      const summed = run.begin(table, mapper.columns);
+      const summaries: WorkerSummary[] = [];
+      let rows = 0;
+      const sink: RowSink = { row: () => assert.fail('rows come as batches'), rows: (b) => void (rows += b.rows), summary: (s) => void summaries.push(s), reject: noop, blank: noop, pending: noop };
+      const jobs = await splitJob(job, fs.statSync(file).size, 3);
+      assert.equal(jobs.length, 3);
+      await readRowsInWorkers(jobs, spec, mapper.columns.length + 1, sink, undefined, undefined, { timeAt, rollup: run.setup(table, mapper.columns) });
+      assert.equal(summaries.length, 3);
+      for (const s of summaries) summed.absorb(s.deltas!);
+      assert.equal(rows, here.rows);
+      assert.deepEqual([Math.min(...summaries.map((s) => s.time![0])), Math.max(...summaries.map((s) => s.time![1]))], [lo, hi]);
+      assert.equal(summed.valid && here.valid, true);
+      assert.deepEqual([summed.rows, summed.minTs, summed.maxTs], [here.rows, here.minTs, here.maxTs]);
+      assert.deepEqual(bucketsOf(summed), bucketsOf(here));
+    } finally {
+      db.close();
+    }
+  });
 });
+
+/** Every spec's buckets, sorted, sums rounded to 1e-9 (the order of float additions differs). */
+function bucketsOf(d: TableRollupDeltas): string[][] {
+  return d.specs.map((s) =>
+    [...s.entries()].map((e) => JSON.stringify([e.bucket, e.dims, e.measures.map((m) => (m === null ? null : Math.round(m * 1e9) / 1e9))])).sort(),
+  );
+}

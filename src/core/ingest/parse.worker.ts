@@ -1,50 +1,62 @@
 /**
  * Worker thread: reads one JSONL file, parses, maps and hashes its lines (rowSource.ts) and
- * posts them in batches; at most MAX_IN_FLIGHT unacknowledged batches (bounded memory).
+ * posts them as encoded batches (RowBatch: typed arrays + one UTF-8 blob, transferred, not
+ * cloned); at most MAX_IN_FLIGHT unacknowledged batches (bounded memory). The ack hands the
+ * batch's buffers back for reuse. When asked (`summarise`: every row sent will be inserted),
+ * it also sums the rows' rollup contributions and time range and sends them once at the end.
  */
 import { parentPort, workerData } from 'worker_threads';
-import type { SqlValue } from 'sql.js';
-import { buildMapper, mappingHandlers, type MapperSpec, type ReadJob, type WorkerReply } from './rowSource';
+import { buildMapper, mappingHandlers, RowBatchEncoder, type RowBatch, type WorkerJob, type WorkerReply, type WorkerSummary } from './rowSource';
 import { scanJsonl, type LineReject } from './scan';
+import { TableRollupDeltas } from '../metrics/rollupDeltas';
+import { histogramKeyFromThresholds } from '../metrics/histogramKeyTwin';
 
 const BATCH_ROWS = 4096;
 const MAX_IN_FLIGHT = 2;
 
 async function run(): Promise<void> {
-  const { job, spec } = workerData as { job: ReadJob; spec: MapperSpec };
+  const { job, spec, summarise } = workerData as WorkerJob;
   const port = parentPort!;
   const mapper = buildMapper(spec);
   const width = mapper.columns.length + 1;
+  const enc = new RowBatchEncoder(width);
   let inFlight = 0;
   let wake: (() => void) | null = null;
-  port.on('message', () => {
+  port.on('message', (b: RowBatch) => {
+    enc.giveBack(b);
     inFlight--;
     wake?.();
     wake = null;
   });
-  let lines: number[] = [];
-  let hashes: number[] = [];
-  let vals: SqlValue[] = [];
   let rejects: LineReject[] = [];
   let blank = 0;
   let pending = 0;
   let bytes = 0;
   const flush = () => {
-    const msg: WorkerReply = { type: 'batch', lines, hashes, vals, rejects, blank, pending, bytes };
-    port.postMessage(msg);
+    const { batch, transfer } = enc.take();
+    const msg: WorkerReply = { type: 'batch', batch, rejects, blank, pending, bytes };
+    port.postMessage(msg, transfer);
     inFlight++;
-    lines = [];
-    hashes = [];
-    vals = [];
     rejects = [];
     blank = 0;
     pending = 0;
   };
+  const rollup = summarise?.rollup;
+  const deltas = rollup ? new TableRollupDeltas(rollup.table, rollup.columns, rollup.info, histogramKeyFromThresholds(rollup.thresholds)) : null;
+  const timeAt = summarise ? summarise.timeAt : -1;
+  let timeMin = Infinity;
+  let timeMax = -Infinity;
   const handlers = mappingHandlers(mapper, {
     row(line, v, at, hash) {
-      lines.push(line);
-      hashes.push(hash);
-      for (let i = 0; i < width; i++) vals.push(v[at + i]);
+      enc.add(line, v, at, hash);
+      if (deltas) deltas.add(v, at);
+      if (timeAt >= 0) {
+        const t = v[at + timeAt];
+        if (typeof t === 'number') {
+          if (t < timeMin) timeMin = t;
+          if (t > timeMax) timeMax = t;
+        }
+      }
     },
     reject: (x) => void rejects.push(x),
     blank: () => void blank++,
@@ -61,12 +73,13 @@ async function run(): Promise<void> {
     },
     // the reader awaits between chunks: hold it while the main thread is behind
     chunkHook: async () => {
-      if (lines.length >= BATCH_ROWS || rejects.length >= BATCH_ROWS) flush();
+      if (enc.rows >= BATCH_ROWS || rejects.length >= BATCH_ROWS) flush();
       while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
     },
   });
   flush();
-  const done: WorkerReply = { type: 'done', result };
+  const summary: WorkerSummary | null = summarise ? { time: timeMin <= timeMax ? [timeMin, timeMax] : null, deltas: deltas ? deltas.snapshot() : null } : null;
+  const done: WorkerReply = { type: 'done', result, summary };
   port.postMessage(done);
 }
 

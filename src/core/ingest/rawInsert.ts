@@ -6,6 +6,7 @@
  * Statement.run when this sql.js build does not expose what is needed.
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import { KIND_INT, KIND_NULL, type RowBatch } from './rowSource';
 
 interface SqlJsExports {
   _malloc(n: number): number;
@@ -105,6 +106,67 @@ export class RawInsert {
     api._sqlite3_reset(p);
     api._sqlite3_clear_bindings(p);
     if (rc !== SQLITE_DONE) throw new Error(`insert failed: ${api.UTF8ToString(api._sqlite3_errmsg((this.db as unknown as { db: number }).db))}`);
+  }
+
+  /**
+   * Copies an encoded batch's text bytes into WASM memory once (for runRows); returns false
+   * when the C API is not available (the caller then decodes and uses run()).
+   */
+  load(b: RowBatch): boolean {
+    const api = this.api;
+    if (!api) return false;
+    if (b.used > this.cap) {
+      if (this.mem) api._free(this.mem);
+      this.cap = Math.max(b.used, this.cap * 2, 1 << 16);
+      this.mem = api._malloc(this.cap);
+    }
+    if (b.used) api.writeArrayToMemory(b.bytes.subarray(0, b.used), this.mem);
+    return true;
+  }
+
+  /**
+   * Inserts rows [first, first + count) of the batch last given to load() (count = the rows
+   * this statement's VALUES list holds), texts bound in place. Per row the parameters are
+   * the data values, then source_id, source_line, extra, stream_id, row_hash, row_seq.
+   */
+  runRows(b: RowBatch, first: number, count: number, seqs: Float64Array, sourceId: number, streamId: number, mem = this.mem): void {
+    const api = this.api!;
+    const p = this.ptr;
+    const { kinds, nums, lines, hashes } = b;
+    const n = b.width - 1;
+    let param = 1;
+    for (let r = first; r < first + count; r++) {
+      const j0 = r * b.width;
+      for (let i = 0; i <= n; i++) {
+        const k = kinds[j0 + i];
+        if (k === KIND_NULL) continue;
+        // data columns take parameters param .. param+n-1; extra (value n) is the third after them
+        const at = i < n ? param + i : param + n + 2;
+        if (k >= 0) api._sqlite3_bind_text(p, at, mem + nums[j0 + i], k, 0);
+        else if (k === KIND_INT) api._sqlite3_bind_int(p, at, nums[j0 + i]);
+        else api._sqlite3_bind_double(p, at, nums[j0 + i]);
+      }
+      this.bindNumber(p, param + n, sourceId);
+      this.bindNumber(p, param + n + 1, lines[r]);
+      this.bindNumber(p, param + n + 3, streamId);
+      this.bindNumber(p, param + n + 4, hashes[r]);
+      this.bindNumber(p, param + n + 5, seqs[r]);
+      param += n + 6;
+    }
+    const rc = api._sqlite3_step(p);
+    api._sqlite3_reset(p);
+    api._sqlite3_clear_bindings(p);
+    if (rc !== SQLITE_DONE) throw new Error(`insert failed: ${api.UTF8ToString(api._sqlite3_errmsg((this.db as unknown as { db: number }).db))}`);
+  }
+
+  /** WASM address of the bytes last given to load() (another statement may bind them too). */
+  get loaded(): number {
+    return this.mem;
+  }
+
+  private bindNumber(p: number, at: number, v: number): void {
+    if (v === (v | 0)) this.api!._sqlite3_bind_int(p, at, v);
+    else this.api!._sqlite3_bind_double(p, at, v);
   }
 
   free(): void {

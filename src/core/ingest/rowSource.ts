@@ -14,6 +14,7 @@ import type { ReadLinesResult } from './lineReader';
 import { knownMapper, type TableMapper } from './mappers';
 import { canonicalJson } from './rowIdentity';
 import { scanJsonl, type LineReject, type ScanHandlers } from './scan';
+import type { DeltasSnapshot, RollupSetup } from '../metrics/rollupDeltas';
 
 /** Everything needed to rebuild the same mapper on another thread. */
 export interface MapperSpec {
@@ -33,9 +34,148 @@ export function buildMapper(spec: MapperSpec): TableMapper {
 export interface RowSink {
   /** `vals[at .. at + columns]`: data columns then extra text. */
   row(line: number, vals: SqlValue[], at: number, hash: number): void;
+  /**
+   * Optional: takes a parse worker's rows as one encoded batch instead of row() per row (no
+   * strings are decoded on this thread). A sink with `rows` also gets the workers' summaries
+   * of the rows they sent (`WorkerReadOptions.summarise`) through `summary`.
+   */
+  rows?(b: RowBatch): void;
+  summary?(s: WorkerSummary): void;
   reject(x: LineReject): void;
   blank(): void;
   pending(): void;
+}
+
+/**
+ * Rows of one worker batch without a JS value per cell: `width` values a row (data columns,
+ * then extra). `kinds[j]` ≥ 0: text of that many UTF-8 bytes at `bytes[nums[j]]`; -1 NULL;
+ * -2 a number that is an int32 (bound as int); -3 any other number; `nums[j]` = the number.
+ * Its buffers are transferred between the threads and handed back for reuse with the ack.
+ */
+export interface RowBatch {
+  rows: number;
+  width: number;
+  lines: Float64Array;
+  hashes: Float64Array;
+  kinds: Int32Array;
+  nums: Float64Array;
+  /** bytes[0 .. used): the UTF-8 of every text value */
+  bytes: Uint8Array;
+  used: number;
+}
+
+export const KIND_NULL = -1;
+export const KIND_INT = -2;
+export const KIND_REAL = -3;
+
+/** What a worker sums over every row it sent (only meaningful when every one was inserted). */
+export interface WorkerSummary {
+  /** [min, max] of the time column over rows with a numeric time, or null */
+  time: [number, number] | null;
+  /** rollup contributions (TableRollupDeltas.snapshot()), when asked for */
+  deltas: DeltasSnapshot | null;
+}
+
+export interface WorkerSummarise {
+  /** index of the time column among the mapper's columns, -1 for none */
+  timeAt: number;
+  rollup: RollupSetup | null;
+}
+
+/** Fills a RowBatch row by row (worker side). Capacity grows by doubling. */
+export class RowBatchEncoder {
+  private b: RowBatch;
+  private text: Buffer;
+  private readonly pool: RowBatch[] = [];
+
+  constructor(readonly width: number) {
+    this.b = this.fresh();
+    this.text = Buffer.from(this.b.bytes.buffer, this.b.bytes.byteOffset, this.b.bytes.byteLength);
+  }
+
+  private fresh(): RowBatch {
+    const reuse = this.pool.pop();
+    if (reuse) {
+      reuse.rows = 0;
+      reuse.used = 0;
+      return reuse;
+    }
+    const rows = 8192;
+    return { rows: 0, width: this.width, lines: new Float64Array(rows), hashes: new Float64Array(rows), kinds: new Int32Array(rows * this.width), nums: new Float64Array(rows * this.width), bytes: new Uint8Array(1 << 21), used: 0 };
+  }
+
+  get rows(): number {
+    return this.b.rows;
+  }
+
+  add(line: number, vals: SqlValue[], at: number, hash: number): void {
+    let b = this.b;
+    if (b.rows === b.lines.length) b = this.growRows();
+    const r = b.rows++;
+    b.lines[r] = line;
+    b.hashes[r] = hash;
+    const kinds = b.kinds;
+    const nums = b.nums;
+    for (let i = 0, j = r * this.width; i < this.width; i++, j++) {
+      const v = vals[at + i];
+      if (typeof v === 'string') {
+        if (b.used + v.length * 3 > b.bytes.length) this.growBytes(b.used + v.length * 3);
+        const n = this.text.write(v, b.used);
+        nums[j] = b.used;
+        kinds[j] = n;
+        b.used += n;
+      } else if (typeof v === 'number') {
+        nums[j] = v;
+        kinds[j] = v === (v | 0) ? KIND_INT : KIND_REAL;
+      } else if (v === null || v === undefined) kinds[j] = KIND_NULL;
+      else throw new Error('internal: a mapper produced a value that is neither text, number nor NULL');
+    }
+  }
+
+  /** The filled batch and its transfer list; the encoder starts a new (or returned) one. */
+  take(): { batch: RowBatch; transfer: ArrayBuffer[] } {
+    const batch = this.b;
+    this.b = this.fresh();
+    this.text = Buffer.from(this.b.bytes.buffer, this.b.bytes.byteOffset, this.b.bytes.byteLength);
+    return { batch, transfer: [batch.lines.buffer, batch.hashes.buffer, batch.kinds.buffer, batch.nums.buffer, batch.bytes.buffer] as ArrayBuffer[] };
+  }
+
+  /** A batch the reader is done with (its buffers come back with the ack). */
+  giveBack(b: RowBatch): void {
+    if (b.width === this.width && this.pool.length < 4) this.pool.push(b);
+  }
+
+  private growRows(): RowBatch {
+    const b = this.b;
+    const rows = b.lines.length * 2;
+    const grow = <T extends Float64Array | Int32Array>(a: T, n: number, make: (n: number) => T): T => {
+      const x = make(n);
+      x.set(a);
+      return x;
+    };
+    b.lines = grow(b.lines, rows, (n) => new Float64Array(n));
+    b.hashes = grow(b.hashes, rows, (n) => new Float64Array(n));
+    b.kinds = grow(b.kinds, rows * this.width, (n) => new Int32Array(n));
+    b.nums = grow(b.nums, rows * this.width, (n) => new Float64Array(n));
+    return b;
+  }
+
+  private growBytes(need: number): void {
+    const b = this.b;
+    const bytes = new Uint8Array(Math.max(need, b.bytes.length * 2));
+    bytes.set(b.bytes.subarray(0, b.used));
+    b.bytes = bytes;
+    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+}
+
+/** Row `r` of a batch as values (`out[0 .. width)`), for sinks that want JS values. */
+export function decodeRow(b: RowBatch, r: number, out: SqlValue[], text: Buffer): void {
+  for (let i = 0, j = r * b.width; i < b.width; i++, j++) {
+    const k = b.kinds[j];
+    if (k >= 0) out[i] = text.toString('utf8', b.nums[j], b.nums[j] + k);
+    else out[i] = k === KIND_NULL ? null : b.nums[j];
+  }
 }
 
 export interface ReadJob {
@@ -81,9 +221,16 @@ export function readRowsHere(job: ReadJob, mapper: TableMapper, sink: RowSink, s
 
 /** Messages of the parse worker (see parse.worker.ts). */
 export type WorkerReply =
-  | { type: 'batch'; lines: number[]; hashes: number[]; vals: SqlValue[]; rejects: LineReject[]; blank: number; pending: number; bytes: number }
-  | { type: 'done'; result: ReadLinesResult }
+  | { type: 'batch'; batch: RowBatch; rejects: LineReject[]; blank: number; pending: number; bytes: number }
+  | { type: 'done'; result: ReadLinesResult; summary: WorkerSummary | null }
   | { type: 'error'; message: string };
+
+/** What the parse worker gets as workerData. */
+export interface WorkerJob {
+  job: ReadJob;
+  spec: MapperSpec;
+  summarise: WorkerSummarise | null;
+}
 
 /** dist/parse.worker.js beside the bundle, or the TypeScript source under tsx (tests, bench). */
 function workerEntry(): { code: string; eval: boolean } | null {
@@ -104,11 +251,13 @@ export function workerAvailable(): boolean {
  * few in flight, so memory stays bounded however far parsing runs ahead of inserting.
  * Throwing from the sink (e.g. a full re-read is needed) or aborting terminates the worker.
  */
-export function readRowsInWorker(job: ReadJob, spec: MapperSpec, width: number, sink: RowSink, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<ReadLinesResult> {
+export function readRowsInWorker(job: ReadJob, spec: MapperSpec, width: number, sink: RowSink, signal?: AbortSignal, onBytes?: (n: number) => void, summarise: WorkerSummarise | null = null): Promise<ReadLinesResult> {
   const entry = workerEntry();
   if (!entry) return Promise.reject(new Error('parse worker not found'));
   return new Promise<ReadLinesResult>((resolve, reject) => {
-    const worker = new Worker(entry.code, { eval: entry.eval, workerData: { job, spec } });
+    const data: WorkerJob = { job, spec, summarise: sink.rows ? summarise : null };
+    const worker = new Worker(entry.code, { eval: entry.eval, workerData: data });
+    const vals = new Array<SqlValue>(width).fill(null);
     let settled = false;
     let bytes = 0;
     const finish = (err: unknown, result?: ReadLinesResult) => {
@@ -133,11 +282,23 @@ export function readRowsInWorker(job: ReadJob, spec: MapperSpec, width: number, 
           for (const x of msg.rejects) sink.reject(x);
           for (let i = 0; i < msg.blank; i++) sink.blank();
           for (let i = 0; i < msg.pending; i++) sink.pending();
-          for (let i = 0, at = 0; i < msg.lines.length; i++, at += width) sink.row(msg.lines[i], msg.vals, at, msg.hashes[i]);
+          const b = msg.batch;
+          if (sink.rows) sink.rows(b);
+          else {
+            const text = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.used);
+            for (let i = 0; i < b.rows; i++) {
+              decodeRow(b, i, vals, text);
+              sink.row(b.lines[i], vals, 0, b.hashes[i]);
+            }
+          }
           bytes = msg.bytes;
           onBytes?.(bytes);
-          worker.postMessage('ack');
-        } else if (msg.type === 'done') finish(null, msg.result);
+          // the buffers go back for the worker's next batches
+          worker.postMessage(b, [b.lines.buffer, b.hashes.buffer, b.kinds.buffer, b.nums.buffer, b.bytes.buffer] as ArrayBuffer[]);
+        } else if (msg.type === 'done') {
+          if (msg.summary) sink.summary?.(msg.summary);
+          finish(null, msg.result);
+        }
         else finish(new Error(msg.message));
       } catch (e) {
         finish(e);
@@ -199,8 +360,8 @@ export async function splitJob(job: ReadJob, end: number, parts: number): Promis
  * counts do not depend on arrival order; every row carries its own line number). The first
  * failure stops the others. Returns the last part's result (offsets of the whole read).
  */
-export async function readRowsInWorkers(jobs: ReadJob[], spec: MapperSpec, width: number, sink: RowSink, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<ReadLinesResult> {
-  if (jobs.length === 1) return readRowsInWorker(jobs[0], spec, width, sink, signal, onBytes);
+export async function readRowsInWorkers(jobs: ReadJob[], spec: MapperSpec, width: number, sink: RowSink, signal?: AbortSignal, onBytes?: (n: number) => void, summarise: WorkerSummarise | null = null): Promise<ReadLinesResult> {
+  if (jobs.length === 1) return readRowsInWorker(jobs[0], spec, width, sink, signal, onBytes, summarise);
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort();
   signal?.addEventListener('abort', onOuterAbort);
@@ -209,10 +370,18 @@ export async function readRowsInWorkers(jobs: ReadJob[], spec: MapperSpec, width
   try {
     const results = await Promise.all(
       jobs.map((job, i) =>
-        readRowsInWorker(job, spec, width, sink, stop.signal, (n) => {
-          done[i] = n;
-          report();
-        }).catch((e: unknown) => {
+        readRowsInWorker(
+          job,
+          spec,
+          width,
+          sink,
+          stop.signal,
+          (n) => {
+            done[i] = n;
+            report();
+          },
+          summarise,
+        ).catch((e: unknown) => {
           stop.abort();
           throw e;
         }),

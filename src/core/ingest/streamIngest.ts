@@ -124,6 +124,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
   const { mapper, limits, spec } = await mapperFor(ctx, plans);
   const rollupTable = listEventTables(db).find((t) => t.name === mapper.table && t.tsColumn !== null);
   const deltas = rollupTable ? ctx.rollupDeltas.begin(rollupTable, mapper.columns) : null;
+  const rollupSetup = rollupTable ? ctx.rollupDeltas.setup(rollupTable, mapper.columns) : null;
   const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
   const bulk = bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
   const writer = new TableWriter(await loadSqlJs(), db, mapper);
@@ -223,6 +224,27 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
         );
       };
       const sink: RowSink = { row: onRow, reject: onReject, blank: () => void r.blank++, pending: () => void r.pending++ };
+      if (fresh) {
+        // every row is inserted: workers send encoded batches, and sum the rollup deltas and
+        // time range of their rows themselves (the per-row work stays off this thread)
+        let seqs = new Float64Array(0);
+        sink.rows = (b) => {
+          if (seqs.length < b.rows) seqs = new Float64Array(b.rows * 2);
+          for (let i = 0; i < b.rows; i++) seqs[i] = freshCounter.increment(b.hashes[i]);
+          writer.addBatch(b, seqs, sid, sourceId);
+          r.inserted += b.rows;
+        };
+        sink.summary = (s) => {
+          if (s.time) {
+            if (s.time[0] < touchedMin) touchedMin = s.time[0];
+            if (s.time[1] > touchedMax) touchedMax = s.time[1];
+          }
+          if (deltas) {
+            if (s.deltas) deltas.absorb(s.deltas);
+            else deltas.invalidate();
+          }
+        };
+      }
       const bytesBefore = ctx.progress.bytesDone;
       const progress = (n: number): void => {
         ctx.progress.bytesDone = bytesBefore + n;
@@ -241,7 +263,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
         const big = bytes >= ctx.workerMinBytes && workerAvailable();
         const parts = bytes >= ctx.splitMinBytes ? ctx.parseWorkers : 1;
         const res = big
-          ? await readRowsInWorkers(await splitJob(job, job.limit ?? src.size, parts), spec, mapper.columns.length + 1, sink, ctx.signal, progress)
+          ? await readRowsInWorkers(await splitJob(job, job.limit ?? src.size, parts), spec, mapper.columns.length + 1, sink, ctx.signal, progress, fresh ? { timeAt, rollup: rollupSetup } : null)
           : await readRowsHere(job, mapper, sink, ctx.signal, progress);
         lastLine = res.lastLine;
         endOffset = res.endOffset;

@@ -4,6 +4,7 @@
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { RawInsert } from './rawInsert';
+import { decodeRow, type RowBatch } from './rowSource';
 import type { TableMapper } from './mappers';
 import { quoteIdent, scalar } from './sql';
 
@@ -23,6 +24,9 @@ const MAX_PARAMS = 32000;
 
 export class TableWriter {
   private readonly insert: Statement;
+  /** the one-row INSERT through the C API, for the tail of an encoded batch */
+  private readonly insertOne: RawInsert;
+  private readonly decoded: SqlValue[];
   private readonly insertBatch: RawInsert;
   private readonly batch: SqlValue[] = [];
   private readonly lookup: Statement;
@@ -45,6 +49,8 @@ export class TableWriter {
     this.values = new Array<SqlValue>(this.width).fill(null);
     const tuple = `(${cols.map(() => '?').join(', ')})`;
     this.insert = db.prepare(`INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${tuple}`);
+    this.insertOne = new RawInsert(SQL, db, `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${tuple}`, this.width);
+    this.decoded = new Array<SqlValue>(mapper.columns.length + 1).fill(null);
     this.insertBatch = new RawInsert(SQL, db, `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${new Array(this.batchRows).fill(tuple).join(', ')}`, this.width * this.batchRows);
     this.lookup = db.prepare(`SELECT count(*), coalesce(max(row_seq), 0) FROM ${t} WHERE stream_id = ? AND row_hash = ?`);
     this.hasAdopted = mapper.adoptHash !== null && scalar(db, `SELECT 1 FROM ${t} WHERE stream_id = 0 LIMIT 1`) !== null;
@@ -116,6 +122,26 @@ export class TableWriter {
     }
   }
 
+  /**
+   * Inserts every row of an encoded batch (row i with occurrence number seqs[i]) straight
+   * from its bytes: one copy into WASM memory, no JS strings.
+   */
+  addBatch(b: RowBatch, seqs: Float64Array, streamId: number, sourceId: number): void {
+    if (!this.insertBatch.native || !this.insertOne.native || !this.insertBatch.load(b)) {
+      const text = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.used);
+      for (let r = 0; r < b.rows; r++) {
+        decodeRow(b, r, this.decoded, text);
+        this.add(this.decoded, 0, b.hashes[r], streamId, seqs[r], sourceId, b.lines[r]);
+      }
+      return;
+    }
+    this.flush(); // rows queued by add() go first
+    const per = this.batchRows;
+    let r = 0;
+    for (; r + per <= b.rows; r += per) this.insertBatch.runRows(b, r, per, seqs, sourceId, streamId);
+    for (; r < b.rows; r++) this.insertOne.runRows(b, r, 1, seqs, sourceId, streamId, this.insertBatch.loaded);
+  }
+
   flush(): void {
     const b = this.batch;
     const v = this.values;
@@ -129,6 +155,7 @@ export class TableWriter {
   free(): void {
     this.insert.free();
     this.insertBatch.free();
+    this.insertOne.free();
     this.lookup.free();
     this.adoptFind?.free();
     this.adoptClaim?.free();

@@ -10,8 +10,16 @@ import { histogramKeyArms } from './percentile';
 export type HistogramKeyOf = (v: number) => number | null;
 
 export function histogramKeyTwin(db: Database): HistogramKeyOf {
+  return histogramKeyFromThresholds(histogramKeyThresholds(db));
+}
+
+/** The thresholds as SQLite parses them (plain numbers: a worker thread can rebuild the twin). */
+export function histogramKeyThresholds(db: Database): number[] {
+  return db.exec(`SELECT ${histogramKeyArms().map((a) => a.threshold).join(', ')}`)[0].values[0] as number[];
+}
+
+export function histogramKeyFromThresholds(thresholds: number[]): HistogramKeyOf {
   const arms = histogramKeyArms();
-  const thresholds = db.exec(`SELECT ${arms.map((a) => a.threshold).join(', ')}`)[0].values[0] as number[];
   const nums = arms.map((a) => a.num);
   const divs = arms.map((a) => a.div);
   const cache = new Map<number, number | null>();

@@ -1,5 +1,5 @@
 import type { Database, SqlValue } from 'sql.js';
-import { histogramKeyTwin, type HistogramKeyOf } from './histogramKeyTwin';
+import { histogramKeyFromThresholds, histogramKeyThresholds, type HistogramKeyOf } from './histogramKeyTwin';
 import { specsForTable, type EventTable, type RollupSpec } from './rollupSpecs';
 import { twinOf, type Cell, type RollupTwin } from './rollupTwins';
 import { queryRows, quoteIdent } from './sql';
@@ -19,6 +19,24 @@ export interface BucketEntry {
 }
 
 type Combine = 'sum' | 'min' | 'max';
+
+/** Everything a TableRollupDeltas is built from, as plain data (a parse worker builds its own). */
+export interface RollupSetup {
+  table: EventTable;
+  columns: string[];
+  info: { name: string; type: string; dflt_value: unknown }[];
+  /** histogramKeyThresholds() of the database */
+  thresholds: number[];
+}
+
+/** A TableRollupDeltas's sums as plain data (sent from a parse worker, see absorb()). */
+export interface DeltasSnapshot {
+  valid: boolean;
+  rows: number;
+  minTs: number;
+  maxTs: number;
+  specs: { id: string; entries: BucketEntry[] }[];
+}
 
 /** Bits of the combined dimension key (a safe integer) shared out over the dimensions. */
 const KEY_BITS = 46;
@@ -241,6 +259,23 @@ export class TableRollupDeltas {
   invalidate(): void {
     this.valid = false;
   }
+
+  snapshot(): DeltasSnapshot {
+    return { valid: this.valid, rows: this.rows, minTs: this.minTs, maxTs: this.maxTs, specs: this.valid ? this.specs.map((s) => ({ id: specId(s.spec), entries: [...s.entries()] })) : [] };
+  }
+
+  /** Adds the sums of rows fed elsewhere (a parse worker) to this accumulation, as merge() does. */
+  absorb(other: DeltasSnapshot): void {
+    if (!other.valid) this.valid = false;
+    if (!this.valid) return;
+    if (other.specs.length !== this.specs.length || other.specs.some((o, i) => o.id !== specId(this.specs[i].spec))) return void (this.valid = false);
+    this.rows += other.rows;
+    this.minTs = Math.min(this.minTs, other.minTs);
+    this.maxTs = Math.max(this.maxTs, other.maxTs);
+    other.specs.forEach((o, si) => {
+      for (const e of o.entries) if (!this.specs[si].add(e.bucket, e.dims, e.measures)) this.valid = false;
+    });
+  }
 }
 
 /** Highest row id of a table (0 when empty). */
@@ -257,15 +292,23 @@ export function maxRowId(db: Database, table: string): number {
 export class RunRollupDeltas {
   private readonly tables = new Map<string, { baseId: number; deltas: TableRollupDeltas | null }>();
   private keyOf: HistogramKeyOf | null = null;
+  private thresholds: number[] | null = null;
 
   constructor(private readonly db: Database) {}
 
   /** A fresh accumulation for one stream into `table` (columns = the mapper's, in order). */
   begin(table: EventTable, columns: string[]): TableRollupDeltas {
+    const setup = this.setup(table, columns);
+    this.keyOf ??= histogramKeyFromThresholds(setup.thresholds);
+    return new TableRollupDeltas(table, columns, setup.info, this.keyOf);
+  }
+
+  /** What begin() builds from, as plain data: another thread builds the same accumulation. */
+  setup(table: EventTable, columns: string[]): RollupSetup {
     if (!this.tables.has(table.name)) this.tables.set(table.name, { baseId: maxRowId(this.db, table.name), deltas: null });
-    this.keyOf ??= histogramKeyTwin(this.db);
+    this.thresholds ??= histogramKeyThresholds(this.db);
     const info = queryRows<{ name: string; type: string; dflt_value: unknown }>(this.db, `SELECT name, type, dflt_value FROM pragma_table_info(?)`, [table.name]);
-    return new TableRollupDeltas(table, columns, info, this.keyOf);
+    return { table: { name: table.name, tsColumn: table.tsColumn }, columns: [...columns], info, thresholds: this.thresholds };
   }
 
   commit(d: TableRollupDeltas): void {
