@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { isSqlJsPatched, loadSqlJs, memoryFile, openImage } from '../../src/core/db/sqljs';
 import { patchSqlJsSource } from '../../src/core/db/sqljsPatch';
-import { withWrite } from '../../src/core/db/database';
+import { openSnapshot, withWrite } from '../../src/core/db/database';
 
 const fill = (db: Database, n: number) =>
   db.run(`WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < ${n}) INSERT INTO t SELECT NULL, printf('row %08d of the test table', v) FROM s`);
@@ -84,5 +84,28 @@ c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA journal_mode=WAL'); c.execute(
 c=sqlite3.connect(sys.argv[1]); print(c.execute('PRAGMA integrity_check').fetchone()[0], c.execute('PRAGMA journal_mode').fetchone()[0], c.execute('SELECT count(*) FROM t').fetchone()[0])`);
   assert.equal(check.status, 0, check.stderr);
   assert.equal(check.stdout.trim(), `ok wal ${5000 + 10_000 + 15_000}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a snapshot read from disk opens with room to grow in place (no copy of the image per write)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-memroom-'));
+  const dbPath = path.join(dir, 'r.db');
+  const SQL = await loadSqlJs();
+  const seed = new SQL.Database();
+  seed.run('CREATE TABLE t (id INTEGER PRIMARY KEY, text TEXT)');
+  fill(seed, 50_000);
+  fs.writeFileSync(dbPath, seed.export());
+  seed.close();
+  const db = await openSnapshot(dbPath);
+  const file = memoryFile(db)!;
+  const size = file.bytes().length;
+  assert.equal(size, fs.statSync(dbPath).size);
+  assert.ok(file.capacity() >= size + (1 << 20), `capacity ${file.capacity()} for ${size} bytes`);
+  const room = file.bytes().buffer;
+  fill(db, 5000);
+  assert.ok(file.bytes().length > size);
+  assert.equal(file.bytes().buffer, room, 'grew inside the room');
+  assert.deepEqual(db.exec('SELECT count(*) FROM t')[0].values, [[55_000]]);
+  db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });

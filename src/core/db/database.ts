@@ -2,7 +2,7 @@
  * Public face of the storage engine (DESIGN.md "Storage model").
  * Everything else in core reads through openSnapshot() and writes through withWrite().
  */
-import type { Database } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import { WriteConflictError } from './errors';
 import { acquireLock } from './lockFile';
 import { readSnapshotImage, SnapshotImage, SnapshotReadOptions } from './snapshotImage';
@@ -36,8 +36,21 @@ export async function openSnapshot(dbPath: string, opts: SnapshotOptions = {}): 
 /** Like openSnapshot, plus what was on disk (journal mode, WAL frames, file stamps). */
 export async function openSnapshotWithInfo(dbPath: string, opts: SnapshotOptions = {}): Promise<{ db: Database; snapshot: Omit<SnapshotImage, 'image'> }> {
   const SQL = await loadSqlJs();
-  const { image, ...snapshot } = await readSnapshotImage(dbPath, opts);
-  return { db: openImage(SQL, sqlJsCompatible(image)), snapshot };
+  const read = await readSnapshotImage(dbPath, opts);
+  const db = openSnapshotImage(SQL, read);
+  const { image: _image, ...snapshot } = read;
+  return { db, snapshot };
+}
+
+/**
+ * Hands the snapshot's image to sql.js (which keeps it, room included, on the patched build)
+ * and drops our reference to it: on an unpatched build sql.js copied it, and a reference left
+ * in an async frame would keep one more database size alive through the work and write-back.
+ */
+function openSnapshotImage(SQL: SqlJsStatic, read: SnapshotImage): Database {
+  const image = sqlJsCompatible(read.image);
+  read.image = new Uint8Array(0);
+  return openImage(SQL, image, image.buffer.byteLength - image.byteOffset);
 }
 
 /**
@@ -72,10 +85,7 @@ export async function withWrite<T>(dbPath: string, work: (db: Database) => T | P
       opts.onPhase?.('snapshot');
       const snapshotRead = await readSnapshotImage(dbPath);
       const { fileState, journalMode } = snapshotRead;
-      const db = openImage(SQL, sqlJsCompatible(snapshotRead.image));
-      // sql.js owns (or copied) the image now: drop our reference, or a copy stays reachable
-      // (async frame) through the work and the export, one extra database size of peak memory.
-      snapshotRead.image = new Uint8Array(0);
+      const db = openSnapshotImage(SQL, snapshotRead);
       let result: T;
       let image: Uint8Array;
       try {

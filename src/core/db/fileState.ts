@@ -47,10 +47,24 @@ export function sameFileState(a: DatabaseFileState, b: DatabaseFileState): boole
 }
 
 /**
- * Reads a whole file through one descriptor, sized by fstat, without blocking the event loop
- * (the extension host stays responsive while a 100+ MB database is read).
+ * Room behind a database image for it to grow in place (sql.js keeps the image as its file, see
+ * sqljsPatch.ts): a quarter of its size, 1..256 MB. Room never written costs no memory.
  */
-export async function readWholeAsync(p: string): Promise<Buffer | null> {
+export function growthRoom(size: number): number {
+  return Math.min(256 << 20, Math.max(1 << 20, Math.floor(size / 4)));
+}
+
+/** `size` bytes over an ArrayBuffer of their own (never Buffer's shared pool), zeroed, with growthRoom() behind. */
+export function imageBuffer(size: number): Buffer {
+  return Buffer.from(new ArrayBuffer(size + growthRoom(size)), 0, size);
+}
+
+/**
+ * Reads a whole file through one descriptor, sized by fstat, without blocking the event loop
+ * (the extension host stays responsive while a 100+ MB database is read). `asImage`: into an
+ * imageBuffer().
+ */
+export async function readWholeAsync(p: string, asImage = false): Promise<Buffer | null> {
   let fh: fs.promises.FileHandle;
   try {
     fh = await fs.promises.open(p, 'r');
@@ -60,7 +74,7 @@ export async function readWholeAsync(p: string): Promise<Buffer | null> {
   }
   try {
     const size = (await fh.stat()).size;
-    const buf = Buffer.allocUnsafe(size);
+    const buf = asImage ? imageBuffer(size) : Buffer.allocUnsafe(size);
     let done = 0;
     while (done < size) {
       const { bytesRead } = await fh.read(buf, done, Math.min(size - done, 8 << 20), done);
@@ -74,7 +88,7 @@ export async function readWholeAsync(p: string): Promise<Buffer | null> {
 }
 
 /** Reads a whole file through one descriptor, sized by fstat (small files: no event-loop turns). */
-export function readWholeSync(p: string): Buffer | null {
+export function readWholeSync(p: string, asImage = false): Buffer | null {
   let fd: number;
   try {
     fd = fs.openSync(p, 'r');
@@ -84,7 +98,7 @@ export function readWholeSync(p: string): Buffer | null {
   }
   try {
     const size = fs.fstatSync(fd).size;
-    const buf = Buffer.allocUnsafe(size);
+    const buf = asImage ? imageBuffer(size) : Buffer.allocUnsafe(size);
     let done = 0;
     while (done < size) {
       const n = fs.readSync(fd, buf, done, size - done, done);

@@ -15,7 +15,10 @@ export interface WalSummary {
 }
 
 export interface SnapshotImage {
-  /** The database exactly as a new SQLite reader sees it: WAL applied, header bytes as on disk. */
+  /**
+   * The database exactly as a new SQLite reader sees it: WAL applied, header bytes as on disk.
+   * Its buffer belongs to it alone, with room to grow behind it (fileState.imageBuffer()).
+   */
   image: Uint8Array;
   journalMode: 'wal' | 'rollback' | 'empty';
   /** File stamps before the read; write-back requires the disk to still look like this. */
@@ -77,7 +80,7 @@ export async function readSnapshotImage(dbPath: string, opts: SnapshotReadOption
     // read (worse on a loaded machine) widens the window in which that forces a re-read, up to
     // starving the reader. Small files are read in one go; big ones keep the host responsive.
     const small = (before.db?.size ?? 0n) + (before.wal?.size ?? 0n) <= SYNC_READ_BYTES;
-    const main = small ? readWholeSync(dbPath) : await readWholeAsync(dbPath);
+    const main = small ? readWholeSync(dbPath, true) : await readWholeAsync(dbPath, true);
     const walBytes = before.wal ? (small ? readWholeSync(sidecars.wal) : await readWholeAsync(sidecars.wal)) : null;
     const after = fileStateOf(dbPath);
     if (!walGenerationHeld(walHeadBefore, walBytes, before, after, sidecars.wal)) {

@@ -22,7 +22,10 @@ export interface MemoryFile {
   capacity(): number;
 }
 
-/** Property sql.js's constructor looks for on a Uint8Array it may keep instead of copying. */
+/**
+ * Property sql.js's constructor looks for on a Uint8Array it may keep instead of copying: its
+ * value is the capacity (bytes from the array's start that belong to it, room to grow included).
+ */
 export const OWN_IMAGE = '__tlOwn';
 
 export function patchSqlJsSource(src: string): string | null {
@@ -50,10 +53,10 @@ export function patchSqlJsSource(src: string): string | null {
     `bytes:function(){return n.${contents}?n.${contents}.subarray(0,n.${used}):new Uint8Array(0)},` +
     `capacity:function(){return n.${contents}?n.${contents}.length:0},` +
     `reserve:function(c){var o=n.${contents};if(o&&n.${used}>0&&o.length<c){var a=new Uint8Array(c);a.set(o.subarray(0,n.${used}));n.${contents}=a}}}};`;
-  // the file is created by FS.write(stream, b, 0, len, 0), which copies: an owned image becomes the file as it is
+  // the file is created by FS.write(stream, b, 0, len, 0), which copies: an owned image becomes the file, with its room
   const writeCall = createFn[0];
   const [stream, image] = [createFn[4], createFn[2]];
-  const owned = `(${image}.${OWN_IMAGE}===!0?(${stream}.node.${contents}=${image},${stream}.node.${used}=${image}.length):${writeCall.slice(writeCall.lastIndexOf(createFn[3] + '('))})`;
+  const owned = `(typeof ${image}.${OWN_IMAGE}==="number"?(${stream}.node.${contents}=new Uint8Array(${image}.buffer,${image}.byteOffset,${image}.${OWN_IMAGE}),${stream}.node.${used}=${image}.length):${writeCall.slice(writeCall.lastIndexOf(createFn[3] + '('))})`;
   const ownedWrite = writeCall.slice(0, writeCall.lastIndexOf(createFn[3] + '(')) + owned;
   let out = src.slice(0, createFn.index) + ownedWrite + src.slice(createFn.index + writeCall.length);
   const at = out.indexOf(exportFn[0]);

@@ -3,6 +3,7 @@
  * A reader must apply exactly the frames SQLite itself would see: valid header, frames whose salts
  * match the header and whose cumulative checksum chain holds, up to the last commit frame.
  */
+import { imageBuffer } from './fileState';
 
 export const WAL_HEADER_BYTES = 32;
 export const WAL_FRAME_HEADER_BYTES = 24;
@@ -112,7 +113,7 @@ export function applyWal(main: Uint8Array, wal: Uint8Array, state: WalCommittedS
   if (size <= main.length) {
     image = main.subarray(0, size);
   } else {
-    image = new Uint8Array(size);
+    image = imageBuffer(size);
     image.set(main);
   }
   for (const [pageNumber, offset] of state.pageOffsets) {
