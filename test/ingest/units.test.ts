@@ -9,7 +9,7 @@ import { RawInsert } from '../../src/core/ingest/rawInsert';
 import { migrateSources } from '../../src/core/ingest';
 import { baseFileName } from '../../src/core/ingest/catalogue';
 import { inferredTableName } from '../../src/core/ingest/inferred';
-import { canonicalJson, hash53, quotedColumnNames, rowContentHash, rowContentHashSorted } from '../../src/core/ingest/rowIdentity';
+import { canonicalJson, hash53, quotedColumnNames, rowContentHash, rowContentHashAt, rowContentHashSorted } from '../../src/core/ingest/rowIdentity';
 import { parseTimestamp } from '../../src/core/ingest/timestamps';
 import { lines, pyCount, tempDir, write } from './helpers';
 
@@ -40,6 +40,19 @@ describe('rowContentHash', () => {
     for (const extra of [null, { b: 1, a: 'x' }]) {
       assert.equal(rowContentHashSorted(sorted, quotedColumnNames(sorted), row, extra), rowContentHash(row, extra));
       assert.equal(rowContentHashSorted(sorted, quotedColumnNames(sorted), row, extra, extra ? canonicalJson(extra) : null), rowContentHash(row, extra));
+      const flat = [7, ...cols.map((c) => row[c as keyof typeof row])];
+      assert.equal(rowContentHashAt(sorted.map((c) => cols.indexOf(c)), quotedColumnNames(sorted), flat, 1, extra ? canonicalJson(extra) : null), rowContentHash(row, extra));
+    }
+  });
+  test('canonicalJson sorts keys the same whether or not it met that key order before', () => {
+    const a = { b: 1, a: { d: 'x', c: [{ f: 1, e: 2 }] } };
+    const b = { a: { c: [{ e: 2, f: 1 }], d: 'x' }, b: 1 };
+    const c = { b: 1, c: 2 }; // same count as `a`, other keys
+    for (let i = 0; i < 3; i++) {
+      assert.equal(canonicalJson(a), '{"a":{"c":[{"e":2,"f":1}],"d":"x"},"b":1}');
+      assert.equal(canonicalJson(b), canonicalJson(a));
+      assert.equal(canonicalJson(c), '{"b":1,"c":2}');
+      assert.equal(canonicalJson({ 'q"': 1, u: undefined, '': null }), '{"":null,"q\\"":1}');
     }
   });
 });

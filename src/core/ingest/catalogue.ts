@@ -309,10 +309,13 @@ export interface MapFailure {
 }
 
 /** One parsed object → the table's row (every column, NULL when absent) + extra, or a reject. */
+// reused by every call (not reentrant, and never returned): no per-record garbage for them
+const usedKeys: string[] = [];
+const used: UsedFields = { add: (k) => void usedKeys.push(k) };
+
 export function mapKnownRecord(src: KnownSource, rec: Record<string, unknown>, tz: string): MappedRecord | MapFailure {
   const row: Row = {};
-  const usedKeys: string[] = [];
-  const used: UsedFields = { add: (k) => void usedKeys.push(k) };
+  usedKeys.length = 0;
   const columns = src.columns;
   for (let ci = 0; ci < columns.length; ci++) {
     const spec = columns[ci];

@@ -5,7 +5,7 @@
 import type { Database } from 'sql.js';
 import { mapKnownRecord, type KnownSource, type MapFailure, type MappedRecord } from './catalogue';
 import { quoteIdent } from './sql';
-import { quotedColumnNames, rowContentHash, rowContentHashSorted } from './rowIdentity';
+import { quotedColumnNames, rowContentHash, rowContentHashAt, rowContentHashSorted } from './rowIdentity';
 
 export interface TableMapper {
   table: string;
@@ -16,6 +16,8 @@ export interface TableMapper {
   map(rec: Record<string, unknown>): MappedRecord | MapFailure;
   /** Content hash (DESIGN.md row identity); `extraText` = canonicalJson(m.extra) when known. */
   hash(m: MappedRecord, extraText?: string | null): number;
+  /** Optional, same as hash(): over `vals[at ..]` = m.row's columns in `columns` order (NULL for absent). */
+  hashAt?(vals: readonly unknown[], at: number, extraText: string | null): number;
   /** Hash baseline gave adopted rows of this table (over its adopted data columns), or null. */
   adoptHash: ((m: Pick<MappedRecord, 'row'>) => number) | null;
 }
@@ -24,12 +26,14 @@ export function knownMapper(src: KnownSource, tz: string, adoptedColumns: string
   const columns = src.columns.map((c) => c.column);
   const sorted = [...columns].sort();
   const quoted = quotedColumnNames(sorted);
+  const order = sorted.map((c) => columns.indexOf(c));
   return {
     table: src.table,
     columns,
     timeColumn: src.timeColumn,
     map: (rec) => mapKnownRecord(src, rec, tz),
     hash: (m, extraText) => rowContentHashSorted(sorted, quoted, m.row, m.extra, extraText),
+    hashAt: (vals, at, extraText) => rowContentHashAt(order, quoted, vals, at, extraText),
     adoptHash: adoptedColumns ? adoptHashFn(adoptedColumns) : null,
   };
 }

@@ -28,17 +28,45 @@ export function canonicalJson(value: unknown): string {
   }
   if (value instanceof Uint8Array) return '{"$blob":' + JSON.stringify(Buffer.from(value).toString('hex')) + '}';
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj);
-  if (keys.length > 1) keys.sort();
+  const order = keyOrder(Object.keys(obj));
+  const keys = order.sorted;
   let out = '{';
   let first = true;
   for (let i = 0; i < keys.length; i++) {
     const v = obj[keys[i]];
     if (v === undefined) continue;
-    out += (first ? '' : ',') + JSON.stringify(keys[i]) + ':' + canonicalJson(v);
+    out += (first ? '' : ',') + order.quoted[i] + canonicalJson(v);
     first = false;
   }
   return out + '}';
+}
+
+interface KeyOrder {
+  keys: string[];
+  sorted: string[];
+  /** JSON.stringify(key) + ':' per sorted key */
+  quoted: string[];
+}
+
+/** The last key order seen per key count: records of one file mostly share their keys. */
+const keyOrders = new Map<number, KeyOrder>();
+
+function keyOrder(keys: string[]): KeyOrder {
+  const known = keyOrders.get(keys.length);
+  if (known) {
+    let same = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (known.keys[i] !== keys[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return known;
+  }
+  const sorted = keys.length > 1 ? [...keys].sort() : keys;
+  const order = { keys, sorted, quoted: sorted.map((k) => JSON.stringify(k) + ':') };
+  if (keys.length <= 64) keyOrders.set(keys.length, order);
+  return order;
 }
 
 // One reusable, 4-byte aligned scratch area: the text is UTF-8 encoded natively into it and
@@ -129,6 +157,23 @@ export function rowContentHashSorted(
   }
   // `extraText`, when given, is canonicalJson(extra) already computed by the caller
   out += '},' + (extraText !== undefined ? (extraText ?? 'null') : extra ? canonicalJson(extra) : 'null') + ']';
+  return hash53(out);
+}
+
+/**
+ * rowContentHashSorted over a flat row (the writer's value array): `vals[at + order[i]]` is the
+ * value of the i-th sorted column. No per-row object lookups; a test pins the equality.
+ */
+export function rowContentHashAt(order: readonly number[], quotedNames: readonly string[], vals: readonly unknown[], at: number, extraText: string | null): number {
+  let out = '[{';
+  let first = true;
+  for (let i = 0; i < order.length; i++) {
+    const v = vals[at + order[i]];
+    if (v === null || v === undefined) continue;
+    out += (first ? '' : ',') + quotedNames[i] + (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' && Number.isFinite(v) ? '' + v : canonicalJson(v));
+    first = false;
+  }
+  out += '},' + (extraText ?? 'null') + ']';
   return hash53(out);
 }
 

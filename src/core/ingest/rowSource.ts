@@ -207,7 +207,7 @@ export function mappingHandlers(mapper: TableMapper, emit: RowSink): ScanHandler
       for (let i = 0; i < cols.length; i++) vals[i] = row[cols[i]] ?? null;
       const extraText = m.extra ? canonicalJson(m.extra) : null;
       vals[cols.length] = extraText;
-      emit.row(line, vals, 0, mapper.hash(m, extraText));
+      emit.row(line, vals, 0, mapper.hashAt ? mapper.hashAt(vals, 0, extraText) : mapper.hash(m, extraText));
     },
     reject: (x) => emit.reject(x),
     blank: () => emit.blank(),
