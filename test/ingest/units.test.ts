@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../src/cli/main';
 import { loadSqlJs } from '../../src/core/db/sqljs';
+import type { SqlValue } from 'sql.js';
 import { RawInsert } from '../../src/core/ingest/rawInsert';
+import { decodeRow, KIND_INT, KIND_NULL, KIND_REAL, RowBatchEncoder } from '../../src/core/ingest/rowSource';
 import { migrateSources } from '../../src/core/ingest';
 import { baseFileName } from '../../src/core/ingest/catalogue';
 import { inferredTableName } from '../../src/core/ingest/inferred';
@@ -169,6 +171,29 @@ describe('cancellation', () => {
     const r = await migrateSources(db, [logs], { tz: 'UTC' });
     assert.equal(r.sources.find((s) => s.kind === 'routing-metrics')!.inserted, 200_000);
     assert.equal(pyCount(db, 'routing_metrics_events'), 200_000);
+  });
+});
+
+describe('RowBatchEncoder', () => {
+  test('round-trips every value kind through the encoded batch, across growth', () => {
+    const rows: SqlValue[][] = [];
+    for (let i = 0; i < 20_000; i++) {
+      rows.push([i, 'haiku', 'ü', 'x'.repeat(i % 7 === 0 ? 3000 : 20), i % 3 === 0 ? null : i + 0.5, -0, 2 ** 40 + i, 'abc\u00e9defghijklmnopqrstu', 'long ascii text that is longer than the short limit', '']);
+    }
+    const enc = new RowBatchEncoder(10);
+    for (let i = 0; i < rows.length; i++) enc.add(i + 1, rows[i], 0, i * 7);
+    const { batch } = enc.take();
+    assert.equal(batch.rows, rows.length);
+    const text = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.used);
+    const out = new Array<SqlValue>(10);
+    for (let i = 0; i < rows.length; i++) {
+      decodeRow(batch, i, out, text);
+      assert.deepEqual(out, rows[i]);
+      assert.ok(Object.is(out[5], -0));
+      assert.deepEqual([batch.lines[i], batch.hashes[i]], [i + 1, i * 7]);
+      assert.equal(batch.kinds[i * 10 + 6], KIND_REAL); // beyond int32: bound as a double
+    }
+    assert.deepEqual([batch.kinds[0], batch.kinds[4], batch.kinds[1]], [KIND_INT, KIND_NULL, 5]);
   });
 });
 

@@ -82,6 +82,9 @@ export interface WorkerSummarise {
   rollup: RollupSetup | null;
 }
 
+/** Texts up to this many UTF-16 units are tried as ASCII by hand before Buffer.write. */
+const SHORT_TEXT = 24;
+
 /** Fills a RowBatch row by row (worker side). Capacity grows by doubling. */
 export class RowBatchEncoder {
   private b: RowBatch;
@@ -119,8 +122,20 @@ export class RowBatchEncoder {
     for (let i = 0, j = r * this.width; i < this.width; i++, j++) {
       const v = vals[at + i];
       if (typeof v === 'string') {
-        if (b.used + v.length * 3 > b.bytes.length) this.growBytes(b.used + v.length * 3);
-        const n = this.text.write(v, b.used);
+        const len = v.length;
+        if (b.used + len * 3 > b.bytes.length) this.growBytes(b.used + len * 3);
+        let n = 0;
+        if (len <= SHORT_TEXT) {
+          // short ASCII (model names, ids): a JS loop beats the native call's overhead
+          const bytes = b.bytes;
+          const o = b.used;
+          for (; n < len; n++) {
+            const c = v.charCodeAt(n);
+            if (c > 0x7f) break;
+            bytes[o + n] = c;
+          }
+        }
+        if (n < len) n = this.text.write(v, b.used);
         nums[j] = b.used;
         kinds[j] = n;
         b.used += n;
