@@ -7,6 +7,8 @@ import { runCli } from '../../src/cli/main';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import type { SqlValue } from 'sql.js';
 import { RawInsert } from '../../src/core/ingest/rawInsert';
+import { TableWriter } from '../../src/core/ingest/tableWriter';
+import type { TableMapper } from '../../src/core/ingest/mappers';
 import { decodeRow, KIND_INT, KIND_NULL, KIND_REAL, RowBatchEncoder } from '../../src/core/ingest/rowSource';
 import { migrateSources } from '../../src/core/ingest';
 import { baseFileName } from '../../src/core/ingest/catalogue';
@@ -198,6 +200,27 @@ describe('RowBatchEncoder', () => {
 });
 
 describe('RawInsert', () => {
+  test('an empty string is bound as text, not NULL, even when it is all a call holds', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, a, b, source_id, source_line, extra, stream_id, row_hash, row_seq)');
+    const ins = new RawInsert(SQL, db, 'INSERT INTO t (a, b) VALUES (?, ?)', 2);
+    ins.run(['', 1]);
+    ins.free();
+    // the worker-batch path: texts bound from the batch's bytes copied into WASM memory (none here)
+    const mapper: TableMapper = { table: 't', columns: ['a', 'b'], timeColumn: null, map: () => assert.fail(), hash: () => 0, adoptHash: null };
+    const writer = new TableWriter(SQL, db, mapper);
+    const enc = new RowBatchEncoder(3);
+    enc.add(5, ['', 2, ''], 0, 2 ** 40);
+    const { batch } = enc.take();
+    assert.equal(batch.used, 0);
+    writer.addBatch(batch, new Float64Array([1]), 9, 3);
+    writer.free();
+    assert.deepEqual(db.exec('SELECT a, typeof(a), b, source_id, source_line, extra, stream_id, row_hash, row_seq FROM t ORDER BY id')[0].values, [
+      ['', 'text', 1, null, null, null, null, null, null],
+      ['', 'text', 2, 3, 5, '', 9, 2 ** 40, 1],
+    ]);
+  });
   test('binds through the C API and stores exactly what Statement.run stores', async () => {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();

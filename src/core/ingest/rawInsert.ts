@@ -82,7 +82,8 @@ export class RawInsert {
       spans[2 * i + 1] = n;
       off += n;
     }
-    if (off > this.cap) {
+    // always a block: a NULL pointer would bind an empty string as NULL
+    if (off > this.cap || !this.mem) {
       if (this.mem) api._free(this.mem);
       this.cap = Math.max(off, this.cap * 2, 1 << 16);
       this.mem = api._malloc(this.cap);
@@ -115,7 +116,7 @@ export class RawInsert {
   load(b: RowBatch): boolean {
     const api = this.api;
     if (!api) return false;
-    if (b.used > this.cap) {
+    if (b.used > this.cap || !this.mem) {
       if (this.mem) api._free(this.mem);
       this.cap = Math.max(b.used, this.cap * 2, 1 << 16);
       this.mem = api._malloc(this.cap);

@@ -123,8 +123,8 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
   const { db } = ctx;
   const { mapper, limits, spec } = await mapperFor(ctx, plans);
   const rollupTable = listEventTables(db).find((t) => t.name === mapper.table && t.tsColumn !== null);
-  const deltas = rollupTable ? ctx.rollupDeltas.begin(rollupTable, mapper.columns) : null;
   const rollupSetup = rollupTable ? ctx.rollupDeltas.setup(rollupTable, mapper.columns) : null;
+  const deltas = rollupTable && rollupSetup ? ctx.rollupDeltas.begin(rollupTable, mapper.columns, rollupSetup) : null;
   const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
   const bulk = bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
   const writer = new TableWriter(await loadSqlJs(), db, mapper);

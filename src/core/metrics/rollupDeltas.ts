@@ -297,8 +297,7 @@ export class RunRollupDeltas {
   constructor(private readonly db: Database) {}
 
   /** A fresh accumulation for one stream into `table` (columns = the mapper's, in order). */
-  begin(table: EventTable, columns: string[]): TableRollupDeltas {
-    const setup = this.setup(table, columns);
+  begin(table: EventTable, columns: string[], setup: RollupSetup = this.setup(table, columns)): TableRollupDeltas {
     this.keyOf ??= histogramKeyFromThresholds(setup.thresholds);
     return new TableRollupDeltas(table, columns, setup.info, this.keyOf);
   }
