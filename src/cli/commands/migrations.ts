@@ -80,6 +80,7 @@ function renderBaseline(r: BaselineReport): string[] {
   for (const a of r.adopted) {
     lines.push(`  ${a.table}: ${a.rows} rows kept${a.extraColumns.length ? `; columns ${a.extraColumns.join(', ')} kept in extra` : ''}`);
     if (a.normalisedTimestamps) lines.push(`    ${a.normalisedTimestamps} timestamps converted to epoch seconds (stored form kept in extra)`);
+    if (a.normalisedBooleans) lines.push(`    ${a.normalisedBooleans} booleans stored as text converted to 1/0 (stored form kept in extra)`);
     if (a.unreadableTimestamps) lines.push(`    ${a.unreadableTimestamps} timestamps could not be read and were left as stored`);
   }
   for (const k of r.keptAs) lines.push(`  ${k.from} (${k.rows} rows) kept as ${k.to}`);

@@ -2,6 +2,8 @@ import type { Database, SqlValue } from 'sql.js';
 import { CheckFailedError } from '../db/errors';
 import { canonicalJson, PROVENANCE_COLUMNS, rowContentHash } from '../ingest/rowIdentity';
 import { machineZone, parseTimestamp } from '../ingest/timestamps';
+import { KNOWN_SOURCES } from '../ingest/catalogue';
+import { toBool } from '../ingest/values';
 import { V1_EVENT_TABLES } from './builtin/V1__telemetry_core';
 import type { MigrationCatalog } from './catalog';
 import { hasForeignHistory, HISTORY_TABLE, isManaged, tableColumns, tableExists } from './history';
@@ -22,10 +24,17 @@ export interface AdoptedTable {
   normalisedTimestamps: number;
   /** timestamps that could not be read: left exactly as stored */
   unreadableTimestamps: number;
+  /** booleans stored as text ('true', 'FALSE') turned into 1/0; the old value is kept in extra */
+  normalisedBooleans: number;
 }
 
 /** Columns holding event time as epoch seconds (telemetry-formats.md "Value rules"). */
 const TIME_COLUMNS = ['timestamp', 'invoked_at'];
+
+/** Boolean columns per table (telemetry-formats.md "Value rules": INTEGER 1/0), from the ingest catalogue. */
+function booleanColumns(table: string): string[] {
+  return KNOWN_SOURCES.filter((k) => k.table === table).flatMap((k) => k.columns.filter((c) => c.type === 'bool').map((c) => c.column));
+}
 
 export interface BaselineReport {
   migration: string;
@@ -164,6 +173,8 @@ function copyBack(db: Database, table: string, aside: string, tz: string): Adopt
   const defaults = data.map((c) => (c.notNull && c.defaultSql !== null ? (db.exec(`SELECT ${c.defaultSql}`)[0].values[0][0] as SqlValue) : null));
   const required = data.map((c) => c.notNull && c.defaultSql === null);
   const timeIndexes = data.map((c, i) => (TIME_COLUMNS.includes(c.name) ? i : -1)).filter((i) => i >= 0);
+  const bools = booleanColumns(table);
+  const boolIndexes = data.map((c, i) => (bools.includes(c.name) ? i : -1)).filter((i) => i >= 0);
   const hasId = oldColumns.includes('id');
   const readCols = ['rowid', ...(hasId ? ['id'] : []), ...dataNames, ...extraColumns];
   const select = db.prepare(`SELECT ${readCols.map((c, i) => (i === 0 ? 'rowid' : q(c))).join(', ')} FROM ${q(aside)} ORDER BY rowid`);
@@ -175,6 +186,7 @@ function copyBack(db: Database, table: string, aside: string, tz: string): Adopt
   let rows = 0;
   let normalisedTimestamps = 0;
   let unreadableTimestamps = 0;
+  let normalisedBooleans = 0;
   try {
     while (select.step()) {
       const r = select.get();
@@ -201,6 +213,16 @@ function copyBack(db: Database, table: string, aside: string, tz: string): Adopt
           normalisedTimestamps++;
         }
       }
+      for (const i of boolIndexes) {
+        const v = values[i];
+        if (typeof v !== 'string') continue;
+        const b = toBool(v);
+        if (b === undefined) continue; // not a boolean word: left exactly as stored
+        // a script that stored the JSON text ("true"): ingest maps the same line to 1, so must the adopted row
+        extra[`${dataNames[i]}_as_stored`] = v;
+        values[i] = b;
+        normalisedBooleans++;
+      }
       const row: Record<string, SqlValue> = {};
       for (let i = 0; i < values.length; i++) if (values[i] !== null) row[dataNames[i]] = values[i];
       const hash = rowContentHash(row, null);
@@ -215,7 +237,7 @@ function copyBack(db: Database, table: string, aside: string, tz: string): Adopt
   }
   keepAutoincrementHighWater(db, table, aside);
   db.run(`DROP TABLE ${q(aside)}`);
-  return { table, rows, dataColumns: dataNames, extraColumns, normalisedTimestamps, unreadableTimestamps };
+  return { table, rows, dataColumns: dataNames, extraColumns, normalisedTimestamps, unreadableTimestamps, normalisedBooleans };
 }
 
 /** AUTOINCREMENT promises ids are never reused: carry the old table's high-water mark over. */
