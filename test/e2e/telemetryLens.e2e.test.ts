@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { appendTelemetryLines } from '../../src/sample';
 import { startSession, type E2eSession } from './harness/session';
 import { canvasesWithPixels, rowCount } from './harness/probes';
+import { storageCommandTests } from './storageCommands';
 
 const EVENTS_PER_SOURCE = Number(process.env.TL_E2E_EVENTS ?? 150);
 const TREE_VIEW = 'Metrics';
@@ -216,6 +217,9 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
       writer.kill();
     }
   });
+
+  // Open Database (switches this session to another file), Health, Back Up, Restore: keep last
+  storageCommandTests(() => s);
 });
 
 /** Commits 7 rows in WAL mode, no checkpoint, then holds the connection open until killed. */

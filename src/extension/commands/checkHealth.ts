@@ -1,30 +1,48 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { checkDatabaseHealth, formatHealthMarkdown } from '../../core/db/health';
+import { MigrationStatusDocuments } from '../migrations/migrationStatusDocuments';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 
-/** Telemetry: Check Database Health — the `health` report as an untitled Markdown document. */
+const HEALTH_SCHEME = 'telemetry-lens-health';
+const DOCUMENT = 'Database Health.md';
+
+/**
+ * Telemetry: Check Database Health — the `health` report rendered by the Markdown preview.
+ * A read-only virtual document, not an untitled one: that was dirty (a "save?" prompt on close)
+ * and showed its table of ~50 rows as raw Markdown.
+ */
 export const checkHealth: CommandHandlerFactory = {
   id: CommandIds.checkHealth,
-  create: (services) => async () => {
-    const dbPath = services.databasePath;
-    if (!fs.existsSync(dbPath)) {
-      void vscode.window.showWarningMessage(`No database at ${dbPath} yet. Run "Telemetry: Migrate JSONL" or "Telemetry: Open Database".`);
-      return;
-    }
-    try {
-      const health = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Checking database health…' },
-        () => checkDatabaseHealth(dbPath),
-      );
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: formatHealthMarkdown(health) });
-      await vscode.window.showTextDocument(doc, { preview: true });
-      if (!health.integrityOk) void vscode.window.showWarningMessage(`Integrity check found problems in ${dbPath}. Restore a backup or run sqlite3 ".recover".`);
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      services.log.error(`Check Database Health: ${message}`);
-      void vscode.window.showErrorMessage(`Check Database Health failed: ${message}`);
-    }
+  create: (services) => {
+    const documents = new MigrationStatusDocuments(HEALTH_SCHEME);
+    services.context.subscriptions.push(documents, vscode.workspace.registerTextDocumentContentProvider(HEALTH_SCHEME, documents));
+    return async () => {
+      const dbPath = services.databasePath;
+      if (!fs.existsSync(dbPath)) {
+        void vscode.window.showWarningMessage(`No database at ${dbPath} yet. Run "Telemetry: Migrate JSONL" or "Telemetry: Open Database".`);
+        return;
+      }
+      try {
+        const health = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'Checking database health…' },
+          () => checkDatabaseHealth(dbPath),
+        );
+        // same uri every time: an open preview shows the latest report
+        const uri = documents.publish(DOCUMENT, formatHealthMarkdown(health));
+        try {
+          await vscode.commands.executeCommand('markdown.showPreview', uri);
+        } catch {
+          // no Markdown preview (extension disabled): the read-only source is still readable
+          await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+        }
+        if (!health.integrityOk) void vscode.window.showWarningMessage(`Integrity check found problems in ${dbPath}. Restore a backup or run sqlite3 ".recover".`);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        services.log.error(`Check Database Health: ${message}`);
+        void vscode.window.showErrorMessage(`Check Database Health failed: ${message}`);
+      }
+    };
   },
 };

@@ -3,10 +3,13 @@ import * as vscode from 'vscode';
 export const MIGRATION_STATUS_SCHEME = 'telemetry-lens-migrations';
 
 /**
- * Read-only virtual documents for the migration status: no "save changes?" prompt on close
- * (an untitled document would be dirty), and the Markdown preview can render them.
+ * Read-only virtual documents for the migration status (and, under its own scheme, the health
+ * report): no "save changes?" prompt on close (an untitled document would be dirty), and the
+ * Markdown preview can render them.
  */
 export class MigrationStatusDocuments implements vscode.TextDocumentContentProvider {
+  constructor(private readonly scheme: string = MIGRATION_STATUS_SCHEME) {}
+
   private readonly contents = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
@@ -17,7 +20,7 @@ export class MigrationStatusDocuments implements vscode.TextDocumentContentProvi
 
   /** Stores (or replaces) the document's text and tells open editors/previews to refresh. */
   publish(name: string, text: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: MIGRATION_STATUS_SCHEME, path: `/${name}` });
+    const uri = vscode.Uri.from({ scheme: this.scheme, path: `/${name}` });
     this.contents.set(uri.toString(), text);
     this.changed.fire(uri);
     return uri;

@@ -159,7 +159,13 @@ export class Workbench {
   }
 
   async clearNotifications(): Promise<void> {
-    for (const close of await this.page.locator('.notifications-toasts .codicon-notifications-clear').all()) await close.click().catch(() => undefined);
+    // A toast shows its clear button on hover only; a toast fading out keeps a hidden one.
+    // Clicking a hidden button would wait out playwright's 30 s actionability timeout.
+    for (const toast of await this.page.locator('.notifications-toasts .notification-toast').all()) {
+      if (!(await toast.isVisible().catch(() => false))) continue;
+      await toast.hover({ timeout: 2000 }).catch(() => undefined);
+      await toast.locator('.codicon-notifications-clear').first().click({ timeout: 2000 }).catch(() => undefined);
+    }
   }
 
   /** Opens a view container from the activity bar by its title ("Telemetry"). */
