@@ -12,8 +12,9 @@ import { migrateSources } from '../src/core/ingest';
   const [db, src] = process.argv.slice(2);
   if (src === '--touch') {
     const t = performance.now();
-    await withWrite(db, (d) => d.run('CREATE TABLE bench_touch (x); DROP TABLE bench_touch;'));
-    process.stdout.write(JSON.stringify({ ms: Math.round(performance.now() - t), phases: {}, inserted: 0, rows: {}, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+    const phases: Record<string, number> = {};
+    await withWrite(db, (d) => d.run('CREATE TABLE bench_touch (x); DROP TABLE bench_touch;'), { onPhase: (p) => void (phases[p] = Math.round(performance.now() - t)) });
+    process.stdout.write(JSON.stringify({ ms: Math.round(performance.now() - t), phases, inserted: 0, rows: {}, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
     return;
   }
   const t0 = performance.now();
