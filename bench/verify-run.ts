@@ -1,7 +1,7 @@
 /**
  * Child process of ingest-verify.bench.ts. Usage:
  *   verify-run migrate DB SRC            one backfill (prepares the database)
- *   verify-run audit|verify DB SRC WORKERS   WORKERS = 0: parse on the main thread only (the default);
+ *   verify-run audit|verify DB SRC WORKERS   WORKERS = 0: parse on the main thread only;
  *                                            audit with DB '-': no database (every row new)
  * Prints one JSON line: { ms, rows, ok }.
  */
@@ -9,7 +9,7 @@ import { auditSources, migrateSources, verifySources } from '../src/core/ingest'
 
 (async () => {
   const [mode, db, src, workers] = process.argv.slice(2);
-  const parse = Number(workers) === 0 ? {} : { workerMinBytes: 16 << 20, parseWorkers: Number(workers) };
+  const parse = Number(workers) === 0 ? { workerMinBytes: Number.POSITIVE_INFINITY } : { workerMinBytes: 16 << 20, parseWorkers: Number(workers) };
   const t0 = performance.now();
   let rows = 0;
   let ok = true;

@@ -1,5 +1,5 @@
 import { openSnapshot } from '../db/database';
-import { compareStream, parseOptionsOf } from './compare';
+import { compareStream, hashingParseOptionsOf, parseOptionsOf } from './compare';
 import { byStream, discoverSources } from './discover';
 import { checkZone, machineZone } from './timestamps';
 import type { AuditOptions, AuditReport, AuditSourceReport, DiscoveredSource, Liveness } from './types';
@@ -49,7 +49,8 @@ export async function auditSources(paths: string[], opts: AuditOptions = {}): Pr
   try {
     const sources: AuditSourceReport[] = [];
     for (const [key, files] of byStream(found.sources)) {
-      const compared = await compareStream(db, key, files, { ...parseOptionsOf(opts), tz, signal: opts.signal, sampleRejects: opts.sampleRejects ?? 5, onRead: progress?.onRead });
+      const parse = db ? hashingParseOptionsOf(opts) : parseOptionsOf(opts);
+      const compared = await compareStream(db, key, files, { ...parse, tz, signal: opts.signal, sampleRejects: opts.sampleRejects ?? 5, onRead: progress?.onRead });
       progress?.streamDone(compared.reduce((n, c) => n + c.missing, 0));
       for (const c of compared) {
         sources.push({

@@ -179,6 +179,18 @@ export function parseOptionsOf(o: ParseOptions): ParseOptions {
   return { workerMinBytes: o.workerMinBytes, splitMinBytes: o.splitMinBytes, parseWorkers: o.parseWorkers };
 }
 
+/** Files at least this big are compared on parse workers when every line must be hashed. */
+const HASHING_WORKER_MIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Parse options of a comparison that hashes every line (verify, audit against a database):
+ * big files go to the parse workers, which do that faster than this thread (docs/ingest.md).
+ * Without hashes (audit alone) this thread is faster: the workers always hash.
+ */
+export function hashingParseOptionsOf(o: ParseOptions): ParseOptions {
+  return { ...parseOptionsOf(o), workerMinBytes: o.workerMinBytes ?? HASHING_WORKER_MIN_BYTES };
+}
+
 /** Keeps the `cap` lowest-numbered rejects (parse workers deliver parts out of order). */
 function keepFirstByLine(list: LineReject[], x: LineReject, cap: number): void {
   if (cap <= 0) return;

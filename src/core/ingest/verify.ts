@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CheckFailedError } from '../db/errors';
 import { openSnapshot } from '../db/database';
-import { compareStream, parseOptionsOf } from './compare';
+import { compareStream, hashingParseOptionsOf } from './compare';
 import { byStream, discoverSources } from './discover';
 import { compareSkillTotals } from './skillTotals';
 import { checkZone, machineZone } from './timestamps';
@@ -14,9 +14,6 @@ import type { SkillTotalsMismatch, VerifyOptions, VerifyResult, VerifySourceResu
  * agree with the rows imported from that document's stream (skillTotals.ts says why).
  * `ok` is false on any difference (CLI exit 1).
  */
-/** Files at least this big are verified on parse workers (as migrate reads them). */
-const VERIFY_WORKER_MIN_BYTES = 16 * 1024 * 1024;
-
 export async function verifySources(dbPath: string, paths: string[], opts: VerifyOptions = {}): Promise<VerifyResult> {
   const tz = checkZone(opts.tz || machineZone());
   if (!fs.existsSync(dbPath)) throw new CheckFailedError(`no database at ${path.resolve(dbPath)} (run migrate first)`);
@@ -26,9 +23,7 @@ export async function verifySources(dbPath: string, paths: string[], opts: Verif
     const sources: VerifySourceResult[] = [];
     const skillTotals: SkillTotalsMismatch[] = [];
     for (const [key, files] of byStream(found.sources)) {
-      // every line is hashed here, which the parse workers do faster than this thread (docs/ingest.md)
-      const parse = { ...parseOptionsOf(opts), workerMinBytes: opts.workerMinBytes ?? VERIFY_WORKER_MIN_BYTES };
-      for (const c of await compareStream(db, key, files, { ...parse, tz, signal: opts.signal, sampleRejects: 0 })) {
+      for (const c of await compareStream(db, key, files, { ...hashingParseOptionsOf(opts), tz, signal: opts.signal, sampleRejects: 0 })) {
         sources.push({ path: c.source.path, kind: c.source.kind, table: c.source.table, rows: c.rows, matched: c.matched, missing: c.missing, rejected: c.rejected, ok: c.missing === 0 });
         if (c.source.kind === 'skill-metrics' && c.doc) skillTotals.push(...compareSkillTotals(db, c.source.path, key, c.doc));
       }
