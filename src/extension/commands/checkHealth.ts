@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { checkDatabaseHealth, formatHealthMarkdown } from '../../core/db/health';
-import { MigrationStatusDocuments } from '../migrations/migrationStatusDocuments';
+import { ReadOnlyDocuments } from '../readOnlyDocuments';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 
@@ -16,7 +16,7 @@ const DOCUMENT = 'Database Health.md';
 export const checkHealth: CommandHandlerFactory = {
   id: CommandIds.checkHealth,
   create: (services) => {
-    const documents = new MigrationStatusDocuments(HEALTH_SCHEME);
+    const documents = new ReadOnlyDocuments(HEALTH_SCHEME);
     services.context.subscriptions.push(documents, vscode.workspace.registerTextDocumentContentProvider(HEALTH_SCHEME, documents));
     return async () => {
       const dbPath = services.databasePath;

@@ -2,41 +2,50 @@ import * as vscode from 'vscode';
 import { toMarkdownTable } from '../../core/db/queryFormat';
 import { openSnapshot } from '../../core/db/database';
 import { getDrillDownRows } from '../../core/metrics';
+import { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { MetricsNode } from '../tree/metricsTreeModel';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 
 const ROWS_SHOWN = 500;
+const ROWS_SCHEME = 'telemetry-lens-rows';
 
-/** Metrics tree context menu: Show Rows — the newest rows behind a node, with their source file and line. */
+/**
+ * Metrics tree context menu: Show Rows — the newest rows behind a node, with their source file
+ * and line, in a read-only document (no "save?" prompt on close).
+ */
 export const showRows: CommandHandlerFactory = {
   id: CommandIds.showRows,
-  create: (services) => async (node?: MetricsNode) => {
-    if (!node?.rows) {
-      void vscode.window.showInformationMessage('Right-click a data source, skill, model or error kind in the Metrics view to see its rows.');
-      return;
-    }
-    const target = node.rows;
-    try {
-      const db = await openSnapshot(services.databasePath);
-      let result;
-      try {
-        result = getDrillDownRows(db, { table: target.table, range: {}, filters: target.filters, limit: ROWS_SHOWN });
-      } finally {
-        db.close();
+  create: (services) => {
+    const documents = new ReadOnlyDocuments(ROWS_SCHEME);
+    services.context.subscriptions.push(documents, vscode.workspace.registerTextDocumentContentProvider(ROWS_SCHEME, documents));
+    let shown = 0;
+    return async (node?: MetricsNode) => {
+      if (!node?.rows) {
+        void vscode.window.showInformationMessage('Right-click a data source, skill, model or error kind in the Metrics view to see its rows.');
+        return;
       }
-      const columns = ['source', ...result.columns];
-      const rows = result.rows.map((r) => [r.source.path ? `${r.source.path}:${r.source.line ?? ''}` : null, ...result.columns.map((c) => r.values[c])]);
-      const filters = Object.entries(target.filters ?? {}).map(([k, v]) => `${k} = ${v === null ? 'NULL' : JSON.stringify(v)}`);
-      const title = `${target.table}${filters.length ? ` where ${filters.join(' and ')}` : ''}`;
-      const shownNote = result.total > result.rows.length ? `newest ${result.rows.length} of ${result.total.toLocaleString('en-US')} rows` : `${result.total} row(s)`;
-      const content = `# ${title}\n\n_${shownNote}; source = file:line the row was imported from_\n\n${toMarkdownTable({ columns, rows } as Parameters<typeof toMarkdownTable>[0])}`;
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-      await vscode.window.showTextDocument(doc, { preview: true });
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      services.log.warn(`Show Rows: ${message}`);
-      void vscode.window.showErrorMessage(`Could not read rows of ${target.table}: ${message}`);
-    }
+      const target = node.rows;
+      try {
+        const db = await openSnapshot(services.databasePath);
+        let result;
+        try {
+          result = getDrillDownRows(db, { table: target.table, range: {}, filters: target.filters, limit: ROWS_SHOWN });
+        } finally {
+          db.close();
+        }
+        const columns = ['source', ...result.columns];
+        const rows = result.rows.map((r) => [r.source.path ? `${r.source.path}:${r.source.line ?? ''}` : null, ...result.columns.map((c) => r.values[c])]);
+        const filters = Object.entries(target.filters ?? {}).map(([k, v]) => `${k} = ${v === null ? 'NULL' : JSON.stringify(v)}`);
+        const title = `${target.table}${filters.length ? ` where ${filters.join(' and ')}` : ''}`;
+        const shownNote = result.total > result.rows.length ? `newest ${result.rows.length} of ${result.total.toLocaleString('en-US')} rows` : `${result.total} row(s)`;
+        const content = `# ${title}\n\n_${shownNote}; source = file:line the row was imported from_\n\n${toMarkdownTable({ columns, rows } as Parameters<typeof toMarkdownTable>[0])}`;
+        await documents.show(`Rows ${++shown} - ${target.table}.md`, content);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        services.log.warn(`Show Rows: ${message}`);
+        void vscode.window.showErrorMessage(`Could not read rows of ${target.table}: ${message}`);
+      }
+    };
   },
 };
