@@ -9,7 +9,7 @@ import type { SqlValue } from 'sql.js';
 import { RawInsert } from '../../src/core/ingest/rawInsert';
 import { TableWriter } from '../../src/core/ingest/tableWriter';
 import type { TableMapper } from '../../src/core/ingest/mappers';
-import { decodeRow, KIND_INT, KIND_NULL, KIND_REAL, RowBatchEncoder } from '../../src/core/ingest/rowSource';
+import { forEachDecodedRow, KIND_INT, KIND_NULL, KIND_REAL, RowBatchEncoder } from '../../src/core/ingest/rowSource';
 import { migrateSources } from '../../src/core/ingest';
 import { baseFileName } from '../../src/core/ingest/catalogue';
 import { inferredTableName } from '../../src/core/ingest/inferred';
@@ -186,15 +186,16 @@ describe('RowBatchEncoder', () => {
     for (let i = 0; i < rows.length; i++) enc.add(i + 1, rows[i], 0, i * 7);
     const { batch } = enc.take();
     assert.equal(batch.rows, rows.length);
-    const text = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.used);
     const out = new Array<SqlValue>(10);
-    for (let i = 0; i < rows.length; i++) {
-      decodeRow(batch, i, out, text);
+    let seen = 0;
+    forEachDecodedRow(batch, out, (i) => {
+      assert.equal(i, seen++);
       assert.deepEqual(out, rows[i]);
       assert.ok(Object.is(out[5], -0));
       assert.deepEqual([batch.lines[i], batch.hashes[i]], [i + 1, i * 7]);
       assert.equal(batch.kinds[i * 10 + 6], KIND_REAL); // beyond int32: bound as a double
-    }
+    });
+    assert.equal(seen, rows.length);
     assert.deepEqual([batch.kinds[0], batch.kinds[4], batch.kinds[1]], [KIND_INT, KIND_NULL, 5]);
   });
 });

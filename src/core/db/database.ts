@@ -50,7 +50,7 @@ export async function openSnapshotWithInfo(dbPath: string, opts: SnapshotOptions
 function openSnapshotImage(SQL: SqlJsStatic, read: SnapshotImage): Database {
   const image = sqlJsCompatible(read.image);
   read.image = new Uint8Array(0);
-  return openImage(SQL, image, image.buffer.byteLength - image.byteOffset);
+  return openImage(SQL, image, true);
 }
 
 /**

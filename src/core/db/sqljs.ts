@@ -80,11 +80,11 @@ export function memoryFile(db: Database): MemoryFile | null {
 
 /**
  * Opens `image` in sql.js. On the patched build sql.js keeps this very array as its file
- * instead of copying it, and grows into `capacity` bytes of the array's buffer (counted from
- * the image's first byte; that room must belong to the image alone). The caller must not use
- * `image` afterwards.
+ * instead of copying it; with `withRoom` it also grows into the rest of the array's buffer
+ * after the image (that room must belong to the image alone, as readSnapshotImage's does).
+ * The caller must not use `image` afterwards.
  */
-export function openImage(SQL: SqlJsStatic, image: Uint8Array, capacity = image.length): Database {
-  if (patched && image.length > 0) (image as unknown as Record<string, number>)[OWN_IMAGE] = Math.max(image.length, Math.min(capacity, image.buffer.byteLength - image.byteOffset));
+export function openImage(SQL: SqlJsStatic, image: Uint8Array, withRoom = false): Database {
+  if (patched && image.length > 0) (image as unknown as Record<string, number>)[OWN_IMAGE] = withRoom ? image.buffer.byteLength - image.byteOffset : image.length;
   return new SQL.Database(image);
 }

@@ -82,47 +82,28 @@ export class RawInsert {
       spans[2 * i + 1] = n;
       off += n;
     }
-    // always a block: a NULL pointer would bind an empty string as NULL
-    if (off > this.cap || !this.mem) {
-      if (this.mem) api._free(this.mem);
-      this.cap = Math.max(off, this.cap * 2, 1 << 16);
-      this.mem = api._malloc(this.cap);
-    }
+    this.ensureBlock(api, off);
     if (off) api.writeArrayToMemory(this.scratch.subarray(0, off), this.mem);
     // 2. bind in place; NULL needs no call after clear_bindings
     const p = this.ptr;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (typeof v === 'string') api._sqlite3_bind_text(p, i + 1, this.mem + spans[2 * i], spans[2 * i + 1], 0);
-      else if (typeof v === 'number') {
-        if (v === (v | 0)) api._sqlite3_bind_int(p, i + 1, v);
-        else api._sqlite3_bind_double(p, i + 1, v);
-      } else if (v !== null && v !== undefined) {
+      else if (typeof v === 'number') this.bindNumber(p, i + 1, v);
+      else if (v !== null && v !== undefined) {
         api._sqlite3_clear_bindings(p);
         this.stmt.run(values); // a blob: rare, let sql.js bind it
         return;
       }
     }
-    const rc = api._sqlite3_step(p);
-    api._sqlite3_reset(p);
-    api._sqlite3_clear_bindings(p);
-    if (rc !== SQLITE_DONE) throw new Error(`insert failed: ${api.UTF8ToString(api._sqlite3_errmsg((this.db as unknown as { db: number }).db))}`);
+    this.step(api, p);
   }
 
-  /**
-   * Copies an encoded batch's text bytes into WASM memory once (for runRows); returns false
-   * when the C API is not available (the caller then decodes and uses run()).
-   */
-  load(b: RowBatch): boolean {
-    const api = this.api;
-    if (!api) return false;
-    if (b.used > this.cap || !this.mem) {
-      if (this.mem) api._free(this.mem);
-      this.cap = Math.max(b.used, this.cap * 2, 1 << 16);
-      this.mem = api._malloc(this.cap);
-    }
+  /** Copies an encoded batch's text bytes into WASM memory once, for runRows() (native only). */
+  load(b: RowBatch): void {
+    const api = this.api!;
+    this.ensureBlock(api, b.used);
     if (b.used) api.writeArrayToMemory(b.bytes.subarray(0, b.used), this.mem);
-    return true;
   }
 
   /**
@@ -154,15 +135,28 @@ export class RawInsert {
       this.bindNumber(p, param + n + 5, seqs[r]);
       param += n + 6;
     }
-    const rc = api._sqlite3_step(p);
-    api._sqlite3_reset(p);
-    api._sqlite3_clear_bindings(p);
-    if (rc !== SQLITE_DONE) throw new Error(`insert failed: ${api.UTF8ToString(api._sqlite3_errmsg((this.db as unknown as { db: number }).db))}`);
+    this.step(api, p);
   }
 
   /** WASM address of the bytes last given to load() (another statement may bind them too). */
   get loaded(): number {
     return this.mem;
+  }
+
+  /** A WASM block of at least `bytes`; always one: a NULL pointer would bind an empty string as NULL. */
+  private ensureBlock(api: SqlJsExports, bytes: number): void {
+    if (bytes <= this.cap && this.mem) return;
+    if (this.mem) api._free(this.mem);
+    this.cap = Math.max(bytes, this.cap * 2, 1 << 16);
+    this.mem = api._malloc(this.cap);
+  }
+
+  /** Runs the bound statement once and resets it for the next bindings. */
+  private step(api: SqlJsExports, p: number): void {
+    const rc = api._sqlite3_step(p);
+    api._sqlite3_reset(p);
+    api._sqlite3_clear_bindings(p);
+    if (rc !== SQLITE_DONE) throw new Error(`insert failed: ${api.UTF8ToString(api._sqlite3_errmsg((this.db as unknown as { db: number }).db))}`);
   }
 
   private bindNumber(p: number, at: number, v: number): void {

@@ -93,7 +93,7 @@ export class RowBatchEncoder {
 
   constructor(readonly width: number) {
     this.b = this.fresh();
-    this.text = Buffer.from(this.b.bytes.buffer, this.b.bytes.byteOffset, this.b.bytes.byteLength);
+    this.text = textView(this.b.bytes);
   }
 
   private fresh(): RowBatch {
@@ -151,8 +151,8 @@ export class RowBatchEncoder {
   take(): { batch: RowBatch; transfer: ArrayBuffer[] } {
     const batch = this.b;
     this.b = this.fresh();
-    this.text = Buffer.from(this.b.bytes.buffer, this.b.bytes.byteOffset, this.b.bytes.byteLength);
-    return { batch, transfer: [batch.lines.buffer, batch.hashes.buffer, batch.kinds.buffer, batch.nums.buffer, batch.bytes.buffer] as ArrayBuffer[] };
+    this.text = textView(this.b.bytes);
+    return { batch, transfer: batchBuffers(batch) };
   }
 
   /** A batch the reader is done with (its buffers come back with the ack). */
@@ -180,16 +180,33 @@ export class RowBatchEncoder {
     const bytes = new Uint8Array(Math.max(need, b.bytes.length * 2));
     bytes.set(b.bytes.subarray(0, b.used));
     b.bytes = bytes;
-    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.text = textView(bytes);
   }
 }
 
-/** Row `r` of a batch as values (`out[0 .. width)`), for sinks that want JS values. */
-export function decodeRow(b: RowBatch, r: number, out: SqlValue[], text: Buffer): void {
-  for (let i = 0, j = r * b.width; i < b.width; i++, j++) {
-    const k = b.kinds[j];
-    if (k >= 0) out[i] = text.toString('utf8', b.nums[j], b.nums[j] + k);
-    else out[i] = k === KIND_NULL ? null : b.nums[j];
+/** A Buffer over the same bytes (for its native UTF-8 write/toString), no copy. */
+function textView(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The buffers a batch is made of: transferred to the reader, and back with the ack. */
+export function batchBuffers(b: RowBatch): ArrayBuffer[] {
+  return [b.lines.buffer, b.hashes.buffer, b.kinds.buffer, b.nums.buffer, b.bytes.buffer] as ArrayBuffer[];
+}
+
+/**
+ * Every row of a batch as JS values, for sinks that want them: `out[0 .. width)` is filled
+ * (and reused) per row before `each(row index)`.
+ */
+export function forEachDecodedRow(b: RowBatch, out: SqlValue[], each: (r: number) => void): void {
+  const text = textView(b.bytes);
+  for (let r = 0; r < b.rows; r++) {
+    for (let i = 0, j = r * b.width; i < b.width; i++, j++) {
+      const k = b.kinds[j];
+      if (k >= 0) out[i] = text.toString('utf8', b.nums[j], b.nums[j] + k);
+      else out[i] = k === KIND_NULL ? null : b.nums[j];
+    }
+    each(r);
   }
 }
 
@@ -299,17 +316,11 @@ export function readRowsInWorker(job: ReadJob, spec: MapperSpec, width: number, 
           for (let i = 0; i < msg.pending; i++) sink.pending();
           const b = msg.batch;
           if (sink.rows) sink.rows(b);
-          else {
-            const text = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.used);
-            for (let i = 0; i < b.rows; i++) {
-              decodeRow(b, i, vals, text);
-              sink.row(b.lines[i], vals, 0, b.hashes[i]);
-            }
-          }
+          else forEachDecodedRow(b, vals, (i) => sink.row(b.lines[i], vals, 0, b.hashes[i]));
           bytes = msg.bytes;
           onBytes?.(bytes);
           // the buffers go back for the worker's next batches
-          worker.postMessage(b, [b.lines.buffer, b.hashes.buffer, b.kinds.buffer, b.nums.buffer, b.bytes.buffer] as ArrayBuffer[]);
+          worker.postMessage(b, batchBuffers(b));
         } else if (msg.type === 'done') {
           if (msg.summary) sink.summary?.(msg.summary);
           finish(null, msg.result);

@@ -4,7 +4,7 @@
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { RawInsert } from './rawInsert';
-import { decodeRow, type RowBatch } from './rowSource';
+import { forEachDecodedRow, type RowBatch } from './rowSource';
 import type { TableMapper } from './mappers';
 import { quoteIdent, scalar } from './sql';
 
@@ -23,8 +23,7 @@ const BATCH_ROWS = 64;
 const MAX_PARAMS = 32000;
 
 export class TableWriter {
-  private readonly insert: Statement;
-  /** the one-row INSERT through the C API, for the tail of an encoded batch */
+  /** the one-row INSERT (C API when available): flush() and the tail of an encoded batch */
   private readonly insertOne: RawInsert;
   private readonly decoded: SqlValue[];
   private readonly insertBatch: RawInsert;
@@ -48,7 +47,6 @@ export class TableWriter {
     this.batchRows = Math.max(1, Math.min(BATCH_ROWS, Math.floor(MAX_PARAMS / this.width)));
     this.values = new Array<SqlValue>(this.width).fill(null);
     const tuple = `(${cols.map(() => '?').join(', ')})`;
-    this.insert = db.prepare(`INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${tuple}`);
     this.insertOne = new RawInsert(SQL, db, `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${tuple}`, this.width);
     this.decoded = new Array<SqlValue>(mapper.columns.length + 1).fill(null);
     this.insertBatch = new RawInsert(SQL, db, `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${new Array(this.batchRows).fill(tuple).join(', ')}`, this.width * this.batchRows);
@@ -127,15 +125,12 @@ export class TableWriter {
    * from its bytes: one copy into WASM memory, no JS strings.
    */
   addBatch(b: RowBatch, seqs: Float64Array, streamId: number, sourceId: number): void {
-    if (!this.insertBatch.native || !this.insertOne.native || !this.insertBatch.load(b)) {
-      const text = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.used);
-      for (let r = 0; r < b.rows; r++) {
-        decodeRow(b, r, this.decoded, text);
-        this.add(this.decoded, 0, b.hashes[r], streamId, seqs[r], sourceId, b.lines[r]);
-      }
+    if (!this.insertBatch.native || !this.insertOne.native) {
+      forEachDecodedRow(b, this.decoded, (r) => this.add(this.decoded, 0, b.hashes[r], streamId, seqs[r], sourceId, b.lines[r]));
       return;
     }
     this.flush(); // rows queued by add() go first
+    this.insertBatch.load(b);
     const per = this.batchRows;
     let r = 0;
     for (; r + per <= b.rows; r += per) this.insertBatch.runRows(b, r, per, seqs, sourceId, streamId);
@@ -147,13 +142,12 @@ export class TableWriter {
     const v = this.values;
     for (let at = 0; at < b.length; at += this.width) {
       for (let i = 0; i < this.width; i++) v[i] = b[at + i];
-      this.insert.run(v);
+      this.insertOne.run(v);
     }
     b.length = 0;
   }
 
   free(): void {
-    this.insert.free();
     this.insertBatch.free();
     this.insertOne.free();
     this.lookup.free();

@@ -244,16 +244,7 @@ export class TableRollupDeltas {
 
   /** Adds another accumulation of the same table (a stream that committed). */
   merge(other: TableRollupDeltas): void {
-    if (!other.valid) this.valid = false;
-    if (!this.valid) return;
-    this.rows += other.rows;
-    this.minTs = Math.min(this.minTs, other.minTs);
-    this.maxTs = Math.max(this.maxTs, other.maxTs);
-    // streams with other column sets may split specs differently between twins and SQL
-    if (other.specs.length !== this.specs.length || other.specs.some((o, i) => specId(o.spec) !== specId(this.specs[i].spec))) return void (this.valid = false);
-    other.specs.forEach((o, si) => {
-      for (const e of o.entries()) if (!this.specs[si].add(e.bucket, e.dims, e.measures)) this.valid = false;
-    });
+    this.absorb(other.snapshot());
   }
 
   invalidate(): void {
@@ -264,7 +255,10 @@ export class TableRollupDeltas {
     return { valid: this.valid, rows: this.rows, minTs: this.minTs, maxTs: this.maxTs, specs: this.valid ? this.specs.map((s) => ({ id: specId(s.spec), entries: [...s.entries()] })) : [] };
   }
 
-  /** Adds the sums of rows fed elsewhere (a parse worker) to this accumulation, as merge() does. */
+  /**
+   * Adds the sums of rows fed elsewhere (another stream's accumulation, a parse worker). Streams
+   * with other column sets may split specs differently between twins and SQL: then invalid.
+   */
   absorb(other: DeltasSnapshot): void {
     if (!other.valid) this.valid = false;
     if (!this.valid) return;
