@@ -16,8 +16,7 @@ const DOCUMENT = 'Database Health.md';
 export const checkHealth: CommandHandlerFactory = {
   id: CommandIds.checkHealth,
   create: (services) => {
-    const documents = new ReadOnlyDocuments(HEALTH_SCHEME);
-    services.context.subscriptions.push(documents, vscode.workspace.registerTextDocumentContentProvider(HEALTH_SCHEME, documents));
+    const documents = ReadOnlyDocuments.register(services.context.subscriptions, HEALTH_SCHEME);
     return async () => {
       const dbPath = services.databasePath;
       if (!fs.existsSync(dbPath)) {
@@ -30,13 +29,7 @@ export const checkHealth: CommandHandlerFactory = {
           () => checkDatabaseHealth(dbPath),
         );
         // same uri every time: an open preview shows the latest report
-        const uri = documents.publish(DOCUMENT, formatHealthMarkdown(health));
-        try {
-          await vscode.commands.executeCommand('markdown.showPreview', uri);
-        } catch {
-          // no Markdown preview (extension disabled): the read-only source is still readable
-          await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
-        }
+        await documents.preview(DOCUMENT, formatHealthMarkdown(health));
         if (!health.integrityOk) void vscode.window.showWarningMessage(`Integrity check found problems in ${dbPath}. Restore a backup or run sqlite3 ".recover".`);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);

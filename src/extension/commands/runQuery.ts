@@ -18,8 +18,7 @@ const MAX_ROWS_SHOWN = 2000;
 export const runQuery: CommandHandlerFactory = {
   id: CommandIds.runQuery,
   create: (services) => {
-    const results = new ReadOnlyDocuments(RESULTS_SCHEME);
-    services.context.subscriptions.push(results, vscode.workspace.registerTextDocumentContentProvider(RESULTS_SCHEME, results));
+    const results = ReadOnlyDocuments.register(services.context.subscriptions, RESULTS_SCHEME);
     let runs = 0;
     return async () => {
       const state = services.context.globalState;

@@ -17,8 +17,7 @@ const ROWS_SCHEME = 'telemetry-lens-rows';
 export const showRows: CommandHandlerFactory = {
   id: CommandIds.showRows,
   create: (services) => {
-    const documents = new ReadOnlyDocuments(ROWS_SCHEME);
-    services.context.subscriptions.push(documents, vscode.workspace.registerTextDocumentContentProvider(ROWS_SCHEME, documents));
+    const documents = ReadOnlyDocuments.register(services.context.subscriptions, ROWS_SCHEME);
     let shown = 0;
     return async (node?: MetricsNode) => {
       if (!node?.rows) {

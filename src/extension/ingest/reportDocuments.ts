@@ -2,6 +2,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { toDisposable } from '../../core/lifecycle';
+import { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { ExtensionServices } from '../services';
 import { parseLocationLine } from './rejectLinks';
 
@@ -11,13 +12,9 @@ export const REPORT_SCHEME = 'telemetry-lens-report';
  * Read-only documents for reports (verify details, rejected lines): a virtual scheme means no
  * "save changes?" prompt on close, and `file:line` entries become links to that line.
  */
-class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider {
-  private readonly contents = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.path) ?? '';
+class ReportDocuments extends ReadOnlyDocuments implements vscode.DocumentLinkProvider {
+  constructor() {
+    super(REPORT_SCHEME, Number.POSITIVE_INFINITY);
   }
 
   provideDocumentLinks(doc: vscode.TextDocument): vscode.DocumentLink[] {
@@ -31,18 +28,6 @@ class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.Docu
       links.push(link);
     }
     return links;
-  }
-
-  async show(name: string, content: string): Promise<void> {
-    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name}` });
-    this.contents.set(uri.path, content);
-    this.changed.fire(uri);
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc, { preview: true });
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }
 
