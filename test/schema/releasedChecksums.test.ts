@@ -5,6 +5,9 @@
  * becomes a new migration (V4…) or a deliberate, documented identity migration instead.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { rowContentHash } from '../../src/core/ingest/rowIdentity';
 import { builtinMigrations } from '../../src/core/schema/builtin';
@@ -21,6 +24,32 @@ test('released built-in migrations keep their checksums (add a new migration ins
     const m = builtinMigrations.find((b) => resolveBuiltin(b).name === name);
     assert.ok(m, `built-in ${name} was removed`);
     assert.equal(resolveBuiltin(m).checksum, checksum, `${name} was edited after release`);
+  }
+});
+
+/** sha256 of each released migration's `up` and `down` text, as shipped. */
+const RELEASED_TEXT: Record<number, { up: string; down: string }> = {
+  1: { up: '41305059b5ed6a909096134401a34ce3b3a6ad678a940c3c46843b9e1b9e494e', down: '676e73d5de7a2a53facc3004d91e2235afec3bf29969c2123669ca414c19a6d8' },
+  2: { up: '51574c39850c3ded625e304abc7a4f144c79dff59f9ac182744e22eb7ac866e2', down: 'c2ea40a66cffd9c1222f75d286d639819a099e6807651043ce586fab3156f02d' },
+  3: { up: 'c364711fa0b4d4be0bc3ae1d1ff6e7b59bf8c7b7418438bdf6220e45b1af238a', down: 'dfc1e963507b0530611954050f2af35cc748b1ec32c0cd79a024367225bc6dea' },
+};
+
+test('released migrations are frozen text: up and down unchanged, and not generated from live code', () => {
+  const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+  const folder = path.join(__dirname, '../../src/core/schema/builtin');
+  for (const [version, pinned] of Object.entries(RELEASED_TEXT)) {
+    const m = builtinMigrations.find((b) => b.version === Number(version));
+    assert.ok(m, `built-in V${version} was removed`);
+    assert.equal(sha(m.up), pinned.up, `V${version} up text changed after release`);
+    assert.equal(sha(m.down ?? ''), pinned.down, `V${version} down text changed after release`);
+    // A released module may import its types and its step function, never a generator of SQL
+    // (rollup specs, catalogue): a change there would silently change the released text.
+    const file = fs.readdirSync(folder).find((f) => f.startsWith(`V${version}__`))!;
+    const imports = [...fs.readFileSync(path.join(folder, file), 'utf8').matchAll(/^import\s+(.*?)\s+from\s+'([^']+)'/gm)];
+    for (const [, what, from] of imports) {
+      const allowed = from === '../types' || /^\{\s*rebuildRollups\s*\}$/.test(what);
+      assert.ok(allowed, `V${version} imports ${what} from ${from}: released SQL must be literal`);
+    }
   }
 });
 

@@ -187,7 +187,7 @@ function applyDeltas(db: Database, table: EventTable, spans: Span[], baseId: num
  * below its watermark or was never rolled up.
  */
 function refreshTable(db: Database, table: EventTable, spans: Span[], run: RunRollupDeltas | undefined): 'summed' | 'scanned' | null {
-  const specs = specsForTable(table);
+  const specs = installedSpecs(db, table);
   if (specs.length === 0 || !table.tsColumn) return null;
   let how: 'summed' | 'scanned' = 'scanned';
   const top = maxId(db, table.name);
@@ -279,9 +279,18 @@ export function catchUpRollups(db: Database): void {
   refreshRollups(db, []);
 }
 
-/** Drops every rollup row and recomputes all of them (the V3 step, and a repair tool). */
+/**
+ * The specs of one event table whose rollup tables this database has. A rollup table added by a
+ * later migration (V4…) is absent until that migration runs; until then its spec is skipped, so
+ * an older migration's step (V3's rebuild) never names a table its own text did not create.
+ */
+function installedSpecs(db: Database, table: EventTable): RollupSpec[] {
+  return specsForTable(table).filter((s) => tableExists(db, s.table) && tableExists(db, blockTable(s)));
+}
+
+/** Drops every rollup row and recomputes all of them (the V3 step, later rollup migrations' steps, and a repair tool). */
 export function rebuildRollups(db: Database): void {
-  for (const { table } of rollupTableDefinitions()) db.run(`DELETE FROM ${table}`);
+  for (const { table } of rollupTableDefinitions()) if (tableExists(db, table)) db.run(`DELETE FROM ${table}`);
   db.run(`DELETE FROM ${WATERMARK_TABLE}`);
   catchUpRollups(db);
 }
