@@ -1,6 +1,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { DEFAULT_FRESHNESS, freshnessFromHoursDays, type FreshnessThresholds } from '../core/time/freshness';
 
 export const CONFIG_SECTION = 'telemetryLens';
 
@@ -31,6 +32,14 @@ export class ExtensionConfig {
   timezone(): string | undefined {
     const tz = this.section.get<string>('timezone', '').trim();
     return tz === '' ? undefined : tz;
+  }
+
+  /** Live / stale / frozen thresholds (telemetryLens.freshness.*), the one rule for the tree, dashboard and Migrate preview. */
+  freshness(): FreshnessThresholds {
+    return freshnessFromHoursDays(
+      this.section.get<number>('freshness.liveWithinHours', DEFAULT_FRESHNESS.liveWithinSeconds / 3600),
+      this.section.get<number>('freshness.staleWithinDays', DEFAULT_FRESHNESS.staleWithinSeconds / 86400),
+    );
   }
 
   get<T>(key: string, fallback: T): T {

@@ -1,15 +1,14 @@
 import { openSnapshot } from '../db/database';
 import { compareStream, hashingParseOptionsOf, parseOptionsOf } from './compare';
 import { byStream, discoverSources } from './discover';
+import { DEFAULT_FRESHNESS, freshnessStatus, type FreshnessThresholds } from '../time/freshness';
 import { checkZone, machineZone } from './timestamps';
 import type { AuditOptions, AuditReport, AuditSourceReport, DiscoveredSource, Liveness } from './types';
 
-const DAY_S = 86_400;
-
-export function liveness(lastTs: number | null, nowMs: number): Liveness {
+/** The Migrate preview's live/stale/frozen: the same rule and thresholds as the tree (core/time/freshness). */
+export function liveness(lastTs: number | null, nowMs: number, thresholds: FreshnessThresholds = DEFAULT_FRESHNESS): Liveness {
   if (lastTs === null) return 'empty';
-  const age = nowMs / 1000 - lastTs;
-  return age <= DAY_S ? 'live' : age <= 30 * DAY_S ? 'stale' : 'frozen';
+  return freshnessStatus(1, nowMs / 1000 - lastTs, thresholds);
 }
 
 /**
@@ -66,7 +65,7 @@ export async function auditSources(paths: string[], opts: AuditOptions = {}): Pr
           newLines: c.missing,
           firstEventTs: c.firstTs,
           lastEventTs: c.lastTs,
-          liveness: liveness(c.lastTs, nowMs),
+          liveness: liveness(c.lastTs, nowMs, opts.freshness),
           sampleRejects: c.rejects.map((r) => ({ path: c.source.path, line: r.line, reason: r.reason, detail: r.detail, raw: r.text.slice(0, 200) })),
         });
       }

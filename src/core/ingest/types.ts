@@ -1,3 +1,4 @@
+import type { FreshnessThresholds } from '../time/freshness';
 /** Public types of the ingest engine (discovery, audit, migrate, verify). */
 
 /** How a source file is read. */
@@ -95,6 +96,8 @@ export interface AuditOptions extends ValueOptions, DiscoverOptions, ParseOption
   sampleRejects?: number;
   /** `now` for live/stale/frozen (ms since epoch). Default Date.now(). */
   nowMs?: number;
+  /** Thresholds for live/stale/frozen (the telemetryLens.freshness.* settings). Default DEFAULT_FRESHNESS. */
+  freshness?: FreshnessThresholds;
   signal?: AbortSignal;
   /**
    * Progress while reading (phases discover, read, done): bytes read of all sources, and in
@@ -103,7 +106,7 @@ export interface AuditOptions extends ValueOptions, DiscoverOptions, ParseOption
   onProgress?: (p: IngestProgress) => void;
 }
 
-/** live: last event within 1 day; stale: within 30 days; frozen: older; empty: no events. */
+/** The one freshness rule of core/time/freshness.ts, with the configured thresholds. */
 export type Liveness = 'live' | 'stale' | 'frozen' | 'empty';
 
 export interface AuditSourceReport {

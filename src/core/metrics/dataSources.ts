@@ -5,15 +5,9 @@ import { listEventTables } from './rollups';
 import { num, numOrNull, queryOne, queryRows, quoteIdent } from './sql';
 import type { DataSourceRow, DataSourcesData, DataSourcesSummary, FreshnessStatus, FreshnessThresholds, MetricsOptions } from './types';
 
-/** Defaults of the telemetryLens.freshness.* settings: live within 1 day, stale within 7. */
-export const DEFAULT_FRESHNESS: FreshnessThresholds = { liveWithinSeconds: 24 * 3600, staleWithinSeconds: 7 * 24 * 3600 };
+import { DEFAULT_FRESHNESS, freshnessStatus } from '../time/freshness';
 
-export function freshnessStatus(rows: number, ageSeconds: number | null, t: FreshnessThresholds): FreshnessStatus {
-  if (rows === 0 || ageSeconds === null) return rows === 0 ? 'empty' : 'frozen';
-  if (ageSeconds <= t.liveWithinSeconds) return 'live';
-  if (ageSeconds <= t.staleWithinSeconds) return 'stale';
-  return 'frozen';
-}
+export { DEFAULT_FRESHNESS, freshnessStatus };
 
 export function summarise(sources: DataSourceRow[]): DataSourcesSummary {
   const count = (s: FreshnessStatus) => sources.filter((x) => x.status === s).length;

@@ -68,14 +68,8 @@ export interface DayCount extends SeriesPoint {
 
 // ---------------------------------------------------------------- data sources
 
-export type FreshnessStatus = 'live' | 'stale' | 'frozen' | 'empty';
-
-export interface FreshnessThresholds {
-  /** Last event at most this old → live. */
-  liveWithinSeconds: number;
-  /** Last event at most this old (and not live) → stale; older → frozen. */
-  staleWithinSeconds: number;
-}
+export type { FreshnessStatus, FreshnessThresholds } from '../time/freshness';
+import type { FreshnessStatus, FreshnessThresholds } from '../time/freshness';
 
 export interface DataSourceRow {
   /** Event table name (known or inferred). */

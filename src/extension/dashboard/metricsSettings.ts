@@ -1,6 +1,5 @@
 import { resolveTimeZone, type FreshnessThresholds } from '../../core/metrics';
 import type { ExtensionServices } from '../services';
-import { freshnessFromSettings } from '../tree/metricsTreeProvider';
 
 /** The settings the metrics read (same as the Metrics tree): zone for days, freshness thresholds. */
 export function metricsSettings(services: ExtensionServices): { timeZone?: string; freshness: FreshnessThresholds } {
@@ -11,5 +10,5 @@ export function metricsSettings(services: ExtensionServices): { timeZone?: strin
     // an unknown zone: the machine's zone (the tree logs the warning once)
     timeZone = undefined;
   }
-  return { timeZone, freshness: freshnessFromSettings(services) };
+  return { timeZone, freshness: services.config.freshness() };
 }

@@ -13,6 +13,7 @@ import {
   type VerifyResult,
 } from '../../core/ingest';
 import { migrationStatus, needsBaseline } from '../../core/schema';
+import type { FreshnessThresholds } from '../../core/time/freshness';
 import { formatCount, plural } from './format';
 import { readRejects, type RejectsPage } from './rejectsQuery';
 import type { AuditView, IngestView, VerifyView } from './viewModel';
@@ -29,10 +30,12 @@ export interface EngineContext {
   userMigrationsDir?: string;
   /** `telemetryLens.exclude` patterns (undefined = the engine's defaults). */
   exclude?: readonly string[];
+  /** `telemetryLens.freshness.*` thresholds (the tree's rule, so the preview agrees with it). */
+  freshness?: FreshnessThresholds;
 }
 
 export async function auditForPreview(paths: string[], ctx: EngineContext, signal?: AbortSignal, onProgress?: (p: IngestProgress) => void): Promise<AuditView> {
-  return toAuditView(await auditSources(paths, { dbPath: ctx.dbPath, tz: ctx.tz, exclude: ctx.exclude, signal, onProgress }));
+  return toAuditView(await auditSources(paths, { dbPath: ctx.dbPath, tz: ctx.tz, exclude: ctx.exclude, freshness: ctx.freshness, signal, onProgress }));
 }
 
 export function toAuditView(report: AuditReport): AuditView {

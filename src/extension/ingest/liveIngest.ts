@@ -42,6 +42,7 @@ export function engineContext(services: ExtensionServices): EngineContext {
     tz: services.config.timezone(),
     userMigrationsDir: migrationsFolderOf(services),
     exclude: excludePatternsFromSetting(services.config.get<unknown>('exclude', undefined)),
+    freshness: services.config.freshness(),
   };
 }
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { openSnapshot } from '../../core/db/database';
 import { Disposable } from '../../core/lifecycle';
-import { DEFAULT_FRESHNESS, resolveTimeZone, type FreshnessThresholds } from '../../core/metrics';
+import { resolveTimeZone } from '../../core/metrics';
 import { migrationsFolderOf } from '../migrations/migrationsFolder';
 import type { ExtensionServices } from '../services';
 import { DatabaseFileWatcher } from './databaseFileWatcher';
@@ -11,14 +11,6 @@ import { buildMetricsTree, type MetricsNode } from './metricsTreeModel';
 
 /** Context key for the welcome view (package.json viewsWelcome). */
 export const NO_DATABASE_CONTEXT = 'telemetryLens.noDatabase';
-
-export function freshnessFromSettings(services: ExtensionServices): FreshnessThresholds {
-  const hours = Number(services.config.get<number>('freshness.liveWithinHours', DEFAULT_FRESHNESS.liveWithinSeconds / 3600));
-  const days = Number(services.config.get<number>('freshness.staleWithinDays', DEFAULT_FRESHNESS.staleWithinSeconds / 86400));
-  const live = Number.isFinite(hours) && hours > 0 ? hours * 3600 : DEFAULT_FRESHNESS.liveWithinSeconds;
-  const stale = Number.isFinite(days) && days > 0 ? days * 86400 : DEFAULT_FRESHNESS.staleWithinSeconds;
-  return { liveWithinSeconds: live, staleWithinSeconds: Math.max(live, stale) };
-}
 
 /** The zone from settings; an unknown zone falls back to the machine's (and says so in the log). */
 function timeZoneFromSettings(services: ExtensionServices): string | undefined {
@@ -101,7 +93,7 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
       try {
         return buildMetricsTree(db, {
           timeZone: timeZoneFromSettings(this.services),
-          freshness: freshnessFromSettings(this.services),
+          freshness: this.services.config.freshness(),
           migrationsDir: migrationsFolderOf(this.services),
         });
       } finally {
