@@ -10,6 +10,7 @@
  */
 import type {
   ActivityData,
+  EventSpan,
   DataSourcesData,
   DrillDownRequest,
   DrillDownResult,
@@ -98,7 +99,8 @@ export type WebviewToHost =
 
 export type HostToWebview =
   | { type: 'init'; protocolVersion: number; state: InitState }
-  | { type: 'data'; requestId: number; range: RangeSelection; payload: TabPayload }
+  /** `span`: where the database's events lie (null: none), so an empty range can point at them */
+  | { type: 'data'; requestId: number; range: RangeSelection; payload: TabPayload; span?: EventSpan | null }
   /** `sampled`: rows come from the sample inlined in a static report, not a database query */
   | { type: 'rows'; requestId: number; label: string; result: DrillDownResult; sampled?: boolean }
   | { type: 'databaseChanged' }

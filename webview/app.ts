@@ -1,4 +1,4 @@
-import { TAB_IDS, TAB_TITLES, type DashboardViewState, type HostToWebview, type InitState, type RangeSelection, type ResolvedRange, type TabId } from '../src/protocol';
+import { TAB_IDS, TAB_TITLES, type DashboardViewState, type EventSpan, type HostToWebview, type InitState, type RangeSelection, type ResolvedRange, type TabId } from '../src/protocol';
 import type { ChartCard } from './charts/chartCard';
 import type { DrillTarget } from './charts/chartSpec';
 import { clear, h } from './dom';
@@ -40,6 +40,8 @@ export class DashboardApp {
   private drillToken = 0;
   private refreshTimer: number | undefined;
   private lastLoadedAt = 0;
+  private rangeIsDefault: boolean;
+  private readonly rangeBar: RangeBar;
 
   constructor(
     private readonly root: HTMLElement,
@@ -51,6 +53,8 @@ export class DashboardApp {
       range: init.view?.range ?? saved?.range ?? DEFAULT_VIEW.range,
     };
     if (this.view.range.preset === 'custom' && !init.capabilities.customRange) this.view.range = DEFAULT_VIEW.range;
+    // Neither restored nor preset by the host: the first reply may move the range to where the data is.
+    this.rangeIsDefault = !init.view?.range && !saved?.range;
 
     this.drill = new DrillDownPanel({
       canOpenSource: init.capabilities.openSource,
@@ -58,6 +62,7 @@ export class DashboardApp {
       loadMore: (offset) => this.lastDrill && this.runDrill(this.lastDrill, offset),
     });
     const rangeBar = new RangeBar(this.view.range, init.capabilities.customRange, (range) => this.setRange(range));
+    this.rangeBar = rangeBar;
     const refresh = h('vscode-button', { id: 'refresh', secondary: true, title: 'Reload the data of this tab' }, 'Refresh');
     refresh.addEventListener('click', () => this.load(true));
 
@@ -148,6 +153,7 @@ export class DashboardApp {
   }
 
   private setRange(range: RangeSelection): void {
+    this.rangeIsDefault = false;
     this.view = { ...this.view, range };
     saveViewState(this.view);
     this.rendered.clear();
@@ -175,6 +181,16 @@ export class DashboardApp {
   }
 
   private show(reply: DataReply, key: string): void {
+    // The default "last 7 days" of a database whose newest event is older (a frozen source, an
+    // exported history) would show every tab empty: open on the shortest preset that holds data.
+    const opening = this.rangeIsDefault;
+    this.rangeIsDefault = false;
+    const better = opening && reply.span ? rangeHolding(reply.span, reply.range, resolvedOf(reply)) : undefined;
+    if (better) {
+      this.rangeBar.show(better);
+      this.setRange(better);
+      return;
+    }
     const tab = reply.payload.tab;
     const panel = this.panels.get(tab)!;
     // Charts of the other tabs are gone with their canvases; only the visible tab keeps charts.
@@ -193,12 +209,29 @@ export class DashboardApp {
       charts: this.charts,
     };
     panel.append(renderTab(reply.payload, ctx));
+    const empty = panel.querySelector('.empty-state');
+    if (empty && reply.span) empty.append(this.whereTheDataIs(reply.span, reply.range));
     window.scrollTo({ top: scroll });
     this.rendered.set(tab, key);
     this.lastLoadedAt = Date.now();
     this.root.removeAttribute('aria-busy');
     this.root.dataset.loadedTab = tab;
     this.setStatus(this.init.mode === 'live' ? `Updated ${new Date().toLocaleTimeString(undefined, { timeZone: displayZone() })}` : '');
+  }
+
+  /** "Your events run from … to …" with one click to a range that shows them. */
+  private whereTheDataIs(span: EventSpan, range: RangeSelection): HTMLElement {
+    const line = h('p', { class: 'empty-span', 'data-empty-span': '' }, `This database has events from ${fmtDateTime(span.first)} to ${fmtDateTime(span.last)}.`);
+    if (range.preset !== 'all') {
+      const all: RangeSelection = { preset: 'all' };
+      const button = h('vscode-button', { id: 'show-all-time', secondary: true }, 'Show all time');
+      button.addEventListener('click', () => {
+        this.rangeBar.show(all);
+        this.setRange(all);
+      });
+      line.append(' ', button);
+    }
+    return line;
   }
 
   /** The tab shows why it has no data (and what to do) instead of stale or blank content. */
@@ -226,6 +259,20 @@ export class DashboardApp {
     this.status.textContent = text;
     this.status.classList.toggle('error', isError);
   }
+}
+
+/**
+ * The preset to open on instead of `range` when `range` holds none of the events in `span`:
+ * the shortest rolling preset that reaches the newest event, else all time. Undefined: keep it.
+ */
+const PRESET_SECONDS = { '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
+
+export function rangeHolding(span: EventSpan, range: RangeSelection, resolved: ResolvedRange): RangeSelection | undefined {
+  if (range.preset === 'all' || range.preset === 'custom') return undefined;
+  if (resolved.fromSeconds === null || span.last >= resolved.fromSeconds) return undefined;
+  // "now" of the reply: rolling presets end there (a report's is its generation time)
+  const now = resolved.toSeconds ?? resolved.fromSeconds + PRESET_SECONDS[range.preset];
+  return now - span.last <= 30 * 86400 ? { preset: '30d' } : { preset: 'all' };
 }
 
 /** The range every dataset echoes back (they all carry one). */

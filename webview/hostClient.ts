@@ -1,9 +1,11 @@
-import type { DrillDownRequest, DrillDownResult, HostToWebview, RangeSelection, TabId, TabPayload } from '../src/protocol';
+import type { DrillDownRequest, DrillDownResult, EventSpan, HostToWebview, RangeSelection, TabId, TabPayload } from '../src/protocol';
 import { postToHost } from './vscodeApi';
 
 export interface DataReply {
   range: RangeSelection;
   payload: TabPayload;
+  /** where the database's events lie; null: it has none; undefined: the host did not say */
+  span?: EventSpan | null;
 }
 
 export interface RowsReply {
@@ -43,7 +45,7 @@ export class HostClient {
   settle(message: HostToWebview): boolean {
     switch (message.type) {
       case 'data':
-        this.take(message.requestId)?.resolve({ range: message.range, payload: message.payload } as never);
+        this.take(message.requestId)?.resolve({ range: message.range, payload: message.payload, span: message.span } as never);
         return true;
       case 'rows':
         this.take(message.requestId)?.resolve({ label: message.label, result: message.result, sampled: !!message.sampled } as never);

@@ -95,6 +95,14 @@ export class RangeBar {
     for (const input of [this.from, this.to]) input.addEventListener('keydown', (e) => e.key === 'Enter' && this.applyCustom());
   }
 
+  /** Shows a range chosen elsewhere (no change event). */
+  show(range: RangeSelection): void {
+    this.range = range;
+    this.select.value = range.preset;
+    this.custom.hidden = range.preset !== 'custom';
+    if (range.preset === 'custom') this.fillCustom(range);
+  }
+
   get value(): RangeSelection {
     return this.range;
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { Database } from 'sql.js';
 import { loadSqlJs } from '../../src/core/db/sqljs';
-import { getDrillDownRows, getOverview, getSelfHeal, getSkills } from '../../src/core/metrics';
+import { getDrillDownRows, getEventSpan, getOverview, getSelfHeal, getSkills } from '../../src/core/metrics';
 import { TAB_IDS, TAB_TITLES, type WebviewToHost } from '../../src/protocol';
 import { artifact, cspViolationsOf, drawnPixels, ensureBundle, HIGH_CONTRAST_THEME_VARS, launchBrowser, LIGHT_THEME_VARS, openDashboard, type FakeHost } from './harness';
 import { buildFixtureDatabase, NOW } from './fixtureDb';
@@ -416,6 +416,50 @@ describe('dashboard: quiet days', () => {
       );
       assert.deepEqual(rows, [['2026-03-10', '2'], ['2026-03-11', '0'], ['2026-03-12', '0'], ['2026-03-13', '1']]);
       assert.match((await host.page.getAttribute('[data-chart-id="overview-events-per-day"] canvas', 'aria-label'))!, /3 events on 2 days/);
+    } finally {
+      await browser.close();
+      db.close();
+    }
+  });
+});
+
+describe('dashboard: a database whose newest events are older than the default range', () => {
+  test('opens on a range that holds the data; an empty range says where the data is, with one click to show it', async () => {
+    ensureBundle();
+    const db = await buildFixtureDatabase();
+    const browser = await launchBrowser();
+    try {
+      const events = getOverview(db, {}, { timeZone: 'UTC', nowSeconds: NOW }).totalEvents;
+      // 20 days after the fixture's newest events: "last 7 days" would be empty, 30 days holds them
+      const soon = await openDashboard(browser, { db, nowSeconds: NOW + 20 * 86400 });
+      const firstSoon = await soon.waitFor(isData);
+      assert.equal(firstSoon.range.preset, '7d');
+      const second = await soon.waitFor((m): m is Extract<WebviewToHost, { type: 'requestData' }> => m.type === 'requestData' && m.range.preset === '30d');
+      assert.equal(second.tab, 'overview');
+      await soon.page.waitForFunction(`document.querySelector('[data-kpi="events"] .kpi-sub')?.textContent.includes('30 days')`);
+      assert.equal(await soon.page.evaluate(`document.querySelector('#range-select').value`), '30d');
+
+      // a year later: all time
+      const late = await openDashboard(browser, { db, nowSeconds: NOW + 365 * 86400 });
+      await late.waitFor((m): m is Extract<WebviewToHost, { type: 'requestData' }> => m.type === 'requestData' && m.range.preset === 'all');
+      await late.page.waitForFunction(`document.querySelector('[data-kpi="events"] .kpi-sub')?.textContent.includes('in this database')`);
+      assert.equal(Number((await kpiText(late, 'events')).replace(/[^0-9]/g, '')), events);
+
+      // a range the user chose stays chosen; its empty tabs say where the data is and offer all time
+      await late.page.evaluate(`(() => { const s = document.querySelector('#range-select'); s.value = '24h'; s.dispatchEvent(new Event('change')); })()`);
+      await late.waitFor((m): m is Extract<WebviewToHost, { type: 'requestData' }> => m.type === 'requestData' && m.range.preset === '24h');
+      await showTab(late, 'routing');
+      const span = await late.page.waitForSelector('vscode-tab-panel[data-tab="routing"] [data-empty-span]');
+      const { first, last } = getEventSpan(db)!;
+      const day = (t: number) => new Date(t * 1000).toLocaleDateString('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' });
+      assert.match((await span.textContent())!, new RegExp(`This database has events from ${day(first)}.* to ${day(last)}`));
+      const since = late.received.length;
+      await late.page.click('vscode-tab-panel[data-tab="routing"] #show-all-time');
+      const all = await late.waitFor(isData, since);
+      assert.deepEqual({ tab: all.tab, range: all.range }, { tab: 'routing', range: { preset: 'all' } });
+      assert.equal(await late.page.evaluate(`document.querySelector('#range-select').value`), 'all');
+      await late.page.waitForFunction(`!document.querySelector('vscode-tab-panel[data-tab="routing"] [data-empty-span]')`);
+      assert.deepEqual(late.pageErrors, []);
     } finally {
       await browser.close();
       db.close();

@@ -3,11 +3,26 @@ import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
 import { prepareForMetrics } from './context';
 import { listEventTables } from './rollups';
 import { num, numOrNull, queryOne, queryRows, quoteIdent } from './sql';
-import type { DataSourceRow, DataSourcesData, DataSourcesSummary, FreshnessStatus, FreshnessThresholds, MetricsOptions } from './types';
+import type { DataSourceRow, DataSourcesData, DataSourcesSummary, EventSpan, FreshnessStatus, MetricsOptions } from './types';
 
 import { DEFAULT_FRESHNESS, freshnessStatus } from '../time/freshness';
 
 export { DEFAULT_FRESHNESS, freshnessStatus };
+
+/**
+ * First and newest event over every event table (rows other programs wrote included), or null
+ * when there are none: where the data is, for a dashboard range that holds none of it.
+ */
+export function getEventSpan(db: Database): EventSpan | null {
+  prepareForMetrics(db);
+  const r = queryOne<{ first_at: number | null; last_at: number | null }>(
+    db,
+    `SELECT min(first_at) AS first_at, max(last_at) AS last_at FROM rollup_event_block WHERE grain_days = 64`,
+  );
+  const first = numOrNull(r?.first_at);
+  const last = numOrNull(r?.last_at);
+  return first === null || last === null ? null : { first, last };
+}
 
 export function summarise(sources: DataSourceRow[]): DataSourcesSummary {
   const count = (s: FreshnessStatus) => sources.filter((x) => x.status === s).length;

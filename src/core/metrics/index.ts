@@ -11,7 +11,7 @@ export { getSelfHeal } from './selfHeal';
 export { getActivity } from './activity';
 export { getSessions } from './sessions';
 /** Whole database, not range-limited: freshness is about now. */
-export { getDataSources, DEFAULT_FRESHNESS, freshnessStatus, summarise as summariseDataSources } from './dataSources';
+export { getDataSources, getEventSpan, DEFAULT_FRESHNESS, freshnessStatus, summarise as summariseDataSources } from './dataSources';
 export { getDrillDownRows, DrillDownError } from './drillDown';
 export { refreshRollups, rebuildRollups, catchUpRollups, type TouchedRange } from './rollups';
 export { prepareForMetrics } from './context';

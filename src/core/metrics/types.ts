@@ -53,6 +53,12 @@ export interface SeriesPoint {
 }
 
 /** The range a dataset was computed for, echoed back so the view can label it. */
+/** Epoch seconds of the first and the newest event of the whole database. */
+export interface EventSpan {
+  first: number;
+  last: number;
+}
+
 export interface ResolvedRange {
   fromSeconds: number | null;
   toSeconds: number | null;

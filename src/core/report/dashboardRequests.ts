@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { getDrillDownRows } from '../metrics';
+import { getDrillDownRows, getEventSpan } from '../metrics';
 import type { MetricsOptions } from '../metrics/types';
 import { TAB_IDS, type HostToWebview, type WebviewToHost } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
@@ -31,7 +31,7 @@ export async function answerDataRequest(message: WebviewToHost, source: Dashboar
       const db = await source.snapshot();
       if (!hasTelemetryTables(db)) throw new Error(NO_TELEMETRY_TABLES);
       const payload = computeTabPayload(db, tab, resolveRange(range, source.nowSeconds()), source.metricsOptions());
-      return { type: 'data', requestId, range, payload };
+      return { type: 'data', requestId, range, payload, span: getEventSpan(db) };
     } catch (e) {
       return { type: 'error', requestId, message: errorText(e) };
     }

@@ -63,7 +63,7 @@ export const IN_PAGE_HOST_JS = String.raw`(function () {
         if (!byTab || !byTab[message.tab]) {
           send({ type: 'error', requestId: message.requestId, message: 'This report holds the ranges 24 hours, 7 days, 30 days and all time.' });
         } else {
-          send({ type: 'data', requestId: message.requestId, range: message.range, payload: byTab[message.tab] });
+          send({ type: 'data', requestId: message.requestId, range: message.range, payload: byTab[message.tab], span: data.span });
         }
         break;
       }

@@ -1,6 +1,6 @@
 import type { Database } from 'sql.js';
-import { getDataSources, getDrillDownRows, resolveTimeZone } from '../metrics';
-import type { DrillDownRow, MetricsOptions } from '../metrics/types';
+import { getDataSources, getDrillDownRows, getEventSpan, resolveTimeZone } from '../metrics';
+import type { DrillDownRow, EventSpan, MetricsOptions } from '../metrics/types';
 import { PROTOCOL_VERSION, TAB_IDS, type InitState, type RangePreset, type TabId, type TabPayload } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
 
@@ -26,6 +26,8 @@ export interface ReportData {
   init: InitState;
   payloads: Record<ReportPreset, Record<TabId, TabPayload>>;
   samples: Record<string, ReportSample>;
+  /** where the events lie (sent with every tab, as the live host does) */
+  span: EventSpan | null;
 }
 
 export interface ReportDataOptions extends MetricsOptions {
@@ -61,5 +63,6 @@ export function buildReportData(db: Database, options: ReportDataOptions): Repor
     },
     payloads,
     samples,
+    span: getEventSpan(db),
   };
 }
