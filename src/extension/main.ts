@@ -2,34 +2,43 @@ import * as vscode from 'vscode';
 import { commandHandlers } from './commands';
 import { ExtensionConfig } from './config';
 import { registerDashboardSerializer } from './dashboard';
-import { LiveIngestController } from './ingest/liveIngest';
 import { ExtensionServices } from './services';
-import { DatabaseStatusBar } from './statusBar';
-import { registerMetricsTree } from './tree';
+import { registerMetricsTree, type MetricsTreeProvider } from './tree';
+
+/** What activate() returns: the services and the Metrics view (the in-VS-Code test suite reads them). */
+export interface TelemetryLensApi {
+  readonly services: ExtensionServices;
+  readonly databasePath: string;
+  readonly metricsTree: MetricsTreeProvider;
+}
 
 /**
  * Composition root: create the services, register commands and views, hand everything to
  * context.subscriptions. No database work here — sql.js loads on first use.
  */
-export function activate(context: vscode.ExtensionContext): ExtensionServices {
+export function activate(context: vscode.ExtensionContext): TelemetryLensApi {
   const log = vscode.window.createOutputChannel('Telemetry Lens', { log: true });
   context.subscriptions.push(log);
 
+  // settings, the one database-change event (file watcher included), the status bar, live ingest
   const services = new ExtensionServices(context, log, new ExtensionConfig());
   context.subscriptions.push(services);
-
-  services.statusBar = new DatabaseStatusBar(services);
-  context.subscriptions.push(services.statusBar);
 
   for (const handler of commandHandlers) {
     context.subscriptions.push(vscode.commands.registerCommand(handler.id, handler.create(services)));
   }
-  context.subscriptions.push(new LiveIngestController(services));
   context.subscriptions.push(registerDashboardSerializer(services));
-  context.subscriptions.push(registerMetricsTree(services));
+  const tree = registerMetricsTree(services);
+  context.subscriptions.push(tree.registration);
 
   log.info(`Telemetry Lens activated; database: ${services.databasePath}`);
-  return services;
+  return {
+    services,
+    get databasePath() {
+      return services.databasePath;
+    },
+    metricsTree: tree.provider,
+  };
 }
 
 export function deactivate(): void {

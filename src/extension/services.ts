@@ -1,23 +1,29 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
-import { ExtensionConfig } from './config';
-import type { DatabaseStatusBar } from './statusBar';
-import type { MetricsTreeProvider } from './tree/metricsTreeProvider';
+import { CONFIG_SECTION, ExtensionConfig } from './config';
+import { DatabaseFileWatcher } from './databaseFileWatcher';
+import { LiveIngestController } from './ingest/liveIngest';
+import { DatabaseStatusBar } from './statusBar';
 
 /**
  * The shared objects command handlers, views and watchers need. Created once in activate();
  * cheap to construct: nothing here loads sql.js until a database is actually used.
  */
 export class ExtensionServices extends Disposable {
-  /** Fires after anything wrote the database (ingest, migrations, restore), so views refresh. */
+  /**
+   * The one database-change event: fires after this window wrote the database (ingest,
+   * migrations, restore) and when the file, its -wal or -journal changed on disk (a hook, the
+   * CLI, another window). The tree, the dashboard and the status bar all follow it.
+   */
   private readonly databaseChangedEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeDatabase = this.databaseChangedEmitter.event;
+  private watcher: DatabaseFileWatcher | undefined;
 
-  /** Set in activate(); features report ingest results and long operations through it. */
-  statusBar: DatabaseStatusBar | undefined;
+  /** Database, state and last ingest in the status bar; features report long operations through it. */
+  readonly statusBar: DatabaseStatusBar;
 
-  /** The Metrics view's provider (set in activate(); refreshMetrics and tests use it). */
-  metricsTree: MetricsTreeProvider | undefined;
+  /** Live ingest (watchers + scheduler); manual Migrate JSONL runs go through its queue. */
+  readonly liveIngest: LiveIngestController;
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -25,6 +31,28 @@ export class ExtensionServices extends Disposable {
     readonly config: ExtensionConfig,
   ) {
     super();
+    this.watchDatabase();
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${CONFIG_SECTION}.databasePath`)) this.watchDatabase();
+      }),
+    );
+    this.register({ dispose: () => this.watcher?.dispose() });
+    // last: it reads the database path and follows onDidChangeDatabase from the start
+    this.statusBar = this.register(new DatabaseStatusBar(this));
+    this.liveIngest = this.register(new LiveIngestController(this));
+  }
+
+  /**
+   * Points the file watcher at the configured database. Cheap when it already does; readers call
+   * it before a read because the folder may not have existed before (the first Migrate JSONL
+   * creates it).
+   */
+  watchDatabase(): void {
+    const dbPath = this.databasePath;
+    if (this.watcher && this.watcher.dbPath === dbPath && !this.watcher.failed) return;
+    this.watcher?.dispose();
+    this.watcher = new DatabaseFileWatcher(dbPath, () => this.fireDatabaseChanged());
   }
 
   /** Absolute path of the telemetry database from settings (`~`, `${workspaceFolder}` expanded). */

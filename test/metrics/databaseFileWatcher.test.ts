@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DatabaseFileWatcher } from '../../src/extension/tree/databaseFileWatcher';
+import { DatabaseFileWatcher } from '../../src/extension/databaseFileWatcher';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

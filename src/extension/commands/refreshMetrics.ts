@@ -1,10 +1,13 @@
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 
-/** Telemetry: Refresh Metrics — rebuilds the Metrics tree from the database on disk. */
+/**
+ * Telemetry: Refresh Metrics — re-reads the database on disk: the one database-change event
+ * rebuilds the Metrics tree, the open dashboard and the status bar.
+ */
 export const refreshMetrics: CommandHandlerFactory = {
   id: CommandIds.refreshMetrics,
   create: (services) => () => {
-    services.metricsTree?.refresh();
+    services.fireDatabaseChanged();
   },
 };

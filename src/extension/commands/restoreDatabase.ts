@@ -31,18 +31,18 @@ export const restoreDatabase: CommandHandlerFactory = {
     );
     if (confirm !== 'Restore') return;
     try {
-      services.statusBar?.setActivity({ kind: 'busy', what: 'restoring' });
+      services.statusBar.setActivity({ kind: 'busy', what: 'restoring' });
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Restoring the telemetry database…' },
         () => restoreBackup(dbPath, picked.backup.path, { tool: 'VS Code (restore)' }),
       );
       services.log.info(`restored ${dbPath} from ${result.restoredFrom}; previous state saved as ${result.previousStateBackup ?? '(none)'}`);
-      services.statusBar?.setActivity({ kind: 'idle' });
+      services.statusBar.setActivity({ kind: 'idle' });
       services.fireDatabaseChanged();
       void vscode.window.showInformationMessage(`Restored from ${picked.label}. The replaced state was saved as ${path.basename(result.previousStateBackup ?? '-')}.`);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      services.statusBar?.setActivity({ kind: 'error', what: `restore failed: ${message}` });
+      services.statusBar.setActivity({ kind: 'error', what: `restore failed: ${message}` });
       services.log.error(`Restore Database: ${message}`);
       void vscode.window.showErrorMessage(`Restore failed, nothing was changed: ${message}`);
     }

@@ -7,7 +7,6 @@ import { resolveTimeZone } from '../../core/metrics';
 import { answerDataRequest } from '../../core/report/dashboardRequests';
 import { PROTOCOL_VERSION, TAB_IDS, type DashboardViewState, type HostToWebview, type TabId, type WebviewToHost } from '../../protocol';
 import type { ExtensionServices } from '../services';
-import { DatabaseFileWatcher } from '../tree/databaseFileWatcher';
 import { metricsSettings } from './metricsSettings';
 import { dashboardHtml } from './dashboardHtml';
 import { SnapshotCache } from './snapshotCache';
@@ -37,8 +36,8 @@ export class DashboardPanel extends Disposable {
   /** the tab/range to show on the next `ready` (first open, or showTab while hidden); sent once */
   private pendingView: Partial<DashboardViewState> | undefined;
   /** the database file (and -wal/-journal) on disk: any writer, any window, the CLI */
-  private fileWatcher: DatabaseFileWatcher | undefined;
-  private watchedPath = '';
+  /** the database the page was last initialised for (its header names it) */
+  private shownPath = '';
   /** JSONL paths this panel has sent in rows; `openSource` opens only these. */
   private readonly knownSources = new Set<string>();
 
@@ -83,16 +82,13 @@ export class DashboardPanel extends Disposable {
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('telemetryLens')) return;
-        const moved = services.databasePath !== this.watchedPath;
-        this.watchDatabaseFile();
+        const moved = services.databasePath !== this.shownPath;
         // a different database (the header names it) or zone (custom days, hour labels): start
         // the page over (it keeps its view)
         if ((moved || e.affectsConfiguration('telemetryLens.timezone')) && this.ready) this.sendInit();
         else this.databaseChanged();
       }),
     );
-    this.watchDatabaseFile();
-    this.register({ dispose: () => this.fileWatcher?.dispose() });
     this.register(panel.onDidDispose(() => this.dispose()));
   }
 
@@ -103,16 +99,9 @@ export class DashboardPanel extends Disposable {
     if (this.ready && this.panel.visible) void this.snapshots.warm();
   }
 
-  private watchDatabaseFile(): void {
-    const dbPath = this.services.databasePath;
-    if (dbPath === this.watchedPath && this.fileWatcher && !this.fileWatcher.failed) return;
-    this.fileWatcher?.dispose();
-    this.watchedPath = dbPath;
-    this.fileWatcher = new DatabaseFileWatcher(dbPath, () => this.databaseChanged());
-  }
-
   private sendInit(): void {
     this.snapshots.invalidate();
+    this.shownPath = this.services.databasePath;
     this.post({
       type: 'init',
       protocolVersion: PROTOCOL_VERSION,
@@ -143,7 +132,7 @@ export class DashboardPanel extends Disposable {
       case 'ready':
         this.ready = true;
         // the folder may not have existed at open (first Migrate JSONL creates it)
-        this.watchDatabaseFile();
+        this.services.watchDatabase();
         this.sendInit();
         return;
       case 'openSource':

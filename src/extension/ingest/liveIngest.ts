@@ -23,13 +23,6 @@ const RETRY_MAX_MS = 300_000;
 /** Settings whose change re-plans the watchers. */
 const WATCHED_SETTINGS = ['autoIngest', 'autoIngestDebounceMs', 'sources', 'exclude', 'databasePath', 'timezone', 'migrationsFolder'].map((k) => `${CONFIG_SECTION}.${k}`);
 
-const controllers = new WeakMap<ExtensionServices, LiveIngestController>();
-
-/** The live-ingest controller created in activate() for these services, if any. */
-export function liveIngestFor(services: ExtensionServices): LiveIngestController | undefined {
-  return controllers.get(services);
-}
-
 /** The setting's entries expanded for the open workspace folders. */
 export function sourceSpecsFromSettings(services: ExtensionServices): SourceSpec[] {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
@@ -65,8 +58,6 @@ export class LiveIngestController extends Disposable {
 
   constructor(private readonly services: ExtensionServices) {
     super();
-    controllers.set(services, this);
-    this.register(toDisposable(() => controllers.delete(services)));
     this.scheduler = this.register(
       new IngestScheduler(() => this.runOnce(), {
         debounceMs: this.debounceMs(),

@@ -6,8 +6,8 @@ import type { ExtensionServices } from '../services';
 import { auditForPreview, pendingSchemaSteps, runIngest, streamKeysOf, type EngineContext } from './engineAdapter';
 import { errorText, showIngestError } from './errorNotice';
 import { plural, tildify } from './format';
-import { filesToFollow, saveChosenSources } from './chosenSources';
-import { engineContext, liveIngestFor, sourceSpecsFromSettings } from './liveIngest';
+import { filesToFollow } from './chosenSources';
+import { engineContext, sourceSpecsFromSettings } from './liveIngest';
 import { ingestSummaryMessage, OPEN_DASHBOARD, SHOW_REJECTS } from './messages';
 import { buildPreviewItems, isFileItem, previewTitle, type PreviewEntry, type PreviewFileItem } from './previewItems';
 import { ProgressTracker } from './progressText';
@@ -159,8 +159,7 @@ async function importWithProgress(services: ExtensionServices, ctx: EngineContex
           },
         }));
       try {
-        const live = liveIngestFor(services);
-        if (!live) return await work();
+        const live = services.liveIngest;
         if (live.isRunning) progress.report({ message: 'Waiting for the live ingest in progress…' });
         return await live.runExclusive(() => (abort.signal.aborted ? Promise.resolve(cancelledView()) : work()));
       } finally {
@@ -190,9 +189,7 @@ async function afterImport(services: ExtensionServices, view: IngestView, roots:
   try {
     const streams = await streamKeysOf(follow);
     const chosen = { roots, files: follow, streams, savedAt: Date.now() };
-    const live = liveIngestFor(services);
-    if (live) await live.setChosenSources(chosen);
-    else await saveChosenSources(services.context.globalState, services.databasePath, chosen);
+    await services.liveIngest.setChosenSources(chosen);
   } catch (e) {
     services.log.warn(`could not remember the chosen sources for live ingest: ${errorText(e)}`);
   }

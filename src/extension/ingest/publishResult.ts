@@ -19,18 +19,18 @@ export function publishIngestResult(services: ExtensionServices, view: IngestVie
 }
 
 function reportToStatusBar(services: ExtensionServices, view: IngestView, origin: 'live' | 'manual'): void {
-  services.statusBar?.setLastIngest(statusBarIngestSummary(view, origin));
+  services.statusBar.setLastIngest(statusBarIngestSummary(view, origin));
 }
 
 /** Runs an ingest with the status bar showing it; a failure stays visible there too. */
 export async function withStatusBarActivity<T>(services: ExtensionServices, what: string, work: () => Promise<T>): Promise<T> {
-  services.statusBar?.setActivity({ kind: 'busy', what });
+  services.statusBar.setActivity({ kind: 'busy', what });
   try {
     const result = await work();
-    services.statusBar?.setActivity({ kind: 'idle' });
+    services.statusBar.setActivity({ kind: 'idle' });
     return result;
   } catch (e) {
-    services.statusBar?.setActivity({ kind: 'error', what: `${what} failed: ${e instanceof Error ? e.message : String(e)}` });
+    services.statusBar.setActivity({ kind: 'error', what: `${what} failed: ${e instanceof Error ? e.message : String(e)}` });
     throw e;
   }
 }

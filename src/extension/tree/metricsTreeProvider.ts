@@ -6,7 +6,6 @@ import { Disposable } from '../../core/lifecycle';
 import { resolveTimeZone } from '../../core/metrics';
 import { migrationsFolderOf } from '../migrations/migrationsFolder';
 import type { ExtensionServices } from '../services';
-import { DatabaseFileWatcher } from './databaseFileWatcher';
 import { buildMetricsTree, type MetricsNode } from './metricsTreeModel';
 
 /** Context key for the welcome view (package.json viewsWelcome). */
@@ -32,7 +31,6 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
   private readonly changeEmitter = this.register(new vscode.EventEmitter<MetricsNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private roots: Promise<MetricsNode[]> | undefined;
-  private watcher: DatabaseFileWatcher | undefined;
   /** Set by registerMetricsTree(): shows the database file name next to the view title. */
   view: vscode.TreeView<MetricsNode> | undefined;
 
@@ -44,7 +42,6 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
         if (e.affectsConfiguration('telemetryLens')) this.refresh();
       }),
     );
-    this.register({ dispose: () => this.watcher?.dispose() });
   }
 
   /** Rebuilds the tree (or re-renders one node). */
@@ -75,15 +72,9 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
     return this.roots;
   }
 
-  private watch(dbPath: string): void {
-    if (this.watcher && this.watcher.dbPath === dbPath && !this.watcher.failed) return;
-    this.watcher?.dispose();
-    this.watcher = new DatabaseFileWatcher(dbPath, () => this.refresh());
-  }
-
   private async loadRoots(): Promise<MetricsNode[]> {
     const dbPath = this.services.databasePath;
-    this.watch(dbPath);
+    this.services.watchDatabase();
     const missing = !fs.existsSync(dbPath);
     await vscode.commands.executeCommand('setContext', NO_DATABASE_CONTEXT, missing);
     if (this.view) this.view.description = missing ? undefined : path.basename(dbPath);
@@ -117,10 +108,9 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
 }
 
 /** Creates the Metrics view; the returned disposable removes it. */
-export function registerMetricsTree(services: ExtensionServices): vscode.Disposable {
+export function registerMetricsTree(services: ExtensionServices): { provider: MetricsTreeProvider; registration: vscode.Disposable } {
   const provider = new MetricsTreeProvider(services);
   const view = vscode.window.createTreeView('telemetryLens.metrics', { treeDataProvider: provider, showCollapseAll: true });
   provider.view = view;
-  services.metricsTree = provider;
-  return vscode.Disposable.from(view, provider, { dispose: () => (services.metricsTree = undefined) });
+  return { provider, registration: vscode.Disposable.from(view, provider) };
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Disposable, toDisposable } from '../../core/lifecycle';
+import { Disposable, toDisposable } from '../core/lifecycle';
 
 /**
  * Calls `onChange` (debounced) when the database file, its -wal or -journal changes on disk —
