@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from './database';
 import { sidecarPaths } from './fileState';
 import { openSnapshotWithInfo } from './database';
 import type { WalSummary } from './snapshotImage';

@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from './database';
 import { openSnapshot } from './database';
 import * as fs from 'fs';
 import { TelemetryError, UsageError } from './errors';

@@ -3,9 +3,8 @@
  * all-or-nothing write (withWrite): a cancelled, failed or killed run leaves the database
  * exactly as it was, and re-running gives the exact result.
  */
-import type { Database } from 'sql.js';
-import { withWrite } from '../db/database';
-import { memoryFile } from '../db/sqljs';
+import type { SqlDatabase as Database } from '../db/database';
+import { reserveImageRoom, withWrite } from '../db/database';
 import { refreshRollups, type TouchedRange } from '../metrics/rollups';
 import { RunRollupDeltas } from '../metrics/rollupDeltas';
 import { byStream, discoverSources } from './discover';
@@ -51,10 +50,7 @@ function fastPragmas(db: Database): void {
  * in-memory file is not reallocated and copied as it grows (untouched room costs no RSS).
  */
 function reserveForLoad(db: Database, sourceBytes: number): void {
-  const file = memoryFile(db);
-  if (!file) return;
-  const size = file.bytes().length;
-  if (sourceBytes > 2 * size) file.reserve(size + sourceBytes + (16 << 20));
+  reserveImageRoom(db, sourceBytes);
 }
 
 export async function migrateSources(dbPath: string, paths: string[], opts: MigrateOptions = {}): Promise<MigrateResult> {

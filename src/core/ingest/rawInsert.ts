@@ -5,7 +5,7 @@
  * half the main-thread CPU of Statement.run for a million-row backfill. Falls back to
  * Statement.run when this sql.js build does not expose what is needed.
  */
-import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import type { SqlDatabase as Database, SqlStatement as Statement, SqlValue } from '../db/database';
 import { KIND_INT, KIND_NULL, type RowBatch } from './rowSource';
 
 interface SqlJsExports {
@@ -34,8 +34,9 @@ export class RawInsert {
   private scratch = Buffer.allocUnsafe(1 << 16);
   private readonly spans: Int32Array;
 
+  /** `SQL`: the wasm engine's module (wasmModule()); anything else takes the Statement.run path. */
   constructor(
-    SQL: SqlJsStatic,
+    SQL: unknown,
     private readonly db: Database,
     sql: string,
     params: number,

@@ -5,9 +5,9 @@
  * content the stream already has, the stream is re-read in full (savepoint rollback), so the
  * fast path never changes a result.
  */
-import type { Database } from 'sql.js';
-import type { SqlValue } from 'sql.js';
-import { loadSqlJs } from '../db/sqljs';
+import type { SqlDatabase as Database } from '../db/database';
+import type { SqlValue } from '../db/database';
+import { wasmModule } from '../db/database';
 import { KNOWN_SOURCES } from './catalogue';
 import { growInferredTable, KeyObserver } from './inferred';
 import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type ReadPlan } from './ledger';
@@ -127,7 +127,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
   const deltas = rollupTable && rollupSetup ? ctx.rollupDeltas.begin(rollupTable, mapper.columns, rollupSetup) : null;
   const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
   const bulk = bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
-  const writer = new TableWriter(await loadSqlJs(), db, mapper);
+  const writer = new TableWriter(await wasmModule(db), db, mapper);
   const results: SourceResult[] = [];
   try {
     const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;
