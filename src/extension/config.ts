@@ -1,6 +1,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { isEngineChoice, type EngineChoice } from '../core/db/database';
 
 export const CONFIG_SECTION = 'telemetryLens';
 
@@ -31,6 +32,12 @@ export class ExtensionConfig {
   timezone(): string | undefined {
     const tz = this.section.get<string>('timezone', '').trim();
     return tz === '' ? undefined : tz;
+  }
+
+  /** `telemetryLens.engine`: auto (native node:sqlite where this VS Code has it, else wasm), native or wasm. */
+  engine(): EngineChoice {
+    const v = this.section.get<string>('engine', 'auto');
+    return isEngineChoice(v) ? v : 'auto';
   }
 
   get<T>(key: string, fallback: T): T {

@@ -4,7 +4,7 @@
  * exactly as it was, and re-running gives the exact result.
  */
 import type { SqlDatabase as Database } from '../db/database';
-import { reserveImageRoom, withWrite } from '../db/database';
+import { reserveImageRoom, withWrite, writesInPlace } from '../db/database';
 import { refreshRollups, type TouchedRange } from '../metrics/rollups';
 import { RunRollupDeltas } from '../metrics/rollupDeltas';
 import { byStream, discoverSources } from './discover';
@@ -38,6 +38,11 @@ function markMissing(db: Database, paths: string[], nowS: number): void {
 
 /** Switches the in-memory image to cheap journaling for the run (never touches WAL mode). */
 function fastPragmas(db: Database): void {
+  if (writesInPlace(db)) {
+    // native: the user's file itself — its journal mode and durability stay as they are
+    db.run('PRAGMA cache_size = -16384');
+    return;
+  }
   const mode = String(scalar(db, 'PRAGMA journal_mode'));
   if (mode !== 'wal') db.run('PRAGMA journal_mode = MEMORY');
   db.run('PRAGMA synchronous = OFF');
