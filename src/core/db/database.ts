@@ -7,7 +7,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { describeEngine, resolveEngine, type EngineChoice, type EngineInfo } from './engine';
 import { WriteConflictError } from './errors';
 import { acquireLock } from './lockFile';
-import { NativeHandle, nativeCommitPoint, openNativeMemory, openNativeRead, withNativeWrite } from './nativeStore';
+import { NATIVE_CHUNK_MS, NativeHandle, nativeCommitPoint, openNativeMemory, openNativeRead, withNativeWrite } from './nativeStore';
 import { readSnapshotImage, SnapshotImage, SnapshotReadOptions } from './snapshotImage';
 import type { SqlDatabase } from './sqlTypes';
 import { loadSqlJs, memoryFile, openImage } from './sqljs';
@@ -117,6 +117,11 @@ export function reserveImageRoom(db: SqlDatabase, sourceBytes: number): void {
   if (!file) return;
   const size = file.bytes().length;
   if (sourceBytes > 2 * size) file.reserve(size + sourceBytes + (16 << 20));
+}
+
+/** True when commitPoint() would commit now (a native write transaction older than ~250 ms). */
+export function commitDue(db: SqlDatabase, maxAgeMs = NATIVE_CHUNK_MS): boolean {
+  return db instanceof NativeHandle && db.mode === 'write' && performance.now() - db.txStartedAt >= maxAgeMs;
 }
 
 /** "native: node:sqlite loaded (Node 22.23.5)" for the engine a choice resolves to. */

@@ -4,7 +4,7 @@
  * exactly as it was, and re-running gives the exact result.
  */
 import type { SqlDatabase as Database } from '../db/database';
-import { reserveImageRoom, withWrite, writesInPlace } from '../db/database';
+import { commitDue, commitPoint, reserveImageRoom, withWrite, writesInPlace } from '../db/database';
 import { refreshRollups, type TouchedRange } from '../metrics/rollups';
 import { RunRollupDeltas } from '../metrics/rollupDeltas';
 import { byStream, discoverSources } from './discover';
@@ -97,23 +97,41 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       rollupDeltas: new RunRollupDeltas(db),
     };
     const results: SourceResult[] = [];
-    db.run('SAVEPOINT tl_ingest');
+    // Native engine: the run commits in chunks (other programs' inserts get in between), so
+    // rows added are summed chunk by chunk, each counted while only we could write.
+    const inPlace = writesInPlace(db);
+    const addedBefore = new Map(tables.map((t) => [t, 0]));
+    if (inPlace) {
+      ctx.commitPoint = () => {
+        if (!commitDue(db)) return;
+        for (const t of tables) addedBefore.set(t, addedBefore.get(t)! + tableCount(db, t) - before.get(t)!);
+        commitPoint(db, { force: true });
+        for (const t of tables) before.set(t, tableCount(db, t));
+      };
+    }
+    if (!inPlace) db.run('SAVEPOINT tl_ingest');
     try {
-      for (const [key, files] of streams) results.push(...(await ingestStream(ctx, key, files)));
+      for (const [key, files] of streams) {
+        results.push(...(await ingestStream(ctx, key, files)));
+        ctx.commitPoint?.();
+      }
       markMissing(db, paths, ctx.nowS);
       // reconciliation across the table: rows really added = rows reported inserted
       for (const t of tables) {
-        const added = tableCount(db, t) - (before.get(t) ?? 0);
+        const added = addedBefore.get(t)! + tableCount(db, t) - (before.get(t) ?? 0);
         const reported = results.filter((r) => r.table === t).reduce((s, r) => s + r.inserted, 0);
         if (added !== reported) throw new Error(`reconciliation failed for table ${t}: ${reported} rows reported inserted but the table grew by ${added}`);
       }
       opts.onProgress?.({ phase: 'rollups', bytesDone: bytesTotal, bytesTotal, rowsInserted: ctx.progress.rowsInserted });
       const touched: TouchedRange[] = [...ctx.touched].map(([table, [minTs, maxTs]]) => ({ table, minTs, maxTs }));
       if (touched.length) refreshRollups(db, touched, ctx.rollupDeltas);
-      db.run('RELEASE tl_ingest');
+      if (!inPlace) db.run('RELEASE tl_ingest');
     } catch (e) {
-      db.run('ROLLBACK TO tl_ingest');
-      db.run('RELEASE tl_ingest');
+      // native: the open chunk is rolled back by withWrite; committed chunks re-run exactly
+      if (!inPlace) {
+        db.run('ROLLBACK TO tl_ingest');
+        db.run('RELEASE tl_ingest');
+      }
       throw e;
     }
     const counts: Record<string, number> = {};
