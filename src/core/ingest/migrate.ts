@@ -110,12 +110,14 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       };
     }
     if (!inPlace) db.run('SAVEPOINT tl_ingest');
+    ctx.commitPoint?.(); // after the schema step (a first run's migrations can take a while)
     try {
       for (const [key, files] of streams) {
         results.push(...(await ingestStream(ctx, key, files)));
         ctx.commitPoint?.();
       }
       markMissing(db, paths, ctx.nowS);
+      ctx.commitPoint?.();
       // reconciliation across the table: rows really added = rows reported inserted
       for (const t of tables) {
         const added = addedBefore.get(t)! + tableCount(db, t) - (before.get(t) ?? 0);
