@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../src/core/db/database';
 import { loadSqlJs } from '../src/core/db/sqljs';
 import { prepareForMetrics } from '../src/core/metrics';
 import { buildReportData, buildReportHtml } from '../src/core/report';

@@ -2,7 +2,7 @@
  * The synthetic telemetry database the metrics benchmarks share: BENCH_EVENTS events (default
  * 1M) over 90 days in the 10 known tables, generated in SQL through the real schema migrations.
  */
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../src/core/db/database';
 import { loadSqlJs } from '../src/core/db/sqljs';
 import { ensureSchema } from '../src/core/schema';
 

@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/metrics-overview.bench.ts        (or npm run bench metrics-; BENCH_SCALE=0.1 for a quick run)
  */
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../src/core/db/database';
 import { getOverview, HISTOGRAM_RELATIVE_ERROR, prepareForMetrics, rebuildRollups } from '../src/core/metrics';
 import type { OverviewData, TimeRange } from '../src/core/metrics';
 import { buildMetricsTree } from '../src/extension/tree/metricsTreeModel';

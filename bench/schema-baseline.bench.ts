@@ -6,7 +6,7 @@
  *     same inserts with the triggers dropped.
  * 1M rows at BENCH_SCALE=1.   npm run bench schema-baseline      BENCH_SCALE=0.1 npm run bench schema-baseline
  */
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../src/core/db/database';
 import { loadSqlJs } from '../src/core/db/sqljs';
 import { ensureSchema } from '../src/core/schema';
 import { baseline } from '../src/core/schema/baseline';

@@ -31,7 +31,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node18',
-    external: ['vscode', sqlWasmFallback],
+    external: ['vscode', 'node:sqlite', sqlWasmFallback],
   },
   {
     ...common,
@@ -41,7 +41,7 @@ const builds = [
     format: 'cjs',
     target: 'node18',
     banner: { js: '#!/usr/bin/env node' },
-    external: [sqlWasmFallback],
+    external: ['node:sqlite', sqlWasmFallback],
   },
 ];
 

@@ -1,4 +1,5 @@
-import { TelemetryError } from '../core/db/errors';
+import { ENGINE_CHOICES, isEngineChoice, resolveEngine, setDefaultEngine, type EngineInfo } from '../core/db/database';
+import { TelemetryError, UsageError } from '../core/db/errors';
 import { cliCommands } from './commands';
 import type { CliIO } from './commands/types';
 
@@ -10,6 +11,7 @@ const stdio: CliIO = {
 export function usage(): string {
   const lines = ['Usage: telemetry-lens <command> [options]', '', 'Commands:'];
   for (const c of cliCommands) lines.push(`  ${c.usage}`);
+  lines.push('', `Every command: --engine ${ENGINE_CHOICES.join('|')}  storage engine (default auto: native node:sqlite where this Node has it, else wasm; env TL_ENGINE)`);
   lines.push('', 'Exit codes: 0 ok, 1 check failed, 2 usage error, 3 could not write (locked / concurrent writer).');
   return lines.join('\n');
 }
@@ -27,7 +29,9 @@ export async function runCli(argv: string[], io: CliIO = stdio): Promise<number>
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    const { argv: commandArgs, engine } = takeEngineOption(rest);
+    const json = commandArgs.includes('--json');
+    return await command.run(commandArgs, json ? withEngineInJson(io, engine) : io);
   } catch (e) {
     if (e instanceof TelemetryError) {
       io.err(`telemetry-lens ${name}: ${e.message}`);
@@ -36,6 +40,51 @@ export async function runCli(argv: string[], io: CliIO = stdio): Promise<number>
     io.err(`telemetry-lens ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return 1;
   }
+}
+
+/**
+ * `--engine auto|native|wasm` is taken here for every command: it sets the process's default
+ * engine (engine.ts), so each command's opens and writes use it. Returns the rest of the args
+ * and the engine that will run (a native engine this Node cannot load is a usage error).
+ */
+function takeEngineOption(argv: string[]): { argv: string[]; engine: EngineInfo } {
+  const rest: string[] = [];
+  let choice: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === '--engine') {
+      choice = argv[++i];
+      if (choice === undefined) throw new UsageError('option --engine needs a value');
+    } else if (a.startsWith('--engine=')) choice = a.slice('--engine='.length);
+    else rest.push(a);
+  }
+  if (choice !== undefined && !isEngineChoice(choice)) throw new UsageError(`--engine must be one of ${ENGINE_CHOICES.join(', ')}, not '${choice}'`);
+  setDefaultEngine(choice);
+  return { argv: rest, engine: resolveEngine() };
+}
+
+/** Every `--json` object output names the engine that ran and why (DESIGN.md CLI contract). */
+function withEngineInJson(io: CliIO, engine: EngineInfo): CliIO {
+  return {
+    err: io.err,
+    out: (text) => {
+      const t = text.trimStart();
+      if (t.startsWith('{')) {
+        try {
+          const value = JSON.parse(text) as Record<string, unknown>;
+          io.out(JSON.stringify({ ...value, engine: { name: engine.name, reason: engine.reason } }, null, 2));
+          return;
+        } catch {
+          // not one JSON document: printed as it is
+        }
+      }
+      io.out(text);
+    },
+  };
 }
 
 if (require.main === module) {

@@ -2,6 +2,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEFAULT_FRESHNESS, freshnessFromHoursDays, type FreshnessThresholds } from '../core/time/freshness';
+import { isEngineChoice, type EngineChoice } from '../core/db/database';
 
 export const CONFIG_SECTION = 'telemetryLens';
 
@@ -40,6 +41,12 @@ export class ExtensionConfig {
       this.section.get<number>('freshness.liveWithinHours', DEFAULT_FRESHNESS.liveWithinSeconds / 3600),
       this.section.get<number>('freshness.staleWithinDays', DEFAULT_FRESHNESS.staleWithinSeconds / 86400),
     );
+  }
+
+  /** `telemetryLens.engine`: auto (native node:sqlite where this VS Code has it, else wasm), native or wasm. */
+  engine(): EngineChoice {
+    const v = this.section.get<string>('engine', 'auto');
+    return isEngineChoice(v) ? v : 'auto';
   }
 
   get<T>(key: string, fallback: T): T {

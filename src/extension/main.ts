@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { commandHandlers } from './commands';
-import { ExtensionConfig } from './config';
+import { setDefaultEngine } from '../core/db/database';
+import { CONFIG_SECTION, ExtensionConfig } from './config';
 import { registerDashboardSerializer } from './dashboard';
 import { ExtensionServices } from './services';
 import { registerMetricsTree, type MetricsTreeProvider } from './tree';
@@ -20,8 +21,18 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi {
   const log = vscode.window.createOutputChannel('Telemetry Lens', { log: true });
   context.subscriptions.push(log);
 
-  // settings, the one database-change event (file watcher included), the status bar, live ingest
-  const services = new ExtensionServices(context, log, new ExtensionConfig());
+  const config = new ExtensionConfig();
+  // every open and write of this window takes the engine of telemetryLens.engine
+  setDefaultEngine(config.engine());
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${CONFIG_SECTION}.engine`)) {
+        setDefaultEngine(config.engine());
+        void services.statusBar.refresh();
+      }
+    }),
+  );
+  const services = new ExtensionServices(context, log, config);
   context.subscriptions.push(services);
 
   for (const handler of commandHandlers) {

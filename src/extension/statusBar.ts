@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { describeEngine, resolveEngine } from '../core/db/database';
 import { sidecarPaths } from '../core/db/fileState';
 import { describeHolder, readHolder } from '../core/db/lockFile';
 import { Disposable } from '../core/lifecycle';
@@ -65,10 +66,20 @@ export class DatabaseStatusBar extends Disposable {
     tip.appendMarkdown(`**Telemetry Lens database**\n\n`);
     tip.appendText(`${dbPath}\n\n`);
     tip.appendMarkdown(`${state.long}\n\n`);
+    tip.appendText(`Engine: ${engineText()}\n\n`);
     if (this.activity.kind === 'error') tip.appendText(`Last problem: ${this.activity.what}\n\n`);
     if (this.lastIngest) tip.appendText(`Last ingest (${this.lastIngest.at.toLocaleTimeString()}): ${this.lastIngest.summary}\n\n`);
     tip.appendMarkdown('Click to check the database health.');
     this.item.tooltip = tip;
+  }
+}
+
+/** "native: node:sqlite loaded (Node 22.15.0)" or why not, e.g. "wasm: this runtime (Node 20.18.1) has no node:sqlite". */
+function engineText(): string {
+  try {
+    return describeEngine(resolveEngine());
+  } catch (e) {
+    return `none: ${e instanceof Error ? e.message : String(e)} (setting telemetryLens.engine)`;
   }
 }
 

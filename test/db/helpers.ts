@@ -3,6 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../../src/cli/main';
+import { setDefaultEngine } from '../../src/core/db/database';
+
+// test/db exercises the wasm engine's snapshot + verified write-back protocol (and the lock and
+// WAL tools it rests on), so it pins that engine here and in the processes it starts, also in
+// the suite's native pass (TL_ENGINE=native); the native engine's file contract is test/native.
+setDefaultEngine('wasm');
+process.env.TL_ENGINE = 'wasm';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 

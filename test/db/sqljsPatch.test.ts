@@ -79,7 +79,7 @@ test('a write-back straight from the in-memory file is a database python3 sqlite
   const made = py(`import sqlite3,sys
 c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA journal_mode=WAL'); c.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, text TEXT)'); c.commit(); c.close()`);
   assert.equal(made.status, 0, made.stderr);
-  for (let round = 1; round <= 3; round++) await withWrite(dbPath, (db) => fill(db, 5000 * round), { forceWrite: true });
+  for (let round = 1; round <= 3; round++) await withWrite(dbPath, (db) => fill(db as unknown as Database, 5000 * round), { forceWrite: true, engine: 'wasm' });
   const check = py(`import sqlite3,sys
 c=sqlite3.connect(sys.argv[1]); print(c.execute('PRAGMA integrity_check').fetchone()[0], c.execute('PRAGMA journal_mode').fetchone()[0], c.execute('SELECT count(*) FROM t').fetchone()[0])`);
   assert.equal(check.status, 0, check.stderr);
@@ -96,7 +96,7 @@ test('a snapshot read from disk opens with room to grow in place (no copy of the
   fill(seed, 50_000);
   fs.writeFileSync(dbPath, seed.export());
   seed.close();
-  const db = await openSnapshot(dbPath);
+  const db = (await openSnapshot(dbPath, { engine: 'wasm' })) as unknown as Database;
   const file = memoryFile(db)!;
   const size = file.bytes().length;
   assert.equal(size, fs.statSync(dbPath).size);

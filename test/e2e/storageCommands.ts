@@ -107,6 +107,10 @@ export function storageCommandTests(session: () => E2eSession): void {
     assert.match(text, /Database health: OK/);
     assert.ok(text.includes(archive), `the report names ${archive}`);
     assert.match(text, /Integrity check: ok/);
+    // the flavour says which engine this extension host can have: code-server 4.100 on Node 20
+    // has no node:sqlite (wasm), code-server 4.103 on Node 22 has it (native)
+    const engine = process.env.TL_E2E_ENGINE ?? 'wasm';
+    assert.match(text, new RegExp(`Engine: ${engine}: `), `the health report says the ${engine} engine ran`);
     assert.match(text, new RegExp(`Schema version: ${facts.schemaVersion}\\b`));
     const shown: Record<string, number> = {};
     for (const line of (await frame.locator('table').first().innerText()).split('\n')) {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../src/cli/main';
 import { loadSqlJs } from '../../src/core/db/sqljs';
-import type { SqlValue } from 'sql.js';
+import type { SqlValue } from '../../src/core/db/database';
 import { RawInsert } from '../../src/core/ingest/rawInsert';
 import { TableWriter } from '../../src/core/ingest/tableWriter';
 import type { TableMapper } from '../../src/core/ingest/mappers';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import type { SqlValue } from 'sql.js';
+import type { SqlValue } from '../../src/core/db/database';
 import { openSnapshot } from '../../src/core/db/database';
 import { migrateSources } from '../../src/core/ingest';
 import { buildMapper, readRowsHere, readRowsInWorkers, splitJob, type MapperSpec, type RowSink, type WorkerSummary } from '../../src/core/ingest/rowSource';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { getActivity, getDataSources, getOverview, getRouting, getSelfHeal, getSessions, getSkills, type TimeRange } from '../../src/core/metrics';
 import { buildMetricsTree } from '../../src/extension/tree/metricsTreeModel';

@@ -3,7 +3,7 @@
  * with every number the metrics tests expect computed by hand in metrics.test.ts.
  * Days: D0 = 2026-01-10 (UTC). at(d, h, m) = epoch seconds of day D0+d at h:m UTC.
  */
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { ensureSchema } from '../../src/core/schema';
 

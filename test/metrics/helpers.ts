@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { rebuildRollups } from '../../src/core/metrics';
 import { rollupTableDefinitions } from '../../src/core/metrics/rollupSpecs';

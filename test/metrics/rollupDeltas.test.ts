@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../../src/core/db/database';
 import { openSnapshot } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { migrateSources } from '../../src/core/ingest';

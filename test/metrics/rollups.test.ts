@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { openSnapshot } from '../../src/core/db/database';
 import { getOverview, getRouting, getSkills, refreshRollups } from '../../src/core/metrics';
 import { HISTOGRAM_RELATIVE_ERROR } from '../../src/core/metrics/percentile';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 
 export async function memoryDb(): Promise<Database> {

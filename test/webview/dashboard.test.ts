@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { getDrillDownRows, getEventSpan, getOverview, getSelfHeal, getSkills } from '../../src/core/metrics';
 import { TAB_IDS, TAB_TITLES, type WebviewToHost } from '../../src/protocol';

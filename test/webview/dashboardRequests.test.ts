@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { getDrillDownRows, getRouting } from '../../src/core/metrics';
 import { answerDataRequest, NO_TELEMETRY_TABLES, type DashboardDataSource } from '../../src/core/report/dashboardRequests';

@@ -5,7 +5,7 @@
  * show different numbers. Deterministic (seeded), so screenshots are comparable run to run.
  */
 import * as fs from 'node:fs';
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { rebuildRollups } from '../../src/core/metrics/rollups';
 import { ensureSchema } from '../../src/core/schema';

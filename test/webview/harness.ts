@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { answerDataRequest } from '../../src/core/report/dashboardRequests';
 import { dashboardHtml } from '../../src/extension/dashboard/dashboardHtml';
 import { PROTOCOL_VERSION, type HostToWebview, type InitState, type WebviewToHost } from '../../src/protocol';

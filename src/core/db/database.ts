@@ -1,15 +1,26 @@
 /**
- * Public face of the storage engine (DESIGN.md "Storage model").
- * Everything else in core reads through openSnapshot() and writes through withWrite().
+ * Public face of the storage engines (DESIGN.md "Storage model").
+ * Everything else reads through openSnapshot() and writes through withWrite(), typed with
+ * SqlDatabase; which engine runs (engine.ts) is chosen here and nowhere else.
  */
 import type { Database, SqlJsStatic } from 'sql.js';
+import { describeEngine, resolveEngine, type EngineChoice, type EngineInfo } from './engine';
 import { WriteConflictError } from './errors';
 import { acquireLock } from './lockFile';
+import { NATIVE_CHUNK_MS, NativeHandle, nativeCommitPoint, openNativeMemory, openNativeRead, withNativeWrite } from './nativeStore';
 import { readSnapshotImage, SnapshotImage, SnapshotReadOptions } from './snapshotImage';
+import type { SqlDatabase } from './sqlTypes';
 import { loadSqlJs, memoryFile, openImage } from './sqljs';
 import { removeOrphanTempFiles, writeBackVerified } from './verifiedWriteBack';
 
-export type SqlDatabase = Database;
+export type { BindParams, QueryExecResult, SqlDatabase, SqlParamsObject, SqlStatement, SqlValue } from './sqlTypes';
+export type { EngineChoice, EngineInfo, EngineName } from './engine';
+export { describeEngine, resolveEngine, setDefaultEngine, defaultEngineChoice, isEngineChoice, ENGINE_CHOICES } from './engine';
+
+/** Every open and write takes one: which engine (default: setDefaultEngine / TL_ENGINE / auto). */
+export interface EngineOptions {
+  engine?: EngineChoice;
+}
 
 export interface WriteOptions {
   /** Called before each retry after a concurrent change was detected. */
@@ -24,22 +35,98 @@ export interface WriteOptions {
   onPhase?: (phase: 'snapshot' | 'work' | 'write-back' | 'done') => void;
   /** Write back even when `work` changed nothing detectable (default: skip the write). */
   forceWrite?: boolean;
+  /** Storage engine (default: setDefaultEngine / TL_ENGINE / auto). */
+  engine?: EngineChoice;
 }
 
-export interface SnapshotOptions extends SnapshotReadOptions {}
+export interface SnapshotOptions extends SnapshotReadOptions, EngineOptions {}
 
-/** A read-only, consistent in-memory snapshot (WAL applied). Never written back. Close it when done. */
-export async function openSnapshot(dbPath: string, opts: SnapshotOptions = {}): Promise<Database> {
+/** What a read saw on disk (health): journal mode and the WAL's state. */
+export type SnapshotInfo = Pick<SnapshotImage, 'journalMode' | 'wal'> & Partial<Pick<SnapshotImage, 'fileState'>>;
+
+/**
+ * A read-only view of the database; close it when done. Nothing done through it reaches the
+ * file: wasm reads a consistent in-memory snapshot (WAL applied), native opens the file in
+ * place read-only (scratch tables go to the temp schema, see isLiveReadOnly()).
+ */
+export async function openSnapshot(dbPath: string, opts: SnapshotOptions = {}): Promise<SqlDatabase> {
   return (await openSnapshotWithInfo(dbPath, opts)).db;
 }
 
-/** Like openSnapshot, plus what was on disk (journal mode, WAL frames, file stamps). */
-export async function openSnapshotWithInfo(dbPath: string, opts: SnapshotOptions = {}): Promise<{ db: Database; snapshot: Omit<SnapshotImage, 'image'> }> {
+/** Like openSnapshot, plus what was on disk (journal mode, WAL frames) and which engine ran. */
+export async function openSnapshotWithInfo(dbPath: string, opts: SnapshotOptions = {}): Promise<{ db: SqlDatabase; snapshot: SnapshotInfo; engine: EngineInfo }> {
+  const engine = resolveEngine(opts.engine);
+  if (engine.name === 'native') {
+    const { db, info } = openNativeRead(dbPath, { busyTimeoutMs: opts.busyTimeoutMs });
+    return { db, snapshot: info, engine };
+  }
   const SQL = await loadSqlJs();
   const read = await readSnapshotImage(dbPath, opts);
   const db = openSnapshotImage(SQL, read);
   const { image: _image, ...snapshot } = read;
-  return { db, snapshot };
+  return { db, snapshot, engine };
+}
+
+/** An empty scratch database in memory on the chosen engine (nothing on disk). */
+export async function openMemoryDatabase(opts: EngineOptions = {}): Promise<SqlDatabase> {
+  if (resolveEngine(opts.engine).name === 'native') return openNativeMemory();
+  return new (await loadSqlJs()).Database();
+}
+
+/** The engine a handle belongs to. */
+export function engineOf(db: SqlDatabase): 'native' | 'wasm' {
+  return db instanceof NativeHandle ? 'native' : 'wasm';
+}
+
+/**
+ * True for a native read handle on the live file: it is read-only, so code that needs scratch
+ * tables (e.g. in-memory rollups) must create them in the `temp` schema. Wasm snapshots and
+ * in-memory databases take writes anywhere (they never reach a file).
+ */
+export function isLiveReadOnly(db: SqlDatabase): boolean {
+  return db instanceof NativeHandle && db.mode === 'read';
+}
+
+/** True for a native write handle: writes go straight into the file (commitPoint() applies). */
+export function writesInPlace(db: SqlDatabase): boolean {
+  return db instanceof NativeHandle && db.mode === 'write';
+}
+
+/**
+ * Offers a commit between batches of a long write. Native: commits the chunk when the open
+ * transaction is older than ~250 ms (or `force`) and begins the next, so other programs'
+ * inserts wait at most about that long; must not be called inside a savepoint. Wasm: nothing
+ * (its write-back is all or nothing). Returns true when it committed.
+ */
+export function commitPoint(db: SqlDatabase, opts: { force?: boolean; maxAgeMs?: number } = {}): boolean {
+  return db instanceof NativeHandle ? nativeCommitPoint(db, opts.maxAgeMs, opts.force) : false;
+}
+
+/** The wasm engine's module for the sql.js C-API insert path (ingest/rawInsert.ts); null on native handles. */
+export async function wasmModule(db: SqlDatabase): Promise<unknown> {
+  return db instanceof NativeHandle ? null : loadSqlJs();
+}
+
+/**
+ * Bytes a wasm in-memory image holds now (0 when unknown or native), and making room for a big
+ * load up front so the image is not reallocated and copied as it grows.
+ */
+export function reserveImageRoom(db: SqlDatabase, sourceBytes: number): void {
+  if (db instanceof NativeHandle) return;
+  const file = memoryFile(db as unknown as Database);
+  if (!file) return;
+  const size = file.bytes().length;
+  if (sourceBytes > 2 * size) file.reserve(size + sourceBytes + (16 << 20));
+}
+
+/** True when commitPoint() would commit now (a native write transaction older than ~250 ms). */
+export function commitDue(db: SqlDatabase, maxAgeMs = NATIVE_CHUNK_MS): boolean {
+  return db instanceof NativeHandle && db.mode === 'write' && performance.now() - db.txStartedAt >= maxAgeMs;
+}
+
+/** "native: node:sqlite loaded (Node 22.23.5)" for the engine a choice resolves to. */
+export function engineSummary(choice?: EngineChoice): string {
+  return describeEngine(resolveEngine(choice));
 }
 
 /**
@@ -70,7 +157,8 @@ function sqlJsCompatible(image: Uint8Array): Uint8Array {
  * atomically. `work` must be idempotent: it is re-run on a new snapshot when another
  * program changed the file meanwhile. Nothing is written when `work` changed nothing.
  */
-export async function withWrite<T>(dbPath: string, work: (db: Database) => T | Promise<T>, opts: WriteOptions = {}): Promise<T> {
+export async function withWrite<T>(dbPath: string, work: (db: SqlDatabase) => T | Promise<T>, opts: WriteOptions = {}): Promise<T> {
+  if (resolveEngine(opts.engine).name === 'native') return withNativeWrite(dbPath, work, opts);
   const SQL = await loadSqlJs();
   const lock = await acquireLock(dbPath, { timeoutMs: opts.lockTimeoutMs, tool: opts.tool });
   try {
@@ -85,7 +173,7 @@ export async function withWrite<T>(dbPath: string, work: (db: Database) => T | P
       opts.onPhase?.('snapshot');
       const snapshotRead = await readSnapshotImage(dbPath);
       const { fileState, journalMode } = snapshotRead;
-      const db = openSnapshotImage(SQL, snapshotRead);
+      const db: Database = openSnapshotImage(SQL, snapshotRead);
       let result: T;
       let image: Uint8Array;
       try {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from './database';
 import { sidecarPaths } from './fileState';
-import { openSnapshotWithInfo } from './database';
+import { describeEngine, openSnapshotWithInfo, type EngineChoice, type EngineInfo } from './database';
 import type { WalSummary } from './snapshotImage';
 import { quoteIdentifier } from './sqlNames';
 
@@ -20,12 +20,14 @@ export interface DatabaseHealth {
   integrity: string[];
   integrityOk: boolean;
   tables: { name: string; rows: number }[];
+  /** The storage engine that read it and why ("native: node:sqlite loaded (Node 22.23.5)"). */
+  engine: EngineInfo;
 }
 
 /** Everything `health` reports, read from a consistent snapshot (never writes). */
-export async function checkDatabaseHealth(dbPath: string): Promise<DatabaseHealth> {
+export async function checkDatabaseHealth(dbPath: string, opts: { engine?: EngineChoice } = {}): Promise<DatabaseHealth> {
   const exists = fs.existsSync(dbPath);
-  const { db, snapshot } = await openSnapshotWithInfo(dbPath);
+  const { db, snapshot, engine } = await openSnapshotWithInfo(dbPath, { engine: opts.engine });
   try {
     const integrity = column(db, 'PRAGMA integrity_check').map(String);
     return {
@@ -41,6 +43,7 @@ export async function checkDatabaseHealth(dbPath: string): Promise<DatabaseHealt
       integrity,
       integrityOk: integrity.length === 1 && integrity[0] === 'ok',
       tables: tableRowCounts(db),
+      engine,
     };
   } finally {
     db.close();
@@ -83,6 +86,7 @@ export function formatHealthMarkdown(h: DatabaseHealth): string {
     `- **Journal mode**: ${h.journalMode}`,
     `- **WAL**: ${describeWal(h)}`,
     `- **Integrity check**: ${h.integrityOk ? 'ok' : h.integrity.slice(0, 20).join('; ')}`,
+    `- **Engine**: ${describeEngine(h.engine)}`,
     '',
     '| table | rows |',
     '|---|---:|',

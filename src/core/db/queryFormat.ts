@@ -1,4 +1,4 @@
-import type { SqlValue } from 'sql.js';
+import type { SqlValue } from './database';
 import type { QueryResult } from './readOnlyQuery';
 
 export type QueryOutputFormat = 'table' | 'csv' | 'json' | 'markdown';

@@ -1,5 +1,5 @@
-import type { Database, SqlValue } from 'sql.js';
-import { openSnapshot } from './database';
+import type { SqlDatabase as Database, SqlValue } from './database';
+import { openSnapshot, type EngineChoice } from './database';
 import * as fs from 'fs';
 import { TelemetryError, UsageError } from './errors';
 
@@ -19,10 +19,10 @@ const ACTING_PRAGMAS = /^\s*PRAGMA\s+(?:\w+\s*\.\s*)?(optimize|wal_checkpoint|in
  * SQLite itself reject any write (e.g. a DELETE hidden in a WITH clause). Returns the last
  * statement's result.
  */
-export async function runReadOnlyQuery(dbPath: string, sql: string): Promise<QueryResult> {
+export async function runReadOnlyQuery(dbPath: string, sql: string, opts: { engine?: EngineChoice } = {}): Promise<QueryResult> {
   if (sql.trim() === '') throw new UsageError('the query is empty');
   if (!fs.existsSync(dbPath)) throw new UsageError(`no database at ${dbPath}`);
-  const db = await openSnapshot(dbPath);
+  const db = await openSnapshot(dbPath, { engine: opts.engine });
   try {
     db.run('PRAGMA query_only = 1');
     return runStatements(db, sql);

@@ -5,7 +5,7 @@
  * CPU for 200k rows). All inside the run's transaction: a failure restores them by rollback,
  * and recreating the UNIQUE identity index re-checks that no identity was duplicated.
  */
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { quoteIdent, rowsOf } from './sql';
 
 export interface DroppedIndexes {

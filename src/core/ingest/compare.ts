@@ -6,7 +6,7 @@
  * values, which measured slower than parsing here on a busy 2-core machine (bench ingest-verify).
  */
 import * as os from 'os';
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { KNOWN_SOURCES } from './catalogue';
 import { HashCounter } from './hashCounter';
 import { KeyObserver, loadInferredColumns, planInferredColumns } from './inferred';

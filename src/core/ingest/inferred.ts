@@ -4,7 +4,7 @@
  * timestamp/ts/time key whose values all parse becomes an indexed INTEGER `timestamp`.
  * Names come from data: sanitised, and always quoted in SQL.
  */
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { baseFileName, KNOWN_TABLES, type MapFailure, type MappedRecord, type Row } from './catalogue';
 import type { TableMapper } from './mappers';
 import { quotedColumnNames, rowContentHashSorted } from './rowIdentity';

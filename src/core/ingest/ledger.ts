@@ -4,7 +4,7 @@
  * missing ledger entry costs a re-read, never a lost or duplicated row.
  */
 import * as fs from 'fs';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { hash53 } from './rowIdentity';
 import { rowsOf, scalar } from './sql';
 import type { DiscoveredSource } from './types';

@@ -2,7 +2,7 @@
  * A TableMapper turns parsed records of one source into rows of its table: the catalogue
  * mapping for known sources, the growing inferred schema for unknown *.jsonl.
  */
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { mapKnownRecord, type KnownSource, type MapFailure, type MappedRecord } from './catalogue';
 import { quoteIdent } from './sql';
 import { quotedColumnNames, rowContentHash, rowContentHashAt, rowContentHashSorted } from './rowIdentity';

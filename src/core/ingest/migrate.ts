@@ -3,9 +3,8 @@
  * all-or-nothing write (withWrite): a cancelled, failed or killed run leaves the database
  * exactly as it was, and re-running gives the exact result.
  */
-import type { Database } from 'sql.js';
-import { withWrite } from '../db/database';
-import { memoryFile } from '../db/sqljs';
+import type { SqlDatabase as Database } from '../db/database';
+import { commitDue, commitPoint, reserveImageRoom, withWrite, writesInPlace } from '../db/database';
 import { refreshRollups, type TouchedRange } from '../metrics/rollups';
 import { RunRollupDeltas } from '../metrics/rollupDeltas';
 import { byStream, discoverSources } from './discover';
@@ -39,6 +38,11 @@ function markMissing(db: Database, paths: string[], nowS: number): void {
 
 /** Switches the in-memory image to cheap journaling for the run (never touches WAL mode). */
 function fastPragmas(db: Database): void {
+  if (writesInPlace(db)) {
+    // native: the user's file itself — its journal mode and durability stay as they are
+    db.run('PRAGMA cache_size = -16384');
+    return;
+  }
   const mode = String(scalar(db, 'PRAGMA journal_mode'));
   if (mode !== 'wal') db.run('PRAGMA journal_mode = MEMORY');
   db.run('PRAGMA synchronous = OFF');
@@ -51,10 +55,7 @@ function fastPragmas(db: Database): void {
  * in-memory file is not reallocated and copied as it grows (untouched room costs no RSS).
  */
 function reserveForLoad(db: Database, sourceBytes: number): void {
-  const file = memoryFile(db);
-  if (!file) return;
-  const size = file.bytes().length;
-  if (sourceBytes > 2 * size) file.reserve(size + sourceBytes + (16 << 20));
+  reserveImageRoom(db, sourceBytes);
 }
 
 export async function migrateSources(dbPath: string, paths: string[], opts: MigrateOptions = {}): Promise<MigrateResult> {
@@ -96,23 +97,43 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       rollupDeltas: new RunRollupDeltas(db),
     };
     const results: SourceResult[] = [];
-    db.run('SAVEPOINT tl_ingest');
+    // Native engine: the run commits in chunks (other programs' inserts get in between), so
+    // rows added are summed chunk by chunk, each counted while only we could write.
+    const inPlace = writesInPlace(db);
+    const addedBefore = new Map(tables.map((t) => [t, 0]));
+    if (inPlace) {
+      ctx.commitPoint = () => {
+        if (!commitDue(db)) return;
+        for (const t of tables) addedBefore.set(t, addedBefore.get(t)! + tableCount(db, t) - before.get(t)!);
+        commitPoint(db, { force: true });
+        for (const t of tables) before.set(t, tableCount(db, t));
+      };
+    }
+    if (!inPlace) db.run('SAVEPOINT tl_ingest');
+    ctx.commitPoint?.(); // after the schema step (a first run's migrations can take a while)
     try {
-      for (const [key, files] of streams) results.push(...(await ingestStream(ctx, key, files)));
+      for (const [key, files] of streams) {
+        results.push(...(await ingestStream(ctx, key, files)));
+        ctx.commitPoint?.();
+      }
       markMissing(db, paths, ctx.nowS);
+      ctx.commitPoint?.();
       // reconciliation across the table: rows really added = rows reported inserted
       for (const t of tables) {
-        const added = tableCount(db, t) - (before.get(t) ?? 0);
+        const added = addedBefore.get(t)! + tableCount(db, t) - (before.get(t) ?? 0);
         const reported = results.filter((r) => r.table === t).reduce((s, r) => s + r.inserted, 0);
         if (added !== reported) throw new Error(`reconciliation failed for table ${t}: ${reported} rows reported inserted but the table grew by ${added}`);
       }
       opts.onProgress?.({ phase: 'rollups', bytesDone: bytesTotal, bytesTotal, rowsInserted: ctx.progress.rowsInserted });
       const touched: TouchedRange[] = [...ctx.touched].map(([table, [minTs, maxTs]]) => ({ table, minTs, maxTs }));
       if (touched.length) refreshRollups(db, touched, ctx.rollupDeltas);
-      db.run('RELEASE tl_ingest');
+      if (!inPlace) db.run('RELEASE tl_ingest');
     } catch (e) {
-      db.run('ROLLBACK TO tl_ingest');
-      db.run('RELEASE tl_ingest');
+      // native: the open chunk is rolled back by withWrite; committed chunks re-run exactly
+      if (!inPlace) {
+        db.run('ROLLBACK TO tl_ingest');
+        db.run('RELEASE tl_ingest');
+      }
       throw e;
     }
     const counts: Record<string, number> = {};

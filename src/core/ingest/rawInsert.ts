@@ -5,7 +5,7 @@
  * half the main-thread CPU of Statement.run for a million-row backfill. Falls back to
  * Statement.run when this sql.js build does not expose what is needed.
  */
-import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import type { SqlDatabase as Database, SqlStatement as Statement, SqlValue } from '../db/database';
 import { KIND_INT, KIND_NULL, type RowBatch } from './rowSource';
 
 interface SqlJsExports {
@@ -34,8 +34,9 @@ export class RawInsert {
   private scratch = Buffer.allocUnsafe(1 << 16);
   private readonly spans: Int32Array;
 
+  /** `SQL`: the wasm engine's module (wasmModule()); anything else takes the Statement.run path. */
   constructor(
-    SQL: SqlJsStatic,
+    SQL: unknown,
     private readonly db: Database,
     sql: string,
     params: number,
@@ -45,7 +46,7 @@ export class RawInsert {
     const api = SQL as unknown as SqlJsExports;
     const needed: (keyof SqlJsExports)[] = ['_malloc', '_free', '_sqlite3_sql', '_sqlite3_bind_text', '_sqlite3_bind_int', '_sqlite3_bind_double', '_sqlite3_step', '_sqlite3_reset', '_sqlite3_clear_bindings', '_sqlite3_errmsg', 'UTF8ToString', 'writeArrayToMemory'];
     let ptr = 0;
-    if (needed.every((k) => typeof api[k] === 'function') && typeof (db as unknown as { db?: unknown }).db === 'number') {
+    if (api && needed.every((k) => typeof api[k] === 'function') && typeof (db as unknown as { db?: unknown }).db === 'number') {
       // the statement handle is a private field: find the one whose SQL text is ours
       for (const v of Object.values(this.stmt as unknown as Record<string, unknown>)) {
         if (typeof v === 'number' && v > 4096 && api.UTF8ToString(api._sqlite3_sql(v)) === sql) ptr = v;

@@ -3,7 +3,7 @@
  * become rows, by source file and line. Raw text is cut in SQL so a database full of 4 KB
  * rejects still lists fast; a database never migrated simply has no rejects.
  */
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { rowsOf, scalar, tableExists } from './sql';
 import type { RejectReason, SourceFormat } from './types';
 

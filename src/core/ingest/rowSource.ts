@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { SqlValue } from 'sql.js';
+import type { SqlValue } from '../db/database';
 import { KNOWN_SOURCES, type MapFailure, type MappedRecord } from './catalogue';
 import { inferredMapper, type InferredColumn } from './inferred';
 import type { ReadLinesResult } from './lineReader';

@@ -5,7 +5,7 @@
  * rows imported from that document's stream (same sums as the skill_metrics triggers), not
  * with the whole derived table.
  */
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { findStreamId } from './ledger';
 import { rowsOf, tableExists } from './sql';
 import type { SkillTotalsMismatch } from './types';

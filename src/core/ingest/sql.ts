@@ -1,5 +1,5 @@
 /** SQL helpers. Names that come from data are always quoted through quoteIdent. */
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../db/database';
 
 export function quoteIdent(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';

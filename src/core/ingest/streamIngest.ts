@@ -5,9 +5,9 @@
  * content the stream already has, the stream is re-read in full (savepoint rollback), so the
  * fast path never changes a result.
  */
-import type { Database } from 'sql.js';
-import type { SqlValue } from 'sql.js';
-import { loadSqlJs } from '../db/sqljs';
+import type { SqlDatabase as Database } from '../db/database';
+import type { SqlValue } from '../db/database';
+import { wasmModule } from '../db/database';
 import { KNOWN_SOURCES } from './catalogue';
 import { growInferredTable, KeyObserver } from './inferred';
 import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type ReadPlan } from './ledger';
@@ -46,6 +46,13 @@ export interface RunContext {
   touched: Map<string, [number, number]>;
   /** rollup contributions of the rows inserted this run, summed as they go in */
   rollupDeltas: RunRollupDeltas;
+  /**
+   * Native engine: commits the chunk so far when it is due (other programs' inserts get in).
+   * Offered only where no savepoint is open and every row handed over is in the table.
+   */
+  commitPoint?: () => void;
+  /** True while ingestStream's `tl_stream` savepoint is open (a fresh native read releases it to commit in chunks). */
+  inStreamSavepoint?: boolean;
 }
 
 /** Re-reads bigger than this load the stream's hash counts at once instead of point lookups. */
@@ -74,22 +81,30 @@ export async function ingestStream(ctx: RunContext, key: string, files: Discover
   const entries = streamEntries(db, sid);
   const plans = ctx.rescan ? planStream(files, []).map((p) => ({ ...p, entry: entries.find((e) => e.path === p.source.path) ?? null })) : planStream(files, entries);
   db.run('SAVEPOINT tl_stream');
+  ctx.inStreamSavepoint = true;
   try {
     let read: { results: SourceResult[]; deltas: TableRollupDeltas | null };
     try {
       read = await readStream(ctx, sid, plans);
     } catch (e) {
-      if (!(e instanceof NeedFullRead)) throw e;
+      // NeedFullRead comes only from reads with identity lookups, which keep the savepoint
+      if (!(e instanceof NeedFullRead) || !ctx.inStreamSavepoint) throw e;
       db.run('ROLLBACK TO tl_stream'); // and the sums of the rolled-back rows are dropped with `read`
       const full = planStream(files, []).map((p, i) => ({ ...p, entry: plans[i].entry }));
       read = await readStream(ctx, sid, full);
     }
-    db.run('RELEASE tl_stream');
+    if (ctx.inStreamSavepoint) db.run('RELEASE tl_stream');
+    ctx.inStreamSavepoint = false;
     if (read.deltas) ctx.rollupDeltas.commit(read.deltas);
     return read.results;
   } catch (e) {
-    db.run('ROLLBACK TO tl_stream');
-    db.run('RELEASE tl_stream');
+    // a native chunked read has no savepoint left: its committed chunks are whole rows with
+    // their identities, so a re-run counts them as present (exact); the open chunk rolls back
+    if (ctx.inStreamSavepoint) {
+      db.run('ROLLBACK TO tl_stream');
+      db.run('RELEASE tl_stream');
+    }
+    ctx.inStreamSavepoint = false;
     throw e;
   }
 }
@@ -126,8 +141,9 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
   const rollupSetup = rollupTable ? ctx.rollupDeltas.setup(rollupTable, mapper.columns) : null;
   const deltas = rollupTable && rollupSetup ? ctx.rollupDeltas.begin(rollupTable, mapper.columns, rollupSetup) : null;
   const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
-  const bulk = bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
-  const writer = new TableWriter(await loadSqlJs(), db, mapper);
+  // not with chunked native commits: a kill between chunks would leave the indexes dropped
+  const bulk = !ctx.commitPoint && bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
+  const writer = new TableWriter(await wasmModule(db), db, mapper);
   const results: SourceResult[] = [];
   try {
     const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;
@@ -140,6 +156,18 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
     const rejectSeen = new Map<number, number>();
     let touchedMin = Infinity;
     let touchedMax = -Infinity;
+    // a fresh stream needs no lookups and so no savepoint: on the native engine it commits in
+    // chunks between batches (every row handed over is flushed first)
+    const chunked = fresh && ctx.commitPoint !== undefined;
+    if (chunked && ctx.inStreamSavepoint) {
+      db.run('RELEASE tl_stream');
+      ctx.inStreamSavepoint = false;
+    }
+    let sinceOffer = 0;
+    const offerCommit = (): void => {
+      writer.flush();
+      ctx.commitPoint!();
+    };
 
     for (const plan of plans) {
       const src = plan.source;
@@ -160,6 +188,10 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
           writer.add(vals, at, h, sid, freshCounter.increment(h), sourceId, line);
           deltas?.add(vals, at);
           r.inserted++;
+          if (chunked && ++sinceOffer >= 1024) {
+            sinceOffer = 0;
+            offerCommit();
+          }
           if (timeAt >= 0) {
             const t = vals[at + timeAt];
             if (typeof t === 'number') {
@@ -233,6 +265,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
           for (let i = 0; i < b.rows; i++) seqs[i] = freshCounter.increment(b.hashes[i]);
           writer.addBatch(b, seqs, sid, sourceId);
           r.inserted += b.rows;
+          if (chunked) offerCommit();
         };
         sink.summary = (s) => {
           if (s.time) {

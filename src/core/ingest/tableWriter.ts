@@ -2,7 +2,8 @@
  * Writes rows of one table inside the run's write: identity lookups per (stream, hash),
  * claiming rows adopted by baseline (stream 0), inserts with the next occurrence number.
  */
-import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import { engineOf, type SqlDatabase as Database, type SqlStatement as Statement, type SqlValue } from '../db/database';
+import { MultiRowInsert } from './nativeInsert';
 import { RawInsert } from './rawInsert';
 import { forEachDecodedRow, type RowBatch } from './rowSource';
 import type { TableMapper } from './mappers';
@@ -36,8 +37,12 @@ export class TableWriter {
   private readonly batchRows: number;
   hasAdopted: boolean;
 
+  /** native engine: 64-row INSERTs (node:sqlite's per-call binding is slow; nativeInsert.ts) */
+  private readonly nativeInsert: MultiRowInsert | null;
+
+  /** `SQL`: the wasm engine's module (wasmModule()), null on the native engine. */
   constructor(
-    SQL: SqlJsStatic,
+    SQL: unknown,
     private readonly db: Database,
     readonly mapper: TableMapper,
   ) {
@@ -47,6 +52,7 @@ export class TableWriter {
     this.batchRows = Math.max(1, Math.min(BATCH_ROWS, Math.floor(MAX_PARAMS / this.width)));
     this.values = new Array<SqlValue>(this.width).fill(null);
     const tuple = `(${cols.map(() => '?').join(', ')})`;
+    this.nativeInsert = engineOf(db) === 'native' ? new MultiRowInsert(db, mapper.table, cols) : null;
     this.insertOne = new RawInsert(SQL, db, `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${tuple}`, this.width);
     this.decoded = new Array<SqlValue>(mapper.columns.length + 1).fill(null);
     this.insertBatch = new RawInsert(SQL, db, `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${new Array(this.batchRows).fill(tuple).join(', ')}`, this.width * this.batchRows);
@@ -114,6 +120,10 @@ export class TableWriter {
     const n = this.mapper.columns.length;
     for (let i = 0; i < n; i++) b.push(vals[at + i]);
     b.push(sourceId, line, vals[at + n], streamId, hash, seq);
+    if (this.nativeInsert) {
+      if (b.length >= this.width * MultiRowInsert.BUFFER_ROWS) this.flush();
+      return;
+    }
     if (b.length === this.width * this.batchRows) {
       this.insertBatch.run(b);
       b.length = 0;
@@ -125,7 +135,7 @@ export class TableWriter {
    * from its bytes: one copy into WASM memory, no JS strings.
    */
   addBatch(b: RowBatch, seqs: Float64Array, streamId: number, sourceId: number): void {
-    if (!this.insertBatch.native || !this.insertOne.native) {
+    if (this.nativeInsert || !this.insertBatch.native || !this.insertOne.native) {
       forEachDecodedRow(b, this.decoded, (r) => this.add(this.decoded, 0, b.hashes[r], streamId, seqs[r], sourceId, b.lines[r]));
       return;
     }
@@ -139,6 +149,11 @@ export class TableWriter {
 
   flush(): void {
     const b = this.batch;
+    if (this.nativeInsert) {
+      this.nativeInsert.insert(b, this.width);
+      b.length = 0;
+      return;
+    }
     const v = this.values;
     for (let at = 0; at < b.length; at += this.width) {
       for (let i = 0; i < this.width; i++) v[i] = b[at + i];
@@ -153,5 +168,6 @@ export class TableWriter {
     this.lookup.free();
     this.adoptFind?.free();
     this.adoptClaim?.free();
+    this.nativeInsert?.free();
   }
 }

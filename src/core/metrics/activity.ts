@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { MetricsQuery } from './context';
 import { SeriesBuckets } from './seriesBuckets';
 import { rollup } from './specs';

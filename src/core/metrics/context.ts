@@ -1,6 +1,8 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
+import { isLiveReadOnly } from '../db/database';
 import { registerPercentileAggregates } from './percentile';
-import { catchUpRollups, rollupSchemaSql, rollupsInstalled, TIME_INDEX_SQL } from './rollups';
+import { catchUpRollups, rollupSchemaSql, rollupsInstalled, TIME_INDEX_SQL, WATERMARK_TABLE } from './rollups';
+import { rollupTableDefinitions } from './rollupSpecs';
 import { blockLevels, blockTable, DAY, rollupSelectSql, type RollupSpec } from './rollupSpecs';
 import { queryOne, tableExists } from './sql';
 import { dayNumberToKey, localDaySql, offsetAt, offsetSegments, offsetSql, resolveTimeZone, type OffsetSegment } from './timeZone';
@@ -33,12 +35,31 @@ function hasPercentileAggregates(db: Database): boolean {
 export function prepareForMetrics(db: Database): void {
   if (!hasPercentileAggregates(db)) registerPercentileAggregates(db);
   if (prepared.get(db) === changeStamp(db) && tableExists(db, 'rollup_watermark')) return;
-  if (!rollupsInstalled(db)) {
+  if (isLiveReadOnly(db)) overlayRollups(db);
+  else if (!rollupsInstalled(db)) {
     db.exec(rollupSchemaSql());
     if (tableExists(db, 'skill_invocation')) db.exec(TIME_INDEX_SQL);
   }
   catchUpRollups(db);
   prepared.set(db, changeStamp(db));
+}
+
+/**
+ * A native read handle is the live file opened read-only: its rollups are copied into the temp
+ * schema (which names resolve first), so catching up with rows written since touches only the
+ * copy; a database without V3 gets them built there from scratch.
+ */
+function overlayRollups(db: Database): void {
+  if (db.exec(`SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = '${WATERMARK_TABLE}'`).length > 0) return;
+  const inMain = (t: string) => db.exec(`SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = '${t}'`).length > 0;
+  const copy = [...rollupTableDefinitions().map((d) => d.table), WATERMARK_TABLE].filter(inMain);
+  db.exec(rollupSchemaSql().replace(/CREATE TABLE IF NOT EXISTS /g, 'CREATE TEMP TABLE IF NOT EXISTS '));
+  for (const t of copy) {
+    const cols = (name: string, schema: string) => (db.exec(`SELECT name FROM pragma_table_info('${name}', '${schema}')`)[0]?.values ?? []).map((r) => String(r[0]));
+    const main = new Set(cols(t, 'main'));
+    const shared = cols(t, 'temp').filter((c) => main.has(c)).map((c) => `"${c}"`).join(', ');
+    if (shared) db.run(`INSERT INTO temp.${t} (${shared}) SELECT ${shared} FROM main.${t}`);
+  }
 }
 
 export interface Run {

@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
 import { prepareForMetrics } from './context';
 import { listEventTables } from './rollups';

@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { sourcePathSql } from './provenance';
 import { listEventTables } from './rollups';
 import { num, numOrNull, queryOne, queryRows, quoteIdent, strOrNull, tableColumns } from './sql';

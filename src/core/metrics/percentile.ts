@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../db/database';
 
 /**
  * Percentiles. sql.js has no percentile function, so two aggregates are registered per open

@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { histogramKeyFromThresholds, histogramKeyThresholds, type HistogramKeyOf } from './histogramKeyTwin';
 import { specsForTable, type EventTable, type RollupSpec } from './rollupSpecs';
 import { twinOf, type Cell, type RollupTwin } from './rollupTwins';

@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { combineMeasure, type SpecAccumulator } from './rollupDeltas';
 import type { Cell } from './rollupTwins';
 

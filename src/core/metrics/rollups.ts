@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { blockLevels, blockTable, DAY, mergeSelectSql, rollupSelectSql, rollupTableDefinitions, specsForTable, type EventTable, type RollupSpec } from './rollupSpecs';
 import type { RunRollupDeltas, TableRollupDeltas } from './rollupDeltas';
 import { mergeIntoRollup } from './rollupMerge';

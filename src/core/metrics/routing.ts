@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { MetricsQuery } from './context';
 import { overallPercentiles, percentilesByDim } from './percentiles';
 import { SeriesBuckets } from './seriesBuckets';

@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../db/database';
 
 export type Row = Record<string, SqlValue>;
 
@@ -25,7 +25,8 @@ export function queryOne<T = Row>(db: Database, sql: string, params: SqlValue[] 
 }
 
 export function tableExists(db: Database, name: string): boolean {
-  return queryOne(db, `SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?`, [name]) !== undefined;
+  // temp too: a native read handle keeps its scratch rollups there (metrics/context.ts)
+  return queryOne(db, `SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ? UNION ALL SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = ?`, [name, name]) !== undefined;
 }
 
 export function tableColumns(db: Database, table: string): string[] {

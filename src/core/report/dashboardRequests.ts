@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { getDrillDownRows, getEventSpan } from '../metrics';
 import type { MetricsOptions } from '../metrics/types';
 import { TAB_IDS, type HostToWebview, type WebviewToHost } from '../../protocol';

@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { getDataSources, getDrillDownRows, getEventSpan, resolveTimeZone } from '../metrics';
 import type { DrillDownRow, EventSpan, MetricsOptions } from '../metrics/types';
 import { PROTOCOL_VERSION, TAB_IDS, type InitState, type RangePreset, type TabId, type TabPayload } from '../../protocol';

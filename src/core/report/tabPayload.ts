@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { getActivity, getDataSources, getOverview, getRouting, getSelfHeal, getSessions, getSkills } from '../metrics';
 import type { MetricsOptions, TimeRange } from '../metrics/types';
 import type { RangeSelection, TabId, TabPayload } from '../../protocol';

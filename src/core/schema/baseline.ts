@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { CheckFailedError } from '../db/errors';
 import { canonicalJson, PROVENANCE_COLUMNS, rowContentHash } from '../ingest/rowIdentity';
 import { machineZone, parseTimestamp } from '../ingest/timestamps';

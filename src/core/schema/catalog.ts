@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { builtinMigrations } from './builtin';
 import { migrationChecksum } from './checksum';
 import { MigrationFolderError } from './errors';

@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 
 /** The history table (Flyway's flyway_schema_history), one row per applied migration. */
 export const HISTORY_TABLE = 'schema_migrations';

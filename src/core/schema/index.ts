@@ -2,7 +2,7 @@
  * Public face of the schema work. Everything here runs on an open sql.js Database; callers
  * own the write (withWrite) and must not write back when a function throws.
  */
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { baseline, needsBaseline } from './baseline';
 import { loadCatalog } from './catalog';
 import { currentVersion, migrateUp } from './runner';

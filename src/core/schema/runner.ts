@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import { CheckFailedError } from '../db/errors';
 import type { MigrationCatalog, ResolvedMigration, UndoScript } from './catalog';
 import { MigrationFailedError, MigrationValidationError } from './errors';

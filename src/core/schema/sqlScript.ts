@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import type { ScriptFailure } from './errors';
 
 /** Transaction control inside a migration would break the runner's own transaction. */

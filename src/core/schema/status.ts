@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 import type { MigrationCatalog } from './catalog';
 import { readHistory } from './history';
 

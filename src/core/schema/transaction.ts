@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 
 /**
  * Runs `work` inside a SAVEPOINT: commits on success, rolls back to exactly the prior state on

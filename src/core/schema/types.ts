@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../db/database';
 
 /**
  * A built-in migration: SQL text kept in a TypeScript module so it bundles into the

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../../core/db/database';
 import { openSnapshot } from '../../core/db/database';
 import { prepareForMetrics } from '../../core/metrics';
 import { hasTelemetryTables } from '../../core/report/dashboardRequests';

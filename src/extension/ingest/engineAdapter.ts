@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { openSnapshot } from '../../core/db/database';
-import { loadSqlJs } from '../../core/db/sqljs';
+import { openMemoryDatabase, openSnapshot } from '../../core/db/database';
 import {
   auditSources,
   discoverSources,
@@ -59,7 +58,7 @@ export function toAuditView(report: AuditReport): AuditView {
 /** Names of the schema steps the next write will apply (empty = schema current). */
 export async function pendingSchemaSteps(ctx: EngineContext): Promise<string[]> {
   // A database that does not exist yet is an empty one: every migration is pending.
-  const db = fs.existsSync(ctx.dbPath) ? await openSnapshot(ctx.dbPath) : new (await loadSqlJs()).Database();
+  const db = fs.existsSync(ctx.dbPath) ? await openSnapshot(ctx.dbPath) : await openMemoryDatabase();
   try {
     const steps = needsBaseline(db) ? ['baseline: adopt the tables already in this database'] : [];
     for (const row of migrationStatus(db, { userDir: ctx.userMigrationsDir })) if (row.state === 'pending') steps.push(row.name);

@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../../core/db/database';
 import { listRejects } from '../../core/ingest';
 import type { RejectRow } from './viewModel';
 

@@ -1,5 +1,5 @@
 /** CSV/JSON text of a tree node's data (no vscode import: unit-tested). */
-import type { SqlValue } from 'sql.js';
+import type { SqlValue } from '../../core/db/database';
 import { toCsv } from '../../core/db/queryFormat';
 import type { ExportData } from './metricsTreeModel';
 

@@ -8,7 +8,7 @@
  *   rows       node stands for rows of one event table (node.rows)
  *   section / source / skill / model / selfHealPattern / recoveryCategory / migration  node kind
  */
-import type { Database } from 'sql.js';
+import type { SqlDatabase as Database } from '../../core/db/database';
 import {
   getDataSources,
   getRouting,
