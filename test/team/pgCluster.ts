@@ -64,6 +64,13 @@ const live = new Set<PgCluster>();
 process.on('exit', () => {
   for (const c of live) c.stop();
 });
+// a test run interrupted (Ctrl-C, timeout) must not leave a server behind either
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const c of live) c.stop();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 
 /**
  * Starts a fresh cluster. Throws with the server's own words when something is missing (a test
