@@ -1,8 +1,7 @@
 /**
- * Everything that differs between SQLite (each machine's database) and PostgreSQL (the team
- * database), in one place: column types, identifier quoting, time → day, JSON columns, and the
- * few SQL functions the metrics use. Sync, validation and the PostgreSQL read adapters ask this
- * object; nothing else spells PostgreSQL-specific SQL.
+ * What differs between SQLite (each machine's database) and PostgreSQL (the team database), in
+ * one place: column types, identifier quoting, JSON columns, epoch seconds → UTC day. Sync,
+ * validation and the read adapters take these from here rather than spelling them out.
  */
 
 /** PostgreSQL column types a synced SQLite column can take. */
@@ -45,49 +44,4 @@ const MAX_EPOCH = 253402300799;
 export const dayOf = {
   sqlite: (col: string) => `CASE WHEN typeof(${col}) = 'integer' AND ${col} BETWEEN ${MIN_EPOCH} AND ${MAX_EPOCH} THEN date(${col}, 'unixepoch') END`,
   postgres: (col: string) => `CASE WHEN ${col} BETWEEN ${MIN_EPOCH} AND ${MAX_EPOCH} THEN to_char(to_timestamp(${col}) AT TIME ZONE 'UTC', 'YYYY-MM-DD') END`,
-};
-
-export type SqlDialectName = 'sqlite' | 'postgres';
-
-/**
- * The SQL pieces the metrics need that the two engines spell differently. The metrics modules
- * take one of these; the SQLite one reproduces what they wrote before.
- */
-export interface SqlDialect {
-  name: SqlDialectName;
-  /** positional parameter number i (1-based) */
-  param(i: number): string;
-  /** integer division that floors (bucketing epoch seconds) */
-  floorDiv(a: string, b: string | number): string;
-  /** a JSON field as text: extra->>'key' */
-  jsonText(col: string, key: string): string;
-  /** epoch seconds → 'YYYY-MM-DD' UTC */
-  day(col: string): string;
-  /** cast to floating point */
-  toReal(expr: string): string;
-  /** greatest/least of two values (scalar) */
-  greatest(a: string, b: string): string;
-  least(a: string, b: string): string;
-}
-
-export const sqliteDialect: SqlDialect = {
-  name: 'sqlite',
-  param: () => '?',
-  floorDiv: (a, b) => `(${a} - (((${a}) % ${b}) + ${b}) % ${b}) / ${b}`,
-  jsonText: (col, key) => `json_extract(${col}, ${quoteLiteral('$.' + key)})`,
-  day: dayOf.sqlite,
-  toReal: (e) => `CAST(${e} AS REAL)`,
-  greatest: (a, b) => `max(${a}, ${b})`,
-  least: (a, b) => `min(${a}, ${b})`,
-};
-
-export const postgresDialect: SqlDialect = {
-  name: 'postgres',
-  param: (i) => `$${i}`,
-  floorDiv: (a, b) => `floor((${a})::numeric / ${b})::bigint`,
-  jsonText: (col, key) => `(${col} ->> ${quoteLiteral(key)})`,
-  day: dayOf.postgres,
-  toReal: (e) => `(${e})::double precision`,
-  greatest: (a, b) => `greatest(${a}, ${b})`,
-  least: (a, b) => `least(${a}, ${b})`,
 };
