@@ -124,6 +124,20 @@ con.commit()
     assert.equal(pg.psql(`SELECT data_type FROM information_schema.columns WHERE table_name = 'self_heal_events' AND column_name = 'context'`).trim(), 'jsonb');
   });
 
+  test('a lost watermark: everything is sent again through staging + ON CONFLICT, nothing is added', async () => {
+    const db = path.join(dir, 'a.db');
+    const before = localDigest(db);
+    pg.psql(`UPDATE team_watermarks SET last_id = 0 WHERE machine = 'alpha'`);
+    const r = await cli('sync', '--db', db, '--to', pg.url, '--machine', 'alpha', '--json', '--batch-rows', '100');
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    for (const t of json.tables.filter((x: { kind: string }) => x.kind === 'event')) {
+      assert.equal(t.sent, before[t.table]?.rows ?? 0, t.table);
+      assert.equal(t.inserted, 0, t.table);
+    }
+    assert.deepEqual(teamDigest('alpha'), before);
+  });
+
   test('a mismatch (rows deleted locally after a sync) exits 1 naming table and day', async () => {
     const db = path.join(dir, 'a.db');
     const victim = pyQuery<{ id: number; day: string }>(db, `SELECT id, date(timestamp, 'unixepoch') AS day FROM git_events ORDER BY id LIMIT 1`)[0];

@@ -89,3 +89,45 @@ export function copyLine(machineText: string, values: unknown[], types: TeamColu
   for (let i = 0; i < cells.length; i++) line += '\t' + cells[i];
   return { line: line + '\n', misfits: misfits?.length ?? 0 };
 }
+
+/**
+ * The same COPY text built by SQLite itself, for rows whose every value fits its team type:
+ * `line` (with its newline) and `fits` (1/0) as SQL expressions. Reading one text per row (or one
+ * per batch with group_concat) instead of every value through sql.js is what makes a large sync
+ * fast; rows with fits = 0 take the JS path above (copyLine), which keeps their misfits in extra.
+ * REAL values are written with 17 significant digits, so PostgreSQL reads back the same double.
+ */
+export function sqlCopyLine(names: string[], types: TeamColumnType[], machineText: string): { line: string; fits: string } {
+  const q = (n: string) => '"' + n.replace(/"/g, '""') + '"';
+  const esc = (e: string) => `replace(replace(replace(replace(${e}, '\\', '\\\\'), char(9), '\\t'), char(10), '\\n'), char(13), '\\r')`;
+  const real = (e: string) => `printf('%!.17g', ${e})`;
+  const cells: string[] = [];
+  const fits: string[] = [];
+  names.forEach((n, i) => {
+    const c = q(n);
+    switch (types[i]) {
+      case 'bigint':
+        cells.push(`CASE WHEN ${c} IS NULL THEN '\\N' ELSE CAST(${c} AS TEXT) END`);
+        fits.push(`typeof(${c}) IN ('null', 'integer')`);
+        break;
+      case 'double precision':
+        cells.push(`CASE WHEN ${c} IS NULL THEN '\\N' WHEN typeof(${c}) = 'integer' THEN CAST(${c} AS TEXT) ELSE ${real(c)} END`);
+        fits.push(`typeof(${c}) IN ('null', 'integer', 'real') AND (typeof(${c}) <> 'real' OR abs(${c}) <= 1.7976931348623157e308)`);
+        break;
+      case 'text':
+        cells.push(`CASE WHEN ${c} IS NULL THEN '\\N' WHEN typeof(${c}) = 'text' THEN ${esc(c)} WHEN typeof(${c}) = 'integer' THEN CAST(${c} AS TEXT) END`);
+        fits.push(`typeof(${c}) IN ('null', 'text', 'integer')`);
+        break;
+      case 'jsonb':
+        cells.push(`CASE WHEN ${c} IS NULL THEN '\\N' WHEN typeof(${c}) = 'text' THEN ${esc(c)} ELSE CAST(${c} AS TEXT) END`);
+        fits.push(`(typeof(${c}) IN ('null', 'integer') OR (typeof(${c}) = 'text' AND json_valid(${c}) AND instr(${c}, '\\u0000') = 0))`);
+        break;
+      case 'bytea':
+        cells.push(`CASE WHEN ${c} IS NULL THEN '\\N' ELSE '\\\\x' || lower(hex(${c})) END`);
+        fits.push(`typeof(${c}) IN ('null', 'blob')`);
+        break;
+    }
+  });
+  const machine = "'" + machineText.replace(/'/g, "''") + "'";
+  return { line: [machine, ...cells].join(` || char(9) || `) + ' || char(10)', fits: fits.length ? fits.map((f) => `(${f})`).join(' AND ') : '1' };
+}

@@ -203,6 +203,18 @@ export async function migrateTeamSchema(client: Client, migrations: TeamMigratio
 
 export class TeamSchemaError extends Error {}
 
+/** Column types of every table in the team schema, in one catalogue query. */
+export async function allTeamColumns(client: Client): Promise<Map<string, Map<string, TeamColumnType>>> {
+  const out = new Map<string, Map<string, TeamColumnType>>();
+  const r = await client.query(`SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`);
+  for (const x of r.rows) {
+    let m = out.get(String(x.table_name));
+    if (!m) out.set(String(x.table_name), (m = new Map()));
+    m.set(String(x.column_name), String(x.data_type) as TeamColumnType);
+  }
+  return out;
+}
+
 /** Column types of a team table as PostgreSQL has them (empty map: no such table). */
 export async function teamTableColumns(client: Client, table: string): Promise<Map<string, TeamColumnType>> {
   const r = await client.query(
@@ -217,8 +229,8 @@ export async function teamTableColumns(client: Client, table: string): Promise<M
  * columns keep their type: a value that does not fit is kept in `extra` by the sync.
  * Returns the team's column types.
  */
-export async function ensureTeamTable(client: Client, spec: TeamTableSpec): Promise<Map<string, TeamColumnType>> {
-  let have = await teamTableColumns(client, spec.table);
+export async function ensureTeamTable(client: Client, spec: TeamTableSpec, known?: Map<string, TeamColumnType>): Promise<Map<string, TeamColumnType>> {
+  let have = known ?? (await teamTableColumns(client, spec.table));
   const missing = () => spec.columns.filter((c) => !have.has(c.name));
   if (have.size > 0 && missing().length === 0) return have;
   await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);

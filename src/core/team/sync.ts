@@ -18,9 +18,9 @@ import { openSnapshot, type SqlDatabase } from '../db/database';
 import { UsageError } from '../db/errors';
 import { connectTeam, errorText, redactText, redactUrl, TeamDatabaseError, type TeamConnectOptions } from './connection';
 import { MACHINE_COLUMN, quoteIdent, type TeamColumnType } from './dialect';
-import { copyLine } from './copyText';
+import { copyLine, sqlCopyLine } from './copyText';
 import { localTableSpecs } from './localTables';
-import { ensureTeamTable, migrateTeamSchema, TeamSchemaError, type TeamTableSpec } from './schema';
+import { allTeamColumns, ensureTeamTable, migrateTeamSchema, TeamSchemaError, type TeamTableSpec } from './schema';
 import { validateMachine, type ValidationResult } from './validate';
 
 export interface SyncOptions extends TeamConnectOptions {
@@ -32,6 +32,12 @@ export interface SyncOptions extends TeamConnectOptions {
   onBatch?: (info: { table: string; rows: number; watermark: number }) => void;
   /** skip the closing validation (benchmarks that time the copy alone) */
   skipValidation?: boolean;
+  /**
+   * 'auto' (default): COPY straight into the team table when it holds no row of this machine
+   * past the watermark (checked under the lock, so nothing can conflict), else through staging;
+   * 'always': every batch through the staging table and INSERT … ON CONFLICT DO NOTHING.
+   */
+  staging?: 'auto' | 'always';
 }
 
 export interface TableSyncResult {
@@ -55,6 +61,8 @@ export interface SyncResult {
   tables: TableSyncResult[];
   validation: ValidationResult | null;
   durationMs: number;
+  /** where the time went: local snapshot, connect + team schema, pushing rows, validation */
+  phasesMs: { snapshot: number; schema: number; push: number; validate: number };
 }
 
 export function defaultMachineName(): string {
@@ -75,8 +83,10 @@ export async function syncToTeam(dbPath: string, url: string, opts: SyncOptions 
   const started = Date.now();
   const machine = checkMachineName(opts.machine ?? defaultMachineName());
   const db = await openSnapshot(dbPath);
+  const phasesMs = { snapshot: Date.now() - started, schema: 0, push: 0, validate: 0 };
   let client: Client | undefined;
   try {
+    let mark = Date.now();
     client = await connectTeam(url, { ...opts, applicationName: opts.applicationName ?? 'telemetry-lens sync' });
     const migrations = await migrateTeamSchema(client);
     await client.query(
@@ -85,12 +95,18 @@ export async function syncToTeam(dbPath: string, url: string, opts: SyncOptions 
       [machine, dbPath],
     );
     const tables: TableSyncResult[] = [];
+    const teamColumns = await allTeamColumns(client);
     for (const spec of localTableSpecs(db)) {
-      const teamTypes = await ensureTeamTable(client, spec);
+      const teamTypes = await ensureTeamTable(client, spec, teamColumns.get(spec.table) ?? new Map());
+      phasesMs.schema += Date.now() - mark;
+      mark = Date.now();
       tables.push(spec.kind === 'event' ? await syncEventTable(client, db, spec, teamTypes, machine, opts) : await syncMirrorTable(client, db, spec, teamTypes, machine));
+      phasesMs.push += Date.now() - mark;
+      mark = Date.now();
     }
     const validation = opts.skipValidation ? null : await validateMachine(client, db, machine, localTableSpecs(db).filter((s) => s.kind === 'event'));
-    return { database: dbPath, team: redactUrl(url), machine, migrations, tables, validation, durationMs: Date.now() - started };
+    phasesMs.validate = Date.now() - mark;
+    return { database: dbPath, team: redactUrl(url), machine, migrations, tables, validation, durationMs: Date.now() - started, phasesMs };
   } catch (e) {
     if (e instanceof TeamDatabaseError || e instanceof UsageError) throw e;
     if (e instanceof TeamSchemaError) throw new TeamDatabaseError(e.message);
@@ -107,33 +123,41 @@ function columnPlan(spec: TeamTableSpec, teamTypes: Map<string, TeamColumnType>)
   return { names, types: names.map((n) => teamTypes.get(n)!), extraIndex: names.indexOf('extra') };
 }
 
-/** COPY text of local rows with id > after, up to `limit` rows; lastId = highest id read. */
+/**
+ * COPY text of local rows with id > after, up to `limit` rows (one contiguous id range); lastId =
+ * highest id in it. Rows whose values all fit are encoded by SQLite (sqlCopyLine), the others
+ * value by value in JS so their misfits are kept in extra.
+ */
 function readBatch(db: SqlDatabase, spec: TeamTableSpec, plan: ReturnType<typeof columnPlan>, machineText: string, after: number, limit: number) {
-  const stmt = db.prepare(`SELECT ${plan.names.map(quoteIdent).join(', ')} FROM ${quoteIdent(spec.table)} WHERE id > ? ORDER BY id LIMIT ?`);
-  const idAt = plan.names.indexOf('id');
+  const t = quoteIdent(spec.table);
+  const range = db.exec(`SELECT max(id), count(*) FROM (SELECT id FROM ${t} WHERE id > ? ORDER BY id LIMIT ?)`, [after, limit])[0]?.values[0] ?? [null, 0];
+  const rows = Number(range[1]);
+  if (rows === 0) return { chunks: [] as Buffer[], rows: 0, lastId: after, keptInExtra: 0 };
+  const lastId = Number(range[0]);
+  const sql = sqlCopyLine(plan.names, plan.types, machineText);
   const chunks: Buffer[] = [];
-  let pending: string[] = [];
-  let rows = 0;
-  let lastId = after;
+  // SQLite builds the text of fitting rows, a few thousand rows per string
+  const CHUNK = 5000;
+  for (let lo = after; lo < lastId; ) {
+    const r = db.exec(`SELECT max(id), group_concat(line, '') FROM (SELECT id, ${sql.line} AS line FROM ${t} WHERE id > ? AND id <= ? AND ${sql.fits} ORDER BY id LIMIT ${CHUNK})`, [lo, lastId])[0]?.values[0];
+    if (!r || r[0] === null) break;
+    chunks.push(Buffer.from(String(r[1])));
+    lo = Number(r[0]);
+  }
   let keptInExtra = 0;
+  const stmt = db.prepare(`SELECT ${plan.names.map(quoteIdent).join(', ')} FROM ${t} WHERE id > ? AND id <= ? AND NOT (${sql.fits}) ORDER BY id`);
   try {
-    stmt.bind([after, limit]);
+    stmt.bind([after, lastId]);
+    const pending: string[] = [];
     while (stmt.step()) {
-      const values = stmt.get() as unknown[];
-      const { line, misfits } = copyLine(machineText, values, plan.types, plan.names, plan.extraIndex);
+      const { line, misfits } = copyLine(machineText, stmt.get() as unknown[], plan.types, plan.names, plan.extraIndex);
       keptInExtra += misfits;
       pending.push(line);
-      lastId = Number(values[idAt]);
-      rows++;
-      if (pending.length === 2000) {
-        chunks.push(Buffer.from(pending.join('')));
-        pending = [];
-      }
     }
+    if (pending.length) chunks.push(Buffer.from(pending.join('')));
   } finally {
     stmt.free();
   }
-  if (pending.length) chunks.push(Buffer.from(pending.join('')));
   return { chunks, rows, lastId, keptInExtra };
 }
 
@@ -186,9 +210,20 @@ async function syncEventTable(client: Client, db: SqlDatabase, spec: TeamTableSp
         batch = readBatch(db, spec, plan, machineText, current, batchRows);
         continue;
       }
-      await client.query(`CREATE TEMP TABLE tl_stage (LIKE ${quoteIdent(spec.table)}) ON COMMIT DROP`);
-      await copyInto(client, 'tl_stage', cols, batch.chunks);
-      const inserting = client.query(`INSERT INTO ${quoteIdent(spec.table)} (${colList}) SELECT ${colList} FROM tl_stage ON CONFLICT (${MACHINE_COLUMN}, id) DO NOTHING`);
+      // Under the lock nobody else writes this machine's rows of this table, and every committed
+      // batch moved the watermark with it: when nothing of ours lies past the watermark, the batch
+      // (local ids, unique, all > watermark) cannot conflict and goes straight in with COPY.
+      const direct =
+        opts.staging !== 'always' &&
+        (await client.query(`SELECT 1 FROM ${quoteIdent(spec.table)} WHERE ${MACHINE_COLUMN} = $1 AND id > $2 LIMIT 1`, [machine, current])).rows.length === 0;
+      let inserting: Promise<{ rowCount: number | null }>;
+      if (direct) {
+        inserting = copyInto(client, spec.table, cols, batch.chunks).then(() => ({ rowCount: batch.rows }));
+      } else {
+        await client.query(`CREATE TEMP TABLE tl_stage (LIKE ${quoteIdent(spec.table)}) ON COMMIT DROP`);
+        await copyInto(client, 'tl_stage', cols, batch.chunks);
+        inserting = client.query(`INSERT INTO ${quoteIdent(spec.table)} (${colList}) SELECT ${colList} FROM tl_stage ON CONFLICT (${MACHINE_COLUMN}, id) DO NOTHING`);
+      }
       // read the next batch locally while the server inserts this one
       next = readBatch(db, spec, plan, machineText, batch.lastId, batchRows);
       const inserted = (await inserting).rowCount ?? 0;

@@ -25,15 +25,31 @@ export interface ValidationResult {
 
 export async function validateMachine(client: Client, db: SqlDatabase, machine: string, specs: TeamTableSpec[]): Promise<ValidationResult> {
   const result: ValidationResult = { ok: true, tables: [], mismatches: [] };
-  for (const spec of specs) {
-    const t = quoteIdent(spec.table);
+  const timeColumns = new Set(
+    (await client.query(`SELECT table_name || '/' || column_name AS k FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ANY($1)`, [specs.map((s) => s.table)])).rows.map((r) => String(r.k)),
+  );
+  // the team's counts are computed by the server (one query after the other) while the local ones are computed here
+  const teamCounts = (async () => {
+    const out: { day: string | null; n: string }[][] = [];
+    for (const spec of specs) {
+      const tc = spec.timeColumn && timeColumns.has(`${spec.table}/${spec.timeColumn}`) ? quoteIdent(spec.timeColumn) : null;
+      out.push((await client.query(`SELECT ${tc ? dayOf.postgres(tc) : 'NULL'} AS day, count(*) AS n FROM ${quoteIdent(spec.table)} WHERE ${MACHINE_COLUMN} = $1 GROUP BY 1`, [machine])).rows);
+    }
+    return out;
+  })();
+  teamCounts.catch(() => undefined);
+  const locals = specs.map((spec) => {
     const tc = spec.timeColumn ? quoteIdent(spec.timeColumn) : null;
     const local = new Map<string | null, number>();
-    for (const r of queryRows<{ day: string | null; n: number }>(db, `SELECT ${tc ? dayOf.sqlite(tc) : 'NULL'} AS day, count(*) AS n FROM ${t} GROUP BY 1`)) local.set(r.day, Number(r.n));
+    for (const r of queryRows<{ day: string | null; n: number }>(db, `SELECT ${tc ? dayOf.sqlite(tc) : 'NULL'} AS day, count(*) AS n FROM ${quoteIdent(spec.table)} GROUP BY 1`)) local.set(r.day, Number(r.n));
+    return local;
+  });
+  const teamRows = await teamCounts;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i];
+    const local = locals[i];
     const team = new Map<string | null, number>();
-    const teamHasTime = tc !== null && (await client.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`, [spec.table, spec.timeColumn])).rows.length > 0;
-    const rows = (await client.query(`SELECT ${teamHasTime ? dayOf.postgres(tc!) : 'NULL'} AS day, count(*) AS n FROM ${t} WHERE ${MACHINE_COLUMN} = $1 GROUP BY 1`, [machine])).rows;
-    for (const r of rows) team.set(r.day ?? null, Number(r.n));
+    for (const r of teamRows[i]) team.set(r.day ?? null, Number(r.n));
     let localTotal = 0;
     let teamTotal = 0;
     const days = new Set([...local.keys(), ...team.keys()]);
