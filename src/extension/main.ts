@@ -4,6 +4,7 @@ import { ExtensionConfig } from './config';
 import { registerDashboardSerializer } from './dashboard';
 import { LiveIngestController } from './ingest/liveIngest';
 import { ExtensionServices } from './services';
+import { TeamSyncRunner } from './team/teamSync';
 import { DatabaseStatusBar } from './statusBar';
 import { registerMetricsTree } from './tree';
 
@@ -25,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
     context.subscriptions.push(vscode.commands.registerCommand(handler.id, handler.create(services)));
   }
   context.subscriptions.push(new LiveIngestController(services));
+  services.teamSync = new TeamSyncRunner(services);
+  context.subscriptions.push(services.teamSync);
   context.subscriptions.push(registerDashboardSerializer(services));
   context.subscriptions.push(registerMetricsTree(services));
 

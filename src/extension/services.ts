@@ -3,6 +3,7 @@ import { Disposable } from '../core/lifecycle';
 import { ExtensionConfig } from './config';
 import type { DatabaseStatusBar } from './statusBar';
 import type { MetricsTreeProvider } from './tree/metricsTreeProvider';
+import type { TeamSyncRunner } from './team/teamSync';
 
 /**
  * The shared objects command handlers, views and watchers need. Created once in activate();
@@ -18,6 +19,9 @@ export class ExtensionServices extends Disposable {
 
   /** The Metrics view's provider (set in activate(); refreshMetrics and tests use it). */
   metricsTree: MetricsTreeProvider | undefined;
+
+  /** Sync to the team database (set in activate(); the command and auto-sync use it). */
+  teamSync: TeamSyncRunner | undefined;
 
   constructor(
     readonly context: vscode.ExtensionContext,
