@@ -14,7 +14,7 @@ import type { CliCommand } from './types';
  */
 export const syncCommand: CliCommand = {
   name: 'sync',
-  usage: 'sync       --db FILE --to postgresql://… [--machine NAME] [--json]   push to the team database',
+  usage: 'sync       --db FILE --to postgresql://… [--machine NAME] [--json] [--batch-rows N]   push to the team database',
   async run(argv, io) {
     const args = parseArgs(argv, ['db', 'to', 'machine', 'batch-rows'], ['json']);
     if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
