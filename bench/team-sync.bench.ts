@@ -92,7 +92,7 @@ with open(sys.argv[2], 'w', newline='') as f:
     console.log(`\n1. ${ROWS} rows into an empty team database`);
     console.log(`   psql \\copy from CSV (floor)          ${seconds(floorMs)}`);
     console.log(`   telemetry-lens sync (whole run)      ${seconds(syncMs)}   ratio ${(syncMs / floorMs).toFixed(2)}x   [${phases(full)}]`);
-    console.log(`   sync without snapshot+validation     ${seconds(full.phasesMs.push)}   ratio ${(full.phasesMs.push / floorMs).toFixed(2)}x (rows pushed: COPY to staging + INSERT ON CONFLICT)`);
+    console.log(`   sync without snapshot+validation     ${seconds(full.phasesMs.push)}   ratio ${(full.phasesMs.push / floorMs).toFixed(2)}x (rows pushed with COPY FROM STDIN: straight into the table on a first sync, staging + ON CONFLICT otherwise)`);
 
     // 2. grow the team table to 10x with other machines' rows, server-side
     const copies = 9;
