@@ -22,6 +22,8 @@ const common = {
 // sqljs.ts falls back to require.resolve() of the wasm when it is not beside the bundle (tests
 // run the sources). The bundles always ship the wasm beside them, so keep that lookup external.
 const sqlWasmFallback = 'sql.js/dist/sql-wasm.wasm';
+// pg tries require('pg-native') only when asked for its native binding, which we never do.
+const pgNative = 'pg-native';
 
 const builds = [
   {
@@ -31,7 +33,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node18',
-    external: ['vscode', 'node:sqlite', sqlWasmFallback],
+    external: ['vscode', 'node:sqlite', sqlWasmFallback, pgNative],
   },
   {
     ...common,
@@ -41,7 +43,7 @@ const builds = [
     format: 'cjs',
     target: 'node18',
     banner: { js: '#!/usr/bin/env node' },
-    external: ['node:sqlite', sqlWasmFallback],
+    external: ['node:sqlite', sqlWasmFallback, pgNative],
   },
 ];
 

@@ -4,6 +4,7 @@ import { CONFIG_SECTION, ExtensionConfig } from './config';
 import { DatabaseFileWatcher } from './databaseFileWatcher';
 import { LiveIngestController } from './ingest/liveIngest';
 import { DatabaseStatusBar } from './statusBar';
+import { TeamSyncRunner } from './team/teamSync';
 
 /**
  * The shared objects command handlers, views and watchers need. Created once in activate();
@@ -25,6 +26,9 @@ export class ExtensionServices extends Disposable {
   /** Live ingest (watchers + scheduler); manual Migrate JSONL runs go through its queue. */
   readonly liveIngest: LiveIngestController;
 
+  /** Sync to the team database (the command and auto-sync after ingest use it; pg loads on first sync). */
+  readonly teamSync: TeamSyncRunner;
+
   constructor(
     readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
@@ -40,6 +44,7 @@ export class ExtensionServices extends Disposable {
     this.register({ dispose: () => this.watcher?.dispose() });
     // last: it reads the database path and follows onDidChangeDatabase from the start
     this.statusBar = this.register(new DatabaseStatusBar(this));
+    this.teamSync = this.register(new TeamSyncRunner(this));
     this.liveIngest = this.register(new LiveIngestController(this));
   }
 

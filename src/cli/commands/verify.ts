@@ -1,4 +1,7 @@
 import { SKILL_TOTALS_BASIS, verifySources } from '../../core/ingest';
+import { isTeamUrl } from '../../core/team/connection';
+import { defaultMachineName } from '../../core/team/sync';
+import { verifyAgainstTeam } from '../../core/team/read';
 import { optionString, parseArgs, requireOption } from '../args';
 import { EXCLUDE_FLAG_OPTIONS, EXCLUDE_USAGE, EXCLUDE_VALUE_OPTIONS, excludeOption, issueLines, requirePaths, table, zoneOption } from './ingestOutput';
 import type { CliCommand } from './types';
@@ -6,10 +9,15 @@ import type { CliCommand } from './types';
 /** `verify --db FILE <path>... [--json] [--tz Z]`: sources vs rows; exit 1 on mismatch. */
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  usage: `verify     --db FILE <path>... [--json] [--tz ZONE] ${EXCLUDE_USAGE}   sources vs rows; exit 1 on mismatch`,
+  usage: `verify     --db FILE|postgresql://… [--machine NAME] <path>... [--json] [--tz ZONE] ${EXCLUDE_USAGE}   sources vs rows; exit 1 on mismatch`,
   async run(argv, io) {
-    const args = parseArgs(argv, ['db', 'tz', ...EXCLUDE_VALUE_OPTIONS], ['json', ...EXCLUDE_FLAG_OPTIONS]);
-    const r = await verifySources(requireOption(args, 'db'), requirePaths(args.positionals), { tz: zoneOption(optionString(args, 'tz')), exclude: excludeOption(args) });
+    const args = parseArgs(argv, ['db', 'tz', 'machine', ...EXCLUDE_VALUE_OPTIONS], ['json', ...EXCLUDE_FLAG_OPTIONS]);
+    const dbOption = requireOption(args, 'db');
+    const verifyOptions = { tz: zoneOption(optionString(args, 'tz')), exclude: excludeOption(args) };
+    // --db postgresql://…: these sources against this machine's rows in the team database
+    const r = isTeamUrl(dbOption)
+      ? await verifyAgainstTeam(dbOption, optionString(args, 'machine') ?? defaultMachineName(), requirePaths(args.positionals), verifyOptions)
+      : await verifySources(dbOption, requirePaths(args.positionals), verifyOptions);
     if (args.options.has('json')) {
       io.out(JSON.stringify(r, null, 2));
       return r.ok ? 0 : 1;

@@ -19,6 +19,7 @@ export const CommandIds = {
   exportNode: 'telemetryLens.exportNode',
   showRows: 'telemetryLens.showRows',
   showRejects: 'telemetryLens.showRejects',
+  syncTeamDatabase: 'telemetryLens.syncTeamDatabase',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

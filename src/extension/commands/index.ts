@@ -13,6 +13,7 @@ import { runQuery } from './runQuery';
 import { showMigrationStatus } from './showMigrationStatus';
 import { showRejects } from './showRejects';
 import { showRows } from './showRows';
+import { syncTeamDatabase } from './syncTeamDatabase';
 import type { CommandHandlerFactory } from './types';
 import { verifySources } from './verifySources';
 
@@ -23,4 +24,4 @@ import { verifySources } from './verifySources';
 export const commandHandlers: CommandHandlerFactory[] = [
   openDatabase, checkHealth, backupDatabase, restoreDatabase, runQuery,
   migrateJsonl, verifySources, showRejects, openDashboard, exportDashboardHtml, runMigrations, showMigrationStatus, rollbackMigration,
-  refreshMetrics, exportNode, showRows];
+  refreshMetrics, exportNode, showRows, syncTeamDatabase];

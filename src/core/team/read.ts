@@ -1,0 +1,294 @@
+/**
+ * The read side over the team database: `query`, `health`, `verify` and `report` with
+ * `--db postgresql://…`.
+ *
+ * runTeamQuery and teamHealth run in PostgreSQL. verify and report reuse the local engine's
+ * code unchanged by materialising the team rows they need (one machine's, or every machine's)
+ * into an in-memory SQLite image with the local schema (materialiseTeam), so the same metrics,
+ * rollups and dashboard run over them. That copy is bounded by memory: see docs/team.md.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Client } from 'pg';
+import { types as pgTypes } from 'pg';
+import type { SqlDatabase } from '../db/database';
+import { UsageError } from '../db/errors';
+import type { QueryResult } from '../db/readOnlyQuery';
+import { loadSqlJs } from '../db/sqljs';
+import { verifySources } from '../ingest';
+import type { VerifyOptions, VerifyResult } from '../ingest/types';
+import { rebuildRollups } from '../metrics/rollups';
+import { queryRows, tableExists } from '../metrics/sql';
+import { buildReportData, buildReportHtml } from '../report';
+import type { ReportOptions } from '../report';
+import { ensureSchema } from '../schema';
+import { connectTeam, errorText, redactText, redactUrl, TeamDatabaseError, type TeamConnectOptions } from './connection';
+import { MACHINE_COLUMN, quoteIdent, type TeamColumnType } from './dialect';
+
+/** int8 as JS numbers (ids, epoch seconds, hashes < 2^53) and JSON columns as their text, like SQLite holds them. */
+const RAW_TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (v: string) => Number(v);
+    if (oid === 3802 || oid === 114) return (v: string) => v;
+    if (oid === 1700) return (v: string) => Number(v);
+    return pgTypes.getTypeParser(oid, format ?? 'text');
+  },
+};
+
+export interface TeamQueryLimits extends TeamConnectOptions {
+  /** rows returned at most (default 100 000) */
+  maxRows?: number;
+  /** statement_timeout (default 60 s) */
+  timeoutMs?: number;
+}
+
+const READ_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'EXPLAIN', 'SHOW', 'TABLE']);
+
+/**
+ * One read-only statement on the team database, for `query --db postgresql://…`: a READ ONLY
+ * transaction (PostgreSQL itself refuses writes, even one inside a WITH), the extended protocol
+ * (exactly one statement: no `COMMIT; DELETE …` smuggled in), a statement timeout, a row cap.
+ * Errors are UsageError (bad SQL, exit 2) or TeamDatabaseError (cannot connect, exit 3), redacted.
+ */
+export async function runTeamQuery(url: string, sql: string, limits: TeamQueryLimits = {}): Promise<QueryResult & { truncated: boolean }> {
+  const body = sql.trim().replace(/^(--[^\n]*\n|\/\*[\s\S]*?\*\/|\s)+/, '');
+  if (!body) throw new UsageError('the query is empty');
+  const keyword = /^[A-Za-z]+/.exec(body)?.[0]?.toUpperCase() ?? '';
+  if (!READ_KEYWORDS.has(keyword)) throw new UsageError(`query is read-only: only SELECT, WITH, VALUES, TABLE, EXPLAIN and SHOW are allowed, not "${body.slice(0, 57)}"`);
+  const client = await connectTeam(url, { ...limits, applicationName: 'telemetry-lens query' });
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(limits.timeoutMs ?? 60000))}`);
+    const maxRows = limits.maxRows ?? 100000;
+    let r;
+    try {
+      r = await client.query({ text: sql, values: [], rowMode: 'array', types: RAW_TYPES });
+    } catch (e) {
+      throw new UsageError(`SQL error: ${redactText(errorText(e), url, [limits.password])}`);
+    }
+    await client.query('ROLLBACK');
+    const rows = (r.rows as unknown[][]).slice(0, maxRows).map((row) => row.map((v) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v)));
+    return { columns: r.fields.map((f) => f.name), rows: rows as QueryResult['rows'], truncated: r.rows.length > maxRows };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface TeamHealth {
+  database: string;
+  server: string;
+  schemaVersion: number | null;
+  migrations: { version: number; name: string; checksum: string; appliedAt: string }[];
+  machines: { machine: string; firstSyncedAt: string; lastSyncedAt: string; rows: number }[];
+  tables: { name: string; kind: string; rows: number; machines: number }[];
+  /** watermarks that point past the rows the team holds for that machine (a lost commit) */
+  problems: string[];
+  ok: boolean;
+}
+
+async function withTeam<T>(url: string, opts: TeamConnectOptions, work: (c: Client) => Promise<T>): Promise<T> {
+  const client = await connectTeam(url, opts);
+  try {
+    return await work(client);
+  } catch (e) {
+    if (e instanceof TeamDatabaseError || e instanceof UsageError) throw e;
+    throw new TeamDatabaseError(`${redactUrl(url)}: ${redactText(errorText(e), url, [opts.password])}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** `health --db postgresql://…`: server, team schema, machines, tables with rows per machine. */
+export async function teamHealth(url: string, opts: TeamConnectOptions = {}): Promise<TeamHealth> {
+  return withTeam(url, opts, async (c) => {
+    const server = String((await c.query('SHOW server_version')).rows[0].server_version);
+    const hasSchema = (await c.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AND to_regclass('team_tables') IS NOT NULL AS ok`)).rows[0].ok;
+    const health: TeamHealth = { database: redactUrl(url), server, schemaVersion: null, migrations: [], machines: [], tables: [], problems: [], ok: true };
+    if (!hasSchema) {
+      health.problems.push('no team schema yet (run sync once)');
+      health.ok = false;
+      return health;
+    }
+    health.migrations = (await c.query('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version')).rows.map((r) => ({
+      version: Number(r.version),
+      name: String(r.name),
+      checksum: String(r.checksum),
+      appliedAt: new Date(r.applied_at).toISOString(),
+    }));
+    health.schemaVersion = health.migrations.length ? health.migrations[health.migrations.length - 1].version : null;
+    const perMachine = new Map<string, number>();
+    for (const t of (await c.query('SELECT table_name, kind FROM team_tables ORDER BY table_name')).rows) {
+      const counts = (await c.query(`SELECT ${MACHINE_COLUMN} AS m, count(*)::bigint AS n, max(id)::bigint AS top FROM ${quoteIdent(t.table_name)} GROUP BY 1`, [], )).rows;
+      let rows = 0;
+      for (const r of counts) {
+        rows += Number(r.n);
+        if (t.kind === 'event') perMachine.set(r.m, (perMachine.get(r.m) ?? 0) + Number(r.n));
+      }
+      health.tables.push({ name: t.table_name, kind: t.kind, rows, machines: counts.length });
+      if (t.kind === 'event') {
+        for (const w of (await c.query('SELECT machine, last_id FROM team_watermarks WHERE table_name = $1', [t.table_name])).rows) {
+          const top = counts.find((r) => r.m === w.machine);
+          if (Number(w.last_id) > 0 && !top) health.problems.push(`${t.table_name}: watermark of ${w.machine} is ${w.last_id} but the table holds none of its rows`);
+        }
+      }
+    }
+    health.machines = (await c.query('SELECT machine, first_synced_at, last_synced_at FROM team_machines ORDER BY machine')).rows.map((r) => ({
+      machine: String(r.machine),
+      firstSyncedAt: new Date(r.first_synced_at).toISOString(),
+      lastSyncedAt: new Date(r.last_synced_at).toISOString(),
+      rows: perMachine.get(r.machine) ?? 0,
+    }));
+    health.ok = health.problems.length === 0;
+    return health;
+  });
+}
+
+export function formatTeamHealthMarkdown(h: TeamHealth): string {
+  const lines = [
+    `# Team database health: ${h.ok ? 'OK' : 'PROBLEMS FOUND'}`,
+    '',
+    `- **Database**: \`${h.database}\` (PostgreSQL ${h.server})`,
+    `- **Team schema version**: ${h.schemaVersion ?? 'none'}${h.migrations.length ? ` (${h.migrations.map((m) => m.name).join(', ')})` : ''}`,
+    ...h.problems.map((p) => `- **Problem**: ${p}`),
+    '',
+    '| machine | event rows | first sync | last sync |',
+    '|---|---:|---|---|',
+    ...h.machines.map((m) => `| ${m.machine.replace(/\|/g, '\\|')} | ${m.rows} | ${m.firstSyncedAt} | ${m.lastSyncedAt} |`),
+    '',
+    '| table | kind | rows | machines |',
+    '|---|---|---:|---:|',
+    ...h.tables.map((t) => `| ${t.name.replace(/\|/g, '\\|')} | ${t.kind} | ${t.rows} | ${t.machines} |`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+const SQLITE_TYPE: Record<TeamColumnType, string> = { bigint: 'INTEGER', 'double precision': 'REAL', text: 'TEXT', jsonb: 'TEXT', bytea: 'BLOB' };
+
+/**
+ * The team rows of one machine (or of all) as an in-memory SQLite database with the local schema,
+ * rollups rebuilt: what the local verify, metrics and dashboard read. With one machine its local
+ * ids are kept; with all, rows get fresh ids and each machine's streams and sources fresh ids.
+ */
+export async function materialiseTeam(url: string, opts: TeamConnectOptions & { machine?: string; batchRows?: number } = {}): Promise<SqlDatabase> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  try {
+    await withTeam(url, opts, async (c) => {
+      ensureSchema(db);
+      const machines: string[] = opts.machine ? [opts.machine] : (await c.query('SELECT machine FROM team_machines ORDER BY machine')).rows.map((r) => String(r.machine));
+      if (opts.machine && !(await c.query('SELECT 1 FROM team_machines WHERE machine = $1', [opts.machine])).rows.length) {
+        throw new UsageError(`the team database has no machine named "${opts.machine}" (see health --db URL)`);
+      }
+      const single = machines.length === 1;
+      const streamIds = new Map<string, number>();
+      const sourceIds = new Map<string, number>();
+      const tables = (await c.query(`SELECT table_name, kind FROM team_tables ORDER BY CASE WHEN table_name = 'ingest_streams' THEN 0 WHEN table_name = 'ingest_sources' THEN 1 ELSE 2 END, table_name`)).rows;
+      db.run('BEGIN');
+      for (const t of tables) {
+        const teamCols = (await c.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, [t.table_name])).rows
+          .map((r) => ({ name: String(r.column_name), type: String(r.data_type) as TeamColumnType }))
+          .filter((col) => col.name !== MACHINE_COLUMN);
+        if (!tableExists(db, t.table_name)) {
+          if (t.kind !== 'event') continue;
+          const defs = teamCols.filter((col) => col.name !== 'id').map((col) => `${quoteIdent(col.name)} ${SQLITE_TYPE[col.type] ?? 'TEXT'}`);
+          db.run(`CREATE TABLE ${quoteIdent(t.table_name)} (id INTEGER PRIMARY KEY AUTOINCREMENT${defs.length ? ', ' + defs.join(', ') : ''})`);
+        }
+        const localCols = new Set(queryRows<{ name: string }>(db, 'SELECT name FROM pragma_table_info(?)', [t.table_name]).map((r) => r.name));
+        const cols = teamCols.map((col) => col.name).filter((n) => localCols.has(n));
+        const writeCols = single ? cols : cols.filter((n) => n !== 'id' || t.table_name === 'ingest_streams' || t.table_name === 'ingest_sources');
+        const insert = db.prepare(`INSERT INTO ${quoteIdent(t.table_name)} (${writeCols.map(quoteIdent).join(', ')}) VALUES (${writeCols.map(() => '?').join(', ')})`);
+        try {
+          for (const machine of machines) {
+            const mi = machines.indexOf(machine);
+            let after = Number.MIN_SAFE_INTEGER;
+            for (;;) {
+              const r = await c.query({
+                text: `SELECT ${cols.map(quoteIdent).join(', ')} FROM ${quoteIdent(t.table_name)} WHERE ${MACHINE_COLUMN} = $1 AND id > $2 ORDER BY id LIMIT $3`,
+                values: [machine, after, opts.batchRows ?? 50000],
+                rowMode: 'array',
+                types: RAW_TYPES,
+              });
+              if (!r.rows.length) break;
+              for (const row of r.rows as unknown[][]) {
+                const byName: Record<string, unknown> = {};
+                cols.forEach((n, i) => (byName[n] = row[i]));
+                after = Number(byName.id);
+                if (!single) remapIds(t.table_name, machine, mi, byName, streamIds, sourceIds);
+                insert.run(writeCols.map((n) => (byName[n] === undefined ? null : byName[n])) as never);
+              }
+            }
+          }
+        } finally {
+          insert.free();
+        }
+      }
+      db.run('COMMIT');
+      rebuildRollups(db);
+    });
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** Streams and sources get fresh ids per machine so two machines' ledgers do not collide; stream 0 (adopted) stays apart per machine too. */
+function remapIds(table: string, machine: string, machineIndex: number, row: Record<string, unknown>, streams: Map<string, number>, sources: Map<string, number>): void {
+  const stream = (id: unknown) => {
+    if (id === null || id === undefined) return id;
+    if (Number(id) === 0) return machineIndex === 0 ? 0 : -machineIndex;
+    const key = `${machine}\u0000${id}`;
+    if (!streams.has(key)) streams.set(key, streams.size + 1);
+    return streams.get(key)!;
+  };
+  const source = (id: unknown) => {
+    if (id === null || id === undefined) return id;
+    const key = `${machine}\u0000${id}`;
+    if (!sources.has(key)) sources.set(key, sources.size + 1);
+    return sources.get(key)!;
+  };
+  if (table === 'ingest_streams') {
+    row.id = stream(row.id);
+    // stream keys are paths on that machine: two machines may share one
+    row.stream_key = `${machine}:${row.stream_key}`;
+  } else if (table === 'ingest_sources') {
+    row.id = source(row.id);
+    row.stream_id = stream(row.stream_id);
+    row.path = `${machine}:${row.path}`;
+  } else {
+    if ('stream_id' in row) row.stream_id = stream(row.stream_id);
+    if ('source_id' in row) row.source_id = source(row.source_id);
+  }
+}
+
+/** `verify --db postgresql://… --machine NAME <paths>`: this machine's sources against its rows in the team database. */
+export async function verifyAgainstTeam(url: string, machine: string, paths: string[], opts: VerifyOptions & TeamConnectOptions = {}): Promise<VerifyResult & { machine: string }> {
+  const db = await materialiseTeam(url, { ...opts, machine });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-team-verify-'));
+  try {
+    const file = path.join(dir, 'team.db');
+    fs.writeFileSync(file, db.export());
+    db.close();
+    const r = await verifySources(file, paths, opts);
+    return { ...r, database: redactUrl(url), machine };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `report --db postgresql://… [--machine NAME]`: the static dashboard over the team's rows (all machines, or one). */
+export async function generateTeamReportHtml(url: string, webviewBundle: string, options: ReportOptions & TeamConnectOptions & { machine?: string } = {}): Promise<string> {
+  const db = await materialiseTeam(url, options);
+  try {
+    const data = buildReportData(db, {
+      databaseLabel: `team ${redactUrl(url)}${options.machine ? ` — machine ${options.machine}` : ' — all machines'}`,
+      nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),
+      timeZone: options.timeZone,
+      freshness: options.freshness,
+    });
+    return buildReportHtml({ webviewBundle, data });
+  } finally {
+    db.close();
+  }
+}
