@@ -23,7 +23,7 @@ export interface DiscoveredSource {
 /** Something discovery could not use; reported, never fatal. */
 export interface DiscoveryIssue {
   path: string;
-  problem: 'not-found' | 'unreadable' | 'symlink-loop' | 'not-a-source';
+  problem: 'not-found' | 'unreadable' | 'symlink-loop' | 'not-a-source' | 'not-imported';
   message: string;
 }
 
@@ -48,7 +48,7 @@ export interface DiscoverOptions {
 }
 
 /** Why a line could not become a row. */
-export type RejectReason = 'json' | 'not-object' | 'timestamp' | 'required' | 'success' | 'too-long' | 'nul' | 'document';
+export type RejectReason = 'json' | 'not-object' | 'timestamp' | 'required' | 'success' | 'too-long' | 'nul' | 'document' | 'too-deep' | 'number';
 
 export interface RejectSample {
   path: string;
