@@ -168,3 +168,26 @@ describe('values are kept exactly or the line is rejected', () => {
     ]);
   });
 });
+
+describe('identical events across a deleted rotation', () => {
+  test('five identical events stay five rows when the rotated file is deleted, and audit agrees', async () => {
+    const fs = await import('node:fs');
+    const dir = tempDir('rotdel');
+    const logs = path.join(dir, 'logs');
+    const db = path.join(dir, 't.db');
+    const live = path.join(logs, 'tool-usage.jsonl');
+    const e = { ts: T0, tool: 'Bash', command: 'ls' };
+    write(live, lines(e, e, e));
+    fs.renameSync(live, live + '.1'); // rotation
+    write(live, lines(e, e));
+    assert.equal((await migrateSources(db, [logs])).sources.reduce((n, s) => n + s.inserted, 0), 5);
+    fs.rmSync(live + '.1'); // the old file is deleted
+    fs.appendFileSync(live, lines(e)); // a sixth identical event
+    const audit = await auditSources([logs], { dbPath: db });
+    assert.equal(audit.sources[0].newLines, 1);
+    const r = await migrateSources(db, [logs]);
+    assert.equal(r.sources[0].inserted, 1);
+    assert.equal(pyCount(db, 'tool_events'), 6);
+    assert.equal((await migrateSources(db, [logs])).sources[0].inserted, 0);
+  });
+});

@@ -10,7 +10,8 @@ import type { SqlValue } from 'sql.js';
 import { loadSqlJs } from '../db/sqljs';
 import { KNOWN_SOURCES } from './catalogue';
 import { growInferredTable, KeyObserver } from './inferred';
-import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type ReadPlan } from './ledger';
+import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type LedgerEntry, type ReadPlan } from './ledger';
+import * as fs from 'fs';
 import type { TableMapper } from './mappers';
 import { buildMapper, mappingHandlers, readRowsHere, readRowsInWorkers, splitJob, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
 import { hash53 } from './rowIdentity';
@@ -73,16 +74,17 @@ export async function ingestStream(ctx: RunContext, key: string, files: Discover
   const sid = streamId(db, key, first.kind, first.table, ctx.nowS);
   const entries = streamEntries(db, sid);
   const plans = ctx.rescan ? planStream(files, []).map((p) => ({ ...p, entry: entries.find((e) => e.path === p.source.path) ?? null })) : planStream(files, entries);
+  const gone = goneEntries(entries, plans, files);
   db.run('SAVEPOINT tl_stream');
   try {
     let read: { results: SourceResult[]; deltas: TableRollupDeltas | null };
     try {
-      read = await readStream(ctx, sid, plans);
+      read = await readStream(ctx, sid, plans, gone);
     } catch (e) {
       if (!(e instanceof NeedFullRead)) throw e;
       db.run('ROLLBACK TO tl_stream'); // and the sums of the rolled-back rows are dropped with `read`
       const full = planStream(files, []).map((p, i) => ({ ...p, entry: plans[i].entry }));
-      read = await readStream(ctx, sid, full);
+      read = await readStream(ctx, sid, full, gone);
     }
     db.run('RELEASE tl_stream');
     if (read.deltas) ctx.rollupDeltas.commit(read.deltas);
@@ -119,7 +121,17 @@ async function mapperFor(ctx: RunContext, plans: ReadPlan[]): Promise<{ mapper: 
   return { mapper: buildMapper(spec), limits, spec };
 }
 
-async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<{ results: SourceResult[]; deltas: TableRollupDeltas | null }> {
+/**
+ * Ledger entries whose file is gone: no file of the stream took the entry, its path no longer
+ * exists and no file of the stream has its inode (a rotated file keeps its inode). Their rows
+ * stay (history) but are no copies of lines still on disk.
+ */
+function goneEntries(entries: LedgerEntry[], plans: ReadPlan[], files: DiscoveredSource[]): number[] {
+  const taken = new Set(plans.map((p) => p.entry?.id));
+  return entries.filter((e) => !taken.has(e.id) && !fs.existsSync(e.path) && !files.some((f) => e.ino !== 0 && f.dev === e.dev && f.ino === e.ino)).map((e) => e.id);
+}
+
+async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], gone: number[]): Promise<{ results: SourceResult[]; deltas: TableRollupDeltas | null }> {
   const { db } = ctx;
   const { mapper, limits, spec } = await mapperFor(ctx, plans);
   const rollupTable = listEventTables(db).find((t) => t.name === mapper.table && t.tsColumn !== null);
@@ -127,7 +139,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
   const deltas = rollupTable && rollupSetup ? ctx.rollupDeltas.begin(rollupTable, mapper.columns, rollupSetup) : null;
   const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
   const bulk = bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
-  const writer = new TableWriter(await loadSqlJs(), db, mapper);
+  const writer = new TableWriter(await loadSqlJs(), db, mapper, gone);
   const results: SourceResult[] = [];
   try {
     const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;
