@@ -1,4 +1,4 @@
-import { TelemetryError } from '../core/db/errors';
+import { describeError } from '../core/db/errors';
 import { cliCommands } from './commands';
 import type { CliIO } from './commands/types';
 
@@ -10,13 +10,19 @@ const stdio: CliIO = {
 export function usage(): string {
   const lines = ['Usage: telemetry-lens <command> [options]', '', 'Commands:'];
   for (const c of cliCommands) lines.push(`  ${c.usage}`);
-  lines.push('', 'Exit codes: 0 ok, 1 check failed, 2 usage error, 3 could not write (locked / concurrent writer).');
+  lines.push('', 'Every command: --debug prints the stack of an unexpected error.');
+  lines.push('', 'Exit codes: 0 ok, 1 check failed, 2 usage error, 3 could not write (locked / concurrent writer / read-only / disk full).');
   return lines.join('\n');
 }
 
-/** Runs one CLI invocation; returns the exit code. Errors become messages, never stack traces. */
+/**
+ * Runs one CLI invocation; returns the exit code. Errors become one line naming the file and
+ * what to do, with the contract's exit code by class (describeError); the stack only with --debug.
+ */
 export async function runCli(argv: string[], io: CliIO = stdio): Promise<number> {
-  const [name, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
+  const [name, ...rest] = args;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
     return name ? 0 : 2;
@@ -29,12 +35,10 @@ export async function runCli(argv: string[], io: CliIO = stdio): Promise<number>
   try {
     return await command.run(rest, io);
   } catch (e) {
-    if (e instanceof TelemetryError) {
-      io.err(`telemetry-lens ${name}: ${e.message}`);
-      return e.exitCode;
-    }
-    io.err(`telemetry-lens ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    return 1;
+    const report = describeError(e);
+    io.err(`telemetry-lens ${name}: ${report.message}`);
+    if (debug && report.stack) io.err(report.stack);
+    return report.exitCode;
   }
 }
 
@@ -44,8 +48,9 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(String(e) + '\n');
-      process.exitCode = 1;
+      const report = describeError(e);
+      process.stderr.write(`telemetry-lens: ${report.message}\n`);
+      process.exitCode = report.exitCode;
     },
   );
 }

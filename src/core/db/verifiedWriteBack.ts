@@ -66,7 +66,7 @@ export function writeBackVerified(givenPath: string, image: Uint8Array, expected
     if (renameError) return { written: false, cause: renameError };
     // a -wal/-shm a killed program left (nobody holds them, unchanged since the snapshot, which
     // applied the WAL): it must not be replayed onto the new file, nor block every later write
-    if (leftovers) {
+    if (leftovers && abandonedSidecars(dbPath, expected)) {
       const side = sidecarPaths(dbPath);
       removeQuietly(side.wal);
       removeQuietly(side.shm);
