@@ -191,3 +191,23 @@ describe('identical events across a deleted rotation', () => {
     assert.equal((await migrateSources(db, [logs])).sources[0].inserted, 0);
   });
 });
+
+describe('baseline adoption keeps big integers', () => {
+  test("a hook's table with integers beyond 2^53 is adopted digit for digit, and its JSONL twin is claimed", async () => {
+    const dir = tempDir('adoptbig');
+    const db = path.join(dir, 't.db');
+    const py = `import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+c.execute('CREATE TABLE tool_events (id INTEGER PRIMARY KEY AUTOINCREMENT, timestamp INTEGER NOT NULL, tool TEXT NOT NULL, exit_code INTEGER, trace_id INTEGER)')
+c.execute('INSERT INTO tool_events (timestamp, tool, exit_code, trace_id) VALUES (?,?,?,?)', (${T0}, 'Bash', 9007199254740993, 9223372036854775807))
+c.commit()`;
+    assert.equal(spawnSync('python3', ['-c', py, db]).status, 0);
+    write(path.join(dir, 'logs', 'tool-usage.jsonl'), `{"ts":${T0},"tool":"Bash","exit_code":9007199254740993}\n`);
+    const r = await migrateSources(db, [path.join(dir, 'logs')], { tz: 'UTC' });
+    assert.deepEqual([r.sources[0].inserted, r.sources[0].present], [0, 1]);
+    const row = pyQuery(db, 'SELECT CAST(exit_code AS TEXT) e, typeof(exit_code) t, extra FROM tool_events')[0];
+    assert.equal(row.e, '9007199254740993');
+    assert.equal(row.t, 'integer');
+    assert.match(String(row.extra), /"trace_id":9223372036854775807\b/);
+  });
+});
