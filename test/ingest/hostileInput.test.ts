@@ -211,3 +211,21 @@ c.commit()`;
     assert.match(String(row.extra), /"trace_id":9223372036854775807\b/);
   });
 });
+
+describe('keys JavaScript treats specially', () => {
+  test('"__proto__", "constructor" and "toString" keys are kept as data, in columns and in extra', async () => {
+    const dir = tempDir('proto');
+    const logs = path.join(dir, 'logs');
+    const db = path.join(dir, 't.db');
+    write(path.join(logs, 'tool-usage.jsonl'), `{"ts":${T0},"tool":"Bash","__proto__":{"z":1},"constructor":"c"}\n`);
+    write(path.join(logs, 'protos.jsonl'), `{"__proto__":5,"constructor":{"a":1},"toString":"s"}\n{"__proto__":{"b":2}}\n`);
+    const r = await migrateSources(db, [logs]);
+    assert.equal(r.sources.reduce((n, s) => n + s.inserted, 0), 3);
+    assert.equal(pyQuery(db, 'SELECT extra FROM tool_events')[0].extra, '{"__proto__":{"z":1},"constructor":"c"}');
+    const cols = pyQuery<{ column_name: string; source_key: string }>(db, `SELECT column_name, source_key FROM ingest_inferred_columns WHERE table_name = 'protos'`);
+    const col = cols.find((c) => c.source_key === '__proto__')!.column_name;
+    assert.notEqual(col, '__proto__');
+    assert.deepEqual(pyQuery(db, `SELECT "${col}" AS p FROM protos ORDER BY id`).map((x) => x.p), ['5', '{"b":2}']);
+    assert.equal((await migrateSources(db, [logs])).sources.reduce((n, s) => n + s.inserted, 0), 0);
+  });
+});

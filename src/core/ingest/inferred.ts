@@ -11,7 +11,7 @@ import { quotedColumnNames, rowContentHashSorted } from './rowIdentity';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import type { DiscoveredSource } from './types';
 import { parseTimestamp } from './timestamps';
-import { exactIntegerText, toNumber, toText } from './values';
+import { exactIntegerText, putOwn, toNumber, toText } from './values';
 import { ExactNumber } from './exactNumbers';
 
 export type InferredType = 'INTEGER' | 'REAL' | 'TEXT';
@@ -20,7 +20,7 @@ export type InferredType = 'INTEGER' | 'REAL' | 'TEXT';
 const RESERVED_TABLES = new Set(['skill_metrics', 'session_skill', 'schema_migrations', 'schema_baseline']);
 const RESERVED_PREFIXES = ['sqlite_', 'ingest_', 'rollup_'];
 /** Column names an inferred column never takes: provenance, and SQLite's rowid aliases. */
-const PROVENANCE = new Set(['id', 'source_id', 'source_line', 'extra', 'stream_id', 'row_hash', 'row_seq', 'rowid', 'oid', '_rowid_']);
+const PROVENANCE = new Set(['id', 'source_id', 'source_line', 'extra', 'stream_id', 'row_hash', 'row_seq', 'rowid', 'oid', '_rowid_', '__proto__']);
 const TIME_KEYS = ['timestamp', 'ts', 'time'];
 
 function sanitise(name: string): string {
@@ -213,12 +213,12 @@ export function inferredMapper(table: string, columns: InferredColumn[], tz: str
         const v = rec[key];
         const c = byKey.get(key);
         if (v === null || v === undefined) {
-          if (!c) (extra ??= {})[key] = v;
+          if (!c) putOwn((extra ??= {}), key, v);
           continue;
         }
         let value: string | number | undefined;
         if (c) value = c.isTimestamp ? parseTimestamp(v, tz) : inferredValue(v, c.type);
-        if (value === undefined) (extra ??= {})[key] = v;
+        if (value === undefined) putOwn((extra ??= {}), key, v);
         else row[c!.column] = value;
       }
       return { row, extra };

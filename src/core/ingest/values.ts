@@ -2,6 +2,15 @@
 import { canonicalJson } from './rowIdentity';
 import { ExactNumber, int64Text } from './exactNumbers';
 
+/**
+ * obj[key] = v, also for the key "__proto__" (a plain assignment would set the object's
+ * prototype instead, and the field would silently vanish from `extra`).
+ */
+export function putOwn(obj: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else obj[key] = v;
+}
+
 export type ColumnType = 'ts' | 'text' | 'real' | 'int' | 'bool';
 
 const NUMERIC = /^\s*-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i;

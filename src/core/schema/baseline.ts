@@ -4,7 +4,7 @@ import { canonicalJson, PROVENANCE_COLUMNS, rowContentHash } from '../ingest/row
 import { ExactNumber } from '../ingest/exactNumbers';
 import { machineZone, parseTimestamp } from '../ingest/timestamps';
 import { KNOWN_SOURCES } from '../ingest/catalogue';
-import { toBool } from '../ingest/values';
+import { putOwn, toBool } from '../ingest/values';
 import { V1_EVENT_TABLES } from './builtin/V1__telemetry_core';
 import type { MigrationCatalog } from './catalog';
 import { hasForeignHistory, HISTORY_TABLE, isManaged, tableColumns, tableExists } from './history';
@@ -201,7 +201,7 @@ function copyBack(db: Database, table: string, aside: string, tz: string): Adopt
       const extra: Record<string, SqlValue | ExactNumber> = {};
       for (let j = 0; j < extraColumns.length; j++) {
         const big = exact[data.length + j];
-        if (r[extraAt + j] !== null) extra[extraColumns[j]] = big !== null ? new ExactNumber(String(big)) : r[extraAt + j];
+        if (r[extraAt + j] !== null) putOwn(extra, extraColumns[j], big !== null ? new ExactNumber(String(big)) : r[extraAt + j]);
       }
       if (hasId && r[1] !== null && r[1] !== rowid) extra.id = r[1];
       for (let i = 0; i < values.length; i++) {
