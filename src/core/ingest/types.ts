@@ -48,7 +48,7 @@ export interface DiscoverOptions {
 }
 
 /** Why a line could not become a row. */
-export type RejectReason = 'json' | 'not-object' | 'timestamp' | 'required' | 'success' | 'too-long' | 'nul' | 'document' | 'too-deep' | 'number';
+export type RejectReason = 'json' | 'not-object' | 'timestamp' | 'required' | 'success' | 'too-long' | 'nul' | 'document' | 'too-deep';
 
 export interface RejectSample {
   path: string;
