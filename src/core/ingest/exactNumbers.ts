@@ -42,9 +42,6 @@ function lossy(token: string): boolean {
   return n === 0 && /[1-9]/.test(token.replace(/[eE].*$/, ''));
 }
 
-/** Quick test: can this text hold a number JSON.parse would change? (16+ digits, or a 3-digit exponent) */
-const MAYBE_LOSSY = /\d{16}|[eE][+-]?\d{3}/;
-
 let marker = '';
 function markerPrefix(): string {
   // unpredictable, so no data can spell it
@@ -52,12 +49,39 @@ function markerPrefix(): string {
   return marker;
 }
 
+const TWO_53 = 2 ** 53;
+const UNDERFLOW = /[eE]-\d{3}/;
+const pending: unknown[] = [];
+
+/**
+ * Did JSON.parse possibly change a number of `text`? Looks at the parsed values, not the text
+ * (cheaper than any scan of every character): a magnitude of 2^53 or more (a big integer, an
+ * overflow to Infinity) or a zero while the text has a 3-digit negative exponent (an underflow).
+ */
+function mayHaveLost(value: unknown, text: string): boolean {
+  let zero = false;
+  pending.length = 0;
+  pending.push(value);
+  while (pending.length) {
+    const v = pending.pop();
+    if (typeof v === 'number') {
+      if (!(v < TWO_53 && v > -TWO_53)) return true;
+      if (v === 0) zero = true;
+    } else if (v !== null && typeof v === 'object') {
+      if (Array.isArray(v)) for (let i = 0; i < v.length; i++) pending.push(v[i]);
+      else for (const k in v as Record<string, unknown>) pending.push((v as Record<string, unknown>)[k]);
+    }
+  }
+  return zero && UNDERFLOW.test(text);
+}
+
 /**
  * JSON.parse that keeps numbers exactly: lossy number tokens come back as ExactNumber.
  * Throws like JSON.parse on invalid text.
  */
 export function parseJsonExact(text: string): unknown {
-  if (!MAYBE_LOSSY.test(text)) return JSON.parse(text);
+  const plain = JSON.parse(text);
+  if (!mayHaveLost(plain, text)) return plain;
   // rewrite lossy number tokens (outside strings) as marked strings, then parse
   const prefix = markerPrefix();
   let out = '';
@@ -86,9 +110,7 @@ export function parseJsonExact(text: string): unknown {
       i = j - 1;
     }
   }
-  if (!replaced) return JSON.parse(text);
-  // validate the original first: the rewrite must never make invalid JSON valid
-  JSON.parse(text);
+  if (!replaced) return plain;
   return restore(JSON.parse(out + text.slice(last)), prefix);
 }
 
