@@ -40,6 +40,15 @@ describe("the user's database file", () => {
     assert.equal(r.code, 0, r.err);
     assert.ok(fs.lstatSync(link).isSymbolicLink(), 'the link is still a link');
     assert.equal(pyCount(real, 'tool_events'), 3);
+    // one lock for both names: a writer through the link holds the real file's lock
+    const { acquireLock } = await import('../../src/core/db/lockFile');
+    const held = await acquireLock(link);
+    try {
+      assert.equal(held.lockPath, real + '.lock');
+      await assert.rejects(acquireLock(real, { timeoutMs: 200 }), /locked by/);
+    } finally {
+      held.release();
+    }
   });
 
   test('a read-only database is not rewritten: exit 3, one line naming the file', async () => {

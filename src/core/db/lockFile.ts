@@ -60,7 +60,8 @@ export class HeldLock {
  * live holder has it; takes over locks whose holder died (same host, pid gone) or that are too old.
  */
 export async function acquireLock(dbPath: string, opts: LockOptions = {}): Promise<HeldLock> {
-  const lockPath = sidecarPaths(dbPath).lock;
+  // beside the real file: a symlinked path and its target must share one lock (one writer)
+  const lockPath = sidecarPaths(realOrSelf(dbPath)).lock;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const staleAfterMs = opts.staleAfterMs ?? 10 * 60_000;
   const deadline = Date.now() + timeoutMs;
@@ -87,6 +88,14 @@ export async function acquireLock(dbPath: string, opts: LockOptions = {}): Promi
     }
     await sleep(delay);
     delay = Math.min(delay * 2, 250);
+  }
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
   }
 }
 
