@@ -229,3 +229,30 @@ describe('keys JavaScript treats specially', () => {
     assert.equal((await migrateSources(db, [logs])).sources.reduce((n, s) => n + s.inserted, 0), 0);
   });
 });
+
+describe('a stream that fails as a whole', () => {
+  test('is rolled back and reported naming its file; every other file still imports (CLI exit 1)', async () => {
+    const { runCli } = await import('../../src/cli/main');
+    const dir = tempDir('streamfail');
+    const logs = path.join(dir, 'logs');
+    const db = path.join(dir, 't.db');
+    write(path.join(logs, 'events.jsonl'), lines({ ts: T0, a: 1 }));
+    await migrateSources(db, [logs]);
+    // the user guards the table with a trigger that refuses every insert
+    const py = `import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+c.execute("CREATE TRIGGER no_more BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'closed for inserts'); END")
+c.commit()`;
+    assert.equal(spawnSync('python3', ['-c', py, db]).status, 0);
+    write(path.join(logs, 'events.jsonl'), lines({ ts: T0, a: 1 }, { ts: T0 + 1, a: 2 }));
+    write(path.join(logs, 'tool-usage.jsonl'), lines({ ts: T0, tool: 'Bash' }));
+    let out = '';
+    let err = '';
+    const code = await runCli(['migrate', '--db', db, logs], { out: (t) => void (out += t + '\n'), err: (t) => void (err += t + '\n') });
+    assert.equal(code, 1, out + err);
+    assert.match(out, /events\.jsonl: not imported \(.*closed for inserts\)/);
+    assert.equal(err.trim().split('\n').length, 1);
+    assert.equal(pyCount(db, 'tool_events'), 1);
+    assert.equal(pyCount(db, 'events'), 1);
+  });
+});

@@ -33,7 +33,7 @@ export const migrateCommand: CliCommand = {
       const sum = (k: 'inserted' | 'present' | 'rejected') => r.sources.reduce((n, s) => n + s[k], 0);
       io.out(`\ninserted ${sum('inserted')}, already present ${sum('present')}, rejected ${sum('rejected')} in ${r.durationMs} ms; every file reconciled`);
       if (r.rejects.length) io.out(['', 'rejects (kept in ingest_rejects):', ...rejectLines(r.rejects)].join('\n'));
-      if (r.issues.length) io.out(['', 'not read:', ...issueLines(r.issues)].join('\n'));
+      if (r.issues.length) io.out(['', failed ? 'not read or not imported:' : 'not read:', ...issueLines(r.issues)].join('\n'));
       if (failed) {
         io.err(`telemetry-lens migrate: ${failed} file(s) could not be imported (listed above under not-imported); every other file was`);
         return 1;
