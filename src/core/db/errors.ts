@@ -65,7 +65,8 @@ function firstLine(text: string): string {
 
 export function describeError(e: unknown): ErrorReport {
   const stack = e instanceof Error ? e.stack : undefined;
-  if (e instanceof TelemetryError) return { message: firstLine(e.message), exitCode: e.exitCode, stack, expected: true };
+  // our own messages are written for the user (a validation error lists its problems, one a line)
+  if (e instanceof TelemetryError) return { message: e.message, exitCode: e.exitCode, stack, expected: true };
   const err = e as NodeJS.ErrnoException | undefined;
   const code = err && typeof err === 'object' ? err.code : undefined;
   if (code && WRITE_ERRNOS[code]) {
