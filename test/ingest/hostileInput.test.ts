@@ -135,6 +135,9 @@ describe('values are kept exactly or the line is rejected', () => {
     assert.equal(parseTimestamp('0099-01-01T00:00:00Z', 'UTC'), new Date('0099-01-01T00:00:00Z').getTime() / 1000);
     assert.equal(new Date(parseTimestamp('0099-01-01T00:00:00Z', 'UTC')! * 1000).getUTCFullYear(), 99);
     assert.equal(new Date(parseTimestamp('0005-03-01 12:00:00', 'UTC')! * 1000).getUTCFullYear(), 5);
+    // a zone-less early wall time in a zone: that year, at the zone's offset of the time (local mean time)
+    assert.equal(new Date(parseTimestamp('0099-06-01 12:00:00', 'Europe/Berlin')! * 1000).getUTCFullYear(), 99);
+    assert.equal(new Date(parseTimestamp('0005-03-01 12:00:00', 'America/New_York')! * 1000).getUTCFullYear(), 5);
     assert.equal(parseTimestamp('2026-01-01T00:00:00+25:00', 'UTC'), undefined);
     assert.equal(parseTimestamp('2026-01-01T00:00:00+18:01', 'UTC'), undefined);
     assert.equal(parseTimestamp('2026-01-01T00:00:00+05:75', 'UTC'), undefined);
