@@ -1,5 +1,5 @@
 import { ENGINE_CHOICES, isEngineChoice, resolveEngine, setDefaultEngine, type EngineInfo } from '../core/db/database';
-import { TelemetryError, UsageError } from '../core/db/errors';
+import { describeError, UsageError } from '../core/db/errors';
 import { cliCommands } from './commands';
 import type { CliIO } from './commands/types';
 
@@ -12,13 +12,19 @@ export function usage(): string {
   const lines = ['Usage: telemetry-lens <command> [options]', '', 'Commands:'];
   for (const c of cliCommands) lines.push(`  ${c.usage}`);
   lines.push('', `Every command: --engine ${ENGINE_CHOICES.join('|')}  storage engine (default auto: native node:sqlite where this Node has it, else wasm; env TL_ENGINE)`);
-  lines.push('', 'Exit codes: 0 ok, 1 check failed, 2 usage error, 3 could not write (locked / concurrent writer).');
+  lines.push('', 'Every command: --debug prints the stack of an unexpected error.');
+  lines.push('', 'Exit codes: 0 ok, 1 check failed, 2 usage error, 3 could not write (locked / concurrent writer / read-only / disk full).');
   return lines.join('\n');
 }
 
-/** Runs one CLI invocation; returns the exit code. Errors become messages, never stack traces. */
+/**
+ * Runs one CLI invocation; returns the exit code. Errors become one line naming the file and
+ * what to do, with the contract's exit code by class (describeError); the stack only with --debug.
+ */
 export async function runCli(argv: string[], io: CliIO = stdio): Promise<number> {
-  const [name, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
+  const [name, ...rest] = args;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
     return name ? 0 : 2;
@@ -33,12 +39,10 @@ export async function runCli(argv: string[], io: CliIO = stdio): Promise<number>
     const json = commandArgs.includes('--json');
     return await command.run(commandArgs, json ? withEngineInJson(io, engine) : io);
   } catch (e) {
-    if (e instanceof TelemetryError) {
-      io.err(`telemetry-lens ${name}: ${e.message}`);
-      return e.exitCode;
-    }
-    io.err(`telemetry-lens ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    return 1;
+    const report = describeError(e);
+    io.err(`telemetry-lens ${name}: ${report.message}`);
+    if (debug && report.stack) io.err(report.stack);
+    return report.exitCode;
   }
 }
 
@@ -93,8 +97,9 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(String(e) + '\n');
-      process.exitCode = 1;
+      const report = describeError(e);
+      process.stderr.write(`telemetry-lens: ${report.message}\n`);
+      process.exitCode = report.exitCode;
     },
   );
 }

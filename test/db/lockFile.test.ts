@@ -60,7 +60,7 @@ describe('single-writer lock file', () => {
     (await acquireLock(db, { timeoutMs: 200, staleAfterMs: 30_000 })).release();
 
     // Same host, holder alive (a long ingest): never stale, however old.
-    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2020-01-01T00:00:00Z', tool: 'long ingest', token: 'alive' }));
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString(), tool: 'long ingest', token: 'alive' }));
     fs.utimesSync(lock, old, old);
     await assert.rejects(acquireLock(db, { timeoutMs: 100, staleAfterMs: 1000 }), /locked by long ingest/);
     fs.unlinkSync(lock);

@@ -1,4 +1,6 @@
 /** Shared text helpers of the audit/migrate/verify commands. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { UsageError } from '../../core/db/errors';
 import { checkZone } from '../../core/ingest/timestamps';
 import { DEFAULT_EXCLUDES, splitPatternList, type DiscoveryIssue, type RejectSample } from '../../core/ingest';
@@ -28,8 +30,21 @@ export function zoneOption(tz: string | undefined): string | undefined {
   }
 }
 
+/**
+ * The files/folders to read: at least one, and each must exist — a mistyped path is a usage
+ * error naming it, never an empty run that reports "every source is in the database".
+ */
 export function requirePaths(paths: string[]): string[] {
   if (!paths.length) throw new UsageError('give at least one file or folder to read');
+  const missing = paths.filter((p) => {
+    try {
+      fs.statSync(p);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length) throw new UsageError(`${missing.map((p) => path.resolve(p)).join(', ')}: no such file or folder — check the path`);
   return paths;
 }
 

@@ -16,10 +16,12 @@ export const migrateCommand: CliCommand = {
     process.once('SIGINT', onSignal);
     try {
       const r = await migrateSources(dbPath, paths, { tz: zoneOption(optionString(args, 'tz')), userMigrationsDir: optionString(args, 'dir'), signal: controller.signal, rescan: args.options.has('rescan'), exclude: excludeOption(args) });
+      // a file that could not be imported as a whole (its stream rolled back, the others kept): exit 1
+      const failed = r.issues.filter((i) => i.problem === 'not-imported').length;
       if (args.options.has('json')) {
         const { issues, rejects, ...contract } = r;
         io.out(JSON.stringify({ ...contract, issues, rejects }, null, 2));
-        return 0;
+        return failed ? 1 : 0;
       }
       const applied = r.migrations.applied.length ? r.migrations.applied.join(', ') : 'none pending';
       io.out(`database ${r.database} (schema version ${r.migrations.current}; applied: ${applied})`);
@@ -31,7 +33,11 @@ export const migrateCommand: CliCommand = {
       const sum = (k: 'inserted' | 'present' | 'rejected') => r.sources.reduce((n, s) => n + s[k], 0);
       io.out(`\ninserted ${sum('inserted')}, already present ${sum('present')}, rejected ${sum('rejected')} in ${r.durationMs} ms; every file reconciled`);
       if (r.rejects.length) io.out(['', 'rejects (kept in ingest_rejects):', ...rejectLines(r.rejects)].join('\n'));
-      if (r.issues.length) io.out(['', 'not read:', ...issueLines(r.issues)].join('\n'));
+      if (r.issues.length) io.out(['', failed ? 'not read or not imported:' : 'not read:', ...issueLines(r.issues)].join('\n'));
+      if (failed) {
+        io.err(`telemetry-lens migrate: ${failed} file(s) could not be imported (listed above under not-imported); every other file was`);
+        return 1;
+      }
       return 0;
     } finally {
       process.removeListener('SIGINT', onSignal);

@@ -30,7 +30,7 @@ export const verifyCommand: CliCommand = {
     if (r.skillTotals.length) io.out(`\nskill_metrics.json totals vs the ${SKILL_TOTALS_BASIS}:`);
     for (const m of r.skillTotals) io.out(`${m.path}: skill ${m.skill} ${m.field}: document says ${m.document}, database has ${m.database ?? 'no row'}`);
     if (r.issues.length) io.out(['', 'not read:', ...issueLines(r.issues)].join('\n'));
-    io.out(r.ok ? '\nverify: every source is in the database' : '\nverify: MISMATCH (see above)');
+    io.out(!r.ok ? '\nverify: MISMATCH (see above)' : r.sources.length ? '\nverify: every source is in the database' : '\nverify: nothing to compare (no telemetry files under the given paths)');
     return r.ok ? 0 : 1;
   },
 };

@@ -70,7 +70,7 @@ function schemaVersion(db: Database): number | null {
 }
 
 function tableRowCounts(db: Database): { name: string; rows: number }[] {
-  const names = column(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map(String);
+  const names = column(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").map(String);
   return names.map((name) => ({ name, rows: Number(scalar(db, `SELECT COUNT(*) FROM ${quoteIdentifier(name)}`)) }));
 }
 

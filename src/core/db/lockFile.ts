@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { WriteConflictError } from './errors';
 import { sidecarPaths } from './fileState';
-import { isProcessAlive } from './processInfo';
+import { isProcessAlive, processStartMs } from './processInfo';
 
 /** Content of `<db>.lock`: who holds it, so a waiting user can be told. */
 export interface LockHolder {
@@ -13,6 +13,8 @@ export interface LockHolder {
   since: string;
   tool: string;
   token: string;
+  /** When the holding process started (epoch ms, Linux); tells a reused pid apart. */
+  started?: number;
 }
 
 export interface LockOptions {
@@ -58,7 +60,8 @@ export class HeldLock {
  * live holder has it; takes over locks whose holder died (same host, pid gone) or that are too old.
  */
 export async function acquireLock(dbPath: string, opts: LockOptions = {}): Promise<HeldLock> {
-  const lockPath = sidecarPaths(dbPath).lock;
+  // beside the real file: a symlinked path and its target must share one lock (one writer)
+  const lockPath = sidecarPaths(realOrSelf(dbPath)).lock;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const staleAfterMs = opts.staleAfterMs ?? 10 * 60_000;
   const deadline = Date.now() + timeoutMs;
@@ -68,6 +71,7 @@ export async function acquireLock(dbPath: string, opts: LockOptions = {}): Promi
     since: new Date().toISOString(),
     tool: opts.tool ?? 'telemetry-lens',
     token: crypto.randomBytes(8).toString('hex'),
+    started: processStartMs(process.pid),
   };
   fs.mkdirSync(path.dirname(lockPath), { recursive: true }); // a new database may live in a new folder
   let delay = 20;
@@ -84,6 +88,14 @@ export async function acquireLock(dbPath: string, opts: LockOptions = {}): Promi
     }
     await sleep(delay);
     delay = Math.min(delay * 2, 250);
+  }
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
   }
 }
 
@@ -137,8 +149,23 @@ function isStale(lockPath: string, h: LockHolder | null, staleAfterMs: number): 
   // An unreadable lock is only a few bytes from being written: give its writer a moment.
   if (h === null) return lockAgeMs(lockPath) > 2000;
   // Same machine: the pid answers exactly (a long ingest may hold the lock for many minutes).
-  if (h.host === os.hostname()) return !isProcessAlive(h.pid);
+  if (h.host === os.hostname()) return !isProcessAlive(h.pid) || pidReused(h);
   return lockAgeMs(lockPath) > staleAfterMs;
+}
+
+/** Slack for clock ticks and a holder that wrote its lock in its first moments. */
+const START_SLACK_MS = 2000;
+
+/**
+ * The lock's pid now belongs to another program: its process started after the lock was
+ * written (or at another time than the holder recorded). Where start times are unknown, false.
+ */
+function pidReused(h: LockHolder): boolean {
+  const started = processStartMs(h.pid);
+  if (started === undefined) return false;
+  if (typeof h.started === 'number') return Math.abs(started - h.started) > START_SLACK_MS;
+  const since = Date.parse(h.since);
+  return Number.isFinite(since) && started > since + START_SLACK_MS;
 }
 
 /**

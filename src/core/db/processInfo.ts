@@ -92,3 +92,28 @@ function processName(pid: string): string {
     return 'process';
   }
 }
+
+let bootTimeMs: number | undefined;
+
+/**
+ * When process `pid` started (epoch ms, to 10 ms), where /proc tells (Linux); undefined
+ * elsewhere or when it is gone. A pid is reused by an unrelated program once its owner dies:
+ * the start time tells the two apart.
+ */
+export function processStartMs(pid: number): number | undefined {
+  if (!canListOpenFiles || !Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    if (bootTimeMs === undefined) {
+      const btime = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'));
+      if (!btime) return undefined;
+      bootTimeMs = Number(btime[1]) * 1000;
+    }
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name (field 2) may hold spaces and parentheses: fields count from its last ')'
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]); // field 22: start time in clock ticks after boot (USER_HZ = 100)
+    return Number.isFinite(ticks) ? bootTimeMs + ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}

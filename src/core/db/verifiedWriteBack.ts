@@ -30,9 +30,13 @@ const TEMP_MARK = '.tmp-';
  * rename, and anybody found holding the old file just after it gets the old file back: the
  * rename is undone through a hard link kept for that moment.
  */
-export function writeBackVerified(dbPath: string, image: Uint8Array, expected: DatabaseFileState, opts: WriteBackOptions): WriteBackOutcome {
+export function writeBackVerified(givenPath: string, image: Uint8Array, expected: DatabaseFileState, opts: WriteBackOptions): WriteBackOutcome {
+  // a symlinked database is written through: the real file gets the rows, the link stays a link
+  const dbPath = linkTarget(givenPath);
+  refuseUnwritable(dbPath);
   const early = conflictCause(dbPath, expected);
   if (early) return { written: false, cause: early };
+  const leftovers = abandonedSidecars(dbPath, expected);
   const dir = path.dirname(dbPath);
   fs.mkdirSync(dir, { recursive: true });
   const stamp = `${TEMP_MARK}${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
@@ -41,6 +45,7 @@ export function writeBackVerified(dbPath: string, image: Uint8Array, expected: D
   let keepPrevious = false;
   try {
     writeDurably(tmp, image, opts.journalMode, expected.db ? fileMode(dbPath) : undefined);
+    if (expected.db) keepOwner(tmp, dbPath);
     if (expected.db && !timestampsTellApart(tmp, expected.db)) {
       return { written: false, cause: `${dbPath} was modified too recently to tell a later write apart (its modification time is not older than now)` };
     }
@@ -59,6 +64,13 @@ export function writeBackVerified(dbPath: string, image: Uint8Array, expected: D
     opts.onReplaceStep?.('before-rename');
     const renameError = renameWithRetry(tmp, dbPath, opts.renameRetryMs ?? 3000);
     if (renameError) return { written: false, cause: renameError };
+    // a -wal/-shm a killed program left (nobody holds them, unchanged since the snapshot, which
+    // applied the WAL): it must not be replayed onto the new file, nor block every later write
+    if (leftovers && abandonedSidecars(dbPath, expected)) {
+      const side = sidecarPaths(dbPath);
+      removeQuietly(side.wal);
+      removeQuietly(side.shm);
+    }
     opts.onReplaceStep?.('after-rename');
     if (expected.db && canUndo && oldAtRename) {
       const opener = openedDuringReplace(dbPath, expected.db.ino, previous, oldAtRename);
@@ -156,11 +168,86 @@ function linkQuietly(from: string, to: string): boolean {
   }
 }
 
+/** The file a (chain of) symbolic link(s) names; the path itself when it is no link or dangles. */
+function linkTarget(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * A database the user made read-only (mode 0444, or not writable by this user) is never
+ * replaced: renaming over it would succeed, since only the folder's permission counts.
+ */
+function refuseUnwritable(dbPath: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dbPath);
+  } catch {
+    return; // a new database
+  }
+  const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
+  let writable = (st.mode & 0o222) !== 0;
+  if (writable) {
+    try {
+      fs.accessSync(dbPath, fs.constants.W_OK);
+    } catch {
+      writable = false;
+    }
+  }
+  if (!writable) throw new WriteConflictError(`${dbPath} is read-only (mode ${mode}); nothing was written — make it writable (chmod u+w) or give another database`);
+}
+
+/**
+ * The new file gets the old one's owner and group. Root can always; another user only when it
+ * is the owner (the group is kept where allowed). Replacing someone else's file with one this
+ * user owns would make the owner's own hooks fail, so that is refused.
+ */
+function keepOwner(tmp: string, dbPath: string): void {
+  const old = fs.statSync(dbPath);
+  const ours = fs.statSync(tmp);
+  if (old.uid === ours.uid && old.gid === ours.gid) return;
+  try {
+    fs.chownSync(tmp, old.uid, old.gid);
+    return;
+  } catch {
+    // not root
+  }
+  if (old.uid !== ours.uid) {
+    throw new WriteConflictError(`${dbPath} belongs to user id ${old.uid}; writing it as user id ${ours.uid} would change its owner — run as its owner (or root)`);
+  }
+  try {
+    fs.chownSync(tmp, old.uid, ours.gid);
+  } catch {
+    // the group stays ours: not a member of the file's group
+  }
+}
+
+/**
+ * True when the -wal/-shm beside the database were left by a program that is gone: open files
+ * can be listed, nobody holds the database or either sidecar, and both are as they were when
+ * the snapshot (which applied the WAL's committed transactions) was read.
+ */
+function abandonedSidecars(dbPath: string, expected: DatabaseFileState): boolean {
+  if (!canListOpenFiles) return false;
+  const side = sidecarPaths(dbPath);
+  const now = fileStateOf(dbPath);
+  if (!now.wal && !now.shm) return false;
+  if (!sameStamp(now.wal, expected.wal) || !sameStamp(now.shm, expected.shm)) return false;
+  return holdersOf(dbPath).length === 0 && holdersOf(side.wal).length === 0 && holdersOf(side.shm).length === 0;
+}
+
 /** Why writing now would clobber someone else's work, or undefined when it is safe. */
 export function conflictCause(dbPath: string, expected: DatabaseFileState): string | undefined {
   const side = sidecarPaths(dbPath);
   const now = fileStateOf(dbPath);
   const who = () => holdersSuffix(dbPath);
+  if ((now.wal || now.shm) && abandonedSidecars(dbPath, expected)) {
+    if (!sameStamp(now.db, expected.db)) return `another program changed ${dbPath} since it was read${who()}`;
+    return undefined;
+  }
   if (now.wal) return `another program has the database open in WAL mode (${side.wal} exists)${who()}`;
   if (now.shm) return `another program has the database open in WAL mode (${side.shm} exists)${who()}`;
   if (now.journal && (isHotJournal(side.journal) || !sameStamp(now.journal, expected.journal))) {
@@ -188,6 +275,8 @@ function fileMode(p: string): number | undefined {
 function writeDurably(tmp: string, image: Uint8Array, journalMode: WriteBackOptions['journalMode'], mode: number | undefined): void {
   const fd = fs.openSync(tmp, 'wx', mode ?? 0o644);
   try {
+    // exactly the old file's mode (open's mode is cut by the umask)
+    if (mode !== undefined) fs.fchmodSync(fd, mode);
     if (journalMode === 'wal' && image.length >= 100) {
       // Restore WAL mode in the file without copying the (possibly 100+ MB) image.
       const head = Buffer.from(image.subarray(0, 100));

@@ -2,6 +2,7 @@ import { openSnapshot } from '../db/database';
 import { compareStream, hashingParseOptionsOf, parseOptionsOf } from './compare';
 import { byStream, discoverSources } from './discover';
 import { DEFAULT_FRESHNESS, freshnessStatus, type FreshnessThresholds } from '../time/freshness';
+import { resolveInferredTables } from './inferred';
 import { checkZone, machineZone } from './timestamps';
 import type { AuditOptions, AuditReport, AuditSourceReport, DiscoveredSource, Liveness } from './types';
 
@@ -43,6 +44,7 @@ export async function auditSources(paths: string[], opts: AuditOptions = {}): Pr
   opts.onProgress?.({ phase: 'discover', bytesDone: 0, bytesTotal: 0, rowsInserted: 0 });
   const found = await discoverSources(paths, opts);
   const db = opts.dbPath ? await openSnapshot(opts.dbPath) : null;
+  resolveInferredTables(db, found.sources);
   const nowMs = opts.nowMs ?? Date.now();
   const progress = readProgress(found.sources, opts.onProgress);
   try {

@@ -5,7 +5,7 @@
  */
 import type { RejectReason } from './types';
 import { parseTimestamp } from './timestamps';
-import { convertValue, toBool, toNumber, type ColumnType } from './values';
+import { convertValue, putOwn, toBool, toNumber, type ColumnType } from './values';
 
 export interface ColumnSpec {
   column: string;
@@ -356,7 +356,7 @@ export function mapKnownRecord(src: KnownSource, rec: Record<string, unknown>, t
   let extra: Record<string, unknown> | null = null;
   for (const key in rec) {
     if (usedKeys.includes(key)) continue;
-    (extra ??= {})[key] = rec[key];
+    putOwn((extra ??= {}), key, rec[key]);
   }
   return { row, extra };
 }

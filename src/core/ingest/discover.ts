@@ -53,7 +53,11 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
       issues.push({ path: file, problem: 'unreadable', message: `cannot read ${file}: ${(e as Error).message}` });
       return;
     }
-    if (!st.isFile()) return;
+    if (!st.isFile()) {
+      // a FIFO would block the reader forever, a device never ends: never opened, always said
+      if (explicit || isCandidateFileName(path.basename(file))) issues.push({ path: file, problem: 'not-a-source', message: `${file} is ${fileKind(st)}, not a regular file; skipped` });
+      return;
+    }
     if (!explicit && !isCandidateFileName(path.basename(file))) return;
     if (explicit && !isCandidateFileName(path.basename(file))) {
       issues.push({ path: file, problem: 'not-a-source', message: `${file} is not a *.jsonl file or a known telemetry document; skipped` });
@@ -101,7 +105,10 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
       }
       if (isDir) {
         if (skip.has(e.name)) continue;
+        if (isCandidateFileName(e.name)) issues.push({ path: p, problem: 'not-a-source', message: `${p} is a folder, not a telemetry file; its files were scanned as a folder's` });
         if (depth < maxDepth) await walk(p, depth + 1, excluded || exclude.matches(p));
+      } else if (!isFile && isCandidateFileName(e.name)) {
+        await addFile(p, false); // not a regular file (FIFO, socket, device): reported, never opened
       } else if (isFile && isCandidateFileName(e.name)) {
         if (!knownSourceFor(e.name) && (excluded || exclude.matches(p))) excludedFiles++;
         else await addFile(p, false);
@@ -126,6 +133,14 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
     return ra[0] - rb[0] || (ra[1] < rb[1] ? -1 : 1);
   });
   return { sources: list, issues, excludedFiles };
+}
+
+function fileKind(st: fs.Stats): string {
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isDirectory()) return 'a folder';
+  return 'not a regular file';
 }
 
 /** Groups sources by stream, keeping discovery's rotation order inside each. */

@@ -8,16 +8,19 @@ import type { SqlDatabase as Database } from '../db/database';
 import { baseFileName, KNOWN_TABLES, type MapFailure, type MappedRecord, type Row } from './catalogue';
 import type { TableMapper } from './mappers';
 import { quotedColumnNames, rowContentHashSorted } from './rowIdentity';
-import { quoteIdent, rowsOf, tableExists } from './sql';
+import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
+import type { DiscoveredSource } from './types';
 import { parseTimestamp } from './timestamps';
-import { toNumber, toText } from './values';
+import { exactIntegerText, putOwn, toNumber, toText } from './values';
+import { ExactNumber } from './exactNumbers';
 
 export type InferredType = 'INTEGER' | 'REAL' | 'TEXT';
 
 /** Tables and prefixes an inferred table must never take. */
 const RESERVED_TABLES = new Set(['skill_metrics', 'session_skill', 'schema_migrations', 'schema_baseline']);
 const RESERVED_PREFIXES = ['sqlite_', 'ingest_', 'rollup_'];
-const PROVENANCE = new Set(['id', 'source_id', 'source_line', 'extra', 'stream_id', 'row_hash', 'row_seq']);
+/** Column names an inferred column never takes: provenance, and SQLite's rowid aliases. */
+const PROVENANCE = new Set(['id', 'source_id', 'source_line', 'extra', 'stream_id', 'row_hash', 'row_seq', 'rowid', 'oid', '_rowid_', '__proto__']);
 const TIME_KEYS = ['timestamp', 'ts', 'time'];
 
 function sanitise(name: string): string {
@@ -30,8 +33,48 @@ export function inferredTableName(fileName: string): string {
   const stem = baseFileName(fileName).replace(/\.jsonl?$/i, '');
   let name = sanitise(stem);
   if (name === '_') name = 'jsonl_events';
+  // SQLite refuses to create tables named sqlite_…: those get a prefix, not a suffix
+  if (name.startsWith('sqlite_')) return 'jsonl_' + name;
   if (KNOWN_TABLES.has(name) || RESERVED_TABLES.has(name) || RESERVED_PREFIXES.some((p) => name.startsWith(p))) name += '_jsonl';
   return name;
+}
+
+/** True when Telemetry Lens made `table` for an inferred stream (it may grow and write it). */
+function ownsInferredTable(db: Database, table: string): boolean {
+  if (tableExists(db, 'ingest_inferred_columns') && scalar(db, 'SELECT 1 FROM ingest_inferred_columns WHERE table_name = ? LIMIT 1', [table]) !== null) return true;
+  return tableExists(db, 'ingest_streams') && scalar(db, `SELECT 1 FROM ingest_streams WHERE table_name = ? AND kind = 'inferred' LIMIT 1`, [table]) !== null;
+}
+
+/** Any schema object (table, view, index, trigger) already has this name, in SQLite's case-insensitive sense. */
+function nameTaken(db: Database, name: string): boolean {
+  return scalar(db, 'SELECT 1 FROM sqlite_master WHERE lower(name) = lower(?) LIMIT 1', [name]) !== null;
+}
+
+/**
+ * The table each unknown stream writes, given the database: the one its ledger entry names,
+ * else the inferred name unless a table Telemetry Lens did not make for inferred data (a
+ * user's own `routing_events`, a view…) has it; then `<name>_jsonl`, `<name>_jsonl_2`, …
+ * Never a table another program owns (writer contract). Rewrites `table` of the sources.
+ */
+export function resolveInferredTables(db: Database | null, sources: DiscoveredSource[]): void {
+  if (!db) return;
+  const chosen = new Map<string, string>();
+  const hasStreams = tableExists(db, 'ingest_streams');
+  for (const s of sources) {
+    if (s.kind !== 'inferred') continue;
+    let table = chosen.get(s.stream);
+    if (table === undefined) {
+      const ledger = hasStreams ? scalar(db, 'SELECT table_name FROM ingest_streams WHERE stream_key = ?', [s.stream]) : null;
+      if (ledger !== null) table = String(ledger);
+      else {
+        const base = s.table;
+        table = base;
+        for (let i = 1; nameTaken(db, table) && !ownsInferredTable(db, table); i++) table = i === 1 ? `${base}_jsonl` : `${base}_jsonl_${i}`;
+      }
+      chosen.set(s.stream, table);
+    }
+    s.table = table;
+  }
 }
 
 export interface InferredColumn {
@@ -58,7 +101,8 @@ export class KeyObserver {
         this.timeOk.set(key, (this.timeOk.get(key) ?? true) && ok);
       }
       if (v === null || v === undefined) continue;
-      const t: InferredType = typeof v === 'boolean' ? 'INTEGER' : typeof v === 'number' ? (Number.isInteger(v) ? 'INTEGER' : 'REAL') : 'TEXT';
+      const t: InferredType =
+        typeof v === 'boolean' ? 'INTEGER' : typeof v === 'number' ? (Number.isInteger(v) ? 'INTEGER' : 'REAL') : v instanceof ExactNumber && exactIntegerText(v) !== undefined ? 'INTEGER' : 'TEXT';
       const prev = this.types.get(key);
       this.types.set(key, !prev ? t : prev === t ? t : (prev === 'INTEGER' && t === 'REAL') || (prev === 'REAL' && t === 'INTEGER') ? 'REAL' : 'TEXT');
     }
@@ -141,6 +185,10 @@ function freeName(base: string, taken: Set<string>): string {
 function inferredValue(v: unknown, type: InferredType): string | number | undefined {
   if (typeof v === 'boolean') return type === 'TEXT' ? (v ? 'true' : 'false') : v ? 1 : 0;
   if (type === 'TEXT') return toText(v);
+  // a number no double holds exactly: exact int64 text in an INTEGER column, else kept in `extra`
+  const exact = exactIntegerText(v);
+  if (exact !== undefined) return type === 'INTEGER' ? exact : undefined;
+  if (v instanceof ExactNumber) return undefined;
   const n = typeof v === 'string' ? toNumber(v) : typeof v === 'number' ? v : undefined;
   return n !== undefined ? n : toText(v);
 }
@@ -165,12 +213,12 @@ export function inferredMapper(table: string, columns: InferredColumn[], tz: str
         const v = rec[key];
         const c = byKey.get(key);
         if (v === null || v === undefined) {
-          if (!c) (extra ??= {})[key] = v;
+          if (!c) putOwn((extra ??= {}), key, v);
           continue;
         }
         let value: string | number | undefined;
         if (c) value = c.isTimestamp ? parseTimestamp(v, tz) : inferredValue(v, c.type);
-        if (value === undefined) (extra ??= {})[key] = v;
+        if (value === undefined) putOwn((extra ??= {}), key, v);
         else row[c!.column] = value;
       }
       return { row, extra };

@@ -13,10 +13,20 @@ import { applySchema } from './schemaStep';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { ingestStream, type RunContext } from './streamIngest';
 import { checkZone, machineZone } from './timestamps';
-import type { DiscoveredSource, MigrateOptions, MigrateResult, SourceResult } from './types';
+import type { DiscoveredSource, DiscoveryIssue, MigrateOptions, MigrateResult, SourceResult } from './types';
+import { resolveInferredTables } from './inferred';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+
+function isAbort(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
+
+/** First line of an error's message (no stack). */
+function oneLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
 
 function tableCount(db: Database, table: string): number {
   return tableExists(db, table) ? Number(scalar(db, `SELECT count(*) FROM ${quoteIdent(table)}`)) : 0;
@@ -73,6 +83,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
   const result = await withWrite(dbPath, async (db) => {
     opts.onProgress?.({ phase: 'schema', bytesDone: 0, bytesTotal, rowsInserted: 0 });
     const migrations = applySchema(db, opts.userMigrationsDir, tz);
+    resolveInferredTables(db, sources);
     fastPragmas(db);
     reserveForLoad(db, bytesTotal);
     const tables = [...new Set(sources.map((s) => s.table))];
@@ -97,6 +108,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       rollupDeltas: new RunRollupDeltas(db),
     };
     const results: SourceResult[] = [];
+    const notImported: DiscoveryIssue[] = [];
     // Native engine: the run commits in chunks (other programs' inserts get in between), so
     // rows added are summed chunk by chunk, each counted while only we could write.
     const inPlace = writesInPlace(db);
@@ -113,7 +125,16 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     ctx.commitPoint?.(); // after the schema step (a first run's migrations can take a while)
     try {
       for (const [key, files] of streams) {
-        results.push(...(await ingestStream(ctx, key, files)));
+        const rejectsBefore = ctx.rejects.length;
+        try {
+          results.push(...(await ingestStream(ctx, key, files)));
+        } catch (e) {
+          // one file's problem stays with that file: its stream is rolled back (ingestStream's
+          // savepoint), reported, and every other stream still imports; cancel stops the run
+          if (isAbort(e) || opts.signal?.aborted) throw e;
+          ctx.rejects.length = rejectsBefore;
+          for (const f of files) notImported.push({ path: f.path, problem: 'not-imported', message: `${f.path}: not imported (${oneLine(e)}); the other files were imported` });
+        }
         ctx.commitPoint?.();
       }
       markMissing(db, paths, ctx.nowS);
@@ -139,7 +160,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     const counts: Record<string, number> = {};
     for (const t of tables.sort()) counts[t] = tableCount(db, t);
     opts.onProgress?.({ phase: 'write', bytesDone: bytesTotal, bytesTotal, rowsInserted: ctx.progress.rowsInserted });
-    return { migrations, results, counts, rejects: ctx.rejects };
+    return { migrations, results, counts, rejects: ctx.rejects, notImported };
   });
   opts.onProgress?.({ phase: 'done', bytesDone: bytesTotal, bytesTotal, rowsInserted: result.results.reduce((s, r) => s + r.inserted, 0) });
   return {
@@ -148,7 +169,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     sources: result.results,
     tables: result.counts,
     durationMs: Math.round(performance.now() - started),
-    issues: found.issues,
+    issues: [...found.issues, ...result.notImported],
     rejects: result.rejects,
   };
 }

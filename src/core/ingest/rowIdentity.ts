@@ -6,6 +6,8 @@
  * The schema baseline hashes adopted rows with this same function, so ingest can claim them.
  */
 
+import { ExactNumber } from './exactNumbers';
+
 /** Values a data column or an `extra` field can hold after normalisation. */
 export type CanonicalValue = null | undefined | boolean | number | string | CanonicalValue[] | { [key: string]: CanonicalValue } | Uint8Array;
 
@@ -26,6 +28,7 @@ export function canonicalJson(value: unknown): string {
     for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
     return out + ']';
   }
+  if (value instanceof ExactNumber) return value.text; // a JSON number token, kept digit for digit
   if (value instanceof Uint8Array) return '{"$blob":' + JSON.stringify(Buffer.from(value).toString('hex')) + '}';
   const obj = value as Record<string, unknown>;
   const order = keyOrder(Object.keys(obj));

@@ -6,9 +6,39 @@
 import * as fs from 'fs';
 import { readLines, throwIfAborted, type ReadLinesResult } from './lineReader';
 import type { RejectReason } from './types';
+import { parseJsonExact } from './exactNumbers';
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+/**
+ * Deepest nesting of arrays/objects a line may have. Deeper lines are rejected (`too-deep`)
+ * before anything walks them recursively (hashing, canonical JSON), so a hostile line can
+ * never overflow the stack; the same limit on every thread keeps audit = migrate = verify.
+ */
+export const MAX_NESTING = 1000;
+
+/** Deepest `[`/`{` nesting of JSON text (brackets inside strings ignored). */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
+/** A nesting depth needs at least twice as many characters: shorter texts skip the scan. */
+function tooDeep(text: string): boolean {
+  return text.length > 2 * MAX_NESTING && jsonNestingDepth(text) > MAX_NESTING;
+}
 
 export interface LineReject {
   line: number;
@@ -74,7 +104,7 @@ export async function scanJsonl(filePath: string, h: ScanHandlers, opts: ScanOpt
       }
       let rec: unknown;
       try {
-        rec = JSON.parse(text);
+        rec = parseJsonExact(text);
       } catch (e) {
         if (!ev.terminated) {
           h.pending(ev.lineNo);
@@ -86,6 +116,10 @@ export async function scanJsonl(filePath: string, h: ScanHandlers, opts: ScanOpt
       }
       if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
         h.reject({ line: ev.lineNo, reason: 'not-object', detail: `a JSON ${Array.isArray(rec) ? 'array' : rec === null ? 'null' : typeof rec}, not an object`, text, bytes: ev.end - ev.start });
+        return true;
+      }
+      if (tooDeep(text)) {
+        h.reject({ line: ev.lineNo, reason: 'too-deep', detail: `nested ${jsonNestingDepth(text)} levels deep (limit ${MAX_NESTING})`, text: text.slice(0, 4096), bytes: ev.end - ev.start });
         return true;
       }
       h.record(ev.lineNo, rec as Record<string, unknown>, text);
@@ -110,9 +144,13 @@ export async function scanDocument(filePath: string, h: ScanHandlers, opts: { si
   let text = (await fs.promises.readFile(filePath)).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (isBlank(text.replace(/\n/g, ''))) return { lines: 0, doc: null };
+  if (tooDeep(text)) {
+    h.reject({ line: 1, reason: 'too-deep', detail: `nested ${jsonNestingDepth(text)} levels deep (limit ${MAX_NESTING})`, text: text.slice(0, 4096), bytes: Buffer.byteLength(text) });
+    return { lines: 1, doc: null };
+  }
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonExact(text);
   } catch (e) {
     h.reject({ line: 1, reason: 'document', detail: `not valid JSON: ${e instanceof Error ? e.message : String(e)}`, text: text.slice(0, 65536), bytes: Buffer.byteLength(text) });
     return { lines: 1, doc: null };

@@ -10,7 +10,8 @@ import type { SqlValue } from '../db/database';
 import { wasmModule } from '../db/database';
 import { KNOWN_SOURCES } from './catalogue';
 import { growInferredTable, KeyObserver } from './inferred';
-import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type ReadPlan } from './ledger';
+import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type LedgerEntry, type ReadPlan } from './ledger';
+import * as fs from 'fs';
 import type { TableMapper } from './mappers';
 import { buildMapper, mappingHandlers, readRowsHere, readRowsInWorkers, splitJob, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
 import { hash53 } from './rowIdentity';
@@ -80,18 +81,19 @@ export async function ingestStream(ctx: RunContext, key: string, files: Discover
   const sid = streamId(db, key, first.kind, first.table, ctx.nowS);
   const entries = streamEntries(db, sid);
   const plans = ctx.rescan ? planStream(files, []).map((p) => ({ ...p, entry: entries.find((e) => e.path === p.source.path) ?? null })) : planStream(files, entries);
+  const gone = goneEntries(entries, plans, files);
   db.run('SAVEPOINT tl_stream');
   ctx.inStreamSavepoint = true;
   try {
     let read: { results: SourceResult[]; deltas: TableRollupDeltas | null };
     try {
-      read = await readStream(ctx, sid, plans);
+      read = await readStream(ctx, sid, plans, gone);
     } catch (e) {
       // NeedFullRead comes only from reads with identity lookups, which keep the savepoint
       if (!(e instanceof NeedFullRead) || !ctx.inStreamSavepoint) throw e;
       db.run('ROLLBACK TO tl_stream'); // and the sums of the rolled-back rows are dropped with `read`
       const full = planStream(files, []).map((p, i) => ({ ...p, entry: plans[i].entry }));
-      read = await readStream(ctx, sid, full);
+      read = await readStream(ctx, sid, full, gone);
     }
     if (ctx.inStreamSavepoint) db.run('RELEASE tl_stream');
     ctx.inStreamSavepoint = false;
@@ -134,7 +136,17 @@ async function mapperFor(ctx: RunContext, plans: ReadPlan[]): Promise<{ mapper: 
   return { mapper: buildMapper(spec), limits, spec };
 }
 
-async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Promise<{ results: SourceResult[]; deltas: TableRollupDeltas | null }> {
+/**
+ * Ledger entries whose file is gone: no file of the stream took the entry, its path no longer
+ * exists and no file of the stream has its inode (a rotated file keeps its inode). Their rows
+ * stay (history) but are no copies of lines still on disk.
+ */
+function goneEntries(entries: LedgerEntry[], plans: ReadPlan[], files: DiscoveredSource[]): number[] {
+  const taken = new Set(plans.map((p) => p.entry?.id));
+  return entries.filter((e) => !taken.has(e.id) && !fs.existsSync(e.path) && !files.some((f) => e.ino !== 0 && f.dev === e.dev && f.ino === e.ino)).map((e) => e.id);
+}
+
+async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], gone: number[]): Promise<{ results: SourceResult[]; deltas: TableRollupDeltas | null }> {
   const { db } = ctx;
   const { mapper, limits, spec } = await mapperFor(ctx, plans);
   const rollupTable = listEventTables(db).find((t) => t.name === mapper.table && t.tsColumn !== null);
@@ -143,7 +155,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[]): Prom
   const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
   // not with chunked native commits: a kill between chunks would leave the indexes dropped
   const bulk = !ctx.commitPoint && bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
-  const writer = new TableWriter(await wasmModule(db), db, mapper);
+  const writer = new TableWriter(await wasmModule(db), db, mapper, gone);
   const results: SourceResult[] = [];
   try {
     const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;

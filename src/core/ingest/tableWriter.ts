@@ -40,12 +40,24 @@ export class TableWriter {
   /** native engine: 64-row INSERTs (node:sqlite's per-call binding is slow; nativeInsert.ts) */
   private readonly nativeInsert: MultiRowInsert | null;
 
+
+  /**
+   * count(*) of a stream's copies that a line may match: rows inserted from a file that no
+   * longer exists (deleted after a rotation; `goneSources`) are history, not copies — else five
+   * identical events across a deleted rotation would match three old rows and lose two.
+   * max(row_seq) still spans every row, so new occurrence numbers never collide.
+   */
+  private readonly countExpr: string;
+
   /** `SQL`: the wasm engine's module (wasmModule()), null on the native engine. */
   constructor(
     SQL: unknown,
     private readonly db: Database,
     readonly mapper: TableMapper,
+    goneSources: readonly number[] = [],
   ) {
+    const gone = goneSources.filter((n) => Number.isSafeInteger(n));
+    this.countExpr = gone.length ? `sum(CASE WHEN source_id IN (${gone.join(', ')}) THEN 0 ELSE 1 END)` : 'count(*)';
     const t = quoteIdent(mapper.table);
     const cols = [...mapper.columns, 'source_id', 'source_line', 'extra', 'stream_id', 'row_hash', 'row_seq'];
     this.width = cols.length;
@@ -56,7 +68,7 @@ export class TableWriter {
     this.insertOne = new RawInsert(SQL, db, `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${tuple}`, this.width);
     this.decoded = new Array<SqlValue>(mapper.columns.length + 1).fill(null);
     this.insertBatch = new RawInsert(SQL, db, `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${new Array(this.batchRows).fill(tuple).join(', ')}`, this.width * this.batchRows);
-    this.lookup = db.prepare(`SELECT count(*), coalesce(max(row_seq), 0) FROM ${t} WHERE stream_id = ? AND row_hash = ?`);
+    this.lookup = db.prepare(`SELECT ${this.countExpr}, coalesce(max(row_seq), 0) FROM ${t} WHERE stream_id = ? AND row_hash = ?`);
     this.hasAdopted = mapper.adoptHash !== null && scalar(db, `SELECT 1 FROM ${t} WHERE stream_id = 0 LIMIT 1`) !== null;
     if (this.hasAdopted) {
       this.adoptFind = db.prepare(`SELECT id FROM ${t} WHERE stream_id = 0 AND row_hash = ? LIMIT 1`);
@@ -82,7 +94,7 @@ export class TableWriter {
 
   /** Every hash of the stream at once (cheaper than point lookups for big re-reads). */
   loadCounts(streamId: number, into: Map<number, HashCount>): void {
-    const stmt = this.db.prepare(`SELECT row_hash, count(*), max(row_seq) FROM ${quoteIdent(this.mapper.table)} WHERE stream_id = ? GROUP BY row_hash`);
+    const stmt = this.db.prepare(`SELECT row_hash, ${this.countExpr}, max(row_seq) FROM ${quoteIdent(this.mapper.table)} WHERE stream_id = ? GROUP BY row_hash`);
     try {
       stmt.bind([streamId]);
       while (stmt.step()) {

@@ -24,7 +24,7 @@ export interface DiscoveredSource {
 /** Something discovery could not use; reported, never fatal. */
 export interface DiscoveryIssue {
   path: string;
-  problem: 'not-found' | 'unreadable' | 'symlink-loop' | 'not-a-source';
+  problem: 'not-found' | 'unreadable' | 'symlink-loop' | 'not-a-source' | 'not-imported';
   message: string;
 }
 
@@ -49,7 +49,7 @@ export interface DiscoverOptions {
 }
 
 /** Why a line could not become a row. */
-export type RejectReason = 'json' | 'not-object' | 'timestamp' | 'required' | 'success' | 'too-long' | 'nul' | 'document';
+export type RejectReason = 'json' | 'not-object' | 'timestamp' | 'required' | 'success' | 'too-long' | 'nul' | 'document' | 'too-deep';
 
 export interface RejectSample {
   path: string;

@@ -4,6 +4,7 @@ import { CheckFailedError } from '../db/errors';
 import { openSnapshot } from '../db/database';
 import { compareStream, hashingParseOptionsOf } from './compare';
 import { byStream, discoverSources } from './discover';
+import { resolveInferredTables } from './inferred';
 import { compareSkillTotals } from './skillTotals';
 import { checkZone, machineZone } from './timestamps';
 import type { SkillTotalsMismatch, VerifyOptions, VerifyResult, VerifySourceResult } from './types';
@@ -19,6 +20,7 @@ export async function verifySources(dbPath: string, paths: string[], opts: Verif
   if (!fs.existsSync(dbPath)) throw new CheckFailedError(`no database at ${path.resolve(dbPath)} (run migrate first)`);
   const found = await discoverSources(paths, opts);
   const db = await openSnapshot(dbPath);
+  resolveInferredTables(db, found.sources);
   try {
     const sources: VerifySourceResult[] = [];
     const skillTotals: SkillTotalsMismatch[] = [];

@@ -432,7 +432,8 @@ export interface SelectOptions {
 export function rollupSelectSql(spec: RollupSpec, rangePredicate: string | undefined, options: SelectOptions = {}): string {
   const ts = `t.${quoteIdent(spec.tsColumn)}`;
   const bucket = options.bucketSql?.replace(/\$ts/g, `CAST(${ts} AS INTEGER)`) ?? `(CAST(${ts} AS INTEGER) / ${spec.grainSeconds}) * ${spec.grainSeconds}`;
-  const where = [spec.filter, rangePredicate?.replace(/\$ts/g, ts)].filter(Boolean);
+  // a row without an event time (an inferred table's line that lacked it) has no bucket
+  const where = [`${ts} IS NOT NULL`, spec.filter, rangePredicate?.replace(/\$ts/g, ts)].filter(Boolean);
   const groupBy = ['1', ...Array.from({ length: spec.dimensionCount }, (_, i) => String(i + 2))];
   const from = `${spec.from ?? `${quoteIdent(spec.source)} AS t`}${options.join ? ` ${options.join.replace(/\$ts/g, ts)}` : ''}`;
   return `SELECT ${bucket} AS bucket_ts, ${spec.expressions.map((e, i) => `${e} AS ${spec.columns[i][0]}`).join(', ')}

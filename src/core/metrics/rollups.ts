@@ -59,10 +59,12 @@ export function listEventTables(db: Database): EventTable[] {
 }
 
 function scanEventTables(db: Database): EventTable[] {
-  const names = queryRows<{ name: string }>(
-    db,
-    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'rollup_%' ORDER BY name`,
-  ).map((r) => r.name);
+  // the rollup tables by exact name: a user's own table named rollup… is an event table like any
+  // other (in LIKE, '_' matches any character, so 'rollup_%' would hide 'rollups' too)
+  const rollupTables = new Set([...rollupTableDefinitions().map((d) => d.table), WATERMARK_TABLE]);
+  const names = queryRows<{ name: string }>(db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`)
+    .map((r) => r.name)
+    .filter((n) => !rollupTables.has(n));
   const out: EventTable[] = [];
   for (const name of names) {
     const cols = new Set(tableColumns(db, name));

@@ -13,6 +13,8 @@ export interface ReportOptions {
   freshness?: FreshnessThresholds;
   /** epoch seconds; default the clock */
   nowSeconds?: number;
+  /** false: no raw rows in the report (REPORT_SAMPLE_ROWS newest per table otherwise) */
+  rows?: boolean;
 }
 
 /** The static dashboard of the database at `dbPath` (read from a consistent snapshot). */
@@ -24,6 +26,7 @@ export async function generateReportHtml(dbPath: string, webviewBundle: string, 
       nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),
       timeZone: options.timeZone,
       freshness: options.freshness,
+      rows: options.rows,
     });
     return buildReportHtml({ webviewBundle, data });
   } finally {

@@ -34,6 +34,8 @@ export interface ReportDataOptions extends MetricsOptions {
   /** shown in the header, e.g. the database file name */
   databaseLabel: string;
   nowSeconds: number;
+  /** false: carry no raw rows at all (they hold commands, paths, prompts…); default true */
+  rows?: boolean;
 }
 
 /** Precomputes every tab for every preset, plus a sample of recent rows per event table. */
@@ -47,7 +49,8 @@ export function buildReportData(db: Database, options: ReportDataOptions): Repor
     payloads[preset] = byTab;
   }
   const samples: Record<string, ReportSample> = {};
-  for (const { table, rows } of getDataSources(db, metrics).sources) {
+  const withRows = options.rows !== false;
+  for (const { table, rows } of withRows ? getDataSources(db, metrics).sources : []) {
     if (rows === 0) continue;
     const result = getDrillDownRows(db, { table, range: {}, limit: REPORT_SAMPLE_ROWS });
     samples[table] = { timeColumn: table === 'skill_invocation' ? 'invoked_at' : 'timestamp', columns: result.columns, rows: result.rows, total: result.total };
@@ -59,7 +62,7 @@ export function buildReportData(db: Database, options: ReportDataOptions): Repor
       mode: 'report',
       generatedAt: options.nowSeconds,
       timeZone: resolveTimeZone(options.timeZone),
-      capabilities: { customRange: false, drillDown: 'sample', openSource: false },
+      capabilities: { customRange: false, drillDown: withRows ? 'sample' : 'none', openSource: false },
     },
     payloads,
     samples,

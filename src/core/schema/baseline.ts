@@ -1,9 +1,10 @@
 import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { CheckFailedError } from '../db/errors';
 import { canonicalJson, PROVENANCE_COLUMNS, rowContentHash } from '../ingest/rowIdentity';
+import { ExactNumber } from '../ingest/exactNumbers';
 import { machineZone, parseTimestamp } from '../ingest/timestamps';
 import { KNOWN_SOURCES } from '../ingest/catalogue';
-import { toBool } from '../ingest/values';
+import { putOwn, toBool } from '../ingest/values';
 import { V1_EVENT_TABLES } from './builtin/V1__telemetry_core';
 import type { MigrationCatalog } from './catalog';
 import { hasForeignHistory, HISTORY_TABLE, isManaged, tableColumns, tableExists } from './history';
@@ -177,7 +178,10 @@ function copyBack(db: Database, table: string, aside: string, tz: string): Adopt
   const boolIndexes = data.map((c, i) => (bools.includes(c.name) ? i : -1)).filter((i) => i >= 0);
   const hasId = oldColumns.includes('id');
   const readCols = ['rowid', ...(hasId ? ['id'] : []), ...dataNames, ...extraColumns];
-  const select = db.prepare(`SELECT ${readCols.map((c, i) => (i === 0 ? 'rowid' : q(c))).join(', ')} FROM ${q(aside)} ORDER BY rowid`);
+  // integers beyond 2^53 would come back as rounded doubles: each column also as exact text then
+  const valueCols = [...dataNames, ...extraColumns];
+  const exactCols = valueCols.map((c) => `CASE WHEN typeof(${q(c)}) = 'integer' AND (${q(c)} > 9007199254740991 OR ${q(c)} < -9007199254740991) THEN CAST(${q(c)} AS TEXT) END`);
+  const select = db.prepare(`SELECT ${[...readCols.map((c, i) => (i === 0 ? 'rowid' : q(c))), ...exactCols].join(', ')} FROM ${q(aside)} ORDER BY rowid`);
   const writeCols = ['id', ...dataNames, 'extra', 'stream_id', 'row_hash', 'row_seq'];
   const insert = db.prepare(`INSERT INTO ${q(table)} (${writeCols.map(q).join(', ')}) VALUES (${writeCols.map(() => '?').join(', ')})`);
   const dataAt = hasId ? 2 : 1;
@@ -190,10 +194,15 @@ function copyBack(db: Database, table: string, aside: string, tz: string): Adopt
   try {
     while (select.step()) {
       const r = select.get();
+      const exact = r.slice(readCols.length);
       const rowid = r[0];
-      const values = r.slice(dataAt, extraAt);
-      const extra: Record<string, SqlValue> = {};
-      for (let j = 0; j < extraColumns.length; j++) if (r[extraAt + j] !== null) extra[extraColumns[j]] = r[extraAt + j];
+      // a big integer goes back as its decimal text (INTEGER affinity stores it exactly), as ingest maps it
+      const values = r.slice(dataAt, extraAt).map((v, i) => (exact[i] !== null ? exact[i] : v));
+      const extra: Record<string, SqlValue | ExactNumber> = {};
+      for (let j = 0; j < extraColumns.length; j++) {
+        const big = exact[data.length + j];
+        if (r[extraAt + j] !== null) putOwn(extra, extraColumns[j], big !== null ? new ExactNumber(String(big)) : r[extraAt + j]);
+      }
       if (hasId && r[1] !== null && r[1] !== rowid) extra.id = r[1];
       for (let i = 0; i < values.length; i++) {
         if (values[i] !== null) continue;

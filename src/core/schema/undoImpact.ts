@@ -14,9 +14,26 @@ function unquote(name: string): string {
   return name;
 }
 
-/** Tables holding records (event tables carry row identity; rejects keep raw lines), not derived data. */
+/**
+ * Tables holding records (event tables carry row identity; rejects keep raw lines), not derived
+ * data — and the ingest ledger while event rows still point into it (their stream_id and
+ * source_id): dropping it then would orphan every row's provenance and identity.
+ */
 function holdsRecords(db: Database, table: string): boolean {
+  if (table === 'ingest_streams' || table === 'ingest_sources') return referencedByEventRows(db);
   return table === 'ingest_rejects' || tableColumns(db, table).includes('row_hash');
+}
+
+/** Some event table has a row that ingest gave a stream (stream_id > 0). */
+function referencedByEventRows(db: Database): boolean {
+  const tables = db.exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`);
+  for (const [name] of tables.length ? tables[0].values : []) {
+    const t = String(name);
+    const cols = tableColumns(db, t);
+    if (!cols.includes('row_hash') || !cols.includes('stream_id')) continue;
+    if (db.exec(`SELECT 1 FROM "${t.replace(/"/g, '""')}" WHERE stream_id > 0 LIMIT 1`).length) return true;
+  }
+  return false;
 }
 
 /**

@@ -40,6 +40,9 @@ export function zoneOffsetSeconds(zone: string, epochSeconds: number): number {
   for (const p of fmt.formatToParts(new Date(epochSeconds * 1000))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
-  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) / 1000;
+  // not Date.UTC(year, …) alone: it reads years 0–99 as 1900–1999
+  const wall = new Date(Date.UTC(2000, 0, 1, parts.hour, parts.minute, parts.second));
+  wall.setUTCFullYear(parts.year, parts.month - 1, parts.day);
+  const asUtc = wall.getTime() / 1000;
   return asUtc - Math.floor(epochSeconds);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TelemetryError } from '../../core/db/errors';
+import { describeError } from '../../core/db/errors';
 import type { ExtensionServices } from '../services';
 import { RETRY, writeConflictMessage } from './messages';
 
@@ -7,11 +7,12 @@ const SHOW_LOG = 'Show Log';
 
 /** Exit code 3 = the database is locked or being written by another program. */
 export function isWriteConflict(e: unknown): boolean {
-  return e instanceof TelemetryError && e.exitCode === 3;
+  return describeError(e).exitCode === 3;
 }
 
+/** The one-line message of the shared error policy (describeError), as the CLI prints it. */
 export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return describeError(e).message;
 }
 
 /**
@@ -21,7 +22,8 @@ export function errorText(e: unknown): string {
  */
 export async function showIngestError(services: ExtensionServices, action: string, e: unknown): Promise<boolean> {
   // Expected failures (locked, bad input) are logged by message; only surprises get a stack.
-  const detail = e instanceof TelemetryError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+  const report = describeError(e);
+  const detail = report.expected ? report.message : (report.stack ?? report.message);
   services.log.error(`${action} failed: ${detail}`);
   if (isWriteConflict(e)) {
     const choice = await vscode.window.showErrorMessage(writeConflictMessage(errorText(e)), RETRY, SHOW_LOG);
