@@ -5,6 +5,7 @@ import type { CliIO } from './commands/types';
 const stdio: CliIO = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+  write: (t) => new Promise<void>((resolve) => (process.stdout.write(t) ? resolve() : process.stdout.once('drain', resolve))),
 };
 
 export function usage(): string {
