@@ -24,7 +24,7 @@ function parseMaxRows(raw: string | undefined): number | undefined {
 }
 
 function moreText(more: MoreRows): string {
-  return `${more.exact ? '' : 'more than '}${more.rows} more row${more.rows === 1 && more.exact ? '' : 's'}`;
+  return `${more.exact ? '' : 'at least '}${more.rows} more row${more.rows === 1 && more.exact ? '' : 's'}`;
 }
 
 /**
