@@ -1,11 +1,39 @@
 import { UsageError } from '../../core/db/errors';
 import { csvRecord, JsonRowsWriter, toTextTable, type QueryOutputFormat } from '../../core/db/queryFormat';
+import { moreRowsText } from '../../core/query/resultText';
 import { DEFAULT_QUERY_TIMEOUT_SECONDS, QueryTimeoutError, runUserQuery } from '../../core/query/runUserQuery';
 import type { MoreRows, QueryEngine, QueryValue } from '../../core/query/types';
 import { optionString, parseArgs, requireOption } from '../args';
 import type { CliCommand, CliIO } from './types';
 
 const FORMATS: QueryOutputFormat[] = ['table', 'csv', 'json'];
+const VALUE_OPTIONS = ['db', 'format', 'timeout', 'max-rows', 'engine'];
+
+/** `--name` or `--name=value`: anything else that starts with `--` is SQL opening with a comment. */
+const OPTION_SHAPE = /^--[A-Za-z][\w-]*(?:=[\s\S]*)?$/;
+
+/**
+ * Moves SQL that starts with `--` (a comment: `"-- top users\nSELECT …"`) behind an end-of-options
+ * `--`, so it is taken as the SQL argument, not as an unknown option. Option values stay with
+ * their option, and an explicit `--` keeps its meaning.
+ */
+export function sqlAfterOptions(argv: string[], valueOptions: string[]): string[] {
+  const options: string[] = [];
+  const sql: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      sql.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--') && !OPTION_SHAPE.test(a)) sql.push(a);
+    else {
+      options.push(a);
+      if (valueOptions.includes(a.slice(2)) && i + 1 < argv.length) options.push(argv[++i]);
+    }
+  }
+  return sql.length > 0 ? [...options, '--', ...sql] : options;
+}
 const ENGINES: QueryEngine[] = ['auto', 'native', 'wasm'];
 /** A terminal table is collected to align its columns: without --max-rows it shows this many. */
 const TABLE_DEFAULT_MAX_ROWS = 1000;
@@ -23,10 +51,6 @@ function parseMaxRows(raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
-function moreText(more: MoreRows): string {
-  return `${more.exact ? '' : 'at least '}${more.rows} more row${more.rows === 1 && more.exact ? '' : 's'}`;
-}
-
 /**
  * `query --db FILE "SQL"`: user SQL runs in a child process (src/core/query) on a snapshot that is
  * never written back, with a time limit, an optional row cap and Ctrl-C. CSV and JSON stream to
@@ -36,7 +60,7 @@ export const queryCommand: CliCommand = {
   name: 'query',
   usage: 'query      --db FILE "SQL"                [--format table|csv|json] [--timeout SECONDS] [--max-rows N]   read-only',
   async run(argv, io) {
-    const args = parseArgs(argv, ['db', 'format', 'timeout', 'max-rows', 'engine'], []);
+    const args = parseArgs(sqlAfterOptions(argv, VALUE_OPTIONS), VALUE_OPTIONS, []);
     const db = requireOption(args, 'db');
     const format = (optionString(args, 'format') ?? 'table') as QueryOutputFormat;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
@@ -61,7 +85,7 @@ export const queryCommand: CliCommand = {
         onRows: (rows) => out.rows(rows),
       });
       out.end(io, outcome.more);
-      if (outcome.more && format !== 'table') io.err(`telemetry-lens query: printed ${outcome.rows} row${outcome.rows === 1 ? '' : 's'}; ${moreText(outcome.more)} not printed (--max-rows ${maxRows})`);
+      if (outcome.more && format !== 'table') io.err(`telemetry-lens query: printed ${outcome.rows} row${outcome.rows === 1 ? '' : 's'}; ${moreRowsText(outcome.more)} not printed (--max-rows ${maxRows})`);
       return 0;
     } catch (e) {
       if (e instanceof QueryTimeoutError) throw new UsageError(`${e.message} (raise it with --timeout SECONDS; 0 = no limit)`);
@@ -86,7 +110,7 @@ function tableOutput(): QueryOutput {
     rows: (batch) => void rows.push(...batch),
     end(io, more) {
       const text = toTextTable({ columns, rows });
-      io.out(more ? text.replace(/\)$/, `; ${moreText(more)} not shown: --max-rows N, or --format csv|json for all)`) : text);
+      io.out(more ? text.replace(/\)$/, `; ${moreRowsText(more)} not shown: --max-rows N, or --format csv|json for all)`) : text);
     },
   };
 }

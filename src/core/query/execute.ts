@@ -6,7 +6,7 @@
  */
 import type { SqlDatabase } from '../db/database';
 import { TelemetryError, UsageError } from '../db/errors';
-import { assertReadStatement } from './readOnlyGuard';
+import { assertCompilesToRead, assertReadStatement } from './readOnlyGuard';
 import { splitStatements } from './sqlText';
 import type { MoreRows, QueryValue } from './types';
 
@@ -42,6 +42,7 @@ export async function executeUserSql(db: SqlDatabase, sql: string, opts: Execute
   const statements = parseUserSql(sql);
   try {
     db.run('PRAGMA query_only = 1');
+    for (const s of statements) assertCompilesToRead(db, s);
     for (let i = 0; i < statements.length - 1; i++) {
       const stmt = db.prepare(statements[i].text);
       try {
