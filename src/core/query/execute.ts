@@ -100,8 +100,19 @@ async function streamRows(stmt: Statement, opts: ExecuteOptions, sink: QueryRowS
   }
 }
 
+type ExactGet = (params: null, config: { useBigInt: boolean }) => QueryValue[];
+
+/**
+ * The current row with every integer exact. Engines hand integers over as doubles, which lose
+ * digits beyond 2^53; such a row (rare) is read again with integers as bigint (sql.js reads them
+ * through their text; node:sqlite has readBigInts), and only the unsafe ones stay bigint. A REAL
+ * that large is still a number on the second read.
+ */
 function readRow(stmt: Statement): QueryValue[] {
-  return stmt.get() as QueryValue[];
+  const row = stmt.get() as QueryValue[];
+  if (!row.some((v) => typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v))) return row;
+  const exact = (stmt.get as unknown as ExactGet).call(stmt, null, { useBigInt: true });
+  return exact.map((v) => (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v));
 }
 
 function asQueryError(e: unknown): Error {
