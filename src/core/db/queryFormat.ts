@@ -9,8 +9,17 @@ function cellText(v: QueryValue): string {
   return String(v);
 }
 
+/**
+ * Text a spreadsheet would run as a formula (or as a DDE command) when the CSV is opened:
+ * `=`, `+`, `-`, `@`, tab or carriage return first (OWASP "CSV injection"). Such a text cell gets a
+ * leading `'`, which spreadsheets show as "this is text". Numbers (-5 stored as a number) are
+ * numbers and keep their sign; only text is changed.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function csvField(v: QueryValue): string {
-  const s = v === null ? '' : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : String(v);
+  let s = v === null ? '' : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : String(v);
+  if (typeof v === 'string' && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -19,7 +28,7 @@ export function csvRecord(values: readonly QueryValue[]): string {
   return values.map(csvField).join(',') + '\r\n';
 }
 
-/** RFC 4180: quote when needed, double inner quotes, CRLF rows (what spreadsheets expect). */
+/** RFC 4180: quote when needed, double inner quotes, CRLF rows (what spreadsheets expect); formula-like text neutralised. */
 export function toCsv(r: QueryResult): string {
   return csvRecord(r.columns) + r.rows.map(csvRecord).join('');
 }
