@@ -39,7 +39,7 @@ describe('CLI query: time limit, row cap, streaming output', () => {
     assert.deepEqual(rows[599], { n: 599, s: 'row 599' });
     const t = await cli('query', '--db', db, NEVER_ENDING_ROWS, '--max-rows', '2');
     assert.equal(t.code, 0, t.err);
-    assert.match(t.out, /^x\n-\n1\n2\n\(2 rows; at least \d+ more rows not shown/);
+    assert.match(t.out, /^x\n-\n1\n2\n\(2 rows; at least [\d,]+ more rows not shown/);
     assert.equal(t.err, '');
   });
 
@@ -72,6 +72,34 @@ describe('CLI query from the bundle: Ctrl-C and a large result', () => {
     assert.equal(err, 'telemetry-lens query: query cancelled\n');
     const left = spawnSync('pgrep', ['-f', path.join(repoRoot, 'dist/query.worker.js')], { encoding: 'utf8' }).stdout.trim();
     assert.equal(left, '', 'no query process left');
+  });
+
+  test('a reader that closes the pipe early (`| head`): exit 0, nothing on stderr, no query process left', async () => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist/cli.js'), 'query', '--db', db, NEVER_ENDING_ROWS, '--format', 'csv'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((r) => child.on('exit', (c) => r(c)));
+    assert.equal(code, 0);
+    assert.equal(err, '');
+    assert.equal(spawnSync('pgrep', ['-f', path.join(repoRoot, 'dist/query.worker.js')], { encoding: 'utf8' }).stdout.trim(), '');
+  });
+
+  test('kill -9 of the CLI: its query process notices the orphaning and ends itself', async () => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist/cli.js'), 'query', '--db', db, NEVER_ENDING, '--timeout', '0'], { stdio: 'ignore' });
+    let worker = '';
+    for (let i = 0; i < 100 && worker === ''; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      worker = fs.existsSync(`/proc/${child.pid}`) ? fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim() : '';
+    }
+    assert.notEqual(worker, '', 'the query process started');
+    child.kill('SIGKILL');
+    let alive = true;
+    for (let i = 0; i < 50 && alive; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      alive = fs.existsSync(`/proc/${worker}`) && !/State:\s+Z/.test(fs.readFileSync(`/proc/${worker}/status`, 'utf8'));
+    }
+    assert.equal(alive, false, `query process ${worker} still running after its parent died`);
   });
 
   test('an endless result streams to a reader that stops reading, with bounded memory', async () => {

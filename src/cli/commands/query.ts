@@ -4,7 +4,7 @@ import { moreRowsText } from '../../core/query/resultText';
 import { DEFAULT_QUERY_TIMEOUT_SECONDS, QueryTimeoutError, runUserQuery } from '../../core/query/runUserQuery';
 import type { MoreRows, QueryEngine, QueryValue } from '../../core/query/types';
 import { optionString, parseArgs, requireOption } from '../args';
-import type { CliCommand, CliIO } from './types';
+import { OutputClosedError, type CliCommand, type CliIO } from './types';
 
 const FORMATS: QueryOutputFormat[] = ['table', 'csv', 'json'];
 const VALUE_OPTIONS = ['db', 'format', 'timeout', 'max-rows', 'engine'];
@@ -89,6 +89,7 @@ export const queryCommand: CliCommand = {
       return 0;
     } catch (e) {
       if (e instanceof QueryTimeoutError) throw new UsageError(`${e.message} (raise it with --timeout SECONDS; 0 = no limit)`);
+      if (e instanceof OutputClosedError) return 0; // `| head` has what it wanted; the query child is stopped
       throw e;
     } finally {
       process.removeListener('SIGINT', onSigint);

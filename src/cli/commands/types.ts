@@ -15,3 +15,10 @@ export interface CliCommand {
   usage: string;
   run(argv: string[], io: CliIO): Promise<number>;
 }
+
+/** stdout's reader went away (`| head`): not an error, the reader took what it wanted. */
+export class OutputClosedError extends Error {
+  constructor() {
+    super('stdout was closed by its reader');
+  }
+}
