@@ -1,11 +1,19 @@
 import { ENGINE_CHOICES, isEngineChoice, resolveEngine, setDefaultEngine, type EngineInfo } from '../core/db/database';
 import { describeError, UsageError } from '../core/db/errors';
 import { cliCommands } from './commands';
-import type { CliIO } from './commands/types';
+import { OutputClosedError, type CliIO } from './commands/types';
 
 const stdio: CliIO = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+  write: (t) =>
+    new Promise<void>((resolve, reject) => {
+      const taken = process.stdout.write(t, (e) => {
+        if (e) reject((e as NodeJS.ErrnoException).code === 'EPIPE' ? new OutputClosedError() : e);
+      });
+      if (taken) resolve();
+      else process.stdout.once('drain', resolve);
+    }),
 };
 
 export function usage(): string {
@@ -92,6 +100,10 @@ function withEngineInJson(io: CliIO, engine: EngineInfo): CliIO {
 }
 
 if (require.main === module) {
+  // a reader that goes away (`| head`) surfaces as a rejected write(), not as an unhandled 'error'
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
