@@ -14,6 +14,7 @@ import { applySchema } from './schemaStep';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { ingestStream, type RunContext } from './streamIngest';
 import { checkZone, machineZone } from './timestamps';
+import { findTranscripts, importTranscripts, loadPrices, type ClaudeCodeImportResult } from '../claudeCode';
 import type { DiscoveredSource, MigrateOptions, MigrateResult, SourceResult } from './types';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -63,9 +64,14 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
   opts.onProgress?.({ phase: 'discover', bytesDone: 0, bytesTotal: 0, rowsInserted: 0 });
   const found = await discoverSources(paths, opts);
   const only = opts.only ? new Set(opts.only.map((p) => path.resolve(p))) : null;
-  const sources = only ? found.sources.filter((s) => only.has(s.path)) : found.sources;
+  // Claude Code transcripts have their own ingest (one line feeds several tables): never an inferred table
+  const cc = opts.claudeCode === false ? undefined : (opts.claudeCode ?? {});
+  const transcripts = cc ? findTranscripts([...paths, ...(cc.extraPaths ?? [])], { configDirs: cc.configDirs }).filter((t) => !only || only.has(t.path)) : [];
+  const transcriptPaths = new Set(transcripts.map((t) => t.path));
+  const sources = (only ? found.sources.filter((s) => only.has(s.path)) : found.sources).filter((s) => !transcriptPaths.has(s.path));
   const streams = byStream(sources);
-  const bytesTotal = sources.reduce((s, x) => s + x.size, 0);
+  const bytesTotal = sources.reduce((s, x) => s + x.size, 0) + transcripts.reduce((s, x) => s + x.size, 0);
+  const prices = transcripts.length ? (cc?.prices ?? loadPrices()) : undefined;
 
   // a first run creates the database, and its folder (the lock file lives beside it)
   await fs.promises.mkdir(path.dirname(path.resolve(dbPath)), { recursive: true });
@@ -96,9 +102,11 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       rollupDeltas: new RunRollupDeltas(db),
     };
     const results: SourceResult[] = [];
+    let claudeCode: ClaudeCodeImportResult | undefined;
     db.run('SAVEPOINT tl_ingest');
     try {
       for (const [key, files] of streams) results.push(...(await ingestStream(ctx, key, files)));
+      if (transcripts.length) claudeCode = await importTranscripts(db, transcripts, { prices: prices!, nowS: ctx.nowS, signal: opts.signal, rescan: ctx.rescan });
       markMissing(db, paths, ctx.nowS);
       // reconciliation across the table: rows really added = rows reported inserted
       for (const t of tables) {
@@ -118,7 +126,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     const counts: Record<string, number> = {};
     for (const t of tables.sort()) counts[t] = tableCount(db, t);
     opts.onProgress?.({ phase: 'write', bytesDone: bytesTotal, bytesTotal, rowsInserted: ctx.progress.rowsInserted });
-    return { migrations, results, counts, rejects: ctx.rejects };
+    return { migrations, results, counts, rejects: ctx.rejects, claudeCode };
   });
   opts.onProgress?.({ phase: 'done', bytesDone: bytesTotal, bytesTotal, rowsInserted: result.results.reduce((s, r) => s + r.inserted, 0) });
   return {
@@ -129,5 +137,6 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     durationMs: Math.round(performance.now() - started),
     issues: found.issues,
     rejects: result.rejects,
+    ...(result.claudeCode ? { claudeCode: result.claudeCode } : {}),
   };
 }

@@ -1,4 +1,5 @@
 /** Public types of the ingest engine (discovery, audit, migrate, verify). */
+import type { ClaudeCodeImportResult, ClaudeCodeMigrateOptions } from '../claudeCode';
 
 /** How a source file is read. */
 export type SourceFormat = 'jsonl' | 'json-document';
@@ -158,6 +159,11 @@ export interface MigrateOptions extends ValueOptions, DiscoverOptions {
    * the table's indexes and recreate them after inserting. Default 32 MiB.
    */
   bulkLoadMinBytes?: number;
+  /**
+   * Claude Code transcripts (docs/claude-code.md) under the given paths are imported into the
+   * claude_code_* tables unless this is false; `extraPaths` adds folders (the standard locations).
+   */
+  claudeCode?: false | ClaudeCodeMigrateOptions;
 }
 
 /** Per-source reconciliation (DESIGN.md `migrate --json`). lines = inserted+present+rejected+blank+pending. */
@@ -183,6 +189,8 @@ export interface MigrateResult {
   issues: DiscoveryIssue[];
   /** Rejects recorded by this run (first 100), for readable output. */
   rejects: RejectSample[];
+  /** Claude Code transcripts read by this run (absent when none were found or the source is off) */
+  claudeCode?: ClaudeCodeImportResult;
 }
 
 export interface VerifySourceResult {
