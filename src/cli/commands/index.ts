@@ -6,7 +6,9 @@ import { reportCommand } from './report';
 import { auditCommand } from './audit';
 import { migrateCommand } from './migrate';
 import { verifyCommand } from './verify';
+import { usageCommand } from './usage';
 import type { CliCommand } from './types';
 
 /** Every CLI command, one file each. Add yours here. */
 export const cliCommands: CliCommand[] = [migrationsCommand, queryCommand, healthCommand, backupCommand, reportCommand, auditCommand, migrateCommand, verifyCommand];
+cliCommands.push(usageCommand);
