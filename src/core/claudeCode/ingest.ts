@@ -52,6 +52,7 @@ export interface ClaudeCodeImportResult {
 }
 
 interface LedgerRow {
+  id: number;
   size: number;
   mtimeMs: number;
   byteOffset: number;
@@ -62,39 +63,33 @@ interface LedgerRow {
 
 export const CLAUDE_CODE_TABLES = ['claude_code_sessions', 'claude_code_responses', 'claude_code_tool_calls', 'claude_code_prompts'] as const;
 
-const RESPONSE_UPSERT = `
-INSERT INTO claude_code_responses (message_id, request_id, session_id, ts_ms, model, input_tokens, output_tokens, cache_read_tokens,
-  cache_write_5m_tokens, cache_write_1h_tokens, cost_usd, is_sidechain, is_subagent, agent_id, source_path, source_line)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (message_id, request_id) DO UPDATE SET
+const RESPONSE_COLUMNS = `message_id, request_id, session_id, ts_ms, model, input_tokens, output_tokens, cache_read_tokens,
+  cache_write_5m_tokens, cache_write_1h_tokens, cost_usd, is_sidechain, is_subagent, agent_id, source_file, source_line`;
+// the later state of a response wins: a higher output count, or a later line of the same file
+const RESPONSE_CONFLICT = `ON CONFLICT (message_id, request_id) DO UPDATE SET
   ts_ms = excluded.ts_ms, model = excluded.model, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
   cache_read_tokens = excluded.cache_read_tokens, cache_write_5m_tokens = excluded.cache_write_5m_tokens,
   cache_write_1h_tokens = excluded.cache_write_1h_tokens, cost_usd = excluded.cost_usd, source_line = excluded.source_line
 WHERE excluded.output_tokens > claude_code_responses.output_tokens
-   OR (excluded.source_path = claude_code_responses.source_path AND excluded.source_line > claude_code_responses.source_line)`;
+   OR (excluded.source_file = claude_code_responses.source_file AND excluded.source_line > claude_code_responses.source_line)`;
 
-const TOOL_USE_UPSERT = `
-INSERT INTO claude_code_tool_calls (tool_use_id, session_id, message_id, ts_ms, tool, input_summary, is_sidechain, is_subagent, source_path, source_line)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (tool_use_id) DO UPDATE SET
-  session_id = excluded.session_id, message_id = excluded.message_id, ts_ms = excluded.ts_ms, tool = excluded.tool,
-  input_summary = excluded.input_summary, is_sidechain = excluded.is_sidechain, is_subagent = excluded.is_subagent,
-  source_path = excluded.source_path, source_line = excluded.source_line,
-  duration_ms = CASE WHEN claude_code_tool_calls.result_ts_ms IS NULL THEN NULL ELSE claude_code_tool_calls.result_ts_ms - excluded.ts_ms END
-WHERE claude_code_tool_calls.tool IS NULL`;
+const TOOL_COLUMNS = `tool_use_id, session_id, message_id, ts_ms, tool, input_summary, is_error, result_ts_ms, duration_ms, is_sidechain, is_subagent, source_file, source_line`;
+// one statement for a use, a result, or both: the first use and the first result seen win; a
+// result read before its use (another file first) leaves a stub (tool NULL) that the use completes
+const TOOL_CONFLICT = `ON CONFLICT (tool_use_id) DO UPDATE SET
+  session_id = COALESCE(t.session_id, excluded.session_id), message_id = COALESCE(t.message_id, excluded.message_id),
+  ts_ms = COALESCE(t.ts_ms, excluded.ts_ms), tool = COALESCE(t.tool, excluded.tool), input_summary = COALESCE(t.input_summary, excluded.input_summary),
+  is_sidechain = CASE WHEN t.tool IS NULL THEN excluded.is_sidechain ELSE t.is_sidechain END,
+  is_subagent = CASE WHEN t.tool IS NULL THEN excluded.is_subagent ELSE t.is_subagent END,
+  source_file = COALESCE(t.source_file, excluded.source_file), source_line = COALESCE(t.source_line, excluded.source_line),
+  is_error = COALESCE(t.is_error, excluded.is_error), result_ts_ms = COALESCE(t.result_ts_ms, excluded.result_ts_ms),
+  duration_ms = COALESCE(t.result_ts_ms, excluded.result_ts_ms) - COALESCE(t.ts_ms, excluded.ts_ms)
+WHERE (t.tool IS NULL AND excluded.tool IS NOT NULL) OR (t.result_ts_ms IS NULL AND excluded.result_ts_ms IS NOT NULL)`;
 
-// a result seen before its use (another file read first) leaves a stub the use completes
-const TOOL_RESULT_UPSERT = `
-INSERT INTO claude_code_tool_calls (tool_use_id, is_error, result_ts_ms) VALUES (?, ?, ?)
-ON CONFLICT (tool_use_id) DO UPDATE SET
-  is_error = excluded.is_error, result_ts_ms = excluded.result_ts_ms,
-  duration_ms = CASE WHEN claude_code_tool_calls.ts_ms IS NULL THEN NULL ELSE excluded.result_ts_ms - claude_code_tool_calls.ts_ms END
-WHERE claude_code_tool_calls.result_ts_ms IS NULL`;
-
-const PROMPT_INSERT = `INSERT OR IGNORE INTO claude_code_prompts (uuid, session_id, ts_ms, chars, text_head, is_subagent) VALUES (?, ?, ?, ?, ?, ?)`;
+const PROMPT_COLUMNS = 'uuid, session_id, ts_ms, chars, text_head, is_subagent';
 
 const SESSION_UPSERT = `
-INSERT INTO claude_code_sessions (session_id, project, cwd, git_branch, version, first_ts_ms, last_ts_ms, source_path)
+INSERT INTO claude_code_sessions (session_id, project, cwd, git_branch, version, first_ts_ms, last_ts_ms, source_file)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (session_id) DO UPDATE SET
   project = COALESCE(claude_code_sessions.project, excluded.project),
@@ -103,7 +98,43 @@ ON CONFLICT (session_id) DO UPDATE SET
   version = CASE WHEN excluded.last_ts_ms >= claude_code_sessions.last_ts_ms AND excluded.version IS NOT NULL THEN excluded.version ELSE claude_code_sessions.version END,
   first_ts_ms = MIN(claude_code_sessions.first_ts_ms, excluded.first_ts_ms),
   last_ts_ms = MAX(claude_code_sessions.last_ts_ms, excluded.last_ts_ms),
-  source_path = COALESCE(claude_code_sessions.source_path, excluded.source_path)`;
+  source_file = COALESCE(claude_code_sessions.source_file, excluded.source_file)`;
+
+type Param = string | number | null;
+
+/**
+ * Rows written many per statement (sql.js pays a fixed cost per statement run): full batches
+ * through one multi-row statement, the rest one by one, in the order they were added.
+ */
+class BatchWriter {
+  private rows: Param[][] = [];
+  private readonly many: ReturnType<SqlDatabase['prepare']>;
+  private readonly one: ReturnType<SqlDatabase['prepare']>;
+
+  constructor(db: SqlDatabase, head: string, columns: number, tail: string, private readonly size = 32) {
+    const tuple = `(${new Array(columns).fill('?').join(', ')})`;
+    this.many = db.prepare(`${head} VALUES ${new Array(size).fill(tuple).join(', ')} ${tail}`);
+    this.one = db.prepare(`${head} VALUES ${tuple} ${tail}`);
+  }
+
+  add(row: Param[]): void {
+    this.rows.push(row);
+    if (this.rows.length === this.size) {
+      this.many.run(this.rows.flat());
+      this.rows = [];
+    }
+  }
+
+  flush(): void {
+    for (const r of this.rows) this.one.run(r);
+    this.rows = [];
+  }
+
+  free(): void {
+    this.many.free();
+    this.one.free();
+  }
+}
 
 interface SessionAggregate {
   project: string;
@@ -118,9 +149,10 @@ interface SessionAggregate {
 
 function readLedger(db: SqlDatabase): Map<string, LedgerRow> {
   const m = new Map<string, LedgerRow>();
-  const res = db.exec('SELECT path, size, mtime_ms, byte_offset, line_count, head_fingerprint, tail_fingerprint FROM claude_code_files');
+  const res = db.exec('SELECT path, size, mtime_ms, byte_offset, line_count, head_fingerprint, tail_fingerprint, id FROM claude_code_files');
   for (const row of res[0]?.values ?? []) {
     m.set(String(row[0]), {
+      id: Number(row[7]),
       size: Number(row[1]),
       mtimeMs: Number(row[2]),
       byteOffset: Number(row[3]),
@@ -148,15 +180,13 @@ export async function importTranscripts(db: SqlDatabase, files: TranscriptFile[]
   const result: ClaudeCodeImportResult = { files: files.length, filesRead: 0, bytesRead: 0, lines: 0, pending: 0, rejected: 0, rejects: [], tables: {}, unpricedModels: [] };
   const ledger = readLedger(db);
   const unpriced = new Set<string>();
-  const respStmt = db.prepare(RESPONSE_UPSERT);
-  const useStmt = db.prepare(TOOL_USE_UPSERT);
-  const resultStmt = db.prepare(TOOL_RESULT_UPSERT);
-  const promptStmt = db.prepare(PROMPT_INSERT);
+  const responses = new BatchWriter(db, `INSERT INTO claude_code_responses (${RESPONSE_COLUMNS})`, 16, RESPONSE_CONFLICT);
+  const tools = new BatchWriter(db, `INSERT INTO claude_code_tool_calls AS t (${TOOL_COLUMNS})`, 13, TOOL_CONFLICT);
+  const prompts = new BatchWriter(db, `INSERT OR IGNORE INTO claude_code_prompts (${PROMPT_COLUMNS})`, 6, '');
   const sessionStmt = db.prepare(SESSION_UPSERT);
+  const fileIdStmt = db.prepare('INSERT INTO claude_code_files (path) VALUES (?) ON CONFLICT (path) DO UPDATE SET path = excluded.path RETURNING id');
   const ledgerStmt = db.prepare(
-    `INSERT INTO claude_code_files (path, size, mtime_ms, byte_offset, line_count, head_fingerprint, tail_fingerprint, missing_since) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
-     ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, byte_offset = excluded.byte_offset, line_count = excluded.line_count,
-       head_fingerprint = excluded.head_fingerprint, tail_fingerprint = excluded.tail_fingerprint, missing_since = NULL`,
+    'UPDATE claude_code_files SET size = ?, mtime_ms = ?, byte_offset = ?, line_count = ?, head_fingerprint = ?, tail_fingerprint = ?, missing_since = NULL WHERE id = ?',
   );
   const costCache = new Map<string, ReturnType<typeof priceFor>>();
   const priceOf = (model: string | null) => {
@@ -164,12 +194,13 @@ export async function importTranscripts(db: SqlDatabase, files: TranscriptFile[]
     if (!costCache.has(key)) costCache.set(key, priceFor(opts.prices, model));
     return costCache.get(key);
   };
+  let fileId = 0;
   const writeResponse = (r: ResponseRecord) => {
     const tokens = { input: r.input, output: r.output, cacheRead: r.cacheRead, cacheWrite5m: r.cacheWrite5m, cacheWrite1h: r.cacheWrite1h };
     const price = priceOf(r.model);
     if (!price && r.model) unpriced.add(r.model);
     const cost = costOf(price, tokens, isLongContext(tokens));
-    respStmt.run([r.messageId, r.requestId, r.sessionId, r.tsMs, r.model, r.input, r.output, r.cacheRead, r.cacheWrite5m, r.cacheWrite1h, cost ?? null, r.sidechain ? 1 : 0, r.subagent ? 1 : 0, r.agentId, r.path, r.lineNo]);
+    responses.add([r.messageId, r.requestId, r.sessionId, r.tsMs, r.model, r.input, r.output, r.cacheRead, r.cacheWrite5m, r.cacheWrite1h, cost ?? null, r.sidechain ? 1 : 0, r.subagent ? 1 : 0, r.agentId, fileId, r.lineNo]);
   };
   try {
     for (const file of files) {
@@ -178,6 +209,19 @@ export async function importTranscripts(db: SqlDatabase, files: TranscriptFile[]
       const start = startOf(file, entry, opts.rescan ?? false);
       if (start.unchanged) continue;
       result.filesRead++;
+      if (entry) fileId = entry.id;
+      else {
+        fileIdStmt.bind([file.path]);
+        fileIdStmt.step();
+        fileId = Number(fileIdStmt.get()[0]);
+        fileIdStmt.reset();
+      }
+      // a tool call waits here for its result (same file, usually a few lines on): one row write for both
+      const openTools = new Map<string, Param[]>();
+      const flushTools = () => {
+        for (const row of openTools.values()) tools.add(row);
+        openTools.clear();
+      };
       // streamed pieces of one response sit on adjacent lines: keep the latest piece, write it when the key changes
       const pendingResponses = new Map<string, ResponseRecord>();
       const sessions = new Map<string, SessionAggregate>();
@@ -232,32 +276,47 @@ export async function importTranscripts(db: SqlDatabase, files: TranscriptFile[]
             if (!pendingResponses.has(key) && pendingResponses.size >= 64) flushResponses();
             pendingResponses.set(key, rec.response);
           }
-          for (const u of rec.toolUses) useStmt.run([u.toolUseId, u.sessionId, u.messageId, u.tsMs, u.tool, u.inputSummary, u.sidechain ? 1 : 0, u.subagent ? 1 : 0, u.path, u.lineNo]);
-          if (rec.toolResults.length) {
-            flushResponses();
-            for (const t of rec.toolResults) resultStmt.run([t.toolUseId, t.isError ? 1 : 0, t.tsMs]);
+          for (const u of rec.toolUses) {
+            if (openTools.has(u.toolUseId)) continue;
+            if (openTools.size >= 256) flushTools();
+            openTools.set(u.toolUseId, [u.toolUseId, u.sessionId, u.messageId, u.tsMs, u.tool, u.inputSummary, null, null, null, u.sidechain ? 1 : 0, u.subagent ? 1 : 0, fileId, u.lineNo]);
+          }
+          for (const t of rec.toolResults) {
+            const open = openTools.get(t.toolUseId);
+            if (open && open[7] === null) {
+              open[6] = t.isError ? 1 : 0;
+              open[7] = t.tsMs;
+              open[8] = t.tsMs - Number(open[3]);
+            } else if (!open) tools.add([t.toolUseId, null, null, null, null, null, t.isError ? 1 : 0, t.tsMs, null, 0, 0, null, null]);
           }
           if (rec.prompt) {
             const p = rec.prompt;
-            promptStmt.run([p.uuid, p.sessionId, p.tsMs, p.chars, p.textHead, p.subagent ? 1 : 0]);
+            prompts.add([p.uuid, p.sessionId, p.tsMs, p.chars, p.textHead, p.subagent ? 1 : 0]);
           }
         },
         {
           startOffset: start.offset,
           startLine: start.line,
           maxLineBytes: opts.maxLineBytes ?? 256 * 1024 * 1024,
+          // most transcripts are small: a buffer the size of what is new, up to 4 MiB
+          chunkBytes: Math.min(4 << 20, Math.max(64 << 10, file.size - start.offset + 1)),
           signal: opts.signal,
           onBytes: opts.onBytes ? (n) => opts.onBytes!(n, file) : undefined,
         },
       );
       flushResponses();
-      for (const [id, s] of sessions) sessionStmt.run([id, s.project, s.cwd, s.gitBranch, s.version, s.first, s.last, s.path]);
+      flushTools();
+      for (const [id, s] of sessions) sessionStmt.run([id, s.project, s.cwd, s.gitBranch, s.version, s.first, s.last, fileId]);
       result.bytesRead += read.bytesRead;
       const fp = read.endOffset > 0 ? fingerprints(file.path, read.endOffset) : null;
-      ledgerStmt.run([file.path, file.size, file.mtimeMs, read.endOffset, read.lastLine, fp?.head ?? null, fp?.tail ?? null]);
+      ledgerStmt.run([file.size, file.mtimeMs, read.endOffset, read.lastLine, fp?.head ?? null, fp?.tail ?? null, fileId]);
     }
+    responses.flush();
+    tools.flush();
+    prompts.flush();
   } finally {
-    for (const s of [respStmt, useStmt, resultStmt, promptStmt, sessionStmt, ledgerStmt]) s.free();
+    for (const w of [responses, tools, prompts]) w.free();
+    for (const s of [sessionStmt, fileIdStmt, ledgerStmt]) s.free();
   }
   // history outlives the transcripts: a vanished file keeps its rows and is only marked
   const present = new Set(files.map((f) => f.path));

@@ -9,7 +9,8 @@ import type { BuiltinMigration } from '../types';
  *                         the response's last streamed line; cost_usd NULL = no price for the model
  * claude_code_tool_calls  one row per tool_use id, completed by its tool_result (error, duration)
  * claude_code_prompts     one row per user prompt (line uuid)
- * claude_code_files       the transcript ledger: how far each file was read (append fast path)
+ * claude_code_files       the transcript ledger: how far each file was read (append fast path);
+ *                         rows name their transcript by its id (source_file) and line (source_line)
  * Timestamps are epoch milliseconds (UTC).
  */
 const up = `
@@ -21,7 +22,7 @@ CREATE TABLE claude_code_sessions (
   version TEXT,
   first_ts_ms INTEGER,
   last_ts_ms INTEGER,
-  source_path TEXT
+  source_file INTEGER
 );
 
 CREATE TABLE claude_code_responses (
@@ -39,7 +40,7 @@ CREATE TABLE claude_code_responses (
   is_sidechain INTEGER NOT NULL DEFAULT 0,
   is_subagent INTEGER NOT NULL DEFAULT 0,
   agent_id TEXT,
-  source_path TEXT,
+  source_file INTEGER,
   source_line INTEGER,
   PRIMARY KEY (message_id, request_id)
 );
@@ -58,7 +59,7 @@ CREATE TABLE claude_code_tool_calls (
   duration_ms INTEGER,
   is_sidechain INTEGER NOT NULL DEFAULT 0,
   is_subagent INTEGER NOT NULL DEFAULT 0,
-  source_path TEXT,
+  source_file INTEGER,
   source_line INTEGER
 );
 CREATE INDEX idx_claude_code_tool_calls_ts ON claude_code_tool_calls (ts_ms);
@@ -75,7 +76,8 @@ CREATE TABLE claude_code_prompts (
 CREATE INDEX idx_claude_code_prompts_session ON claude_code_prompts (session_id);
 
 CREATE TABLE claude_code_files (
-  path TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
   size INTEGER NOT NULL DEFAULT 0,
   mtime_ms INTEGER NOT NULL DEFAULT 0,
   byte_offset INTEGER NOT NULL DEFAULT 0,
