@@ -94,7 +94,7 @@ const cost = (c: number | null) => (c === null ? 'no price' : `$${c.toFixed(4)}`
 const RULES: { name: string; why: string; build: (b: ClaudeHistoryBuilder) => void }[] = [
   {
     name: 'streamed response (3 lines, same message.id + requestId)',
-    why: 'ccusage keeps the first line of a streamed response (partial output count); we keep the last',
+    why: 'ccusage keeps another line than the last (its older versions kept the first, partial one); we keep the last',
     build: (b) => b.response(b.session('-p'), Date.UTC(2026, 2, 1, 12), { model: SAMPLE_MODELS[0], input: 10, output: 900, cacheRead: 1000, cacheWrite5m: 100, cacheWrite1h: 0 }, { pieces: 3 }) && undefined,
   },
   {
@@ -135,7 +135,7 @@ const RULES: { name: string; why: string; build: (b: ClaudeHistoryBuilder) => vo
   },
   {
     name: 'cache write split 5m / 1h',
-    why: 'ccusage prices all cache writes at the 5-minute rate; we price 1-hour writes at their own (2x input) rate',
+    why: 'ccusage prices 1-hour cache writes at the 5-minute rate; we price them at their own (2x input) rate',
     build: (b) => b.response(b.session('-p'), Date.UTC(2026, 2, 1, 12), { model: SAMPLE_MODELS[0], input: 10, output: 100, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 10_000 }) && undefined,
   },
 ];

@@ -77,8 +77,8 @@ export interface LineRecords {
   prompt?: PromptRecord;
 }
 
-const SUMMARY_CHARS = 120;
-const PROMPT_HEAD_CHARS = 200;
+const SUMMARY_CHARS = 100;
+const PROMPT_HEAD_CHARS = 100;
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
@@ -105,8 +105,13 @@ export function summariseToolInput(tool: string, input: unknown): string {
   return keys.length ? cut(`${tool}(${keys.join(', ')})`, SUMMARY_CHARS) : '';
 }
 
+const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3})\d*)?Z$/;
+
 function parseTs(v: unknown): number | null {
   if (typeof v !== 'string') return typeof v === 'number' && Number.isFinite(v) ? (v < 1e11 ? v * 1000 : v) : null;
+  // Claude Code writes toISOString() form: read it directly (Date.parse is several times slower)
+  const m = ISO_UTC.exec(v);
+  if (m) return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], m[7] ? +m[7].padEnd(3, '0') : 0);
   const t = Date.parse(v);
   return Number.isFinite(t) ? t : null;
 }
