@@ -15,3 +15,4 @@ export interface ClaudeCodeMigrateOptions {
   /** folders that count as Claude Code config folders whatever their name (default: standardConfigDirs()) */
   configDirs?: string[];
 }
+export * from './summary';

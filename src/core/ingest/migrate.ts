@@ -66,7 +66,10 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
   const only = opts.only ? new Set(opts.only.map((p) => path.resolve(p))) : null;
   // Claude Code transcripts have their own ingest (one line feeds several tables): never an inferred table
   const cc = opts.claudeCode === false ? undefined : (opts.claudeCode ?? {});
-  const transcripts = cc ? findTranscripts([...paths, ...(cc.extraPaths ?? [])], { configDirs: cc.configDirs }).filter((t) => !only || only.has(t.path)) : [];
+  // `only` (files picked from the given paths) does not narrow the standard folders asked for by extraPaths
+  const underPaths = cc ? findTranscripts(paths, { configDirs: cc.configDirs }).filter((t) => !only || only.has(t.path)) : [];
+  const underExtra = cc?.extraPaths?.length ? findTranscripts(cc.extraPaths, { configDirs: cc.configDirs }) : [];
+  const transcripts = [...new Map([...underPaths, ...underExtra].map((t) => [t.path, t])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const transcriptPaths = new Set(transcripts.map((t) => t.path));
   const sources = (only ? found.sources.filter((s) => only.has(s.path)) : found.sources).filter((s) => !transcriptPaths.has(s.path));
   const streams = byStream(sources);

@@ -13,6 +13,7 @@ import {
   type VerifyResult,
 } from '../../core/ingest';
 import { migrationStatus, needsBaseline } from '../../core/schema';
+import { standardConfigDirs } from '../../core/claudeCode';
 import { formatCount, plural } from './format';
 import { readRejects, type RejectsPage } from './rejectsQuery';
 import type { AuditView, IngestView, VerifyView } from './viewModel';
@@ -29,6 +30,8 @@ export interface EngineContext {
   userMigrationsDir?: string;
   /** `telemetryLens.exclude` patterns (undefined = the engine's defaults). */
   exclude?: readonly string[];
+  /** `telemetryLens.claudeCode.enabled`: import Claude Code transcripts from the standard folders (default on). */
+  claudeCode?: boolean;
 }
 
 export async function auditForPreview(paths: string[], ctx: EngineContext, signal?: AbortSignal, onProgress?: (p: IngestProgress) => void): Promise<AuditView> {
@@ -87,6 +90,7 @@ export async function runIngest(paths: string[], ctx: EngineContext, opts: Inges
       only: opts.only,
       onProgress: opts.onProgress,
       signal: opts.signal,
+      claudeCode: ctx.claudeCode === false ? false : { extraPaths: standardConfigDirs() },
     });
     return toIngestView(result);
   } catch (e) {

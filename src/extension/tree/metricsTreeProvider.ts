@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { openSnapshot } from '../../core/db/database';
+import { cleanupRisk, loadPrices, standardConfigDirs, type CleanupRisk, type PriceTable } from '../../core/claudeCode';
 import { Disposable } from '../../core/lifecycle';
 import { DEFAULT_FRESHNESS, resolveTimeZone, type FreshnessThresholds } from '../../core/metrics';
 import { migrationsFolderOf } from '../migrations/migrationsFolder';
@@ -103,6 +104,7 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
           timeZone: timeZoneFromSettings(this.services),
           freshness: freshnessFromSettings(this.services),
           migrationsDir: migrationsFolderOf(this.services),
+          claudeCode: claudeCodeTreeOptions(this.services, db),
         });
       } finally {
         db.close();
@@ -131,4 +133,22 @@ export function registerMetricsTree(services: ExtensionServices): vscode.Disposa
   provider.view = view;
   services.metricsTree = provider;
   return vscode.Disposable.from(view, provider, { dispose: () => (services.metricsTree = undefined) });
+}
+
+/** Prices (with the user's override file) and the cleanup warning, when the Claude Code source is on. */
+function claudeCodeTreeOptions(services: ExtensionServices, db: Parameters<typeof cleanupRisk>[0]): { prices?: PriceTable; cleanup?: CleanupRisk | null } | undefined {
+  if (services.config.get<boolean>('claudeCode.enabled', true) === false) return undefined;
+  let prices: PriceTable | undefined;
+  try {
+    prices = loadPrices();
+  } catch (e) {
+    services.log.warn(`Claude Code prices: ${e instanceof Error ? e.message : String(e)}; using the bundled table`);
+  }
+  let cleanup: CleanupRisk | null = null;
+  try {
+    cleanup = cleanupRisk(db, standardConfigDirs());
+  } catch {
+    cleanup = null;
+  }
+  return { prices, cleanup };
 }
