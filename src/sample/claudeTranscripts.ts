@@ -76,9 +76,10 @@ class TranscriptWriter {
   private fd: number;
   private chunks: string[] = [];
   private size = 0;
+  private closed = false;
   bytes = 0;
 
-  constructor(readonly file: string) {
+  constructor(readonly file: string, private readonly onBytes: (n: number) => void) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.fd = fs.openSync(file, 'a');
   }
@@ -87,13 +88,17 @@ class TranscriptWriter {
     const s = JSON.stringify(obj) + '\n';
     this.chunks.push(s);
     this.size += s.length;
-    this.bytes += Buffer.byteLength(s);
+    const n = Buffer.byteLength(s);
+    this.bytes += n;
+    this.onBytes(n);
     if (this.size > 1 << 20) this.flush();
   }
 
   raw(text: string): void {
     this.chunks.push(text);
-    this.bytes += Buffer.byteLength(text);
+    const n = Buffer.byteLength(text);
+    this.bytes += n;
+    this.onBytes(n);
     this.flush();
   }
 
@@ -104,8 +109,10 @@ class TranscriptWriter {
   }
 
   close(): void {
+    if (this.closed) return;
     this.flush();
     fs.closeSync(this.fd);
+    this.closed = true;
   }
 }
 
@@ -126,6 +133,10 @@ export class ClaudeHistoryBuilder {
   private seq = 0;
   private openCalls = new Map<string, TruthToolCall>();
   private writers: TranscriptWriter[] = [];
+  private totalBytes = 0;
+  private readonly count = (n: number) => {
+    this.totalBytes += n;
+  };
 
   constructor(readonly dir: string, seed = 15) {
     this.rng = new Prng(seed);
@@ -148,7 +159,7 @@ export class ClaudeHistoryBuilder {
   session(project: string, opts: { sessionId?: string; cwd?: string; branch?: string } = {}): SessionCtx {
     const sessionId = opts.sessionId ?? this.uuid();
     const file = path.join(this.dir, 'projects', project, `${sessionId}.jsonl`);
-    const w = new TranscriptWriter(file);
+    const w = new TranscriptWriter(file, this.count);
     this.writers.push(w);
     this.truth.files.push(file);
     if (!this.truth.sessions.includes(sessionId)) this.truth.sessions.push(sessionId);
@@ -158,7 +169,7 @@ export class ClaudeHistoryBuilder {
   subagent(parent: SessionCtx, project: string): SessionCtx {
     const agentId = this.rng.hex(8);
     const file = path.join(this.dir, 'projects', project, parent.sessionId, 'subagents', `agent-${agentId}.jsonl`);
-    const w = new TranscriptWriter(file);
+    const w = new TranscriptWriter(file, this.count);
     this.writers.push(w);
     this.truth.files.push(file);
     this.cover('subagent-file');
@@ -317,10 +328,16 @@ export class ClaudeHistoryBuilder {
 
   close(): void {
     for (const w of this.writers) w.close();
+    this.writers = [];
+  }
+
+  /** Closes the files written so far (a big history would otherwise hold thousands open). */
+  closeFinished(): void {
+    this.close();
   }
 
   get bytesWritten(): number {
-    return this.writers.reduce((n, w) => n + w.bytes, 0);
+    return this.totalBytes;
   }
 }
 
@@ -409,6 +426,7 @@ export function generateClaudeHistory(opts: ClaudeHistoryOptions): ClaudeHistory
       ts += b.rng.int(10, 300) * 1000;
     }
     day += b.rng.chance(0.3) ? 1 : 0;
+    b.closeFinished();
   }
   b.close();
   return b.truth;
