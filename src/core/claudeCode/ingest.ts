@@ -269,7 +269,11 @@ export async function importTranscripts(db: SqlDatabase, files: TranscriptFile[]
           }
           ctx.lineNo = ev.lineNo;
           const rec = recordsOfLine(obj, ctx);
-          if (!rec) return;
+          if (!rec) {
+            result.rejected++;
+            if (result.rejects.length < 100) result.rejects.push({ path: file.path, line: ev.lineNo, message: 'not a JSON object' });
+            return;
+          }
           if (rec.activity) addActivity(rec.activity);
           if (rec.response) {
             const key = `${rec.response.messageId}\u0000${rec.response.requestId}`;
