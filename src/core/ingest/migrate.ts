@@ -73,7 +73,8 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
   const transcriptPaths = new Set(transcripts.map((t) => t.path));
   const sources = (only ? found.sources.filter((s) => only.has(s.path)) : found.sources).filter((s) => !transcriptPaths.has(s.path));
   const streams = byStream(sources);
-  const bytesTotal = sources.reduce((s, x) => s + x.size, 0) + transcripts.reduce((s, x) => s + x.size, 0);
+  const transcriptBytes = transcripts.reduce((s, x) => s + x.size, 0);
+  const bytesTotal = sources.reduce((s, x) => s + x.size, 0) + transcriptBytes;
   const prices = transcripts.length ? (cc?.prices ?? loadPrices()) : undefined;
 
   // a first run creates the database, and its folder (the lock file lives beside it)
@@ -82,7 +83,8 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     opts.onProgress?.({ phase: 'schema', bytesDone: 0, bytesTotal, rowsInserted: 0 });
     const migrations = applySchema(db, opts.userMigrationsDir, tz);
     fastPragmas(db);
-    reserveForLoad(db, bytesTotal);
+    // transcripts keep a small part of their bytes (usage, not content): about a quarter at most
+    reserveForLoad(db, bytesTotal - transcriptBytes + Math.ceil(transcriptBytes / 4));
     const tables = [...new Set(sources.map((s) => s.table))];
     const before = new Map(tables.map((t) => [t, tableCount(db, t)]));
     const ctx: RunContext = {
