@@ -13,7 +13,7 @@ import type { SqlDatabase } from '../db/database';
 import { fingerprints } from '../ingest/ledger';
 import { readLines, throwIfAborted } from '../ingest/lineReader';
 import type { TranscriptFile } from './discover';
-import { costOf, isLongContext, priceFor, type PriceTable } from './prices';
+import { costOf, isLongContext, LONG_CONTEXT_THRESHOLD, priceFor, type PriceTable } from './prices';
 import { recordsOfLine, type ActivityRecord, type ResponseRecord } from './transcriptLine';
 
 export interface ClaudeCodeImportOptions {
@@ -164,9 +164,32 @@ function readLedger(db: SqlDatabase): Map<string, LedgerRow> {
   return m;
 }
 
+export const ROLLUP_BUCKET_MS = 900_000;
+
+/**
+ * Recomputes the 15-minute rollup over the buckets this run wrote into, widened by an hour each
+ * side: a response replaced by a later line of its stream (or a replay) had a timestamp within
+ * seconds of the new one, so its old bucket is inside the range too.
+ */
+export function refreshUsageRollup(db: SqlDatabase, minTsMs: number, maxTsMs: number): void {
+  const from = Math.floor((minTsMs - 3600_000) / ROLLUP_BUCKET_MS);
+  const to = Math.floor((maxTsMs + 3600_000) / ROLLUP_BUCKET_MS);
+  db.run('DELETE FROM claude_code_usage_15m WHERE bucket BETWEEN ? AND ?', [from, to]);
+  db.run(
+    `INSERT INTO claude_code_usage_15m
+     SELECT ts_ms / ${ROLLUP_BUCKET_MS} AS b, COALESCE(model, 'unknown') AS m,
+            (input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens > ${LONG_CONTEXT_THRESHOLD}) AS l,
+            count(*), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_5m_tokens), sum(cache_write_1h_tokens)
+     FROM claude_code_responses WHERE ts_ms >= ? AND ts_ms < ? GROUP BY b, m, l`,
+    [from * ROLLUP_BUCKET_MS, (to + 1) * ROLLUP_BUCKET_MS],
+  );
+}
+
 /** Where to start reading: after the ledger's offset when the file is that prefix plus appends. */
 function startOf(file: TranscriptFile, entry: LedgerRow | undefined, rescan: boolean): { offset: number; line: number; unchanged: boolean } {
   if (!entry || rescan || entry.byteOffset === 0 || file.size < entry.byteOffset) return { offset: 0, line: 0, unchanged: false };
+  // read to its end and not touched since (same size and modification time): nothing to open
+  if (file.size === entry.byteOffset && file.size === entry.size && file.mtimeMs === entry.mtimeMs) return { offset: entry.byteOffset, line: entry.lineCount, unchanged: true };
   const fp = fingerprints(file.path, entry.byteOffset);
   if (!fp || fp.head !== entry.head || fp.tail !== entry.tail) return { offset: 0, line: 0, unchanged: false };
   return { offset: entry.byteOffset, line: entry.lineCount, unchanged: file.size === entry.byteOffset };
@@ -195,7 +218,11 @@ export async function importTranscripts(db: SqlDatabase, files: TranscriptFile[]
     return costCache.get(key);
   };
   let fileId = 0;
+  let minTs = Infinity;
+  let maxTs = -Infinity;
   const writeResponse = (r: ResponseRecord) => {
+    if (r.tsMs < minTs) minTs = r.tsMs;
+    if (r.tsMs > maxTs) maxTs = r.tsMs;
     const tokens = { input: r.input, output: r.output, cacheRead: r.cacheRead, cacheWrite5m: r.cacheWrite5m, cacheWrite1h: r.cacheWrite1h };
     const price = priceOf(r.model);
     if (!price && r.model) unpriced.add(r.model);
@@ -322,6 +349,7 @@ export async function importTranscripts(db: SqlDatabase, files: TranscriptFile[]
     for (const w of [responses, tools, prompts]) w.free();
     for (const s of [sessionStmt, fileIdStmt, ledgerStmt]) s.free();
   }
+  if (minTs <= maxTs) refreshUsageRollup(db, minTs, maxTs);
   // history outlives the transcripts: a vanished file keeps its rows and is only marked
   const present = new Set(files.map((f) => f.path));
   const nowS = opts.nowS ?? Math.floor(Date.now() / 1000);

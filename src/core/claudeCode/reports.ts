@@ -7,6 +7,7 @@
  */
 import type { SqlDatabase } from '../db/database';
 import { dayKeyBounds, dayNumberToKey, offsetSegments, offsetSql } from '../metrics/timeZone';
+import { ROLLUP_BUCKET_MS } from './ingest';
 import { costOf, LONG_CONTEXT_THRESHOLD, priceFor, type PriceTable } from './prices';
 
 export interface UsageQuery {
@@ -163,17 +164,29 @@ function queryGroups(db: SqlDatabase, bucketSql: string, where: string, params: 
   return (res[0]?.values ?? []).map((v) => ({ bucket: String(v[0]), model: String(v[1]), long: Number(v[2]), input: Number(v[3]), output: Number(v[4]), cr: Number(v[5]), w5: Number(v[6]), w1: Number(v[7]) }));
 }
 
-/** Per local day (YYYY-MM-DD in the query's zone): the grouped token sums. */
+/**
+ * Per local day (YYYY-MM-DD in the query's zone): the grouped token sums, from the 15-minute
+ * rollup (every zone's offset is a multiple of 15 minutes, so a bucket never straddles a local
+ * midnight). since/until bounds are whole local days, hence whole buckets too.
+ */
 function dailyGroups(db: SqlDatabase, q: UsageQuery): GroupRow[] {
   const { from, to } = rangeMs(q);
-  const span = db.exec('SELECT min(ts_ms), max(ts_ms) FROM claude_code_responses WHERE ts_ms >= ? AND ts_ms < ?', [from, to])[0]?.values[0];
+  const b0 = Math.max(-1e12, Math.floor(from / ROLLUP_BUCKET_MS));
+  const b1 = Math.min(1e12, Math.ceil(to / ROLLUP_BUCKET_MS));
+  const span = db.exec('SELECT min(bucket), max(bucket) FROM claude_code_usage_15m WHERE bucket >= ? AND bucket < ?', [b0, b1])[0]?.values[0];
   if (!span || span[0] === null) return [];
-  const segments = offsetSegments(q.tz, Math.floor(Number(span[0]) / 1000) - 86400, Math.ceil(Number(span[1]) / 1000) + 86400);
-  const seconds = '(ts_ms / 1000)';
+  const secondsOf = (b: number) => (b * ROLLUP_BUCKET_MS) / 1000;
+  const segments = offsetSegments(q.tz, secondsOf(Number(span[0])) - 86400, secondsOf(Number(span[1])) + 86400);
+  const seconds = `(bucket * ${ROLLUP_BUCKET_MS / 1000})`;
   const local = `(${seconds} + ${offsetSql(seconds, segments)})`;
   // floor division, right for times before 1970 too
   const dayNumber = `((${local} - ((${local} % 86400) + 86400) % 86400) / 86400)`;
-  return queryGroups(db, dayNumber, 'ts_ms >= ? AND ts_ms < ?', [from, to]).map((g) => ({ ...g, bucket: dayNumberToKey(Number(g.bucket)) }));
+  const res = db.exec(
+    `SELECT ${dayNumber} AS day, model, long_context, sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_5m_tokens), sum(cache_write_1h_tokens)
+     FROM claude_code_usage_15m WHERE bucket >= ? AND bucket < ? GROUP BY day, model, long_context ORDER BY day`,
+    [b0, b1],
+  );
+  return (res[0]?.values ?? []).map((v) => ({ bucket: dayNumberToKey(Number(v[0])), model: String(v[1]), long: Number(v[2]), input: Number(v[3]), output: Number(v[4]), cr: Number(v[5]), w5: Number(v[6]), w1: Number(v[7]) }));
 }
 
 function report<K extends string>(groups: GroupRow[], keyOf: (day: string) => string, key: K, prices: PriceTable): PeriodReport<K> {

@@ -9,6 +9,8 @@ import type { BuiltinMigration } from '../types';
  *                         the response's last streamed line; cost_usd NULL = no price for the model
  * claude_code_tool_calls  one row per tool_use id, completed by its tool_result (error, duration)
  * claude_code_prompts     one row per user prompt (line uuid)
+ * claude_code_usage_15m   rollup of claude_code_responses per 15-minute UTC bucket (ts_ms / 900000),
+ *                         model and long-context flag: day/week/month reports in any zone read it
  * claude_code_files       the transcript ledger: how far each file was read (append fast path);
  *                         rows name their transcript by its id (source_file) and line (source_line)
  * Timestamps are epoch milliseconds (UTC).
@@ -75,6 +77,19 @@ CREATE TABLE claude_code_prompts (
 );
 CREATE INDEX idx_claude_code_prompts_session ON claude_code_prompts (session_id);
 
+CREATE TABLE claude_code_usage_15m (
+  bucket INTEGER NOT NULL,
+  model TEXT NOT NULL,
+  long_context INTEGER NOT NULL,
+  responses INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_5m_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  PRIMARY KEY (bucket, model, long_context)
+) WITHOUT ROWID;
+
 CREATE TABLE claude_code_files (
   id INTEGER PRIMARY KEY,
   path TEXT NOT NULL UNIQUE,
@@ -90,6 +105,7 @@ CREATE TABLE claude_code_files (
 
 const down = `
 DROP TABLE IF EXISTS claude_code_files;
+DROP TABLE IF EXISTS claude_code_usage_15m;
 DROP TABLE IF EXISTS claude_code_prompts;
 DROP TABLE IF EXISTS claude_code_tool_calls;
 DROP TABLE IF EXISTS claude_code_responses;
