@@ -4,11 +4,13 @@
  * A config folder (`~/.claude`, `~/.config/claude`, each folder of CLAUDE_CONFIG_DIR) holds
  * `projects/<project>/<sessionId>.jsonl` and, for subagents, `projects/<project>/<sessionId>/subagents/*.jsonl`.
  * A `projects` folder counts as Claude Code's when its parent is named `.claude` or `claude`, or
- * is a configured config folder, or when the `projects` folder itself was given.
+ * is a configured config folder, or when the `projects` folder itself was given. A file whose
+ * name the source catalogue knows (routing-metrics.jsonl…) is the hooks' telemetry, not a transcript.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { knownSourceFor } from '../ingest/catalogue';
 
 export interface TranscriptFile {
   path: string;
@@ -108,7 +110,7 @@ function listTranscripts(projectDir: string, project: string, into: Map<string, 
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (depth < 3) walk(p, depth + 1, subagent || e.name === 'subagents');
-      } else if (e.isFile() && e.name.endsWith('.jsonl')) addFile(p, project, subagent, into);
+      } else if (e.isFile() && e.name.endsWith('.jsonl') && !knownSourceFor(e.name)) addFile(p, project, subagent, into);
     }
   };
   walk(projectDir, 0, false);
@@ -143,6 +145,7 @@ export function findTranscripts(paths: string[], opts: { configDirs?: string[] }
     }
     for (const dir of projectDirs) listTranscripts(dir, path.basename(dir), files);
     for (const f of direct) {
+      if (knownSourceFor(path.basename(f))) continue;
       const parts = f.split(path.sep);
       const i = parts.lastIndexOf('projects');
       addFile(f, parts[i + 1], parts.slice(i + 2).includes('subagents'), files);
