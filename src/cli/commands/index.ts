@@ -7,7 +7,8 @@ import { auditCommand } from './audit';
 import { migrateCommand } from './migrate';
 import { verifyCommand } from './verify';
 import { syncCommand } from './sync';
+import { usageCommand } from './usage';
 import type { CliCommand } from './types';
 
 /** Every CLI command, one file each. Add yours here. */
-export const cliCommands: CliCommand[] = [migrationsCommand, queryCommand, healthCommand, backupCommand, reportCommand, auditCommand, migrateCommand, verifyCommand, syncCommand];
+export const cliCommands: CliCommand[] = [migrationsCommand, queryCommand, healthCommand, backupCommand, reportCommand, auditCommand, migrateCommand, verifyCommand, syncCommand, usageCommand];

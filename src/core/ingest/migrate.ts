@@ -15,6 +15,7 @@ import { ingestStream, type RunContext } from './streamIngest';
 import { checkZone, machineZone } from './timestamps';
 import type { DiscoveredSource, DiscoveryIssue, MigrateOptions, MigrateResult, SourceResult } from './types';
 import { resolveInferredTables } from './inferred';
+import { findTranscripts, importTranscripts, loadPrices, type ClaudeCodeImportResult } from '../claudeCode';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -74,9 +75,18 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
   opts.onProgress?.({ phase: 'discover', bytesDone: 0, bytesTotal: 0, rowsInserted: 0 });
   const found = await discoverSources(paths, opts);
   const only = opts.only ? new Set(opts.only.map((p) => path.resolve(p))) : null;
-  const sources = only ? found.sources.filter((s) => only.has(s.path)) : found.sources;
+  // Claude Code transcripts have their own ingest (one line feeds several tables): never an inferred table
+  const cc = opts.claudeCode === false ? undefined : (opts.claudeCode ?? {});
+  // `only` (files picked from the given paths) does not narrow the standard folders asked for by extraPaths
+  const underPaths = cc ? findTranscripts(paths, { configDirs: cc.configDirs }).filter((t) => !only || only.has(t.path)) : [];
+  const underExtra = cc?.extraPaths?.length ? findTranscripts(cc.extraPaths, { configDirs: cc.configDirs }) : [];
+  const transcripts = [...new Map([...underPaths, ...underExtra].map((t) => [t.path, t])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const transcriptPaths = new Set(transcripts.map((t) => t.path));
+  const sources = (only ? found.sources.filter((s) => only.has(s.path)) : found.sources).filter((s) => !transcriptPaths.has(s.path));
   const streams = byStream(sources);
-  const bytesTotal = sources.reduce((s, x) => s + x.size, 0);
+  const transcriptBytes = transcripts.reduce((s, x) => s + x.size, 0);
+  const bytesTotal = sources.reduce((s, x) => s + x.size, 0) + transcriptBytes;
+  const prices = transcripts.length ? (cc?.prices ?? loadPrices()) : undefined;
 
   // a first run creates the database, and its folder (the lock file lives beside it)
   await fs.promises.mkdir(path.dirname(path.resolve(dbPath)), { recursive: true });
@@ -85,7 +95,8 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     const migrations = applySchema(db, opts.userMigrationsDir, tz);
     resolveInferredTables(db, sources);
     fastPragmas(db);
-    reserveForLoad(db, bytesTotal);
+    // transcripts keep a small part of their bytes (usage, not content): about a quarter at most
+    reserveForLoad(db, bytesTotal - transcriptBytes + Math.ceil(transcriptBytes / 4));
     const tables = [...new Set(sources.map((s) => s.table))];
     const before = new Map(tables.map((t) => [t, tableCount(db, t)]));
     const ctx: RunContext = {
@@ -109,6 +120,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     };
     const results: SourceResult[] = [];
     const notImported: DiscoveryIssue[] = [];
+    let claudeCode: ClaudeCodeImportResult | undefined;
     // Native engine: the run commits in chunks (other programs' inserts get in between), so
     // rows added are summed chunk by chunk, each counted while only we could write.
     const inPlace = writesInPlace(db);
@@ -137,6 +149,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
         }
         ctx.commitPoint?.();
       }
+      if (transcripts.length) claudeCode = await importTranscripts(db, transcripts, { prices: prices!, nowS: ctx.nowS, signal: opts.signal, rescan: ctx.rescan });
       markMissing(db, paths, ctx.nowS);
       ctx.commitPoint?.();
       // reconciliation across the table: rows really added = rows reported inserted
@@ -160,7 +173,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     const counts: Record<string, number> = {};
     for (const t of tables.sort()) counts[t] = tableCount(db, t);
     opts.onProgress?.({ phase: 'write', bytesDone: bytesTotal, bytesTotal, rowsInserted: ctx.progress.rowsInserted });
-    return { migrations, results, counts, rejects: ctx.rejects, notImported };
+    return { migrations, results, counts, rejects: ctx.rejects, notImported, claudeCode };
   });
   opts.onProgress?.({ phase: 'done', bytesDone: bytesTotal, bytesTotal, rowsInserted: result.results.reduce((s, r) => s + r.inserted, 0) });
   return {
@@ -171,5 +184,6 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     durationMs: Math.round(performance.now() - started),
     issues: [...found.issues, ...result.notImported],
     rejects: result.rejects,
+    ...(result.claudeCode ? { claudeCode: result.claudeCode } : {}),
   };
 }

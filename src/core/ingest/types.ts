@@ -1,5 +1,6 @@
 import type { FreshnessThresholds } from '../time/freshness';
 /** Public types of the ingest engine (discovery, audit, migrate, verify). */
+import type { ClaudeCodeImportResult, ClaudeCodeMigrateOptions } from '../claudeCode';
 
 /** How a source file is read. */
 export type SourceFormat = 'jsonl' | 'json-document';
@@ -161,6 +162,11 @@ export interface MigrateOptions extends ValueOptions, DiscoverOptions {
    * the table's indexes and recreate them after inserting. Default 32 MiB.
    */
   bulkLoadMinBytes?: number;
+  /**
+   * Claude Code transcripts (docs/claude-code.md) under the given paths are imported into the
+   * claude_code_* tables unless this is false; `extraPaths` adds folders (the standard locations).
+   */
+  claudeCode?: false | ClaudeCodeMigrateOptions;
 }
 
 /** Per-source reconciliation (DESIGN.md `migrate --json`). lines = inserted+present+rejected+blank+pending. */
@@ -186,6 +192,8 @@ export interface MigrateResult {
   issues: DiscoveryIssue[];
   /** Rejects recorded by this run (first 100), for readable output. */
   rejects: RejectSample[];
+  /** Claude Code transcripts read by this run (absent when none were found or the source is off) */
+  claudeCode?: ClaudeCodeImportResult;
 }
 
 export interface VerifySourceResult {

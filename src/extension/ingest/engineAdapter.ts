@@ -13,6 +13,7 @@ import {
 } from '../../core/ingest';
 import { migrationStatus, needsBaseline } from '../../core/schema';
 import type { FreshnessThresholds } from '../../core/time/freshness';
+import { standardConfigDirs } from '../../core/claudeCode';
 import { formatCount, plural } from './format';
 import { readRejects, type RejectsPage } from './rejectsQuery';
 import type { AuditView, IngestView, VerifyView } from './viewModel';
@@ -31,6 +32,8 @@ export interface EngineContext {
   exclude?: readonly string[];
   /** `telemetryLens.freshness.*` thresholds (the tree's rule, so the preview agrees with it). */
   freshness?: FreshnessThresholds;
+  /** `telemetryLens.claudeCode.enabled`: import Claude Code transcripts from the standard folders (default on). */
+  claudeCode?: boolean;
 }
 
 export async function auditForPreview(paths: string[], ctx: EngineContext, signal?: AbortSignal, onProgress?: (p: IngestProgress) => void): Promise<AuditView> {
@@ -89,6 +92,7 @@ export async function runIngest(paths: string[], ctx: EngineContext, opts: Inges
       only: opts.only,
       onProgress: opts.onProgress,
       signal: opts.signal,
+      claudeCode: ctx.claudeCode === false ? false : { extraPaths: standardConfigDirs() },
     });
     return toIngestView(result);
   } catch (e) {

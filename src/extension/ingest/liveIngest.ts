@@ -21,7 +21,7 @@ const RETRY_MIN_MS = 15_000;
 const RETRY_MAX_MS = 300_000;
 
 /** Settings whose change re-plans the watchers. */
-const WATCHED_SETTINGS = ['autoIngest', 'autoIngestDebounceMs', 'sources', 'exclude', 'databasePath', 'timezone', 'migrationsFolder'].map((k) => `${CONFIG_SECTION}.${k}`);
+const WATCHED_SETTINGS = ['autoIngest', 'autoIngestDebounceMs', 'sources', 'exclude', 'claudeCode.enabled', 'databasePath', 'timezone', 'migrationsFolder'].map((k) => `${CONFIG_SECTION}.${k}`);
 
 /** The setting's entries expanded for the open workspace folders. */
 export function sourceSpecsFromSettings(services: ExtensionServices): SourceSpec[] {
@@ -36,6 +36,7 @@ export function engineContext(services: ExtensionServices): EngineContext {
     userMigrationsDir: migrationsFolderOf(services),
     exclude: excludePatternsFromSetting(services.config.get<unknown>('exclude', undefined)),
     freshness: services.config.freshness(),
+    claudeCode: services.config.get<boolean>('claudeCode.enabled', true) !== false,
   };
 }
 

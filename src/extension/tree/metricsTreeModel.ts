@@ -21,6 +21,7 @@ import {
   type TimeRange,
 } from '../../core/metrics';
 import { migrationStatus } from '../../core/schema';
+import { BUNDLED_PRICES, usageSummary, type CleanupRisk, type PriceTable, type UsagePeriod } from '../../core/claudeCode';
 import { ageText, count, isoText, millisecondsText, percentText, plural, secondsText } from './format';
 
 export interface RowsTarget {
@@ -62,6 +63,8 @@ export interface TreeBuildOptions extends MetricsOptions {
   range?: TimeRange;
   /** Folder of user migrations (telemetryLens.migrationsFolder). */
   migrationsDir?: string;
+  /** Claude Code usage line: prices, and transcripts its cleanup would delete before they are imported. */
+  claudeCode?: { prices?: PriceTable; cleanup?: CleanupRisk | null };
 }
 
 /** Codicon + theme colour per freshness status. */
@@ -255,5 +258,53 @@ export function buildMetricsTree(db: Database, options: TreeBuildOptions = {}): 
     })),
   };
 
-  return [sourcesNode, skillsNode, routingNode, healNode, migrationsNode];
+  const usage = claudeUsageNode(db, options);
+  return usage ? [sourcesNode, usage, skillsNode, routingNode, healNode, migrationsNode] : [sourcesNode, skillsNode, routingNode, healNode, migrationsNode];
+}
+
+function usdText(p: UsagePeriod): string {
+  if (p.cost === null) return 'no price';
+  return `$${p.cost.toFixed(2)}${p.unpricedModels.length ? ' + no price' : ''}`;
+}
+
+/** "Usage: today $…, this month $…" (Claude Code), shown once transcripts were imported or are at risk. */
+export function claudeUsageNode(db: Database, options: TreeBuildOptions): MetricsNode | null {
+  const tz = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const summary = usageSummary(db, { tz, prices: options.claudeCode?.prices ?? BUNDLED_PRICES, nowMs: options.nowSeconds === undefined ? undefined : options.nowSeconds * 1000 });
+  const cleanup = options.claudeCode?.cleanup;
+  const risk = cleanup && cleanup.atRisk.length ? cleanup : null;
+  if (!summary && !risk) return null;
+  const children: MetricsNode[] = [];
+  if (risk) {
+    children.push({
+      id: 'usage:cleanup',
+      label: `${plural(risk.atRisk.length, 'transcript')} not imported yet`,
+      description: `Claude Code deletes transcripts after ${risk.cleanupPeriodDays} days`,
+      tooltip: `Claude Code's cleanupPeriodDays (${risk.settingsFile ?? 'default'}: ${risk.cleanupPeriodDays}) deletes these within ${risk.withinDays} days; run Migrate JSONL to keep their history.\n\n${risk.atRisk.slice(0, 10).join('\n')}`,
+      icon: { codicon: 'warning', color: 'list.warningForeground' },
+      contextValue: 'usageCleanup',
+    });
+  }
+  if (summary?.activeBlock) {
+    const b = summary.activeBlock;
+    children.push({
+      id: 'usage:block',
+      label: '5-hour block',
+      description: `${count(b.totalTokens)} tokens, ${b.costUSD === null ? 'no price' : `$${b.costUSD.toFixed(2)}`}${b.projection ? ` → ~${count(b.projection.totalTokens)} (estimate)` : ''}`,
+      icon: { codicon: 'clock' },
+      contextValue: 'usageBlock',
+    });
+  }
+  return {
+    id: 'section:usage',
+    label: 'Usage',
+    description: summary ? `today ${usdText(summary.today)}, this month ${usdText(summary.month)}` : 'nothing imported yet',
+    tooltip: summary
+      ? `Claude Code usage (${tz}): today ${count(summary.today.tokens)} tokens, ${usdText(summary.today)}; this month ${count(summary.month.tokens)} tokens, ${usdText(summary.month)}.${summary.month.unpricedModels.length ? `\n\nNo price for: ${summary.month.unpricedModels.join(', ')}` : ''}`
+      : undefined,
+    icon: risk ? { codicon: 'warning', color: 'list.warningForeground' } : { codicon: 'credit-card' },
+    contextValue: tokens('section'),
+    children,
+    expanded: children.length > 0,
+  };
 }

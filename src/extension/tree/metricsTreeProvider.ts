@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { openSnapshot } from '../../core/db/database';
+import { cleanupRisk, loadPrices, standardConfigDirs, type CleanupRisk, type PriceTable } from '../../core/claudeCode';
 import { Disposable } from '../../core/lifecycle';
 import { resolveTimeZone } from '../../core/metrics';
 import { migrationsFolderOf } from '../migrations/migrationsFolder';
@@ -86,6 +87,7 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
           timeZone: timeZoneFromSettings(this.services),
           freshness: this.services.config.freshness(),
           migrationsDir: migrationsFolderOf(this.services),
+          claudeCode: claudeCodeTreeOptions(this.services, db),
         });
       } finally {
         db.close();
@@ -113,4 +115,22 @@ export function registerMetricsTree(services: ExtensionServices): { provider: Me
   const view = vscode.window.createTreeView('telemetryLens.metrics', { treeDataProvider: provider, showCollapseAll: true });
   provider.view = view;
   return { provider, registration: vscode.Disposable.from(view, provider) };
+}
+
+/** Prices (with the user's override file) and the cleanup warning, when the Claude Code source is on. */
+function claudeCodeTreeOptions(services: ExtensionServices, db: Parameters<typeof cleanupRisk>[0]): { prices?: PriceTable; cleanup?: CleanupRisk | null } | undefined {
+  if (services.config.get<boolean>('claudeCode.enabled', true) === false) return undefined;
+  let prices: PriceTable | undefined;
+  try {
+    prices = loadPrices();
+  } catch (e) {
+    services.log.warn(`Claude Code prices: ${e instanceof Error ? e.message : String(e)}; using the bundled table`);
+  }
+  let cleanup: CleanupRisk | null = null;
+  try {
+    cleanup = cleanupRisk(db, standardConfigDirs());
+  } catch {
+    cleanup = null;
+  }
+  return { prices, cleanup };
 }
