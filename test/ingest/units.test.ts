@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../src/cli/main';
+import { setDefaultEngine } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import type { SqlValue } from '../../src/core/db/database';
 import { RawInsert } from '../../src/core/ingest/rawInsert';
@@ -152,7 +153,18 @@ describe('CLI audit / migrate / verify', () => {
 });
 
 describe('cancellation', () => {
-  test('an aborted migrate leaves the database exactly as it was', async () => {
+  // the all-or-nothing write is the wasm engine's guarantee; the native engine commits whole
+  // chunks and a re-run is exact (test/native/killBackfill.test.ts, and the test below)
+  test('wasm: an aborted migrate leaves the database exactly as it was', async () => {
+    setDefaultEngine('wasm');
+    try {
+      await abortedWasmRun();
+    } finally {
+      setDefaultEngine(undefined);
+    }
+  });
+
+  async function abortedWasmRun(): Promise<void> {
     const dir = tempDir('abort');
     const logs = path.join(dir, 'logs');
     const db = path.join(dir, 't.db');
@@ -172,6 +184,28 @@ describe('cancellation', () => {
     assert.deepEqual(fs.readFileSync(db), before);
     const r = await migrateSources(db, [logs], { tz: 'UTC' });
     assert.equal(r.sources.find((s) => s.kind === 'routing-metrics')!.inserted, 200_000);
+    assert.equal(pyCount(db, 'routing_metrics_events'), 200_000);
+  }
+
+  test('an aborted migrate on the engine in use leaves whole rows only; the re-run imports every line exactly once', async () => {
+    const dir = tempDir('abort-any');
+    const logs = path.join(dir, 'logs');
+    const db = path.join(dir, 't.db');
+    write(path.join(logs, 'tool-usage.jsonl'), lines({ ts: 1769423127, tool: 'Bash' }));
+    await migrateSources(db, [logs], { tz: 'UTC' });
+    write(path.join(logs, 'routing-metrics.jsonl'), Array.from({ length: 200_000 }, (_, i) => JSON.stringify({ ts: 1769423127 + i, query_id: `q${i}` }) + '\n').join(''));
+    const controller = new AbortController();
+    const run = migrateSources(db, [logs], {
+      tz: 'UTC',
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'read' && p.bytesDone > 1_000_000) controller.abort();
+      },
+    });
+    await assert.rejects(run, (e: Error) => e.name === 'AbortError');
+    const r = await migrateSources(db, [logs], { tz: 'UTC' });
+    const s = r.sources.find((x) => x.kind === 'routing-metrics')!;
+    assert.equal(s.inserted + s.present, 200_000);
     assert.equal(pyCount(db, 'routing_metrics_events'), 200_000);
   });
 });
