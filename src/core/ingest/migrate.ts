@@ -11,6 +11,7 @@ import { RunRollupDeltas } from '../metrics/rollupDeltas';
 import { byStream, discoverSources } from './discover';
 import { readAdoptedColumns } from './mappers';
 import { applySchema } from './schemaStep';
+import { catchUpDirectWrites, tagDirectRows } from './directRows';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { ingestStream, type RunContext } from './streamIngest';
 import { checkZone, machineZone } from './timestamps';
@@ -72,6 +73,8 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
   const result = await withWrite(dbPath, async (db) => {
     opts.onProgress?.({ phase: 'schema', bytesDone: 0, bytesTotal, rowsInserted: 0 });
     const migrations = applySchema(db, opts.userMigrationsDir, tz);
+    // rows the users' programs wrote since the last run: read as ours, identity given lazily
+    const directChanges = catchUpDirectWrites(db) + tagDirectRows(db, Math.floor(Date.now() / 1000));
     fastPragmas(db);
     reserveForLoad(db, bytesTotal);
     const tables = [...new Set(sources.map((s) => s.table))];
@@ -108,7 +111,8 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       }
       opts.onProgress?.({ phase: 'rollups', bytesDone: bytesTotal, bytesTotal, rowsInserted: ctx.progress.rowsInserted });
       const touched: TouchedRange[] = [...ctx.touched].map(([table, [minTs, maxTs]]) => ({ table, minTs, maxTs }));
-      if (touched.length) refreshRollups(db, touched, ctx.rollupDeltas);
+      // rows other programs wrote reach the rollups even when this run imported nothing
+      if (touched.length || directChanges > 0) refreshRollups(db, touched, ctx.rollupDeltas);
       db.run('RELEASE tl_ingest');
     } catch (e) {
       db.run('ROLLBACK TO tl_ingest');

@@ -171,6 +171,10 @@ export interface SourceResult {
   rejected: number;
   blank: number;
   pending: number;
+  /** of `present`: lines whose event a program had already written into the table (dual-write, claimed) */
+  dualWritten?: number;
+  /** lines that matched several different directly written rows: inserted apart, never merged (line numbers) */
+  ambiguousDualWrite?: number[];
 }
 
 export interface MigrateResult {

@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { catchUpDirectWrites } from '../ingest/directRows';
 import { registerPercentileAggregates } from './percentile';
 import { catchUpRollups, rollupSchemaSql, rollupsInstalled, TIME_INDEX_SQL } from './rollups';
 import { blockLevels, blockTable, DAY, rollupSelectSql, type RollupSpec } from './rollupSpecs';
@@ -37,6 +38,7 @@ export function prepareForMetrics(db: Database): void {
     db.exec(rollupSchemaSql());
     if (tableExists(db, 'skill_invocation')) db.exec(TIME_INDEX_SQL);
   }
+  catchUpDirectWrites(db); // rows a hook wrote under its own column names (tool_name) count as ours
   catchUpRollups(db);
   prepared.set(db, changeStamp(db));
 }
