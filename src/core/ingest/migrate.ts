@@ -12,6 +12,7 @@ import { byStream, discoverSources } from './discover';
 import { readAdoptedColumns } from './mappers';
 import { applySchema } from './schemaStep';
 import { catchUpDirectWrites, tagDirectRows } from './directRows';
+import { readWriterModes } from './writerMode';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { ingestStream, type RunContext } from './streamIngest';
 import { checkZone, machineZone } from './timestamps';
@@ -101,7 +102,9 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     const results: SourceResult[] = [];
     db.run('SAVEPOINT tl_ingest');
     try {
-      for (const [key, files] of streams) results.push(...(await ingestStream(ctx, key, files)));
+      // a source cut over to database-native is no longer imported (its lines stay verifiable)
+      const retired = readWriterModes(db);
+      for (const [key, files] of streams) if (!retired.has(key)) results.push(...(await ingestStream(ctx, key, files)));
       markMissing(db, paths, ctx.nowS);
       // reconciliation across the table: rows really added = rows reported inserted
       for (const t of tables) {

@@ -221,6 +221,8 @@ export interface VerifyResult {
   ok: boolean;
   sources: VerifySourceResult[];
   skillTotals: SkillTotalsMismatch[];
+  /** per known source: events only in the JSONL, only in the database, in both; field disagreements (docs/writer-contract.md) */
+  dualRead?: import('./dualRead').DualReadSource[];
   issues: DiscoveryIssue[];
 }
 
