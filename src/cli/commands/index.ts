@@ -6,7 +6,8 @@ import { reportCommand } from './report';
 import { auditCommand } from './audit';
 import { migrateCommand } from './migrate';
 import { verifyCommand } from './verify';
+import { hookSnippetCommand } from './hookSnippet';
 import type { CliCommand } from './types';
 
 /** Every CLI command, one file each. Add yours here. */
-export const cliCommands: CliCommand[] = [migrationsCommand, queryCommand, healthCommand, backupCommand, reportCommand, auditCommand, migrateCommand, verifyCommand];
+export const cliCommands: CliCommand[] = [migrationsCommand, queryCommand, healthCommand, backupCommand, reportCommand, auditCommand, migrateCommand, verifyCommand, hookSnippetCommand];
