@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { migrateSources } from '../../src/core/ingest/migrate';
 import { verifySources } from '../../src/core/ingest/verify';
+import { cutoverCommand } from '../../src/cli/commands/cutover';
+import { verifyCommand } from '../../src/cli/commands/verify';
 import { pyCount, pyQuery, tempDir } from '../ingest/helpers';
 import { runHooks, type HookCall } from './hooks';
 
@@ -103,5 +105,37 @@ describe('dual-write: a JSONL line whose event a program already wrote is claime
     assert.equal(pyCount(db, 'tool_events'), 2);
     assert.equal(pyCount(db, 'routing_metrics_events'), 3);
     assert.deepEqual(r.sources.find((s) => s.table === 'routing_metrics_events')!.ambiguousDualWrite, [1]);
+  });
+
+  test('cutover retires a dual-written source once dual-read agrees (no longer imported, still verified); rollback imports it again without duplicates', async () => {
+    const dir = tempDir('cutover');
+    const logs = path.join(dir, 'logs');
+    fs.mkdirSync(logs);
+    const db = path.join(dir, 'claude.db');
+    const io = { out: () => {}, err: () => {} };
+    fs.writeFileSync(path.join(logs, 'git-activity.jsonl'), JSON.stringify({ ts: T0, type: 'commit', repo: 'x', hash: 'abc' }) + '\n');
+    await migrateSources(db, [logs], { tz: 'UTC' });
+    // a JSONL-only source cannot be cut over
+    await assert.rejects(cutoverCommand.run(['--db', db, path.join(logs, 'git-activity.jsonl')], io), /JSONL only/);
+    let n = 0;
+    for (let i = 0; i < 3; i++) dualWrite(db, logs, n++);
+    await migrateSources(db, [logs], { tz: 'UTC' });
+    const routing = path.join(logs, 'routing-metrics.jsonl');
+    assert.equal(await cutoverCommand.run(['--db', db, routing], io), 0);
+    // the hooks go on (their JSONL backup too); migrate leaves the retired file alone
+    for (let i = 0; i < 2; i++) dualWrite(db, logs, n++);
+    const r = await migrateSources(db, [logs], { tz: 'UTC' });
+    assert.equal(r.sources.some((s) => s.path === routing), false, 'not imported');
+    assert.equal(pyCount(db, 'routing_metrics_events'), n);
+    let json = '';
+    assert.equal(await verifyCommand.run(['--db', db, logs, '--json'], { out: (t) => (json += t), err: () => {} }), 0);
+    const dr = (JSON.parse(json) as { dualRead: { table: string; mode: string; both: number }[] }).dualRead.find((d) => d.table === 'routing_metrics_events')!;
+    assert.deepEqual([dr.mode, dr.both], ['database-native', n]);
+    // roll back: imported again, the lines written meanwhile claim their rows
+    assert.equal(await cutoverCommand.run(['--db', db, routing, '--rollback'], io), 0);
+    const back = await migrateSources(db, [logs], { tz: 'UTC' });
+    assert.equal(back.sources.find((s) => s.path === routing)!.inserted, 0);
+    assert.equal(pyCount(db, 'routing_metrics_events'), n);
+    await assert.rejects(cutoverCommand.run(['--db', db, routing, '--rollback'], io), /was not cut over/);
   });
 });

@@ -7,7 +7,8 @@ import { auditCommand } from './audit';
 import { migrateCommand } from './migrate';
 import { verifyCommand } from './verify';
 import { hookSnippetCommand } from './hookSnippet';
+import { cutoverCommand } from './cutover';
 import type { CliCommand } from './types';
 
 /** Every CLI command, one file each. Add yours here. */
-export const cliCommands: CliCommand[] = [migrationsCommand, queryCommand, healthCommand, backupCommand, reportCommand, auditCommand, migrateCommand, verifyCommand, hookSnippetCommand];
+export const cliCommands: CliCommand[] = [migrationsCommand, queryCommand, healthCommand, backupCommand, reportCommand, auditCommand, migrateCommand, verifyCommand, hookSnippetCommand, cutoverCommand];
