@@ -13,7 +13,7 @@ import { catchUpDirectWrites } from './directRows';
 import { byStream, discoverSources } from './discover';
 import { dualReadStream, type DualReadSource } from './dualRead';
 import { checkZone, machineZone } from './timestamps';
-import { recordCutover, recordRollback, WRITER_MODE_TABLE } from './writerMode';
+import { readWriterModes, recordCutover, recordRollback, WRITER_MODE_TABLE } from './writerMode';
 import { tableExists } from './sql';
 
 export interface CutoverResult {
@@ -68,4 +68,25 @@ export async function rollBackCutover(dbPath: string, sourcePath: string): Promi
   const done = await withWrite(dbPath, (db) => tableExists(db, WRITER_MODE_TABLE) && recordRollback(db, key));
   if (!done) throw new CheckFailedError(`${sourcePath}: was not cut over; nothing was changed`);
   return { stream: key, table: files[0].table, mode: 'dual-write', dualRead: null };
+}
+
+export interface CutoverCandidate {
+  /** the stream's file path (folder + base name) */
+  stream: string;
+  table: string;
+  retired: boolean;
+}
+
+/** JSONL streams the database knows (imported at least once) and whether each is cut over. */
+export async function listCutoverCandidates(dbPath: string): Promise<CutoverCandidate[]> {
+  if (!fs.existsSync(dbPath)) return [];
+  const db = await openSnapshot(dbPath);
+  try {
+    if (!tableExists(db, 'ingest_streams')) return [];
+    const retired = readWriterModes(db);
+    const r = db.exec(`SELECT stream_key, table_name FROM ingest_streams WHERE kind <> 'skill-metrics' ORDER BY stream_key`);
+    return (r.length ? r[0].values : []).map((v) => ({ stream: String(v[0]), table: String(v[1]), retired: retired.has(String(v[0])) }));
+  } finally {
+    db.close();
+  }
 }

@@ -19,6 +19,9 @@ export const CommandIds = {
   exportNode: 'telemetryLens.exportNode',
   showRows: 'telemetryLens.showRows',
   showRejects: 'telemetryLens.showRejects',
+  cutOverSource: 'telemetryLens.cutOverSource',
+  rollBackCutover: 'telemetryLens.rollBackCutover',
+  copyHookSnippet: 'telemetryLens.copyHookSnippet',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -15,6 +15,9 @@ import { showRejects } from './showRejects';
 import { showRows } from './showRows';
 import type { CommandHandlerFactory } from './types';
 import { verifySources } from './verifySources';
+import { cutOverSource } from './cutOverSource';
+import { rollBackCutover } from './rollBackCutover';
+import { copyHookSnippet } from './copyHookSnippet';
 
 /**
  * One handler per file; this list is what activate() registers.
@@ -23,4 +26,4 @@ import { verifySources } from './verifySources';
 export const commandHandlers: CommandHandlerFactory[] = [
   openDatabase, checkHealth, backupDatabase, restoreDatabase, runQuery,
   migrateJsonl, verifySources, showRejects, openDashboard, exportDashboardHtml, runMigrations, showMigrationStatus, rollbackMigration,
-  refreshMetrics, exportNode, showRows];
+  refreshMetrics, exportNode, showRows, cutOverSource, rollBackCutover, copyHookSnippet];
