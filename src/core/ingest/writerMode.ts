@@ -45,3 +45,62 @@ export function recordRollback(db: Database, stream: string): boolean {
   db.run(`DELETE FROM ${WRITER_MODE_TABLE} WHERE stream_key = ?`, [stream]);
   return true;
 }
+
+export type TableWriterMode = 'jsonl-only' | 'dual-write' | 'database-native';
+
+export interface TableWriterModeInfo {
+  mode: TableWriterMode;
+  /**
+   * dual-write: of the rows a program wrote up to the newest one a JSONL line claimed, the
+   * share claimed (as of the last import; `verify` reads the files for the exact dual-read).
+   */
+  agreementPercent: number | null;
+}
+
+function count(db: Database, sql: string, params: (string | number)[] = []): number {
+  const r = db.exec(sql, params);
+  return r.length ? Number(r[0].values[0][0] ?? 0) : 0;
+}
+
+/**
+ * Per event table, who writes it (docs/writer-contract.md): JSONL only (imported), dual-write
+ * (a program writes rows directly and a JSONL source is still imported), database-native
+ * (cut over, or a program writes it and no JSONL source feeds it). Tables neither imported nor
+ * directly written (adopted history, empty) are absent. Cheap: reads bookkeeping only.
+ */
+export function tableWriterModes(db: Database, tables: readonly string[]): Map<string, TableWriterModeInfo> {
+  const out = new Map<string, TableWriterModeInfo>();
+  const retired = new Set([...readWriterModes(db).values()].map((e) => e.table));
+  const hasStreams = tableExists(db, 'ingest_streams');
+  const hasDirect = tableExists(db, 'direct_rows');
+  for (const t of tables) {
+    const active = hasStreams ? count(db, 'SELECT count(*) FROM ingest_streams WHERE table_name = ?', [t]) : 0;
+    const quoted = `"${t.replace(/"/g, '""')}"`;
+    let direct = 0;
+    try {
+      direct = count(db, `SELECT count(*) FROM ${quoted} WHERE row_hash IS NULL`) + (hasDirect ? count(db, 'SELECT count(*) FROM direct_rows WHERE table_name = ?', [t]) : 0);
+    } catch {
+      continue; // a table without the bookkeeping columns
+    }
+    if (retired.has(t)) {
+      out.set(t, { mode: 'database-native', agreementPercent: null });
+    } else if (direct > 0 && active > 0) {
+      const newestClaim = hasDirect ? count(db, 'SELECT coalesce(max(row_id), 0) FROM direct_rows WHERE table_name = ? AND claimed_source_id IS NOT NULL', [t]) : 0;
+      const upTo = hasDirect ? count(db, 'SELECT count(*) FROM direct_rows WHERE table_name = ? AND row_id <= ?', [t, newestClaim]) : 0;
+      const claimed = hasDirect ? count(db, 'SELECT count(*) FROM direct_rows WHERE table_name = ? AND claimed_source_id IS NOT NULL', [t]) : 0;
+      out.set(t, { mode: 'dual-write', agreementPercent: upTo ? Math.round((10000 * claimed) / upTo) / 100 : null });
+    } else if (direct > 0) {
+      out.set(t, { mode: 'database-native', agreementPercent: null });
+    } else if (active > 0) {
+      out.set(t, { mode: 'jsonl-only', agreementPercent: null });
+    }
+  }
+  return out;
+}
+
+/** "dual-write 98.5%", "JSONL only", "database-native". */
+export function writerModeText(m: TableWriterModeInfo): string {
+  if (m.mode === 'jsonl-only') return 'JSONL only';
+  if (m.mode === 'database-native') return 'database-native';
+  return m.agreementPercent === null ? 'dual-write' : `dual-write ${m.agreementPercent}%`;
+}
