@@ -111,6 +111,11 @@ export async function dualReadStream(db: Database, key: string, files: Discovere
     inFlight: 0,
     ok: true,
   };
+  const retiredStream = readWriterModes(db).get(key)?.mode === 'database-native';
+  if (index.size === 0 && claimed.size === 0 && !retiredStream) {
+    // no program writes this table directly: nothing to dual-read (and no second pass over a big file)
+    return res;
+  }
   const onlyJsonlTimes: number[] = [];
   let minTs = Infinity;
   let maxTs = -Infinity;
@@ -158,9 +163,7 @@ export async function dualReadStream(db: Database, key: string, files: Discovere
   res.onlyDatabase = dbOnly.length;
   const inFlight = (t: number) => t >= maxTs - IN_FLIGHT_SECONDS;
   res.inFlight = onlyJsonlTimes.filter(inFlight).length + dbOnly.filter((r) => inFlight(r.ts!)).length;
-  const modes = readWriterModes(db);
-  const retired = modes.get(key)?.mode === 'database-native';
-  res.mode = retired ? 'database-native' : res.both > 0 || res.onlyDatabase > 0 ? 'dual-write' : 'jsonl-only';
+  res.mode = retiredStream ? 'database-native' : res.both > 0 || res.onlyDatabase > 0 ? 'dual-write' : 'jsonl-only';
   const events = res.both + res.onlyJsonl + res.onlyDatabase;
   res.agreementPercent = events ? Math.round((10000 * (res.both - disagreeingEvents)) / events) / 100 : null;
   if (res.mode === 'dual-write') {
