@@ -44,3 +44,15 @@ test('the layering check itself detects a vscode import', () => {
   assert.ok(importsVscode.test(`const v = require("vscode");`));
   assert.ok(!importsVscode.test(`import { x } from './vscode-helpers';`));
 });
+
+// docs/architecture.md "Storage": one storage interface; which engine runs is known only in src/core/db.
+// (a line of code, not the text of a generated hook snippet, which starts with a backtick)
+const importsEngine = /^(?:import|export)\b[^\n]*from\s+['"](?:sql\.js|node:sqlite)['"]|^[^`\n]*require\(\s*['"](?:sql\.js|node:sqlite)['"]\s*\)/m;
+
+test('only src/core/db imports an SQLite engine (sql.js or node:sqlite); everything else uses its interface', () => {
+  const dbDir = path.join(root, 'src/core/db') + path.sep;
+  const offenders = [...walk(path.join(root, 'src'))].filter((f) => !f.startsWith(dbDir) && importsEngine.test(fs.readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders.map((f) => path.relative(root, f)), []);
+  assert.ok(importsEngine.test(`import type { Database } from 'sql.js';`), 'the check detects an engine import');
+  assert.ok(importsEngine.test(`const x = 1;\nconst { DatabaseSync } = require('node:sqlite');`), 'the check detects a require');
+});

@@ -56,7 +56,7 @@ describe('Metrics tree model (the labels the view shows)', async () => {
       { table: 'recovery_events', filters: { error_type: 'git' } },
       { table: 'recovery_events', filters: { error_type: 'network' } },
     ]);
-    assert.deepEqual(byLabel('Migrations').children!.map((n) => n.label), ['V1__telemetry_core', 'V2__ingest_bookkeeping', 'V3__metrics_rollups', 'V5__claude_code_usage']);
+    assert.deepEqual(byLabel('Migrations').children!.map((n) => n.label), ['V1__telemetry_core', 'V2__ingest_bookkeeping', 'V3__metrics_rollups', 'V4__writer_contract', 'V5__claude_code_usage']);
   });
 
   test('export: CSV with a column per field, JSON with the whole dataset', () => {

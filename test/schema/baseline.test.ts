@@ -68,7 +68,9 @@ describe('baseline: adopting a database built by scripts with the plain seed DDL
       }
       const skill0 = rows(db, `SELECT invoked_at, extra, follow_up_actions FROM skill_invocation WHERE id = 1`)[0];
       assert.equal(skill0.invoked_at, Date.UTC(2025, 1, 10, 12) / 1000);
-      assert.deepEqual(JSON.parse(String(skill0.extra)), { invoked_at_as_stored: '2025-02-10T12:00:00Z', schema_version: 1 });
+      // the writer contract: a column the script has and V1 lacks stays the script's column
+      assert.deepEqual(JSON.parse(String(skill0.extra)), { invoked_at_as_stored: '2025-02-10T12:00:00Z' });
+      assert.equal(scalar(db, `SELECT schema_version FROM skill_invocation WHERE id = 1`), 1);
 
       // identity: stream 0, hash over the adopted data columns, occurrence numbers per hash
       const dup = rows(db, `SELECT row_hash, row_seq FROM routing_metrics_events WHERE id IN (2, 499, 500) ORDER BY id`);
@@ -106,8 +108,9 @@ describe('baseline: adopting a database built by scripts with the plain seed DDL
       assert.deepEqual(metrics, recount);
       assert.equal(recount.length, 3);
 
-      // the script's own indexes/trigger were replaced by V1's; status says baseline
-      assert.equal(scalar(db, `SELECT count(*) FROM sqlite_master WHERE name IN ('idx_routing_metrics_timestamp', 'trg_skill_metrics_insert')`), 0);
+      // the script's own indexes stay beside V1's; its trigger feeding its (kept-aside) skill_metrics is replaced by V1's; status says baseline
+      assert.equal(scalar(db, `SELECT count(*) FROM sqlite_master WHERE name = 'idx_routing_metrics_timestamp'`), 1);
+      assert.equal(scalar(db, `SELECT count(*) FROM sqlite_master WHERE name = 'trg_skill_metrics_insert'`), 0);
       const v1 = migrationStatus(db).find((r) => r.version === 1)!;
       assert.equal(v1.state, 'applied');
       assert.equal(v1.baseline, true);

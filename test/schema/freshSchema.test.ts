@@ -76,7 +76,9 @@ describe('fresh database → up', () => {
       const info = rows(db, `SELECT name, "notnull" AS nn, pk FROM pragma_table_info(?)`, [table]);
       const names = info.map((c) => c.name);
       for (const c of [...spec.columns, ...PROVENANCE]) assert.ok(names.includes(c), `${table}.${c}`);
-      for (const c of [...spec.notNull, 'stream_id', 'row_hash', 'row_seq']) assert.equal(info.find((i) => i.name === c)!.nn, 1, `${table}.${c} NOT NULL`);
+      // the writer contract (V4): other programs' inserts name only the doc's columns, so TL's identity is nullable
+      for (const c of [...spec.notNull.filter((c) => !(table === 'tool_events' && c === 'tool')), 'stream_id']) assert.equal(info.find((i) => i.name === c)!.nn, 1, `${table}.${c} NOT NULL`);
+      for (const c of ['row_hash', 'row_seq']) assert.equal(info.find((i) => i.name === c)!.nn, 0, `${table}.${c} nullable`);
       assert.equal(info.find((i) => i.name === 'id')!.pk, 1);
 
       const indexCols = master

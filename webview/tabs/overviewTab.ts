@@ -83,6 +83,7 @@ function sourcesCard(p: OverviewPayload, ctx: TabContext): HTMLElement {
     columns: [
       { label: 'Table', value: (r) => r.table + (r.knownFormat ? '' : ' (inferred)') },
       { label: 'Status', value: (r) => STATUS_TEXT[r.status], cellClass: (r) => `status-${r.status}` },
+      { label: 'Writer', value: (r) => r.writerModeText ?? '—' },
       { label: 'Rows', value: (r) => fmtCount(r.rows), numeric: true },
       { label: 'First event', value: (r) => (r.firstEventAt === null ? '—' : fmtDate(r.firstEventAt)) },
       { label: 'Last event', value: (r) => (r.lastEventAt === null ? '—' : fmtAgo(r.lastEventAt, s.nowSeconds * 1000)) },

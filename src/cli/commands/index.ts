@@ -8,7 +8,12 @@ import { migrateCommand } from './migrate';
 import { verifyCommand } from './verify';
 import { syncCommand } from './sync';
 import { usageCommand } from './usage';
+import { hookSnippetCommand } from './hookSnippet';
+import { cutoverCommand } from './cutover';
 import type { CliCommand } from './types';
 
 /** Every CLI command, one file each. Add yours here. */
-export const cliCommands: CliCommand[] = [migrationsCommand, queryCommand, healthCommand, backupCommand, reportCommand, auditCommand, migrateCommand, verifyCommand, syncCommand, usageCommand];
+export const cliCommands: CliCommand[] = [
+  migrationsCommand, queryCommand, healthCommand, backupCommand, reportCommand, auditCommand, migrateCommand, verifyCommand,
+  syncCommand, usageCommand, hookSnippetCommand, cutoverCommand,
+];

@@ -27,6 +27,15 @@ export const verifyCommand: CliCommand = {
       for (const s of r.sources) rows.push([s.path, s.table, String(s.rows), String(s.matched), String(s.missing), String(s.rejected), s.ok ? 'ok' : 'MISMATCH']);
       io.out(table(rows));
     } else io.out('no telemetry sources found');
+    const dual = (r.dualRead ?? []).filter((d) => d.mode !== 'jsonl-only');
+    if (dual.length) {
+      const rows = [['dual-read', 'table', 'mode', 'both', 'only JSONL', 'only database', 'disagreements', 'agreement', '']];
+      for (const d of dual) {
+        rows.push([d.stream, d.table, d.mode, String(d.both), String(d.onlyJsonl), String(d.onlyDatabase), String(d.disagreements.length), d.agreementPercent === null ? '-' : `${d.agreementPercent}%`, d.ok ? 'ok' : 'MISMATCH']);
+      }
+      io.out('\n' + table(rows));
+      for (const d of dual) for (const x of d.disagreements.slice(0, 20)) io.out(`${x.path}:${x.line}: ${x.column}: JSONL ${JSON.stringify(x.jsonl)}, database row ${x.rowId} ${JSON.stringify(x.database)}`);
+    }
     if (r.skillTotals.length) io.out(`\nskill_metrics.json totals vs the ${SKILL_TOTALS_BASIS}:`);
     for (const m of r.skillTotals) io.out(`${m.path}: skill ${m.skill} ${m.field}: document says ${m.document}, database has ${m.database ?? 'no row'}`);
     if (r.issues.length) io.out(['', 'not read:', ...issueLines(r.issues)].join('\n'));

@@ -16,6 +16,12 @@ export interface ColumnSpec {
   required?: boolean;
   /** Value when no alias is present (applied before `derive`). */
   default?: string | number;
+  /**
+   * Other table columns that hold this value in tables the users' programs write (their hook
+   * library's name for it): read as this column, and written too when the table has them
+   * (docs/writer-contract.md). `tool_events.tool_name` is the tool.
+   */
+  tableAliases?: string[];
 }
 
 export interface KnownSource {
@@ -186,7 +192,7 @@ export const KNOWN_SOURCES: KnownSource[] = [
     timeColumn: 'timestamp',
     columns: [
       ts(),
-      { column: 'tool', from: ['tool', 'tool_name'], type: 'text', required: true },
+      { column: 'tool', from: ['tool', 'tool_name'], type: 'text', required: true, tableAliases: ['tool_name'] },
       text('session_id', ['session_id', 'session', 'sessionId']),
       text('model'),
       bool('success'),
@@ -362,3 +368,13 @@ export function mapKnownRecord(src: KnownSource, rec: Record<string, unknown>, t
 }
 
 export { toBool };
+
+/** Per known table: catalogue column → the users' column names for it (ColumnSpec.tableAliases). */
+export function tableAliasesOf(table: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const src of KNOWN_SOURCES) {
+    if (src.table !== table) continue;
+    for (const c of src.columns) if (c.tableAliases?.length) out.set(c.column, c.tableAliases);
+  }
+  return out;
+}

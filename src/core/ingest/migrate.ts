@@ -10,6 +10,8 @@ import { RunRollupDeltas } from '../metrics/rollupDeltas';
 import { byStream, discoverSources } from './discover';
 import { readAdoptedColumns } from './mappers';
 import { applySchema } from './schemaStep';
+import { catchUpDirectWrites, tagDirectRows } from './directRows';
+import { readWriterModes } from './writerMode';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { ingestStream, type RunContext } from './streamIngest';
 import { checkZone, machineZone } from './timestamps';
@@ -94,6 +96,8 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     opts.onProgress?.({ phase: 'schema', bytesDone: 0, bytesTotal, rowsInserted: 0 });
     const migrations = applySchema(db, opts.userMigrationsDir, tz);
     resolveInferredTables(db, sources);
+    // rows the users' programs wrote since the last run: read as ours, identity given lazily
+    const directChanges = catchUpDirectWrites(db) + tagDirectRows(db, Math.floor(Date.now() / 1000));
     fastPragmas(db);
     // transcripts keep a small part of their bytes (usage, not content): about a quarter at most
     reserveForLoad(db, bytesTotal - transcriptBytes + Math.ceil(transcriptBytes / 4));
@@ -136,7 +140,10 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     if (!inPlace) db.run('SAVEPOINT tl_ingest');
     ctx.commitPoint?.(); // after the schema step (a first run's migrations can take a while)
     try {
+      // a source cut over to database-native is no longer imported (its lines stay verifiable)
+      const retired = readWriterModes(db);
       for (const [key, files] of streams) {
+        if (retired.has(key)) continue;
         const rejectsBefore = ctx.rejects.length;
         try {
           results.push(...(await ingestStream(ctx, key, files)));
@@ -160,7 +167,8 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       }
       opts.onProgress?.({ phase: 'rollups', bytesDone: bytesTotal, bytesTotal, rowsInserted: ctx.progress.rowsInserted });
       const touched: TouchedRange[] = [...ctx.touched].map(([table, [minTs, maxTs]]) => ({ table, minTs, maxTs }));
-      if (touched.length) refreshRollups(db, touched, ctx.rollupDeltas);
+      // rows other programs wrote reach the rollups even when this run imported nothing
+      if (touched.length || directChanges > 0) refreshRollups(db, touched, ctx.rollupDeltas);
       if (!inPlace) db.run('RELEASE tl_ingest');
     } catch (e) {
       // native: the open chunk is rolled back by withWrite; committed chunks re-run exactly

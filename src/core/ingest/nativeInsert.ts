@@ -19,13 +19,18 @@ export class MultiRowInsert {
   private readonly perStatement: number;
   private readonly args: SqlValue[] = [];
 
-  constructor(db: SqlDatabase, table: string, columns: string[]) {
+  /**
+   * `mirrors`: more columns that take the value of one of `columns` (the users' own name for a
+   * column, e.g. tool_name beside tool): numbered parameters bind the same value twice.
+   */
+  constructor(db: SqlDatabase, table: string, columns: string[], mirrors: readonly (readonly [name: string, at: number])[] = []) {
     const t = quoteIdent(table);
-    const names = columns.map(quoteIdent).join(', ');
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    this.perStatement = Math.max(1, Math.min(64, Math.floor(MAX_PARAMS / columns.length)));
-    this.many = db.prepare(`INSERT INTO ${t} (${names}) VALUES ${new Array(this.perStatement).fill(tuple).join(', ')}`);
-    this.one = db.prepare(`INSERT INTO ${t} (${names}) VALUES ${tuple}`);
+    const names = [...columns, ...mirrors.map(([n]) => n)].map(quoteIdent).join(', ');
+    const width = columns.length;
+    const tuple = (r: number) => `(${[...columns.map((_, i) => `?${r * width + i + 1}`), ...mirrors.map(([, at]) => `?${r * width + at + 1}`)].join(', ')})`;
+    this.perStatement = Math.max(1, Math.min(64, Math.floor(MAX_PARAMS / width)));
+    this.many = db.prepare(`INSERT INTO ${t} (${names}) VALUES ${Array.from({ length: this.perStatement }, (_, r) => tuple(r)).join(', ')}`);
+    this.one = db.prepare(`INSERT INTO ${t} (${names}) VALUES ${tuple(0)}`);
   }
 
   /** Inserts the rows laid out flat in `values` (`width` values each), in order. */

@@ -193,6 +193,8 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], gone:
         r.present = plan.entry.lineCount - headBlank - headRejected;
       }
       let storedRejects = 0;
+      const dualBefore = writer.dualWritten;
+      const ambiguousBefore = writer.ambiguous.length;
       const timeAt = mapper.timeColumn ? mapper.columns.indexOf(mapper.timeColumn) : -1;
       const onRow = (line: number, vals: SqlValue[], at: number, h: number): void => {
         if (fresh) {
@@ -315,6 +317,8 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], gone:
         endsMidLine = res.endsMidLine;
       }
       writer.flush();
+      if (writer.dualWritten > dualBefore) r.dualWritten = writer.dualWritten - dualBefore;
+      if (writer.ambiguous.length > ambiguousBefore) r.ambiguousDualWrite = writer.ambiguous.slice(ambiguousBefore).map((a) => a.line);
       r.lines = lastLine + r.pending;
       r.blank += headBlank;
       r.rejected += headRejected;

@@ -8,6 +8,14 @@ import { RawInsert } from './rawInsert';
 import { forEachDecodedRow, type RowBatch } from './rowSource';
 import type { TableMapper } from './mappers';
 import { quoteIdent, scalar } from './sql';
+import { tableAliasesOf } from './catalogue';
+import { loadDirectRows, recordClaim } from './directRows';
+import { DirectRowIndex, naturalKeyFor } from './naturalKeys';
+
+function tableColumnNames(db: Database, table: string): string[] {
+  const r = db.exec(`SELECT name FROM pragma_table_info(?)`, [table]);
+  return r.length ? r[0].values.map((v) => String(v[0])) : [];
+}
 
 export interface HashCount {
   /** rows of this stream with this hash in the database (grows as this run adds copies) */
@@ -35,11 +43,16 @@ export class TableWriter {
   private readonly values: SqlValue[];
   private readonly width: number;
   private readonly batchRows: number;
+  private readonly direct: DirectRowIndex | null;
+  private readonly nowS = Math.floor(Date.now() / 1000);
   hasAdopted: boolean;
+  /** lines that claimed a directly written row (dual-write) */
+  dualWritten = 0;
+  /** lines that matched several different directly written rows: kept apart, reported */
+  readonly ambiguous: { line: number; candidates: number }[] = [];
 
   /** native engine: 64-row INSERTs (node:sqlite's per-call binding is slow; nativeInsert.ts) */
   private readonly nativeInsert: MultiRowInsert | null;
-
 
   /**
    * count(*) of a stream's copies that a line may match: rows inserted from a file that no
@@ -63,15 +76,26 @@ export class TableWriter {
     this.width = cols.length;
     this.batchRows = Math.max(1, Math.min(BATCH_ROWS, Math.floor(MAX_PARAMS / this.width)));
     this.values = new Array<SqlValue>(this.width).fill(null);
-    const tuple = `(${cols.map(() => '?').join(', ')})`;
-    this.nativeInsert = engineOf(db) === 'native' ? new MultiRowInsert(db, mapper.table, cols) : null;
-    this.insertOne = new RawInsert(SQL, db, `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${tuple}`, this.width);
+    // the users' own name for a column (tool_name) gets the same value: numbered parameters reuse it
+    const present = new Set(tableColumnNames(db, mapper.table));
+    const mirrors = [...tableAliasesOf(mapper.table)].flatMap(([col, names]) =>
+      mapper.columns.includes(col) ? names.filter((n) => present.has(n) && !cols.includes(n)).map((n) => [n, mapper.columns.indexOf(col)] as const) : [],
+    );
+    const names = [...cols, ...mirrors.map(([n]) => n)].map(quoteIdent).join(', ');
+    const tuple = (r: number) => `(${[...cols.map((_, i) => `?${r * this.width + i + 1}`), ...mirrors.map(([, at]) => `?${r * this.width + at + 1}`)].join(', ')})`;
+    this.nativeInsert = engineOf(db) === 'native' ? new MultiRowInsert(db, mapper.table, cols, mirrors) : null;
+    this.insertOne = new RawInsert(SQL, db, `INSERT INTO ${t} (${names}) VALUES ${tuple(0)}`, this.width);
     this.decoded = new Array<SqlValue>(mapper.columns.length + 1).fill(null);
-    this.insertBatch = new RawInsert(SQL, db, `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')}) VALUES ${new Array(this.batchRows).fill(tuple).join(', ')}`, this.width * this.batchRows);
+    const tuples = Array.from({ length: this.batchRows }, (_, r) => tuple(r));
+    this.insertBatch = new RawInsert(SQL, db, `INSERT INTO ${t} (${names}) VALUES ${tuples.join(', ')}`, this.width * this.batchRows);
     this.lookup = db.prepare(`SELECT ${this.countExpr}, coalesce(max(row_seq), 0) FROM ${t} WHERE stream_id = ? AND row_hash = ?`);
     this.hasAdopted = mapper.adoptHash !== null && scalar(db, `SELECT 1 FROM ${t} WHERE stream_id = 0 LIMIT 1`) !== null;
+    // rows the users' programs wrote (dual-write): a JSONL line that is their backup claims them
+    const direct = loadDirectRows(db, mapper.table, mapper.columns, mapper.timeColumn);
+    this.direct = direct.length ? new DirectRowIndex(direct, naturalKeyFor(mapper.table), mapper.columns, mapper.timeColumn) : null;
+    if (this.hasAdopted) this.adoptFind = db.prepare(`SELECT id FROM ${t} WHERE stream_id = 0 AND row_hash = ? LIMIT 1`);
+    this.hasAdopted ||= this.direct !== null;
     if (this.hasAdopted) {
-      this.adoptFind = db.prepare(`SELECT id FROM ${t} WHERE stream_id = 0 AND row_hash = ? LIMIT 1`);
       const fill = mapper.columns.map((c) => `${quoteIdent(c)} = coalesce(${quoteIdent(c)}, ?)`).join(', ');
       this.adoptClaim = db.prepare(
         `UPDATE ${t} SET stream_id = ?, row_hash = ?, row_seq = ?, source_id = coalesce(source_id, ?), source_line = coalesce(source_line, ?), extra = coalesce(extra, ?), ${fill} WHERE id = ?`,
@@ -106,15 +130,36 @@ export class TableWriter {
     }
   }
 
-  /** Takes over one adopted row with this content; false when none is left. `vals` as in add(). */
+  /**
+   * Takes over one adopted row with this content, or the row a program wrote directly for the
+   * same event (natural key, naturalKeys.ts); false when there is none. `vals` as in add().
+   */
   claim(vals: SqlValue[], at: number, hash: number, streamId: number, seq: number, sourceId: number, line: number): boolean {
-    if (!this.adoptFind || !this.adoptClaim || !this.mapper.adoptHash) return false;
+    if (!this.adoptClaim) return false;
     const cols = this.mapper.columns;
     const row: Record<string, string | number | null> = {};
     for (let i = 0; i < cols.length; i++) row[cols[i]] = vals[at + i] as string | number | null;
-    this.adoptFind.bind([this.mapper.adoptHash({ row })]);
-    const found = this.adoptFind.step() ? Number(this.adoptFind.get()[0]) : null;
-    this.adoptFind.reset();
+    let found: number | null = null;
+    if (this.adoptFind && this.mapper.adoptHash) {
+      this.adoptFind.bind([this.mapper.adoptHash({ row })]);
+      found = this.adoptFind.step() ? Number(this.adoptFind.get()[0]) : null;
+      this.adoptFind.reset();
+      if (found !== null && this.direct) {
+        const same = this.direct.remaining().find((d) => d.id === found);
+        if (same) this.direct.take(same);
+        if (same) recordClaim(this.db, this.mapper.table, found, sourceId, line, 'content', this.nowS);
+      }
+    }
+    if (found === null && this.direct) {
+      this.flush(); // queued rows go in first, in line order
+      const m = this.direct.match(row);
+      if (m.kind === 'ambiguous') this.ambiguous.push({ line, candidates: m.candidates });
+      if (m.kind !== 'match') return false;
+      found = m.row.id;
+      this.direct.take(m.row);
+      this.dualWritten++;
+      recordClaim(this.db, this.mapper.table, found, sourceId, line, m.by, this.nowS);
+    }
     if (found === null) return false;
     const args: SqlValue[] = [streamId, hash, seq, sourceId, line, vals[at + cols.length]];
     for (let i = 0; i < cols.length; i++) args.push(vals[at + i]);

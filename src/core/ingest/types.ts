@@ -180,6 +180,10 @@ export interface SourceResult {
   rejected: number;
   blank: number;
   pending: number;
+  /** of `present`: lines whose event a program had already written into the table (dual-write, claimed) */
+  dualWritten?: number;
+  /** lines that matched several different directly written rows: inserted apart, never merged (line numbers) */
+  ambiguousDualWrite?: number[];
 }
 
 export interface MigrateResult {
@@ -228,6 +232,8 @@ export interface VerifyResult {
   ok: boolean;
   sources: VerifySourceResult[];
   skillTotals: SkillTotalsMismatch[];
+  /** per known source: events only in the JSONL, only in the database, in both; field disagreements (docs/writer-contract.md) */
+  dualRead?: import('./dualRead').DualReadSource[];
   issues: DiscoveryIssue[];
 }
 

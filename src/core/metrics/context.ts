@@ -1,5 +1,6 @@
 import type { SqlDatabase as Database } from '../db/database';
 import { isLiveReadOnly } from '../db/database';
+import { catchUpDirectWrites } from '../ingest/directRows';
 import { registerPercentileAggregates } from './percentile';
 import { catchUpRollups, rollupSchemaSql, rollupsInstalled, TIME_INDEX_SQL, WATERMARK_TABLE } from './rollups';
 import { rollupTableDefinitions } from './rollupSpecs';
@@ -40,6 +41,9 @@ export function prepareForMetrics(db: Database): void {
     db.exec(rollupSchemaSql());
     if (tableExists(db, 'skill_invocation')) db.exec(TIME_INDEX_SQL);
   }
+  // rows a hook wrote under its own column names (tool_name) count as ours; a native read handle
+  // is the live file opened read-only: the next write does it there (migrate catches up first)
+  if (!isLiveReadOnly(db)) catchUpDirectWrites(db);
   catchUpRollups(db);
   prepared.set(db, changeStamp(db));
 }

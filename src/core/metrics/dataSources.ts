@@ -1,6 +1,7 @@
 import type { SqlDatabase as Database } from '../db/database';
 import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
 import { prepareForMetrics } from './context';
+import { tableWriterModes, writerModeText } from '../ingest/writerMode';
 import { listEventTables } from './rollups';
 import { num, numOrNull, queryOne, queryRows, quoteIdent } from './sql';
 import type { DataSourceRow, DataSourcesData, DataSourcesSummary, EventSpan, FreshnessStatus, MetricsOptions } from './types';
@@ -64,6 +65,14 @@ export function getDataSources(db: Database, options: MetricsOptions = {}): Data
       status: freshnessStatus(rows, ageSeconds, thresholds),
     };
   });
+  const modes = tableWriterModes(db, sources.map((s) => s.table));
+  for (const s of sources) {
+    const m = modes.get(s.table);
+    if (!m) continue;
+    s.writerMode = m.mode;
+    s.writerAgreementPercent = m.agreementPercent;
+    s.writerModeText = writerModeText(m);
+  }
   sources.sort((a, b) => Number(b.knownFormat) - Number(a.knownFormat) || a.table.localeCompare(b.table));
   return { sources, summary: summarise(sources), thresholds, nowSeconds };
 }

@@ -88,6 +88,12 @@ export interface DataSourceRow {
   /** nowSeconds − lastEventAt; null when the table is empty or has no timestamp. */
   ageSeconds: number | null;
   status: FreshnessStatus;
+  /** Who writes the table (docs/writer-contract.md); absent when neither imported nor written directly. */
+  writerMode?: 'jsonl-only' | 'dual-write' | 'database-native';
+  /** dual-write: share of directly written rows whose JSONL copy was claimed (as of the last import). */
+  writerAgreementPercent?: number | null;
+  /** e.g. "dual-write 100%", "JSONL only", "database-native" */
+  writerModeText?: string;
 }
 
 export interface DataSourcesSummary {

@@ -73,12 +73,13 @@ export function baseline(db: Database, catalog: MigrationCatalog, opts: { tz?: s
   inSavepoint(db, 'tl_baseline', () => {
     if (hasForeignHistory(db)) keepAside(db, HISTORY_TABLE, report);
     for (const t of DERIVED_TABLES) if (tableExists(db, t)) keepAside(db, t, report);
-    const moved = V1_EVENT_TABLES.filter((t) => tableExists(db, t)).map((t) => moveAside(db, t, report));
+    const v1Names = v1ObjectNames(v1.script);
+    const moved = V1_EVENT_TABLES.filter((t) => tableExists(db, t)).map((t) => moveAside(db, t, report, v1Names));
     applyMigration(db, v1, {
       // only adopted rows make V1 irreversible; setting aside a foreign history table does not
       baseline: moved.length > 0,
       afterScript: () => {
-        for (const m of moved) report.adopted.push(copyBack(db, m.table, m.aside, tz));
+        for (const m of moved) report.adopted.push(m.inPlace ? adoptInPlace(db, m.table, m.aside, tz) : copyBack(db, m.table, m.aside, tz));
         for (const a of report.adopted) {
           db.run(`INSERT INTO schema_baseline (table_name, data_columns, adopted_rows, baselined_at) VALUES (?, ?, ?, strftime('%s', 'now'))`, [
             a.table,
@@ -131,17 +132,39 @@ function keepAside(db: Database, table: string, report: BaselineReport): void {
   report.keptAs.push({ from: table, to, rows });
 }
 
-function moveAside(db: Database, table: string, report: BaselineReport): { table: string; aside: string } {
-  dropDependents(db, table, report, 'trigger');
-  dropDependents(db, table, report, 'index');
+function moveAside(db: Database, table: string, report: BaselineReport, v1Names: Set<string>): { table: string; aside: string; inPlace: boolean } {
+  const inPlace = hasIntegerId(db, table);
+  if (inPlace) {
+    // the user's own indexes and triggers stay (they follow the table back); only a name V1 needs is freed
+    // skill_invocation's own triggers fed the script's skill_metrics, which is kept aside: V1's replace them
+    dropDependents(db, table, report, 'trigger', table === 'skill_invocation' ? undefined : v1Names);
+    dropDependents(db, table, report, 'index', v1Names);
+  } else {
+    dropDependents(db, table, report, 'trigger');
+    dropDependents(db, table, report, 'index');
+  }
   const aside = freeName(db, `${table}__baseline_old`);
   rename(db, table, aside);
-  return { table, aside };
+  return { table, aside, inPlace };
 }
 
-function dropDependents(db: Database, table: string, report: BaselineReport, type: 'index' | 'trigger'): void {
+/** `id INTEGER PRIMARY KEY`: the table can be adopted in place (ids are what rollups and claims key on). */
+function hasIntegerId(db: Database, table: string): boolean {
+  const r = db.exec(`SELECT type, pk FROM pragma_table_info(?) WHERE name = 'id'`, [table]);
+  return r.length > 0 && String(r[0].values[0][0]).toUpperCase() === 'INTEGER' && Number(r[0].values[0][1]) === 1;
+}
+
+/** Index and trigger names V1 creates (a user's object of the same name would make V1 fail). */
+function v1ObjectNames(script: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of script.matchAll(/CREATE\s+(?:UNIQUE\s+)?(?:INDEX|TRIGGER)\s+([A-Za-z0-9_]+)/gi)) out.add(m[1]);
+  return out;
+}
+
+function dropDependents(db: Database, table: string, report: BaselineReport, type: 'index' | 'trigger', only?: Set<string>): void {
   const res = db.exec(`SELECT name FROM sqlite_master WHERE type = ? AND tbl_name = ? AND sql IS NOT NULL`, [type, table]);
   for (const [name] of res.length ? res[0].values : []) {
+    if (only && !only.has(String(name))) continue;
     db.run(`DROP ${type.toUpperCase()} ${q(String(name))}`);
     report.dropped.push(`${type} ${String(name)} on ${table}`);
   }
@@ -257,4 +280,111 @@ function keepAutoincrementHighWater(db: Database, table: string, aside: string):
   const seq = Number(old[0].values[0][0]);
   db.run(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?`, [seq, table]);
   db.run(`INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)`, [table, seq, table]);
+}
+
+interface FullColumnInfo extends ColumnInfo {
+  type: string;
+}
+
+function fullColumnInfo(db: Database, table: string): FullColumnInfo[] {
+  const res = db.exec(`SELECT name, type, "notnull", dflt_value FROM pragma_table_info(?)`, [table]);
+  return res[0].values.map((r) => ({ name: String(r[0]), type: String(r[1]), notNull: Number(r[2]) === 1, defaultSql: r[3] === null ? null : String(r[3]) }));
+}
+
+/**
+ * The writer contract's adoption (docs/writer-contract.md): the table the users' programs
+ * write stays theirs — same name, every column, index and trigger — and only gains what V1
+ * has and it lacks, by ADD COLUMN (nullable, or NOT NULL only with a default), plus V1's
+ * indexes and triggers. Identity is computed into the new columns (stream 0, row_hash over
+ * the V1 data columns the table had, row_seq); timestamps and booleans in another form are
+ * read as ingest reads them (the stored form is kept in extra, as before).
+ */
+function adoptInPlace(db: Database, table: string, aside: string, tz: string): AdoptedTable {
+  const v1Columns = fullColumnInfo(db, table);
+  const v1Objects = db.exec(`SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL`, [table]);
+  const objects = v1Objects.length ? v1Objects[0].values.map((v) => ({ type: String(v[0]), sql: String(v[1]) })) : [];
+  db.run(`DROP TABLE ${q(table)}`);
+  rename(db, aside, table);
+  const oldColumns = tableColumns(db, table);
+  for (const c of v1Columns) {
+    if (oldColumns.includes(c.name)) continue;
+    const dflt = c.defaultSql !== null ? ` DEFAULT ${c.defaultSql}` : '';
+    // NOT NULL only with a default: another program's insert that omits the column still succeeds
+    db.run(`ALTER TABLE ${q(table)} ADD COLUMN ${q(c.name)} ${c.type}${c.notNull && c.defaultSql !== null ? ' NOT NULL' : ''}${dflt}`);
+  }
+  const dataNames = v1Columns.filter((c) => !PROVENANCE_COLUMNS.includes(c.name) && oldColumns.includes(c.name)).map((c) => c.name);
+  const extraColumns = oldColumns.filter((c) => c !== 'id' && !v1Columns.some((v) => v.name === c));
+  const timeIndexes = dataNames.map((c, i) => (TIME_COLUMNS.includes(c) ? i : -1)).filter((i) => i >= 0);
+  const bools = booleanColumns(table);
+  const boolIndexes = dataNames.map((c, i) => (bools.includes(c) ? i : -1)).filter((i) => i >= 0);
+  const select = db.prepare(`SELECT rowid, ${dataNames.map(q).join(', ')} FROM ${q(table)} ORDER BY rowid`);
+  const update = db.prepare(
+    `UPDATE ${q(table)} SET stream_id = 0, row_hash = ?, row_seq = ?, extra = coalesce(?, extra)${dataNames.map((c) => `, ${q(c)} = ?`).join('')} WHERE rowid = ?`,
+  );
+  const occurrences = new Map<number, number>();
+  let rows = 0;
+  let normalisedTimestamps = 0;
+  let unreadableTimestamps = 0;
+  let normalisedBooleans = 0;
+  try {
+    while (select.step()) {
+      const r = select.get();
+      const rowid = r[0];
+      const values = r.slice(1);
+      const extra: Record<string, SqlValue> = {};
+      for (const i of timeIndexes) {
+        const v = values[i];
+        // an event without a time cannot be placed anywhere (rollups, freshness): say which row
+        if (v === null) throw new CheckFailedError(`cannot adopt ${table} row id ${String(rowid)}: column ${dataNames[i]} is NULL but the telemetry schema requires a value`);
+        if (typeof v === 'number' && Number.isInteger(v) && v < 1e11) continue;
+        const seconds = parseTimestamp(v, tz);
+        if (seconds === undefined) unreadableTimestamps++;
+        else {
+          extra[`${dataNames[i]}_as_stored`] = v;
+          values[i] = seconds;
+          normalisedTimestamps++;
+        }
+      }
+      for (const i of boolIndexes) {
+        const v = values[i];
+        if (typeof v !== 'string') continue;
+        const b = toBool(v);
+        if (b === undefined) continue;
+        extra[`${dataNames[i]}_as_stored`] = v;
+        values[i] = b;
+        normalisedBooleans++;
+      }
+      const row: Record<string, SqlValue> = {};
+      for (let i = 0; i < values.length; i++) if (values[i] !== null) row[dataNames[i]] = values[i];
+      const hash = rowContentHash(row, null);
+      const seq = (occurrences.get(hash) ?? 0) + 1;
+      occurrences.set(hash, seq);
+      update.run([hash, seq, Object.keys(extra).length ? canonicalJson(extra) : null, ...values, rowid]);
+      rows++;
+    }
+  } finally {
+    select.free();
+    update.free();
+  }
+  for (const o of objects) if (o.type === 'index') db.run(o.sql);
+  if (table === 'skill_invocation') rebuildSkillDerived(db);
+  for (const o of objects) if (o.type === 'trigger') db.run(o.sql);
+  return { table, rows, dataColumns: dataNames, extraColumns, normalisedTimestamps, unreadableTimestamps, normalisedBooleans };
+}
+
+/** skill_metrics / session_skill from the adopted rows (V1's triggers keep them current from here on). */
+function rebuildSkillDerived(db: Database): void {
+  db.run(`DELETE FROM skill_metrics`);
+  db.run(`DELETE FROM session_skill`);
+  db.run(`INSERT INTO skill_metrics (skill_name, total_invocations, completed_invocations, abandoned_invocations, total_duration_seconds,
+      completed_duration_seconds, completion_rate, avg_duration_seconds, first_invoked, last_invoked)
+    SELECT skill_name, count(*), sum(coalesce(completed, 0) <> 0), sum(coalesce(completed, 0) = 0), sum(coalesce(duration_seconds, 0)),
+      sum(CASE WHEN coalesce(completed, 0) <> 0 THEN coalesce(duration_seconds, 0) ELSE 0 END),
+      100.0 * sum(coalesce(completed, 0) <> 0) / count(*),
+      CASE WHEN sum(coalesce(completed, 0) <> 0) > 0 THEN sum(CASE WHEN coalesce(completed, 0) <> 0 THEN coalesce(duration_seconds, 0) ELSE 0 END) / sum(coalesce(completed, 0) <> 0) END,
+      min(invoked_at), max(invoked_at)
+    FROM skill_invocation WHERE skill_name IS NOT NULL GROUP BY skill_name`);
+  db.run(`INSERT INTO session_skill (session_id, skill_name, invocation_count, completed_count, total_duration_seconds, first_invoked_at, last_invoked_at)
+    SELECT session_id, skill_name, count(*), sum(coalesce(completed, 0) <> 0), sum(coalesce(duration_seconds, 0)), min(invoked_at), max(invoked_at)
+    FROM skill_invocation WHERE session_id IS NOT NULL AND skill_name IS NOT NULL GROUP BY session_id, skill_name`);
 }

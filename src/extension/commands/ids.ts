@@ -20,6 +20,9 @@ export const CommandIds = {
   showRows: 'telemetryLens.showRows',
   showRejects: 'telemetryLens.showRejects',
   syncTeamDatabase: 'telemetryLens.syncTeamDatabase',
+  cutOverSource: 'telemetryLens.cutOverSource',
+  rollBackCutover: 'telemetryLens.rollBackCutover',
+  copyHookSnippet: 'telemetryLens.copyHookSnippet',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

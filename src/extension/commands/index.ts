@@ -16,6 +16,9 @@ import { showRows } from './showRows';
 import { syncTeamDatabase } from './syncTeamDatabase';
 import type { CommandHandlerFactory } from './types';
 import { verifySources } from './verifySources';
+import { cutOverSource } from './cutOverSource';
+import { rollBackCutover } from './rollBackCutover';
+import { copyHookSnippet } from './copyHookSnippet';
 
 /**
  * One handler per file; this list is what activate() registers.
@@ -24,4 +27,4 @@ import { verifySources } from './verifySources';
 export const commandHandlers: CommandHandlerFactory[] = [
   openDatabase, checkHealth, backupDatabase, restoreDatabase, runQuery,
   migrateJsonl, verifySources, showRejects, openDashboard, exportDashboardHtml, runMigrations, showMigrationStatus, rollbackMigration,
-  refreshMetrics, exportNode, showRows, syncTeamDatabase];
+  refreshMetrics, exportNode, showRows, syncTeamDatabase, cutOverSource, rollBackCutover, copyHookSnippet];

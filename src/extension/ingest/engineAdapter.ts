@@ -134,7 +134,17 @@ export function toVerifyView(result: VerifyResult): VerifyView {
     });
   }
   for (const i of result.issues) findings.push({ kind: 'issue', path: i.path, message: i.message });
-  return { ok: result.ok, sourcesChecked: result.sources.length, findings };
+  const dualRead: string[] = [];
+  for (const d of result.dualRead ?? []) {
+    if (d.mode === 'jsonl-only') continue;
+    const counts = `${formatCount(d.both)} in both, ${formatCount(d.onlyJsonl)} only in the JSONL, ${formatCount(d.onlyDatabase)} only in the database, ${formatCount(d.disagreements.length)} field disagreements`;
+    dualRead.push(`\`${d.table}\` (${d.mode}${d.agreementPercent === null ? '' : `, ${d.agreementPercent}% agreement`}): ${counts}`);
+    if (d.ok) continue;
+    const first = d.disagreements[0];
+    const detail = first ? `; first: line ${first.line} ${first.column} is ${JSON.stringify(first.jsonl)} in the JSONL, ${JSON.stringify(first.database)} in row ${first.rowId}` : '';
+    findings.push({ kind: 'dual-read', path: d.paths[0], table: d.table, message: `dual-read: ${counts}${d.ambiguous.length ? `, ${d.ambiguous.length} ambiguous` : ''}${detail}` });
+  }
+  return { ok: result.ok, sourcesChecked: result.sources.length, findings, dualRead };
 }
 
 /** Stream keys of the given files, so live ingest also follows their rotated copies. */

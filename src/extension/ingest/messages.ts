@@ -47,6 +47,8 @@ export function verifySummaryMessage(view: VerifyView): string {
   if (totals > 0) parts.push(`${plural(totals, 'skill total')} in skill_metrics.json differing from the imported invocations`);
   const issues = count('issue');
   if (issues > 0) parts.push(`${plural(issues, 'source')} not readable`);
+  const dual = count('dual-read');
+  if (dual > 0) parts.push(`${plural(dual, 'dual-written source')} whose JSONL and database copies disagree`);
   return `Telemetry: verify found ${plural(view.findings.length, 'mismatch', 'mismatches')} in ${plural(view.sourcesChecked, 'source')}: ${parts.join('; ')}.`;
 }
 
@@ -62,6 +64,10 @@ export function verifyReportMarkdown(view: VerifyView, home: string): string {
   for (const [p, findings] of byPath) {
     lines.push('', `## ${p ? `\`${tildify(p, home)}\`` : 'Other'}`, '');
     for (const f of findings) lines.push(`- ${f.table ? `\`${f.table}\`: ` : ''}${f.message}`);
+  }
+  if (view.dualRead?.length) {
+    lines.push('', '## Dual-read (JSONL vs rows your programs wrote)', '');
+    for (const d of view.dualRead) lines.push(`- ${d}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -49,8 +49,8 @@ export interface IngestView {
 
 /** One mismatch or note from verify. */
 export interface VerifyFinding {
-  /** source: rows missing from the database; skill-total: a skill_metrics.json total differs; issue: unreadable/missing source. */
-  kind: 'source' | 'skill-total' | 'issue';
+  /** source: rows missing from the database; skill-total: a skill_metrics.json total differs; issue: unreadable/missing source; dual-read: the JSONL and the rows a program wrote disagree. */
+  kind: 'source' | 'skill-total' | 'issue' | 'dual-read';
   path?: string;
   table?: string;
   message: string;
@@ -60,6 +60,8 @@ export interface VerifyView {
   ok: boolean;
   sourcesChecked: number;
   findings: VerifyFinding[];
+  /** per dual-written or cut-over source: one line of the dual-read (docs/writer-contract.md) */
+  dualRead?: string[];
 }
 
 /** One row of ingest_rejects. */

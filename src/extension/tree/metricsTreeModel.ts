@@ -90,15 +90,15 @@ function sourceNode(s: DataSourceRow): MetricsNode {
   return {
     id: `source:${s.table}`,
     label: s.table,
-    description: `${plural(s.rows, 'row')} · ${s.status} · ${last}`,
-    accessibleLabel: `${s.table}, ${plural(s.rows, 'row')}, ${s.status}, ${last}`,
+    description: `${plural(s.rows, 'row')} · ${s.status} · ${last}${s.writerModeText ? ` · ${s.writerModeText}` : ''}`,
+    accessibleLabel: `${s.table}, ${plural(s.rows, 'row')}, ${s.status}, ${last}${s.writerModeText ? `, ${s.writerModeText}` : ''}`,
     tooltip: [
       `**${s.table}**${s.knownFormat ? '' : ' (inferred from an unknown JSONL file)'}`,
       '',
       `Rows: ${count(s.rows)}  `,
       `First event: ${isoText(s.firstEventAt)}  `,
       `Last event: ${isoText(s.lastEventAt)}  `,
-      `Status: **${s.status}**`,
+      `Status: **${s.status}**${s.writerModeText ? `  \nWriter: **${s.writerModeText}**` : ''}`,
     ].join('\n'),
     icon: FRESHNESS_ICON[s.status],
     freshness: s.status,

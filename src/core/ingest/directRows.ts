@@ -1,0 +1,133 @@
+/**
+ * Rows another program wrote straight into an event table (docs/writer-contract.md): they are
+ * first-class. Before Telemetry Lens reads or writes, `catchUpDirectWrites` makes them look
+ * like its own rows where it needs to: the users' column names for a catalogue column
+ * (tool_name) and the catalogue's (tool) hold the same value. When Telemetry Lens writes
+ * (`tagDirectRows`), a row without identity (row_hash NULL) gets one lazily — stream 0, the
+ * content hash over its data columns, its occurrence number — and is listed in direct_rows, so
+ * dual-write claiming and dual-read validation can tell it from rows imported from JSONL.
+ */
+import type { SqlValue } from '../db/database';
+import type { SqlDatabase as Database } from '../db/database';
+import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
+import { tableAliasesOf } from './catalogue';
+import { PROVENANCE_COLUMNS, rowContentHash } from './rowIdentity';
+import { quoteIdent, tableExists } from './sql';
+import type { DirectRow, Values } from './naturalKeys';
+
+export const DIRECT_ROWS_TABLE = 'direct_rows';
+
+export function columnNames(db: Database, table: string): string[] {
+  const r = db.exec(`SELECT name FROM pragma_table_info(?)`, [table]);
+  return r.length ? r[0].values.map((v) => String(v[0])) : [];
+}
+
+/** Copies a value between the catalogue's column and the users' name for it where one is missing. */
+export function catchUpDirectWrites(db: Database): number {
+  let changed = 0;
+  for (const table of V1_EVENT_TABLES) {
+    if (!tableExists(db, table)) continue;
+    const cols = new Set(columnNames(db, table));
+    for (const [col, aliases] of tableAliasesOf(table)) {
+      if (!cols.has(col)) continue;
+      for (const a of aliases.filter((x) => cols.has(x))) {
+        const [c, n] = [quoteIdent(col), quoteIdent(a)];
+        db.run(`UPDATE ${quoteIdent(table)} SET ${c} = ${n} WHERE ${c} IS NULL AND ${n} IS NOT NULL`);
+        changed += Number(db.exec('SELECT changes()')[0].values[0][0]);
+        db.run(`UPDATE ${quoteIdent(table)} SET ${n} = ${c} WHERE ${n} IS NULL AND ${c} IS NOT NULL`);
+        changed += Number(db.exec('SELECT changes()')[0].values[0][0]);
+      }
+    }
+  }
+  return changed;
+}
+
+/** Data columns of an event table (not TL's provenance/identity). */
+export function dataColumns(db: Database, table: string): string[] {
+  return columnNames(db, table).filter((c) => !PROVENANCE_COLUMNS.includes(c));
+}
+
+/**
+ * Gives rows another program wrote (row_hash NULL) their identity and lists them in
+ * direct_rows. Returns how many were tagged. A no-op before V4.
+ */
+export function tagDirectRows(db: Database, nowS: number): number {
+  if (!tableExists(db, DIRECT_ROWS_TABLE)) return 0;
+  let tagged = 0;
+  for (const table of V1_EVENT_TABLES) {
+    if (!tableExists(db, table)) continue;
+    const t = quoteIdent(table);
+    const cols = dataColumns(db, table);
+    const sel = db.prepare(`SELECT id, ${cols.map(quoteIdent).join(', ')} FROM ${t} WHERE row_hash IS NULL ORDER BY id`);
+    const pending: { id: number; hash: number }[] = [];
+    try {
+      while (sel.step()) {
+        const r = sel.get();
+        const row: Record<string, SqlValue> = {};
+        for (let i = 0; i < cols.length; i++) if (r[i + 1] !== null) row[cols[i]] = r[i + 1];
+        pending.push({ id: Number(r[0]), hash: rowContentHash(row, null) });
+      }
+    } finally {
+      sel.free();
+    }
+    if (!pending.length) continue;
+    const seqOf = db.prepare(`SELECT coalesce(max(row_seq), 0) FROM ${t} WHERE stream_id = 0 AND row_hash = ?`);
+    const upd = db.prepare(`UPDATE ${t} SET stream_id = 0, row_hash = ?, row_seq = ? WHERE id = ?`);
+    const ins = db.prepare(`INSERT OR IGNORE INTO ${DIRECT_ROWS_TABLE} (table_name, row_id, first_seen_at) VALUES (?, ?, ?)`);
+    try {
+      for (const p of pending) {
+        seqOf.bind([p.hash]);
+        seqOf.step();
+        const seq = Number(seqOf.get()[0]) + 1;
+        seqOf.reset();
+        upd.run([p.hash, seq, p.id]);
+        ins.run([table, p.id, nowS]);
+        tagged++;
+      }
+    } finally {
+      seqOf.free();
+      upd.free();
+      ins.free();
+    }
+  }
+  return tagged;
+}
+
+/**
+ * Rows another program wrote that no JSONL line has claimed: stream 0, no source, and either
+ * without identity yet (a snapshot before Telemetry Lens's next write) or listed in direct_rows.
+ */
+export function loadDirectRows(db: Database, table: string, columns: readonly string[], timeColumn: string | null): DirectRow[] {
+  if (!tableExists(db, table)) return [];
+  const have = new Set(columnNames(db, table));
+  if (!have.has('row_hash') || !have.has('stream_id')) return [];
+  const cols = columns.filter((c) => have.has(c));
+  const listed = tableExists(db, DIRECT_ROWS_TABLE) ? ` OR id IN (SELECT row_id FROM ${DIRECT_ROWS_TABLE} WHERE table_name = ? AND claimed_source_id IS NULL)` : '';
+  const stmt = db.prepare(
+    `SELECT id${cols.map((c) => `, ${quoteIdent(c)}`).join('')} FROM ${quoteIdent(table)} WHERE stream_id = 0 AND source_id IS NULL AND (row_hash IS NULL${listed})`,
+  );
+  const out: DirectRow[] = [];
+  try {
+    if (listed) stmt.bind([table]);
+    while (stmt.step()) {
+      const r = stmt.get();
+      const values: Values = {};
+      for (let i = 0; i < cols.length; i++) values[cols[i]] = r[i + 1];
+      const t = timeColumn ? values[timeColumn] : null;
+      out.push({ id: Number(r[0]), ts: typeof t === 'number' ? t : null, values });
+    }
+  } finally {
+    stmt.free();
+  }
+  return out;
+}
+
+/** Records that a JSONL line claimed a directly written row. */
+export function recordClaim(db: Database, table: string, rowId: number, sourceId: number, line: number, by: string, nowS: number): void {
+  if (!tableExists(db, DIRECT_ROWS_TABLE)) return;
+  db.run(
+    `INSERT INTO ${DIRECT_ROWS_TABLE} (table_name, row_id, first_seen_at, claimed_source_id, claimed_line, matched_by) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (table_name, row_id) DO UPDATE SET claimed_source_id = excluded.claimed_source_id, claimed_line = excluded.claimed_line, matched_by = excluded.matched_by`,
+    [table, rowId, nowS, sourceId, line, by],
+  );
+}
