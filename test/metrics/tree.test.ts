@@ -20,7 +20,7 @@ describe('Metrics tree model (the labels the view shows)', async () => {
         'Skills 62.5% completed · p95 40 s · 8 runs',
         'Routing 60% accurate · 7 decisions',
         'Self-heal & Recovery self-heal 75% · recovery 75%',
-        'Migrations 4 applied, 0 pending',
+        'Migrations 5 applied, 0 pending',
       ],
     );
     assert.match(roots[0].tooltip!, /^3 of 11 sources live, 6 stale, 2 frozen\./);
