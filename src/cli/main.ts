@@ -79,7 +79,7 @@ function takeEngineOption(argv: string[]): { argv: string[]; engine: EngineInfo 
   return { argv: rest, engine: resolveEngine() };
 }
 
-/** Every `--json` object output names the engine that ran and why (DESIGN.md CLI contract). */
+/** Every `--json` object output names the engine that ran and why (docs/architecture.md CLI contract). */
 function withEngineInJson(io: CliIO, engine: EngineInfo): CliIO {
   return {
     err: io.err,

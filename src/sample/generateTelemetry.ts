@@ -10,7 +10,7 @@
  * More: appendTelemetryLines (live appends, appendTelemetry.ts), writeBigRoutingMetrics (1M-line
  * benchmark file, bigRoutingMetrics.ts); CLI: `npm run sample -- --out DIR --events N`.
  *
- * Every shape of ../shared/docs/telemetry-formats.md is written, with its messy cases: two shapes
+ * Every shape of docs/telemetry-formats.md is written, with its messy cases: two shapes
  * per file, every timestamp form (s, float s, ms, numeric string, ISO Z/offset/zone-less, git %ci,
  * date only), camelCase keys, booleans as strings and 1/0, a BOM, CRLF line ends, a git message cut
  * inside a UTF-8 character, a git message ending in a lone backslash (a `json` reject), a bad

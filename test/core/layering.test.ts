@@ -15,7 +15,7 @@ function* walk(dir: string): Generator<string> {
 
 const importsVscode = /(?:from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/;
 
-test('no file under src/core imports vscode (DESIGN.md layers)', () => {
+test('no file under src/core imports vscode (docs/architecture.md layers)', () => {
   const offenders = [...walk(path.join(root, 'src/core'))].filter((f) => importsVscode.test(fs.readFileSync(f, 'utf8')));
   assert.deepEqual(offenders.map((f) => path.relative(root, f)), []);
 });

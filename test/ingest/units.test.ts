@@ -107,7 +107,7 @@ describe('CLI audit / migrate / verify', () => {
     return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
   };
 
-  test('migrate --json prints the DESIGN.md object; the default output names rejects by file:line', async () => {
+  test('migrate --json prints the docs/architecture.md object; the default output names rejects by file:line', async () => {
     const c = capture();
     assert.equal(await runCli(['migrate', '--db', db, logs, '--json', '--tz', 'UTC'], c.io), 0);
     const r = JSON.parse(c.out.join(''));

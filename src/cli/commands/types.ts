@@ -9,7 +9,7 @@ export interface CliIO {
   write?(text: string): Promise<void>;
 }
 
-/** One CLI command: `run` returns the exit code (DESIGN.md: 0 ok, 1 check failed, 2 usage, 3 could not write). */
+/** One CLI command: `run` returns the exit code (docs/architecture.md: 0 ok, 1 check failed, 2 usage, 3 could not write). */
 export interface CliCommand {
   name: string;
   usage: string;

@@ -1,5 +1,5 @@
 /**
- * Public face of the storage engines (DESIGN.md "Storage model").
+ * Public face of the storage engines (docs/architecture.md "Storage model").
  * Everything else reads through openSnapshot() and writes through withWrite(), typed with
  * SqlDatabase; which engine runs (engine.ts) is chosen here and nowhere else.
  */

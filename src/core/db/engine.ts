@@ -1,5 +1,5 @@
 /**
- * Which storage engine runs (DESIGN.md "Storage model"): `auto` takes native (node:sqlite)
+ * Which storage engine runs (docs/architecture.md "Storage model"): `auto` takes native (node:sqlite)
  * wherever it loads with what the engine needs, else wasm (sql.js); `native` and `wasm` force
  * one. The default comes from the CLI's --engine / the telemetryLens.engine setting
  * (setDefaultEngine), else the TL_ENGINE environment variable (how CI runs the suite on both).

@@ -1,4 +1,4 @@
-/** Errors that map to CLI exit codes (DESIGN.md CLI contract). */
+/** Errors that map to CLI exit codes (docs/architecture.md CLI contract). */
 export class TelemetryError extends Error {
   constructor(
     message: string,

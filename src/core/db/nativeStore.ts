@@ -1,5 +1,5 @@
 /**
- * The native engine's reads and writes (DESIGN.md "Storage model", native): the user's file is
+ * The native engine's reads and writes (docs/architecture.md "Storage model", native): the user's file is
  * opened in place and SQLite's own locking does the rest.
  * - Reads open it read-only: nothing a read does can reach the file, readers never block
  *   writers in WAL mode, and rows another program commits show up on the next read.

@@ -1,5 +1,5 @@
 /**
- * The storage interface every module outside src/core/db uses (DESIGN.md "Storage model").
+ * The storage interface every module outside src/core/db uses (docs/architecture.md "Storage model").
  * It is the subset of sql.js's API the code uses, so the wasm engine hands out sql.js's own
  * objects unchanged and the native engine (node:sqlite) adapts to the same shape. Neither
  * engine's types may appear outside src/core/db.

@@ -19,7 +19,7 @@ export interface WriteBackOptions {
 const TEMP_MARK = '.tmp-';
 
 /**
- * DESIGN.md §3: image → temp file in the same folder → fsync → verify nobody else touched the
+ * docs/architecture.md §3: image → temp file in the same folder → fsync → verify nobody else touched the
  * database since `expected` → rename over it → fsync the folder. Returns the cause instead of
  * writing when another program is or was using the file; the caller re-snapshots and retries.
  *

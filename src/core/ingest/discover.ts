@@ -13,7 +13,7 @@ import type { DiscoveredSource, DiscoverOptions, DiscoveryIssue, DiscoveryResult
 
 const DEFAULT_SKIP = ['node_modules', '.git'];
 
-/** Stream key: the folder + file name without rotation suffix (DESIGN.md row identity). */
+/** Stream key: the folder + file name without rotation suffix (docs/architecture.md row identity). */
 export function streamKeyFor(filePath: string): string {
   return path.join(path.dirname(filePath), baseFileName(path.basename(filePath)));
 }

@@ -14,7 +14,7 @@ export interface TableMapper {
   /** Column holding the event time (epoch seconds), if any. */
   timeColumn: string | null;
   map(rec: Record<string, unknown>): MappedRecord | MapFailure;
-  /** Content hash (DESIGN.md row identity); `extraText` = canonicalJson(m.extra) when known. */
+  /** Content hash (docs/architecture.md row identity); `extraText` = canonicalJson(m.extra) when known. */
   hash(m: MappedRecord, extraText?: string | null): number;
   /** Optional, same as hash(): over `vals[at ..]` = m.row's columns in `columns` order (NULL for absent). */
   hashAt?(vals: readonly unknown[], at: number, extraText: string | null): number;

@@ -1,5 +1,5 @@
 /**
- * Row identity (DESIGN.md "Ingest model", docs/conventions.md "Schema contracts").
+ * Row identity (docs/architecture.md "Ingest model", docs/conventions.md "Schema contracts").
  * A record's identity inside its stream is the hash of its canonical content: the row as
  * normalised into the table's data columns (NULLs dropped) plus its parsed `extra` object.
  * Key order, spacing and timestamp form of the source line therefore do not change it.

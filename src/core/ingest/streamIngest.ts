@@ -1,5 +1,5 @@
 /**
- * Ingests the files of one stream inside the run's write (DESIGN.md row identity):
+ * Ingests the files of one stream inside the run's write (docs/architecture.md row identity):
  * per content hash, only the copies beyond those the database holds for the stream are added.
  * Files the ledger proves append-only are read from their offset; if their new lines meet
  * content the stream already has, the stream is re-read in full (savepoint rollback), so the

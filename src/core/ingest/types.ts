@@ -14,7 +14,7 @@ export interface DiscoveredSource {
   /** Target table (quoted when used in SQL; inferred names are already sanitised). */
   table: string;
   format: SourceFormat;
-  /** Stream key: folder + file name without rotation suffix (DESIGN.md row identity). */
+  /** Stream key: folder + file name without rotation suffix (docs/architecture.md row identity). */
   stream: string;
   size: number;
   mtimeMs: number;
@@ -169,7 +169,7 @@ export interface MigrateOptions extends ValueOptions, DiscoverOptions {
   claudeCode?: false | ClaudeCodeMigrateOptions;
 }
 
-/** Per-source reconciliation (DESIGN.md `migrate --json`). lines = inserted+present+rejected+blank+pending. */
+/** Per-source reconciliation (docs/architecture.md `migrate --json`). lines = inserted+present+rejected+blank+pending. */
 export interface SourceResult {
   path: string;
   kind: string;

@@ -1,5 +1,5 @@
 /**
- * `sync`: pushes one machine's event tables into the team database (DESIGN.md "Bigger than one
+ * `sync`: pushes one machine's event tables into the team database (docs/architecture.md "Bigger than one
  * machine", seed 004 phase 3).
  *
  * Per (machine, table) a watermark holds the highest local `id` already in the team table.

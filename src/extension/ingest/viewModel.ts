@@ -37,7 +37,7 @@ export interface AuditView {
   excludedFiles?: number;
 }
 
-/** Per-source counts after an ingest run: the engine's DESIGN.md `migrate --json` sources[] shape. */
+/** Per-source counts after an ingest run: the engine's docs/architecture.md `migrate --json` sources[] shape. */
 export type IngestedFile = SourceResult;
 
 export interface IngestView {
