@@ -103,8 +103,10 @@ export function loadDirectRows(db: Database, table: string, columns: readonly st
   if (!have.has('row_hash') || !have.has('stream_id')) return [];
   const cols = columns.filter((c) => have.has(c));
   const listed = tableExists(db, DIRECT_ROWS_TABLE) ? ` OR id IN (SELECT row_id FROM ${DIRECT_ROWS_TABLE} WHERE table_name = ? AND claimed_source_id IS NULL)` : '';
+  // integers beyond 2^53 are read as their digits (a double would round them), as ingest maps them
+  const exact = (c: string) => `CASE WHEN typeof(${quoteIdent(c)}) = 'integer' AND abs(${quoteIdent(c)}) > 9007199254740991 THEN CAST(${quoteIdent(c)} AS TEXT) ELSE ${quoteIdent(c)} END`;
   const stmt = db.prepare(
-    `SELECT id${cols.map((c) => `, ${quoteIdent(c)}`).join('')} FROM ${quoteIdent(table)} WHERE stream_id = 0 AND source_id IS NULL AND (row_hash IS NULL${listed})`,
+    `SELECT id${cols.map((c) => `, ${exact(c)}`).join('')} FROM ${quoteIdent(table)} WHERE stream_id = 0 AND source_id IS NULL AND (row_hash IS NULL${listed})`,
   );
   const out: DirectRow[] = [];
   try {

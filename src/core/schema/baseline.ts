@@ -317,7 +317,9 @@ function adoptInPlace(db: Database, table: string, aside: string, tz: string): A
   const timeIndexes = dataNames.map((c, i) => (TIME_COLUMNS.includes(c) ? i : -1)).filter((i) => i >= 0);
   const bools = booleanColumns(table);
   const boolIndexes = dataNames.map((c, i) => (bools.includes(c) ? i : -1)).filter((i) => i >= 0);
-  const select = db.prepare(`SELECT rowid, ${dataNames.map(q).join(', ')} FROM ${q(table)} ORDER BY rowid`);
+  // integers beyond 2^53 would come back as rounded doubles (and be written back rounded): also read each as exact text
+  const exactCols = dataNames.map((c) => `CASE WHEN typeof(${q(c)}) = 'integer' AND (${q(c)} > 9007199254740991 OR ${q(c)} < -9007199254740991) THEN CAST(${q(c)} AS TEXT) END`);
+  const select = db.prepare(`SELECT rowid, ${[...dataNames.map(q), ...exactCols].join(', ')} FROM ${q(table)} ORDER BY rowid`);
   const update = db.prepare(
     `UPDATE ${q(table)} SET stream_id = 0, row_hash = ?, row_seq = ?, extra = coalesce(?, extra)${dataNames.map((c) => `, ${q(c)} = ?`).join('')} WHERE rowid = ?`,
   );
@@ -330,7 +332,9 @@ function adoptInPlace(db: Database, table: string, aside: string, tz: string): A
     while (select.step()) {
       const r = select.get();
       const rowid = r[0];
-      const values = r.slice(1);
+      const exact = r.slice(1 + dataNames.length);
+      // a big integer goes back as its decimal text (INTEGER affinity stores it exactly), as ingest maps it
+      const values = r.slice(1, 1 + dataNames.length).map((v, i) => (exact[i] !== null ? exact[i] : v));
       const extra: Record<string, SqlValue> = {};
       for (const i of timeIndexes) {
         const v = values[i];
