@@ -26,7 +26,11 @@ describe('bookkeeping guards', () => {
     const empty = path.join(dir, 'no-migrations');
     write(path.join(dir, 'logs', 'tool-usage.jsonl'), lines({ ts: T0, tool: 'Bash' }));
     await migrateSources(db, [path.join(dir, 'logs')]);
-    assert.equal((await cli(['migrations', 'down', '--db', db, '--dir', empty])).code, 0, 'V3 (rollups: derived data) rolls back');
+    // V5 (Claude Code usage), V4 (writer contract) and V3 (rollups: derived data) roll back
+    for (const v of [5, 4, 3]) {
+      const down = await cli(['migrations', 'down', '--db', db, '--dir', empty]);
+      assert.equal(down.code, 0, `V${v} rolls back: ${down.out}${down.err}`);
+    }
     const r = await cli(['migrations', 'down', '--db', db, '--dir', empty]);
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.err, /ingest_s(ources|treams)/);
