@@ -9,6 +9,7 @@
  * - The journal mode of a file Telemetry Lens did not create is never changed; databases it
  *   creates start in WAL mode.
  */
+import { refuseUnwritable } from './verifiedWriteBack';
 import * as fs from 'fs';
 import { WriteConflictError } from './errors';
 import { headerJournalMode, readHead, readWholeSync, sidecarPaths } from './fileState';
@@ -114,6 +115,7 @@ function begin(db: NativeHandle): void {
  * commitPoint() between batches to commit what it did so far and start the next chunk.
  */
 export async function withNativeWrite<T>(dbPath: string, work: (db: NativeHandle) => T | Promise<T>, opts: NativeWriteOptions = {}): Promise<T> {
+  refuseUnwritable(dbPath);
   const lock = await acquireLock(dbPath, { timeoutMs: opts.lockTimeoutMs, tool: opts.tool });
   let db: NativeHandle | undefined;
   try {

@@ -179,9 +179,10 @@ function linkTarget(p: string): string {
 
 /**
  * A database the user made read-only (mode 0444, or not writable by this user) is never
- * replaced: renaming over it would succeed, since only the folder's permission counts.
+ * replaced: renaming over it would succeed, since only the folder's permission counts. The
+ * native engine asks too: root opens a 0444 file for writing all the same.
  */
-function refuseUnwritable(dbPath: string): void {
+export function refuseUnwritable(dbPath: string): void {
   let st: fs.Stats;
   try {
     st = fs.statSync(dbPath);
