@@ -9,6 +9,7 @@
  * - The journal mode of a file Telemetry Lens did not create is never changed; databases it
  *   creates start in WAL mode.
  */
+import { UsageError } from './errors';
 import { refuseUnwritable } from './verifiedWriteBack';
 import * as fs from 'fs';
 import { WriteConflictError } from './errors';
@@ -68,9 +69,12 @@ export function openNativeRead(dbPath: string, opts: { busyTimeoutMs?: number } 
   if (!fs.existsSync(dbPath) || fs.statSync(dbPath).size === 0) {
     return { db: new NativeHandle(openConnection(':memory:', false, busy), dbPath, 'memory'), info: { journalMode: 'empty', wal: walSummary(dbPath) } };
   }
+  const head = readHead(dbPath, 100);
+  // the same one-line usage error as the wasm engine's snapshot, before SQLite says "file is not a database"
+  if (head.toString('latin1', 0, 16) !== 'SQLite format 3\u0000') throw new UsageError(`${dbPath} is not a SQLite database (its header does not start with "SQLite format 3")`);
   const db = new NativeHandle(openConnection(dbPath, true, busy), dbPath, 'read');
   const wal = walSummary(dbPath);
-  const journalMode = headerJournalMode(readHead(dbPath, 100));
+  const journalMode = headerJournalMode(head);
   return { db, info: { journalMode, wal } };
 }
 

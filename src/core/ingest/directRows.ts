@@ -9,6 +9,7 @@
  */
 import type { SqlValue } from '../db/database';
 import type { SqlDatabase as Database } from '../db/database';
+import { isLiveReadOnly } from '../db/database';
 import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
 import { tableAliasesOf } from './catalogue';
 import { PROVENANCE_COLUMNS, rowContentHash } from './rowIdentity';
@@ -24,6 +25,8 @@ export function columnNames(db: Database, table: string): string[] {
 
 /** Copies a value between the catalogue's column and the users' name for it where one is missing. */
 export function catchUpDirectWrites(db: Database): number {
+  // a native read handle is the live file opened read-only: the next write (migrate) catches up
+  if (isLiveReadOnly(db)) return 0;
   let changed = 0;
   for (const table of V1_EVENT_TABLES) {
     if (!tableExists(db, table)) continue;
