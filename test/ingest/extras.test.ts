@@ -2,6 +2,7 @@
  * Inferred tables growing across runs, symlink loops, skill_metrics.json totals in verify,
  * and a CLI migrate killed (SIGKILL) mid-backfill: the re-run gives the exact result.
  */
+import { setDefaultEngine } from '../../src/core/db/database';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -62,7 +63,20 @@ describe('verify: skill_metrics.json totals', () => {
 });
 
 describe('crash safety', () => {
-  test('SIGKILL during a CLI backfill leaves the previous database; the re-run is exact', { timeout: 120_000 }, async () => {
+  // the all-or-nothing write is the wasm engine's guarantee (the native engine commits whole
+  // chunks; its kill test is test/native/killBackfill.test.ts)
+  test('SIGKILL during a CLI backfill (wasm) leaves the previous database; the re-run is exact', { timeout: 120_000 }, async () => {
+    setDefaultEngine('wasm');
+    try {
+      await killDuringBackfill();
+    } finally {
+      setDefaultEngine(undefined);
+    }
+  });
+});
+
+async function killDuringBackfill(): Promise<void> {
+  {
     const dir = tempDir('kill');
     const logs = path.join(dir, 'logs');
     const db = path.join(dir, 't.db');
@@ -72,7 +86,7 @@ describe('crash safety', () => {
     const n = 300_000;
     write(path.join(logs, 'routing-metrics.jsonl'), Array.from({ length: n }, (_, i) => JSON.stringify({ ts: 1769423127 + i, query_id: `q${i}`, model: 'haiku' }) + '\n').join(''));
     const root = path.resolve(__dirname, '../..');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'migrate', '--db', db, logs], { cwd: root, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'migrate', '--engine', 'wasm', '--db', db, logs], { cwd: root, stdio: 'ignore' });
     // kill it while it holds the write lock, i.e. in the middle of the backfill
     const exited = new Promise((r) => child.on('exit', r));
     for (let i = 0; i < 600 && !fs.existsSync(`${db}.lock`); i++) await new Promise((r) => setTimeout(r, 25));
@@ -86,5 +100,5 @@ describe('crash safety', () => {
     assert.equal(pyCount(db, 'routing_metrics_events'), n);
     assert.equal(pyCount(db, 'tool_events'), 1);
     assert.equal(r.sources.find((s) => s.kind === 'routing-metrics')!.inserted, n);
-  });
-});
+  }
+}
