@@ -57,7 +57,12 @@ function overlayRollups(db: Database): void {
   if (db.exec(`SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = '${WATERMARK_TABLE}'`).length > 0) return;
   const inMain = (t: string) => db.exec(`SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = '${t}'`).length > 0;
   const copy = [...rollupTableDefinitions().map((d) => d.table), WATERMARK_TABLE].filter(inMain);
-  db.exec(rollupSchemaSql().replace(/CREATE TABLE IF NOT EXISTS /g, 'CREATE TEMP TABLE IF NOT EXISTS '));
+  // temp indexes get names of their own: one named like main's makes VACUUM INTO (export) fail
+  db.exec(
+    rollupSchemaSql()
+      .replace(/CREATE TABLE IF NOT EXISTS /g, 'CREATE TEMP TABLE IF NOT EXISTS ')
+      .replace(/CREATE INDEX IF NOT EXISTS (\w+) ON /g, 'CREATE INDEX IF NOT EXISTS temp.overlay_$1 ON '),
+  );
   for (const t of copy) {
     const cols = (name: string, schema: string) => (db.exec(`SELECT name FROM pragma_table_info('${name}', '${schema}')`)[0]?.values ?? []).map((r) => String(r[0]));
     const main = new Set(cols(t, 'main'));
