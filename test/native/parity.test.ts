@@ -33,7 +33,10 @@ function dump(db: SqlDatabase): Record<string, unknown[][]> {
   const tables = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")[0].values.map((r) => String(r[0]));
   for (const t of tables) {
     const cols = db.exec(`SELECT name FROM pragma_table_info('${t}')`)[0].values.map((r) => String(r[0])).filter((c) => !(t.startsWith('ingest_') || t === 'schema_migrations') || !volatile.test(c));
-    const r = db.exec(`SELECT ${cols.map((c) => `"${c}", typeof("${c}")`).join(', ')} FROM "${t}" ORDER BY rowid`);
+    // a WITHOUT ROWID table has no rowid: its rows in the order of every column instead
+    const withoutRowid = /WITHOUT\s+ROWID/i.test(String(db.exec(`SELECT sql FROM sqlite_master WHERE name = '${t}'`)[0]?.values[0]?.[0] ?? ''));
+    const order = withoutRowid ? cols.map((_, i) => String(2 * i + 1)).join(', ') : 'rowid';
+    const r = db.exec(`SELECT ${cols.map((c) => `"${c}", typeof("${c}")`).join(', ')} FROM "${t}" ORDER BY ${order}`);
     out[t] = r[0]?.values ?? [];
   }
   return out;
