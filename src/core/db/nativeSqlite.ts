@@ -106,6 +106,8 @@ class NativeStatement implements SqlStatement {
   private args: unknown[] = [];
   private it: IterableIterator<unknown[]> | null = null;
   private row: unknown[] | null = null;
+  /** the current row as read in BigInt mode (exact integers), when that mode is on */
+  private raw: unknown[] | null = null;
   private delivered = 0;
   private bigInts = false;
   private names: string[] | null = null;
@@ -148,14 +150,35 @@ class NativeStatement implements SqlStatement {
       return false;
     }
     this.delivered++;
+    this.raw = this.bigInts ? r.value.slice() : null;
     this.row = this.bigInts ? numbersOf(r.value) : r.value;
     return true;
   }
 
-  get(params?: BindParams): SqlValue[] {
+  /**
+   * Re-reads the statement with BigInts up to the current row (as sql.js's get(…, { useBigInt })
+   * reads integers exactly): the rest of the rows are then read in that mode too.
+   */
+  private switchToBigInts(): void {
+    this.bigInts = true;
+    this.stmt.setReadBigInts(true);
+    this.it = this.stmt.iterate(...this.args);
+    for (let i = 0; i < this.delivered - 1; i++) this.it.next();
+    const r = this.it.next();
+    if (r.done) return;
+    this.raw = r.value.slice();
+    this.row = numbersOf(r.value);
+  }
+
+  get(params?: BindParams, config?: { useBigInt?: boolean }): SqlValue[] {
     if (params !== undefined && params !== null) {
       this.bind(params);
       this.step();
+    }
+    if (config?.useBigInt && this.row && this.it) {
+      if (!this.bigInts) this.switchToBigInts();
+      // integers beyond 2^53 as bigint (every digit), the rest as numbers
+      return (this.raw ?? this.row).map((v) => (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v)) as SqlValue[];
     }
     return (this.row ?? []) as SqlValue[];
   }
