@@ -25,8 +25,12 @@ export function columnNames(db: Database, table: string): string[] {
 
 /** Copies a value between the catalogue's column and the users' name for it where one is missing. */
 export function catchUpDirectWrites(db: Database): number {
-  // a native read handle is the live file opened read-only: the next write (migrate) catches up
-  if (isLiveReadOnly(db)) return 0;
+  // a native read handle is the live file opened read-only: a temp view of the same name (temp
+  // names resolve first) shows each alias pair filled from the other; the next write fills the file
+  if (isLiveReadOnly(db)) {
+    aliasViews(db);
+    return 0;
+  }
   let changed = 0;
   for (const table of V1_EVENT_TABLES) {
     if (!tableExists(db, table)) continue;
@@ -43,6 +47,26 @@ export function catchUpDirectWrites(db: Database): number {
     }
   }
   return changed;
+}
+
+function aliasViews(db: Database): void {
+  for (const table of V1_EVENT_TABLES) {
+    if (!tableExists(db, table)) continue;
+    if (db.exec(`SELECT 1 FROM sqlite_temp_master WHERE name = ?`, [table]).length) continue;
+    const cols = columnNames(db, table);
+    const have = new Set(cols);
+    const partner = new Map<string, string>();
+    for (const [col, aliases] of tableAliasesOf(table)) {
+      if (!have.has(col)) continue;
+      for (const a of aliases.filter((x) => have.has(x))) {
+        partner.set(col, a);
+        partner.set(a, col);
+      }
+    }
+    if (partner.size === 0) continue;
+    const select = cols.map((c) => (partner.has(c) ? `coalesce(${quoteIdent(c)}, ${quoteIdent(partner.get(c)!)}) AS ${quoteIdent(c)}` : quoteIdent(c))).join(', ');
+    db.run(`CREATE TEMP VIEW ${quoteIdent(table)} AS SELECT ${select} FROM main.${quoteIdent(table)}`);
+  }
 }
 
 /** Data columns of an event table (not TL's provenance/identity). */

@@ -41,9 +41,9 @@ export function prepareForMetrics(db: Database): void {
     db.exec(rollupSchemaSql());
     if (tableExists(db, 'skill_invocation')) db.exec(TIME_INDEX_SQL);
   }
-  // rows a hook wrote under its own column names (tool_name) count as ours; a native read handle
-  // is the live file opened read-only: the next write does it there (migrate catches up first)
-  if (!isLiveReadOnly(db)) catchUpDirectWrites(db);
+  // rows a hook wrote under its own column names (tool_name) count as ours (on a native read
+  // handle through temp views, the file itself is filled by the next write)
+  catchUpDirectWrites(db);
   catchUpRollups(db);
   prepared.set(db, changeStamp(db));
 }
