@@ -55,12 +55,12 @@ function aliasViews(db: Database): void {
     if (db.exec(`SELECT 1 FROM sqlite_temp_master WHERE name = ?`, [table]).length) continue;
     const cols = columnNames(db, table);
     const have = new Set(cols);
+    // only where a hook filled the alias alone (tool_name without tool): readers need the column
     const partner = new Map<string, string>();
     for (const [col, aliases] of tableAliasesOf(table)) {
       if (!have.has(col)) continue;
       for (const a of aliases.filter((x) => have.has(x))) {
-        partner.set(col, a);
-        partner.set(a, col);
+        if (db.exec(`SELECT 1 FROM main.${quoteIdent(table)} WHERE ${quoteIdent(col)} IS NULL AND ${quoteIdent(a)} IS NOT NULL LIMIT 1`).length) partner.set(col, a);
       }
     }
     if (partner.size === 0) continue;
