@@ -10,6 +10,7 @@
  * `rows` batches (at most MAX_IN_FLIGHT unacknowledged), `more` while counting past the cap,
  * and finally `done` or `error`.
  */
+import { isatty } from 'tty';
 import { Worker } from 'worker_threads';
 import { openSnapshot, type SqlDatabase } from '../db/database';
 import { TelemetryError, UsageError } from '../db/errors';
@@ -60,13 +61,30 @@ async function run(job: QueryJob): Promise<void> {
 
 /**
  * A thread that kills this process once its parent is gone. The main thread may sit in SQLite
- * for minutes and never see the IPC channel close; this thread's event loop still runs.
+ * for minutes and never see the IPC channel close; this thread's event loop still runs. Two
+ * signals, because a parent killed with SIGKILL runs no code of its own: stdin (a pipe only the
+ * parent holds) reads end-of-file, and the parent pid (TL_QUERY_PARENT_PID, named by the parent
+ * so a parent killed while this process was still loading is noticed too) is no longer ours.
  */
 function startOrphanWatch(): void {
+  const parent = Number(process.env.TL_QUERY_PARENT_PID) || process.ppid;
+  if (process.ppid !== parent) process.exit(0);
   const code = `const { workerData } = require('worker_threads');
-setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, 'SIGKILL'); }, 250);`;
-  new Worker(code, { eval: true, workerData: process.ppid }).unref();
+const fs = require('fs');
+const die = () => process.kill(process.pid, 'SIGKILL');
+setInterval(() => { if (process.ppid !== workerData.parent) die(); }, 250);
+if (workerData.readStdin) {
+  const b = Buffer.alloc(64);
+  let n = 1;
+  try { while (n > 0) n = fs.readSync(0, b, 0, b.length, null); } catch { n = 1; } // EAGAIN and the like: the pid check stays
+  if (n === 0) die();
+}`;
+  // stdin is only the parent's pipe when it was spawned by runUserQuery (not on Windows, whose pipes read differently)
+  const readStdin = process.platform !== 'win32' && Boolean(process.env.TL_QUERY_PARENT_PID) && !isatty(0);
+  new Worker(code, { eval: true, workerData: { parent, readStdin } }).unref();
 }
+
+startOrphanWatch();
 
 // Ctrl-C in a terminal reaches the whole process group: the parent decides (it kills us).
 process.on('SIGINT', () => {});
@@ -80,4 +98,3 @@ process.on('message', (msg: ParentMessage) => {
     void run(msg.job);
   }
 });
-startOrphanWatch();

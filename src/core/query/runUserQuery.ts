@@ -63,8 +63,12 @@ function childArgs(): string[] {
 function spawnQueryChild(): ChildProcess {
   return spawn(process.execPath, childArgs(), {
     // in VS Code the host's executable is Electron: this makes it a plain Node
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // TL_QUERY_PARENT_PID: the child checks it against its own parent from its first line, so
+    // a parent killed while the child was still loading is noticed too
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TL_QUERY_PARENT_PID: String(process.pid) },
+    // stdin is a pipe nobody writes to: it reads end-of-file the moment this process dies,
+    // however it dies (the child watches for that; see query.worker.ts)
+    stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
     windowsHide: true,
   });
