@@ -40,6 +40,9 @@ export const TAB_TITLES: Record<TabId, string> = {
 export const RANGE_PRESETS = ['24h', '7d', '30d', 'all', 'custom'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 
+/** Length of each rolling preset (host and webview both resolve presets; one table for both). */
+export const PRESET_SECONDS = { '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
+
 /**
  * A time range as the user picked it. `from`/`to` (epoch seconds; `from` inclusive, `to`
  * exclusive) only for `custom`; presets are resolved by the host against its clock.

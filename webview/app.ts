@@ -1,4 +1,4 @@
-import { TAB_IDS, TAB_TITLES, type DashboardViewState, type EventSpan, type HostToWebview, type InitState, type RangeSelection, type ResolvedRange, type TabId } from '../src/protocol';
+import { PRESET_SECONDS, TAB_IDS, TAB_TITLES, type DashboardViewState, type EventSpan, type HostToWebview, type InitState, type RangeSelection, type ResolvedRange, type TabId } from '../src/protocol';
 import type { ChartCard } from './charts/chartCard';
 import type { DrillTarget } from './charts/chartSpec';
 import { clear, h } from './dom';
@@ -265,8 +265,6 @@ export class DashboardApp {
  * The preset to open on instead of `range` when `range` holds none of the events in `span`:
  * the shortest rolling preset that reaches the newest event, else all time. Undefined: keep it.
  */
-const PRESET_SECONDS = { '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
-
 export function rangeHolding(span: EventSpan, range: RangeSelection, resolved: ResolvedRange): RangeSelection | undefined {
   if (range.preset === 'all' || range.preset === 'custom') return undefined;
   if (resolved.fromSeconds === null || span.last >= resolved.fromSeconds) return undefined;

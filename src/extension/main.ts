@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { commandHandlers } from './commands';
+import { registerCommand } from './commands/registerCommand';
 import { setDefaultEngine } from '../core/db/database';
 import { CONFIG_SECTION, ExtensionConfig } from './config';
 import { registerDashboardSerializer } from './dashboard';
@@ -36,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi {
   context.subscriptions.push(services);
 
   for (const handler of commandHandlers) {
-    context.subscriptions.push(vscode.commands.registerCommand(handler.id, handler.create(services)));
+    context.subscriptions.push(registerCommand(services, handler));
   }
   context.subscriptions.push(registerDashboardSerializer(services));
   const tree = registerMetricsTree(services);

@@ -63,7 +63,11 @@ function firstLine(text: string): string {
   return text.split('\n')[0].replace(/\s+/g, ' ').trim();
 }
 
-export function describeError(e: unknown): ErrorReport {
+/**
+ * `detailsHint` says where the full story is for an unforeseen failure: the CLI's `--debug`
+ * by default; the extension names its output channel (the stack goes there).
+ */
+export function describeError(e: unknown, detailsHint = 'run again with --debug for details'): ErrorReport {
   const stack = e instanceof Error ? e.stack : undefined;
   // our own messages are written for the user (a validation error lists its problems, one a line)
   if (e instanceof TelemetryError) return { message: e.message, exitCode: e.exitCode, stack, expected: true };
@@ -77,5 +81,5 @@ export function describeError(e: unknown): ErrorReport {
   const text = e instanceof Error ? e.message : String(e);
   if (/file is not a database|file is encrypted/i.test(text)) return { message: `${firstLine(text)} — is --db an SQLite database?`, exitCode: 2, stack, expected: true };
   if (/database disk image is malformed/i.test(text)) return { message: `${firstLine(text)} — run health, or restore a backup`, exitCode: 1, stack, expected: true };
-  return { message: `${firstLine(text) || 'unexpected error'} (run again with --debug for details)`, exitCode: 1, stack, expected: false };
+  return { message: `${firstLine(text) || 'unexpected error'} (${detailsHint})`, exitCode: 1, stack, expected: false };
 }

@@ -7,6 +7,7 @@
  * content hash over its data columns, its occurrence number — and is listed in direct_rows, so
  * dual-write claiming and dual-read validation can tell it from rows imported from JSONL.
  */
+import { exactIntegerSql } from './exactNumbers';
 import type { SqlValue } from '../db/database';
 import type { SqlDatabase as Database } from '../db/database';
 import { isLiveReadOnly } from '../db/database';
@@ -131,7 +132,7 @@ export function loadDirectRows(db: Database, table: string, columns: readonly st
   const cols = columns.filter((c) => have.has(c));
   const listed = tableExists(db, DIRECT_ROWS_TABLE) ? ` OR id IN (SELECT row_id FROM ${DIRECT_ROWS_TABLE} WHERE table_name = ? AND claimed_source_id IS NULL)` : '';
   // integers beyond 2^53 are read as their digits (a double would round them), as ingest maps them
-  const exact = (c: string) => `CASE WHEN typeof(${quoteIdent(c)}) = 'integer' AND abs(${quoteIdent(c)}) > 9007199254740991 THEN CAST(${quoteIdent(c)} AS TEXT) ELSE ${quoteIdent(c)} END`;
+  const exact = (c: string) => exactIntegerSql(quoteIdent(c));
   const stmt = db.prepare(
     `SELECT id${cols.map((c) => `, ${exact(c)}`).join('')} FROM ${quoteIdent(table)} WHERE stream_id = 0 AND source_id IS NULL AND (row_hash IS NULL${listed})`,
   );

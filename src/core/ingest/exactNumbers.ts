@@ -23,6 +23,15 @@ export class ExactNumber {
   }
 }
 
+/**
+ * SQL reading a column's integers beyond 2^53 as their decimal text (a double would round
+ * them); other values as stored, or NULL when `otherwise` is 'null' (the caller reads the column
+ * itself too). `column` must already be a quoted identifier.
+ */
+export function exactIntegerSql(column: string, otherwise: 'value' | 'null' = 'value'): string {
+  return `CASE WHEN typeof(${column}) = 'integer' AND abs(${column}) > 9007199254740991 THEN CAST(${column} AS TEXT)${otherwise === 'value' ? ` ELSE ${column}` : ''} END`;
+}
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 

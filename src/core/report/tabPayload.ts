@@ -1,9 +1,7 @@
 import type { SqlDatabase as Database } from '../db/database';
 import { getActivity, getDataSources, getOverview, getRouting, getSelfHeal, getSessions, getSkills } from '../metrics';
 import type { MetricsOptions, TimeRange } from '../metrics/types';
-import type { RangeSelection, TabId, TabPayload } from '../../protocol';
-
-const PRESET_SECONDS = { '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
+import { PRESET_SECONDS, type RangeSelection, type TabId, type TabPayload } from '../../protocol';
 
 /**
  * The metrics range for what the user picked: presets are rolling windows ending now

@@ -1,7 +1,7 @@
 import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { CheckFailedError } from '../db/errors';
 import { canonicalJson, PROVENANCE_COLUMNS, rowContentHash } from '../ingest/rowIdentity';
-import { ExactNumber } from '../ingest/exactNumbers';
+import { ExactNumber, exactIntegerSql } from '../ingest/exactNumbers';
 import { machineZone, parseTimestamp } from '../ingest/timestamps';
 import { KNOWN_SOURCES } from '../ingest/catalogue';
 import { putOwn, toBool } from '../ingest/values';
@@ -183,6 +183,40 @@ function columnInfo(db: Database, table: string): ColumnInfo[] {
 }
 
 /**
+ * The value rules ingest applies to a JSONL line, applied to an adopted row so that its hash
+ * matches the line it came from: times to epoch seconds and boolean words to 0/1, each original
+ * kept in `extra` as `<column>_as_stored`. Counts what it changed (and the times it could not read).
+ */
+function adoptedValueNormaliser(dataNames: readonly string[], timeIndexes: readonly number[], boolIndexes: readonly number[], tz: string) {
+  const counts = { normalisedTimestamps: 0, unreadableTimestamps: 0, normalisedBooleans: 0 };
+  const normalise = (values: SqlValue[], extra: Record<string, SqlValue | ExactNumber>): void => {
+    for (const i of timeIndexes) {
+      const v = values[i];
+      if (v === null || (typeof v === 'number' && Number.isInteger(v) && v < 1e11)) continue;
+      const seconds = parseTimestamp(v, tz);
+      if (seconds === undefined) {
+        counts.unreadableTimestamps++;
+        continue;
+      }
+      extra[`${dataNames[i]}_as_stored`] = v;
+      values[i] = seconds;
+      counts.normalisedTimestamps++;
+    }
+    for (const i of boolIndexes) {
+      const v = values[i];
+      if (typeof v !== 'string') continue;
+      const b = toBool(v);
+      if (b === undefined) continue; // not a boolean word: left exactly as stored
+      // a script that stored the JSON text ("true"): ingest maps the same line to 1, so must the adopted row
+      extra[`${dataNames[i]}_as_stored`] = v;
+      values[i] = b;
+      counts.normalisedBooleans++;
+    }
+  };
+  return { normalise, counts };
+}
+
+/**
  * Copies the old rows into V1's table. Values are stored as the script stored them, except:
  * NULL in a NOT NULL column that has a DEFAULT gets the default (what the column means), and
  * event times in another form become epoch seconds (the old value is kept in extra). The hash
@@ -203,7 +237,7 @@ function copyBack(db: Database, table: string, aside: string, tz: string): Adopt
   const readCols = ['rowid', ...(hasId ? ['id'] : []), ...dataNames, ...extraColumns];
   // integers beyond 2^53 would come back as rounded doubles: each column also as exact text then
   const valueCols = [...dataNames, ...extraColumns];
-  const exactCols = valueCols.map((c) => `CASE WHEN typeof(${q(c)}) = 'integer' AND (${q(c)} > 9007199254740991 OR ${q(c)} < -9007199254740991) THEN CAST(${q(c)} AS TEXT) END`);
+  const exactCols = valueCols.map((c) => exactIntegerSql(q(c), 'null'));
   const select = db.prepare(`SELECT ${[...readCols.map((c, i) => (i === 0 ? 'rowid' : q(c))), ...exactCols].join(', ')} FROM ${q(aside)} ORDER BY rowid`);
   const writeCols = ['id', ...dataNames, 'extra', 'stream_id', 'row_hash', 'row_seq'];
   const insert = db.prepare(`INSERT INTO ${q(table)} (${writeCols.map(q).join(', ')}) VALUES (${writeCols.map(() => '?').join(', ')})`);
@@ -211,9 +245,7 @@ function copyBack(db: Database, table: string, aside: string, tz: string): Adopt
   const extraAt = dataAt + data.length;
   const occurrences = new Map<number, number>();
   let rows = 0;
-  let normalisedTimestamps = 0;
-  let unreadableTimestamps = 0;
-  let normalisedBooleans = 0;
+  const { normalise, counts } = adoptedValueNormaliser(dataNames, timeIndexes, boolIndexes, tz);
   try {
     while (select.step()) {
       const r = select.get();
@@ -232,29 +264,7 @@ function copyBack(db: Database, table: string, aside: string, tz: string): Adopt
         if (required[i]) throw new CheckFailedError(`cannot adopt ${table} row id ${String(rowid)}: column ${dataNames[i]} is NULL but the telemetry schema requires a value`);
         values[i] = defaults[i];
       }
-      for (const i of timeIndexes) {
-        const v = values[i];
-        if (v === null || (typeof v === 'number' && Number.isInteger(v) && v < 1e11)) continue;
-        const seconds = parseTimestamp(v, tz);
-        if (seconds === undefined) {
-          unreadableTimestamps++;
-        } else {
-          // same rule as ingest, so the hash matches the JSONL line this row came from
-          extra[`${dataNames[i]}_as_stored`] = v;
-          values[i] = seconds;
-          normalisedTimestamps++;
-        }
-      }
-      for (const i of boolIndexes) {
-        const v = values[i];
-        if (typeof v !== 'string') continue;
-        const b = toBool(v);
-        if (b === undefined) continue; // not a boolean word: left exactly as stored
-        // a script that stored the JSON text ("true"): ingest maps the same line to 1, so must the adopted row
-        extra[`${dataNames[i]}_as_stored`] = v;
-        values[i] = b;
-        normalisedBooleans++;
-      }
+      normalise(values, extra);
       const row: Record<string, SqlValue> = {};
       for (let i = 0; i < values.length; i++) if (values[i] !== null) row[dataNames[i]] = values[i];
       const hash = rowContentHash(row, null);
@@ -269,7 +279,7 @@ function copyBack(db: Database, table: string, aside: string, tz: string): Adopt
   }
   keepAutoincrementHighWater(db, table, aside);
   db.run(`DROP TABLE ${q(aside)}`);
-  return { table, rows, dataColumns: dataNames, extraColumns, normalisedTimestamps, unreadableTimestamps, normalisedBooleans };
+  return { table, rows, dataColumns: dataNames, extraColumns, ...counts };
 }
 
 /** AUTOINCREMENT promises ids are never reused: carry the old table's high-water mark over. */
@@ -318,16 +328,14 @@ function adoptInPlace(db: Database, table: string, aside: string, tz: string): A
   const bools = booleanColumns(table);
   const boolIndexes = dataNames.map((c, i) => (bools.includes(c) ? i : -1)).filter((i) => i >= 0);
   // integers beyond 2^53 would come back as rounded doubles (and be written back rounded): also read each as exact text
-  const exactCols = dataNames.map((c) => `CASE WHEN typeof(${q(c)}) = 'integer' AND (${q(c)} > 9007199254740991 OR ${q(c)} < -9007199254740991) THEN CAST(${q(c)} AS TEXT) END`);
+  const exactCols = dataNames.map((c) => exactIntegerSql(q(c), 'null'));
   const select = db.prepare(`SELECT rowid, ${[...dataNames.map(q), ...exactCols].join(', ')} FROM ${q(table)} ORDER BY rowid`);
   const update = db.prepare(
     `UPDATE ${q(table)} SET stream_id = 0, row_hash = ?, row_seq = ?, extra = coalesce(?, extra)${dataNames.map((c) => `, ${q(c)} = ?`).join('')} WHERE rowid = ?`,
   );
   const occurrences = new Map<number, number>();
   let rows = 0;
-  let normalisedTimestamps = 0;
-  let unreadableTimestamps = 0;
-  let normalisedBooleans = 0;
+  const { normalise, counts } = adoptedValueNormaliser(dataNames, timeIndexes, boolIndexes, tz);
   try {
     while (select.step()) {
       const r = select.get();
@@ -336,28 +344,9 @@ function adoptInPlace(db: Database, table: string, aside: string, tz: string): A
       // a big integer goes back as its decimal text (INTEGER affinity stores it exactly), as ingest maps it
       const values = r.slice(1, 1 + dataNames.length).map((v, i) => (exact[i] !== null ? exact[i] : v));
       const extra: Record<string, SqlValue> = {};
-      for (const i of timeIndexes) {
-        const v = values[i];
-        // an event without a time cannot be placed anywhere (rollups, freshness): say which row
-        if (v === null) throw new CheckFailedError(`cannot adopt ${table} row id ${String(rowid)}: column ${dataNames[i]} is NULL but the telemetry schema requires a value`);
-        if (typeof v === 'number' && Number.isInteger(v) && v < 1e11) continue;
-        const seconds = parseTimestamp(v, tz);
-        if (seconds === undefined) unreadableTimestamps++;
-        else {
-          extra[`${dataNames[i]}_as_stored`] = v;
-          values[i] = seconds;
-          normalisedTimestamps++;
-        }
-      }
-      for (const i of boolIndexes) {
-        const v = values[i];
-        if (typeof v !== 'string') continue;
-        const b = toBool(v);
-        if (b === undefined) continue;
-        extra[`${dataNames[i]}_as_stored`] = v;
-        values[i] = b;
-        normalisedBooleans++;
-      }
+      // an event without a time cannot be placed anywhere (rollups, freshness): say which row
+      for (const i of timeIndexes) if (values[i] === null) throw new CheckFailedError(`cannot adopt ${table} row id ${String(rowid)}: column ${dataNames[i]} is NULL but the telemetry schema requires a value`);
+      normalise(values, extra);
       const row: Record<string, SqlValue> = {};
       for (let i = 0; i < values.length; i++) if (values[i] !== null) row[dataNames[i]] = values[i];
       const hash = rowContentHash(row, null);
@@ -373,7 +362,7 @@ function adoptInPlace(db: Database, table: string, aside: string, tz: string): A
   for (const o of objects) if (o.type === 'index') db.run(o.sql);
   if (table === 'skill_invocation') rebuildSkillDerived(db);
   for (const o of objects) if (o.type === 'trigger') db.run(o.sql);
-  return { table, rows, dataColumns: dataNames, extraColumns, normalisedTimestamps, unreadableTimestamps, normalisedBooleans };
+  return { table, rows, dataColumns: dataNames, extraColumns, ...counts };
 }
 
 /** skill_metrics / session_skill from the adopted rows (V1's triggers keep them current from here on). */

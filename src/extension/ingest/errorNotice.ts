@@ -4,6 +4,8 @@ import type { ExtensionServices } from '../services';
 import { RETRY, writeConflictMessage } from './messages';
 
 const SHOW_LOG = 'Show Log';
+/** The extension's stack traces go to its output channel, not to a --debug the user cannot pass. */
+export const DETAILS_HINT = 'the Telemetry Lens output has the details';
 
 /** Exit code 3 = the database is locked or being written by another program. */
 export function isWriteConflict(e: unknown): boolean {
@@ -12,7 +14,7 @@ export function isWriteConflict(e: unknown): boolean {
 
 /** The one-line message of the shared error policy (describeError), as the CLI prints it. */
 export function errorText(e: unknown): string {
-  return describeError(e).message;
+  return describeError(e, DETAILS_HINT).message;
 }
 
 /**
@@ -22,7 +24,7 @@ export function errorText(e: unknown): string {
  */
 export async function showIngestError(services: ExtensionServices, action: string, e: unknown): Promise<boolean> {
   // Expected failures (locked, bad input) are logged by message; only surprises get a stack.
-  const report = describeError(e);
+  const report = describeError(e, DETAILS_HINT);
   const detail = report.expected ? report.message : (report.stack ?? report.message);
   services.log.error(`${action} failed: ${detail}`);
   if (isWriteConflict(e)) {
