@@ -9,18 +9,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { runCli } from '../../src/cli/main';
+import { cli } from './helpers';
 import { describeError } from '../../src/core/db/errors';
 import { lines, tempDir, write } from '../ingest/helpers';
 
 const T0 = 1769423127;
-
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => void (out += t + '\n'), err: (t) => void (err += t + '\n') });
-  return { code, out, err };
-}
 
 describe('CLI error policy', () => {
   const dir = tempDir('policy');

@@ -53,31 +53,12 @@ export function runCliProcess(args: string[], opts: { env?: NodeJS.ProcessEnv; m
   });
 }
 
-/** Runs a python3 program (real sqlite3 module); returns stdout, throws with stderr on failure. */
-export function python(code: string, ...args: string[]): string {
-  const r = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`python failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
+// the users' hooks are python3's sqlite3 in every suite: one copy of the runners
+export { python, pythonBackground } from '../db/helpers';
+import { python } from '../db/helpers';
 
 export function pyScalar(db: string, sql: string): number {
   return Number(python(`import sqlite3,sys\nprint(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])`, db, sql).trim());
-}
-
-/** Starts python3 in the background; resolves once it prints `ready`; stdin EOF asks it to stop. */
-export function pythonBackground(code: string, ...args: string[]) {
-  const child = spawn('python3', ['-u', '-c', code, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const ready = new Promise<void>((resolve, reject) => {
-    const check = () => (stdout.includes('ready') ? resolve() : undefined);
-    child.stdout.on('data', check);
-    child.on('exit', (c) => reject(new Error(`python exited ${c} before ready: ${stderr}`)));
-  });
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-  return { child, ready, exited };
 }
 
 /**

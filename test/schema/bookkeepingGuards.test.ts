@@ -6,18 +6,11 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { runCli } from '../../src/cli/main';
+import { cli } from '../cli/helpers';
 import { migrateSources } from '../../src/core/ingest';
 import { lines, pyCount, pyQuery, tempDir, write } from '../ingest/helpers';
 
 const T0 = 1769423127;
-
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => void (out += t + '\n'), err: (t) => void (err += t + '\n') });
-  return { code, out, err };
-}
 
 describe('bookkeeping guards', () => {
   test('migrations down keeps the ingest ledger while event rows reference it', async () => {

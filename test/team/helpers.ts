@@ -34,26 +34,10 @@ export function cliProcess(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { child, exited };
 }
 
-const PY = `
-import json, sqlite3, sys
-con = sqlite3.connect(sys.argv[1])
-con.row_factory = sqlite3.Row
-print(json.dumps([dict(r) for r in con.execute(sys.argv[2])]))
-`;
-
-/** A query run by python3's sqlite3 on the file (an independent reader). */
-export function pyQuery<T = Record<string, unknown>>(db: string, sql: string): T[] {
-  const r = spawnSync('python3', ['-c', PY, db, sql], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T[];
-}
-
-/** Runs python3 code with the real sqlite3 module (the users' hooks). */
-export function python(code: string, ...args: string[]): string {
-  const r = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
-  return r.stdout;
-}
+// independent readers and writers: python3's sqlite3, one copy shared with the ingest and db suites
+export { pyQuery } from '../ingest/helpers';
+export { python } from '../db/helpers';
+import { python } from '../db/helpers';
 
 const DIGEST_PY = `
 import json, sqlite3, sys
