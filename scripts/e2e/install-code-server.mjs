@@ -72,7 +72,11 @@ export function installCodeServer(flavour = 'wasm') {
   const started = Date.now();
   console.error(`[e2e] installing code-server@${version} into ${installDir} (takes a few minutes)…`);
   // native modules are built for the Node that will run them: Node 22's headers from its package
-  const nodeEnv = node22 ? { PATH: codeServerPath(flavour), npm_config_nodedir: path.dirname(path.dirname(ensureNode22())) } : {};
+  let nodeEnv = {};
+  if (node22) {
+    const node = ensureNode22();
+    nodeEnv = { PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: path.dirname(path.dirname(node)) };
+  }
   run('npm', ['install', '--foreground-scripts', '--no-audit', '--no-fund', `code-server@${version}`], {
     cwd: installDir,
     // unsafe_perm: its postinstall refuses root otherwise; yes: node-pty's postinstall runs `npx node-gyp`

@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './harness/codeServer';
-import { Workbench } from './harness/workbench';
+import type { RunningCodeServer } from './harness/codeServer';
+import type { Workbench } from './harness/workbench';
+import { e2eBuild, openWorkspace, type OpenWorkspace } from './harness/workspace';
 import { migrateSources } from '../../src/core/ingest/migrate';
 import { pyQuery } from '../ingest/helpers';
 import { runHooks } from '../writer/hooks';
@@ -21,15 +22,13 @@ const TREE_VIEW = 'Metrics';
 
 describe('Telemetry cutover commands in VS Code (code-server)', { timeout: 10 * 60_000 }, () => {
   let root: string;
-  let server: RunningCodeServer;
   let wb: Workbench;
+  let opened: OpenWorkspace | undefined;
   let db: string;
   let routing: string;
 
   before(async () => {
-    const codeServer = process.env.TL_E2E_CODE_SERVER;
-    const vsix = process.env.TL_E2E_VSIX;
-    if (!codeServer || !vsix) throw new Error('TL_E2E_CODE_SERVER and TL_E2E_VSIX are not set: run this suite with `npm run test:e2e`');
+    e2eBuild();
     fs.rmSync(ARTIFACTS, { recursive: true, force: true });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-e2c-'));
@@ -49,32 +48,12 @@ describe('Telemetry cutover commands in VS Code (code-server)', { timeout: 10 * 
       fs.appendFileSync(routing, JSON.stringify({ ts: t + (n % 2), query_hash: `h${n}`, complexity: 0.3, model: 'sonnet', dq: 0.5 + n / 100, latency_ms: 10 }) + '\n');
     }
     await migrateSources(db, [logs], { tz: 'UTC' });
-    fs.mkdirSync(path.join(workspace, '.vscode'));
-    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'telemetryLens.databasePath': '${workspaceFolder}/claude.db', 'telemetryLens.timezone': 'UTC', 'telemetryLens.autoIngest': false }, null, 2));
-    const dirs = { bin: codeServer, extensionsDir: path.join(root, 'ext'), userDataDir: path.join(root, 'ud'), logFile: path.join(ARTIFACTS, 'code-server.log') };
-    writeUserSettings(dirs.userDataDir);
-    installExtension(dirs, vsix);
-    server = await startCodeServer(dirs, workspace);
-    wb = await Workbench.open(server.url, workspace, ARTIFACTS);
-    await wb.poll(
-      async () => {
-        await wb.page.keyboard.press('Escape');
-        await wb.page.keyboard.press('F1');
-        await wb.quickInput.locator('input').fill('>Telemetry: Cut Over Source');
-        await wb.page.waitForTimeout(500);
-        const found = (await wb.quickInputRows().filter({ hasText: 'Telemetry: Cut Over Source' }).count()) > 0;
-        await wb.page.keyboard.press('Escape');
-        return found ? true : undefined;
-      },
-      120_000,
-      'the extension never contributed Telemetry: Cut Over Source',
-      1000,
-    );
+    opened = await openWorkspace({ root, workspace, artifacts: ARTIFACTS, readyCommand: 'Telemetry: Cut Over Source', settings: { 'telemetryLens.databasePath': '${workspaceFolder}/claude.db', 'telemetryLens.timezone': 'UTC', 'telemetryLens.autoIngest': false } });
+    wb = opened.wb;
   });
 
   after(async () => {
-    await wb?.close();
-    await server?.stop();
+    await opened?.close();
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 

@@ -11,23 +11,22 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './harness/codeServer';
-import { Workbench } from './harness/workbench';
+import type { RunningCodeServer } from './harness/codeServer';
+import type { Workbench } from './harness/workbench';
+import { e2eBuild, openWorkspace, type OpenWorkspace } from './harness/workspace';
 import { buildSeedFixture, pythonQuery, type SeedFixture } from '../schema/seedFixture';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'e2e-migrations');
 
 describe('Telemetry schema commands in VS Code (code-server)', { timeout: 10 * 60_000 }, () => {
   let root: string;
-  let server: RunningCodeServer;
   let wb: Workbench;
+  let opened: OpenWorkspace | undefined;
   let fx: SeedFixture;
   let migrations: string;
 
   before(async () => {
-    const codeServer = process.env.TL_E2E_CODE_SERVER;
-    const vsix = process.env.TL_E2E_VSIX;
-    if (!codeServer || !vsix) throw new Error('TL_E2E_CODE_SERVER and TL_E2E_VSIX are not set: run this suite with `npm run test:e2e`');
+    e2eBuild();
     fs.rmSync(ARTIFACTS, { recursive: true, force: true });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-e2m-'));
@@ -38,34 +37,12 @@ describe('Telemetry schema commands in VS Code (code-server)', { timeout: 10 * 6
     fs.mkdirSync(migrations, { recursive: true });
     fs.writeFileSync(path.join(migrations, 'V100__routing_daily_view.sql'), 'CREATE VIEW routing_daily AS\n  SELECT timestamp / 86400 AS day, count(*) AS n, avg(accuracy) AS accuracy\n  FROM routing_metrics_events GROUP BY 1;\n');
     fs.writeFileSync(path.join(migrations, 'U100__routing_daily_view.sql'), 'DROP VIEW routing_daily;\n');
-    fs.mkdirSync(path.join(workspace, '.vscode'));
-    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'telemetryLens.databasePath': '${workspaceFolder}/claude.db', 'telemetryLens.timezone': 'UTC', 'telemetryLens.autoIngest': false }, null, 2));
-    const dirs = { bin: codeServer, extensionsDir: path.join(root, 'ext'), userDataDir: path.join(root, 'ud'), logFile: path.join(ARTIFACTS, 'code-server.log') };
-    writeUserSettings(dirs.userDataDir);
-    installExtension(dirs, vsix);
-    server = await startCodeServer(dirs, workspace);
-    wb = await Workbench.open(server.url, workspace, ARTIFACTS);
-    // the extension host starts after the workbench, and an open palette does not refresh:
-    // reopen it until our commands are contributed
-    await wb.poll(
-      async () => {
-        await wb.page.keyboard.press('Escape');
-        await wb.page.keyboard.press('F1');
-        await wb.quickInput.locator('input').fill('>Telemetry: Run Migrations');
-        await wb.page.waitForTimeout(500);
-        const found = (await wb.quickInputRows().filter({ hasText: 'Telemetry: Run Migrations' }).count()) > 0;
-        await wb.page.keyboard.press('Escape');
-        return found ? true : undefined;
-      },
-      120_000,
-      'the extension never contributed Telemetry: Run Migrations',
-      1000,
-    );
+    opened = await openWorkspace({ root, workspace, artifacts: ARTIFACTS, readyCommand: 'Telemetry: Run Migrations', settings: { 'telemetryLens.databasePath': '${workspaceFolder}/claude.db', 'telemetryLens.timezone': 'UTC', 'telemetryLens.autoIngest': false } });
+    wb = opened.wb;
   });
 
   after(async () => {
-    await wb?.close();
-    await server?.stop();
+    await opened?.close();
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
