@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { runCli } from '../../src/cli/main';
-import { escapeScriptText, jsonForScript } from '../../src/core/report';
+import { escapeScriptText, jsonForScript } from '../../src/core/dashboard/index';
 import { TAB_IDS } from '../../src/protocol';
 import { writeFixtureDatabase } from './fixtureDb';
 import { artifact, cspViolationsOf, drawnPixels, ensureBundle, launchBrowser } from './harness';

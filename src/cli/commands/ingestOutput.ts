@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../../core/db/errors';
-import { checkZone } from '../../core/ingest/timestamps';
+import { checkZone } from '../../core/formats/timestamps';
 import { DEFAULT_EXCLUDES, splitPatternList, type DiscoveryIssue, type RejectSample } from '../../core/ingest';
 import { optionString, type ParsedArgs } from '../args';
 

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { baseFileName, isCandidateFileName, knownSourceFor } from './catalogue';
+import { baseFileName, isCandidateFileName, knownSourceFor } from '../formats/catalogue';
 import { ExcludeMatcher, DEFAULT_EXCLUDES } from './excludes';
 import { inferredTableName } from './inferred';
 import type { DiscoveredSource, DiscoverOptions, DiscoveryIssue, DiscoveryResult } from './types';

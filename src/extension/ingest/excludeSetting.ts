@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { DEFAULT_EXCLUDES, ExcludeMatcher } from '../../core/ingest';
-import { isCandidateFileName, knownSourceFor } from '../../core/ingest/catalogue';
+import { isCandidateFileName, knownSourceFor } from '../../core/formats/catalogue';
 
 /**
  * `telemetryLens.exclude` as the engine takes it. The setting is hand-edited: a single string is
