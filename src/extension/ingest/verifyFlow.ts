@@ -8,7 +8,7 @@ import { engineContext, sourceSpecsFromSettings } from './liveIngest';
 import { loadChosenSources, selectChosen } from './chosenSources';
 import { SHOW_DETAILS, verifyReportMarkdown, verifySummaryMessage } from './messages';
 import { showReportDocument } from './reportDocuments';
-import { resolveEnginePaths } from './sourcePaths';
+import { resolveEnginePaths } from '../../core/ingest/sources/enginePaths';
 import type { VerifyView } from './viewModel';
 
 export const VERIFY_TITLE = 'Telemetry: Verify Sources';
