@@ -6,7 +6,7 @@ import { DrillDownPanel } from './drillDownPanel';
 import { fmtDateTime } from './format';
 import { HostClient, type DataReply } from './hostClient';
 import { RangeBar, rangeText } from './rangeBar';
-import { renderTab } from './tabs/renderTab';
+import { payloadRange, renderTab } from './tabs/renderTab';
 import type { TabContext } from './tabs/tabContext';
 import { watchTheme } from './theme';
 import { displayZone } from './zone';
@@ -185,7 +185,7 @@ export class DashboardApp {
     // exported history) would show every tab empty: open on the shortest preset that holds data.
     const opening = this.rangeIsDefault;
     this.rangeIsDefault = false;
-    const better = opening && reply.span ? rangeHolding(reply.span, reply.range, resolvedOf(reply)) : undefined;
+    const better = opening && reply.span ? rangeHolding(reply.span, reply.range, payloadRange(reply.payload)) : undefined;
     if (better) {
       this.rangeBar.show(better);
       this.setRange(better);
@@ -201,7 +201,7 @@ export class DashboardApp {
     clear(panel);
     const ctx: TabContext = {
       range: reply.range,
-      resolved: resolvedOf(reply),
+      resolved: payloadRange(reply.payload),
       rangeText: rangeText(reply.range),
       mode: this.init.mode,
       drill: (t: DrillTarget) => this.runDrill(t, 0),
@@ -273,21 +273,3 @@ export function rangeHolding(span: EventSpan, range: RangeSelection, resolved: R
   return now - span.last <= 30 * 86400 ? { preset: '30d' } : { preset: 'all' };
 }
 
-/** The range every dataset echoes back (they all carry one). */
-function resolvedOf(reply: DataReply): ResolvedRange {
-  const p = reply.payload;
-  switch (p.tab) {
-    case 'overview':
-      return p.overview.range;
-    case 'skills':
-      return p.skills.range;
-    case 'routing':
-      return p.routing.range;
-    case 'selfHeal':
-      return p.selfHeal.range;
-    case 'activity':
-      return p.activity.range;
-    case 'sessions':
-      return p.sessions.range;
-  }
-}

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startCodeServer, writeUserSettings } from '../../test/e2e/harness/codeServer';
 import { CHROMIUM } from '../../test/e2e/harness/workbench';
-// @ts-expect-error plain ESM helper without types
 import { installCodeServer } from '../e2e/install-code-server.mjs';
 
 const RESULT_FILE = '.vscode-suite-result.json';

@@ -30,18 +30,17 @@ export function resolveRange(selection: RangeSelection, nowSeconds: number): Tim
  */
 export function computeTabPayload(db: Database, tab: TabId, range: TimeRange, metricsOptions: MetricsOptions): TabPayload {
   const options: MetricsOptions = { ...metricsOptions, seriesBucket: 'auto' };
-  switch (tab) {
-    case 'overview':
-      return { tab, overview: getOverview(db, range, options), sources: getDataSources(db, options) };
-    case 'skills':
-      return { tab, skills: getSkills(db, range, options) };
-    case 'routing':
-      return { tab, routing: getRouting(db, range, options) };
-    case 'selfHeal':
-      return { tab, selfHeal: getSelfHeal(db, range, options) };
-    case 'activity':
-      return { tab, activity: getActivity(db, range, options) };
-    case 'sessions':
-      return { tab, sessions: getSessions(db, range, options) };
-  }
+  return (TAB_DATA[tab] as (db: Database, range: TimeRange, options: MetricsOptions) => TabPayload)(db, range, options);
 }
+
+type PayloadOf<K extends TabId> = Extract<TabPayload, { tab: K }>;
+
+/** One line per dashboard tab (docs/recipes.md "Add a dashboard tab"): the datasets it shows. */
+const TAB_DATA: { [K in TabId]: (db: Database, range: TimeRange, options: MetricsOptions) => PayloadOf<K> } = {
+  overview: (db, range, o) => ({ tab: 'overview', overview: getOverview(db, range, o), sources: getDataSources(db, o) }),
+  skills: (db, range, o) => ({ tab: 'skills', skills: getSkills(db, range, o) }),
+  routing: (db, range, o) => ({ tab: 'routing', routing: getRouting(db, range, o) }),
+  selfHeal: (db, range, o) => ({ tab: 'selfHeal', selfHeal: getSelfHeal(db, range, o) }),
+  activity: (db, range, o) => ({ tab: 'activity', activity: getActivity(db, range, o) }),
+  sessions: (db, range, o) => ({ tab: 'sessions', sessions: getSessions(db, range, o) }),
+};
