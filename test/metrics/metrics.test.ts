@@ -117,9 +117,9 @@ describe('metrics on the hand-checked fixture (all time, UTC days)', async () =>
       timeToRecoverP95Ms: 3000,
     });
     assertClose(h.perDay, [
-      { day: day(0), selfHealAttempts: 2, selfHealSuccesses: 1, selfHealSuccessRatePercent: 50, recoveryAttempts: 2, recoverySuccesses: 1, recoverySuccessRatePercent: 50 },
-      { day: day(1), selfHealAttempts: 2, selfHealSuccesses: 2, selfHealSuccessRatePercent: 100, recoveryAttempts: 1, recoverySuccesses: 1, recoverySuccessRatePercent: 100 },
-      { day: day(2), selfHealAttempts: 0, selfHealSuccesses: 0, selfHealSuccessRatePercent: null, recoveryAttempts: 1, recoverySuccesses: 1, recoverySuccessRatePercent: 100 },
+      { day: day(0), selfHealAttempts: 2, selfHealSuccesses: 1, selfHealSuccessRatePercent: 50, recoveryAttempts: 2, recoverySuccesses: 1, recoverySuccessRatePercent: 50, selfHealExecutionAvgMs: 200, recoveryTimeToRecoverAvgMs: 1000 },
+      { day: day(1), selfHealAttempts: 2, selfHealSuccesses: 2, selfHealSuccessRatePercent: 100, recoveryAttempts: 1, recoverySuccesses: 1, recoverySuccessRatePercent: 100, selfHealExecutionAvgMs: 50, recoveryTimeToRecoverAvgMs: 3000 },
+      { day: day(2), selfHealAttempts: 0, selfHealSuccesses: 0, selfHealSuccessRatePercent: null, recoveryAttempts: 1, recoverySuccesses: 1, recoverySuccessRatePercent: 100, selfHealExecutionAvgMs: null, recoveryTimeToRecoverAvgMs: 2000 },
     ]);
     assertClose(h.byErrorPattern, [
       { errorPattern: 'npm-lock', attempts: 3, successes: 2, successRatePercent: 200 / 3, executionAvgMs: 200 },

@@ -60,14 +60,16 @@ export function getSelfHeal(db: Database, range: TimeRange, options?: MetricsOpt
   const ttrByType = percentilesByDim(q, HistogramMetric.recoveryTimeToRecoverMs, true);
 
   const healDays = new Map(
-    queryRows<{ d: number; a: number; s: number }>(db, `SELECT ${series.keySql} AS d, sum(attempts) AS a, sum(successes) AS s FROM ${healHourly} GROUP BY d`).map(
-      (x) => [num(x.d), x],
-    ),
+    queryRows<{ d: number; a: number; s: number; es: number; ec: number }>(
+      db,
+      `SELECT ${series.keySql} AS d, sum(attempts) AS a, sum(successes) AS s, total(execution_sum_ms) AS es, sum(execution_count) AS ec FROM ${healHourly} GROUP BY d`,
+    ).map((x) => [num(x.d), x]),
   );
   const recDays = new Map(
-    queryRows<{ d: number; a: number; s: number }>(db, `SELECT ${series.keySql} AS d, sum(attempts) AS a, sum(successes) AS s FROM ${recHourly} GROUP BY d`).map(
-      (x) => [num(x.d), x],
-    ),
+    queryRows<{ d: number; a: number; s: number; rs: number; rc: number }>(
+      db,
+      `SELECT ${series.keySql} AS d, sum(attempts) AS a, sum(successes) AS s, total(ttr_sum_ms) AS rs, sum(ttr_count) AS rc FROM ${recHourly} GROUP BY d`,
+    ).map((x) => [num(x.d), x]),
   );
   const dayNumbers = [...new Set([...healDays.keys(), ...recDays.keys()])].sort((a, b) => a - b);
   const perDay = dayNumbers.map((d) => {
@@ -81,6 +83,8 @@ export function getSelfHeal(db: Database, range: TimeRange, options?: MetricsOpt
       recoveryAttempts: num(rd?.a),
       recoverySuccesses: num(rd?.s),
       recoverySuccessRatePercent: percent(num(rd?.s), num(rd?.a)),
+      selfHealExecutionAvgMs: ratio(hd?.es, hd?.ec),
+      recoveryTimeToRecoverAvgMs: ratio(rd?.rs, rd?.rc),
     };
   });
 

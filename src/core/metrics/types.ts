@@ -272,6 +272,10 @@ export interface SelfHealData {
     recoveryAttempts: number;
     recoverySuccesses: number;
     recoverySuccessRatePercent: number | null;
+    /** mean execution_time_ms of the bucket's self-heal attempts that have one */
+    selfHealExecutionAvgMs: number | null;
+    /** mean time_to_recover_ms of the bucket's recoveries that have one */
+    recoveryTimeToRecoverAvgMs: number | null;
   })[];
   /** Most attempts first. */
   byErrorPattern: { errorPattern: string; attempts: number; successes: number; successRatePercent: number | null; executionAvgMs: number | null }[];
