@@ -289,5 +289,7 @@ function resolvedOf(reply: DataReply): ResolvedRange {
       return p.activity.range;
     case 'sessions':
       return p.sessions.range;
+    case 'usage':
+      return p.usage.range;
   }
 }

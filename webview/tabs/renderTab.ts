@@ -5,6 +5,7 @@ import { renderRouting } from './routingTab';
 import { renderSelfHeal } from './selfHealTab';
 import { renderSessions } from './sessionsTab';
 import { renderSkills } from './skillsTab';
+import { renderUsage } from './usageTab';
 import type { TabContext } from './tabContext';
 
 export function renderTab(payload: TabPayload, ctx: TabContext): HTMLElement {
@@ -21,5 +22,7 @@ export function renderTab(payload: TabPayload, ctx: TabContext): HTMLElement {
       return renderActivity(payload, ctx);
     case 'sessions':
       return renderSessions(payload, ctx);
+    case 'usage':
+      return renderUsage(payload, ctx);
   }
 }

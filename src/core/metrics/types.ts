@@ -338,8 +338,14 @@ export interface RowSource {
 }
 
 export interface DrillDownRequest {
-  /** Event table (known or inferred); validated against the database. */
-  table: string;
+  /** Event table (known or inferred); validated against the database. Absent when `drillKey` is given. */
+  table?: string;
+  /**
+   * An opaque key the host minted in a tab payload (Usage tab: a session's tool calls, a
+   * tool's calls, a model's responses); resolved and validated by the metrics layer. The
+   * webview passes it back unread.
+   */
+  drillKey?: string;
   range: TimeRange;
   /** Narrow to one day of `timeZone` (intersected with range). */
   day?: DayKey;
@@ -367,4 +373,92 @@ export interface DrillDownResult {
   total: number;
   limit: number;
   offset: number;
+}
+
+// ---------------------------------------------------------------- Claude Code usage (Usage tab)
+
+export interface UsageTokens {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  totalTokens: number;
+  /** USD of the priced models; null when none of them has a price ("no price", never $0) */
+  costUsd: number | null;
+}
+
+export interface UsageDayModel extends SeriesPoint, UsageTokens {
+  model: string;
+}
+
+export interface UsageModelRow extends UsageTokens {
+  model: string;
+  responses: number;
+  /** false: no price for this model (its cost is null) */
+  priced: boolean;
+  /** the model's responses (opaque, minted by the host) */
+  drillKey: string;
+}
+
+export interface UsageProjectRow extends UsageTokens {
+  project: string | null;
+  sessions: number;
+}
+
+export interface UsageSessionRow extends UsageTokens {
+  sessionId: string;
+  project: string | null;
+  firstAt: number | null;
+  lastAt: number | null;
+  durationSeconds: number | null;
+  toolCalls: number;
+  toolErrors: number;
+  /** the session's tool calls (opaque, minted by the host) */
+  drillKey: string;
+}
+
+export interface UsageToolRow {
+  tool: string;
+  calls: number;
+  errors: number;
+  errorRatePercent: number | null;
+  avgDurationMs: number | null;
+  drillKey: string;
+}
+
+export interface UsageBlockSummary {
+  startAt: number;
+  endAt: number;
+  totalTokens: number;
+  costUsd: number | null;
+  tokensPerMinute: number;
+  /** where the block ends at the current rate: an estimate */
+  projectedTokens: number;
+  projectedCostUsd: number | null;
+}
+
+export interface UsageData {
+  range: ResolvedRange;
+  bucket: TimeBucket;
+  totals: UsageTokens & {
+    responses: number;
+    sessions: number;
+    toolCalls: number;
+    toolErrors: number;
+    /** cache reads / (cache reads + cache writes + uncached input) */
+    cacheHitPercent: number | null;
+  };
+  /** models in the range without a price, and the warnings naming them */
+  unpricedModels: string[];
+  warnings: string[];
+  prices: { asOf: string; source: string };
+  perDay: UsageDayModel[];
+  models: UsageModelRow[];
+  projects: UsageProjectRow[];
+  /** most recent first, at most USAGE_SESSIONS_SHOWN */
+  sessions: UsageSessionRow[];
+  tools: UsageToolRow[];
+  /** the 5-hour block in progress (null when none is) */
+  activeBlock: UsageBlockSummary | null;
 }

@@ -1,6 +1,6 @@
 import type { SqlDatabase as Database } from '../db/database';
-import { getDataSources, getDrillDownRows, getEventSpan, resolveTimeZone } from '../metrics';
-import type { DrillDownRow, EventSpan, MetricsOptions } from '../metrics/types';
+import { getDataSources, getDrillDownRows, getEventSpan, resolveTimeZone, type UsageOptions } from '../metrics';
+import type { DrillDownRow, EventSpan } from '../metrics/types';
 import { PROTOCOL_VERSION, TAB_IDS, type InitState, type RangePreset, type TabId, type TabPayload } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
 
@@ -30,7 +30,7 @@ export interface ReportData {
   span: EventSpan | null;
 }
 
-export interface ReportDataOptions extends MetricsOptions {
+export interface ReportDataOptions extends UsageOptions {
   /** shown in the header, e.g. the database file name */
   databaseLabel: string;
   nowSeconds: number;
@@ -40,7 +40,7 @@ export interface ReportDataOptions extends MetricsOptions {
 
 /** Precomputes every tab for every preset, plus a sample of recent rows per event table. */
 export function buildReportData(db: Database, options: ReportDataOptions): ReportData {
-  const metrics: MetricsOptions = { timeZone: options.timeZone, nowSeconds: options.nowSeconds, freshness: options.freshness };
+  const metrics: UsageOptions = { timeZone: options.timeZone, nowSeconds: options.nowSeconds, freshness: options.freshness, prices: options.prices };
   const payloads = {} as ReportData['payloads'];
   for (const preset of REPORT_PRESETS) {
     const range = resolveRange({ preset }, options.nowSeconds);

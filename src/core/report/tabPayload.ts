@@ -1,5 +1,5 @@
 import type { SqlDatabase as Database } from '../db/database';
-import { getActivity, getDataSources, getOverview, getRouting, getSelfHeal, getSessions, getSkills } from '../metrics';
+import { getActivity, getDataSources, getOverview, getRouting, getSelfHeal, getSessions, getSkills, getUsage, type UsageOptions } from '../metrics';
 import type { MetricsOptions, TimeRange } from '../metrics/types';
 import { PRESET_SECONDS, type RangeSelection, type TabId, type TabPayload } from '../../protocol';
 
@@ -28,8 +28,8 @@ export function resolveRange(selection: RangeSelection, nowSeconds: number): Tim
  * Everything one dashboard tab shows: the tab's datasets from the metrics layer. Time series
  * are hourly for ranges up to 48 h (a "last 24 hours" chart of one bar says nothing).
  */
-export function computeTabPayload(db: Database, tab: TabId, range: TimeRange, metricsOptions: MetricsOptions): TabPayload {
-  const options: MetricsOptions = { ...metricsOptions, seriesBucket: 'auto' };
+export function computeTabPayload(db: Database, tab: TabId, range: TimeRange, metricsOptions: UsageOptions): TabPayload {
+  const options: UsageOptions = { ...metricsOptions, seriesBucket: 'auto' };
   switch (tab) {
     case 'overview':
       return { tab, overview: getOverview(db, range, options), sources: getDataSources(db, options) };
@@ -43,5 +43,7 @@ export function computeTabPayload(db: Database, tab: TabId, range: TimeRange, me
       return { tab, activity: getActivity(db, range, options) };
     case 'sessions':
       return { tab, sessions: getSessions(db, range, options) };
+    case 'usage':
+      return { tab, usage: getUsage(db, range, options) };
   }
 }
