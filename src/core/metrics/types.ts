@@ -163,6 +163,8 @@ export interface SkillRow {
 
 export interface SkillsData {
   range: ResolvedRange;
+  /** `Skill` tool calls from Claude Code's transcripts with the skill tracker's rows, each once (absent without V5) */
+  claudeCode?: ReconciledCalls;
   /** Grain of every time series in this dataset. */
   bucket: TimeBucket;
   totals: Omit<SkillRow, 'skillName'>;
@@ -195,6 +197,8 @@ export interface RoutingModelRow {
 
 export interface RoutingData {
   range: ResolvedRange;
+  /** the model each routed response really used, from Claude Code's transcripts (absent without V5 or router rows) */
+  claudeCode?: ClaudeCodeRoutingData;
   /** Grain of every time series in this dataset. */
   bucket: TimeBucket;
   totals: {
@@ -294,6 +298,8 @@ export interface SelfHealData {
 
 export interface ActivityData {
   range: ResolvedRange;
+  /** tool calls from Claude Code's transcripts with the post-tool hook's rows, each once (absent without V5) */
+  claudeCode?: ReconciledCalls;
   /** Grain of every time series in this dataset. */
   bucket: TimeBucket;
   /** Most calls first. successRatePercent over calls with a known success flag. */
@@ -461,4 +467,31 @@ export interface UsageData {
   tools: UsageToolRow[];
   /** the 5-hour block in progress (null when none is) */
   activeBlock: UsageBlockSummary | null;
+}
+
+// ---------------------------------------------------------------- Claude Code calls in the other tabs
+
+/** How many calls each source logged: only the transcript, only a hook, or both (shown once). */
+export interface CallSourceCounts {
+  calls: number;
+  transcript: number;
+  hook: number;
+  both: number;
+}
+
+/** Calls per tool (or skill), each counted once whichever sources logged it. */
+export interface ReconciledCalls {
+  rows: (CallSourceCounts & { name: string; errors: number; errorRatePercent: number | null })[];
+  totals: CallSourceCounts;
+}
+
+/** The router's predictions beside the model the routed response really used (transcripts). */
+export interface ClaudeCodeRoutingData {
+  decisions: number;
+  /** decisions followed by a main-chain response within `windowSeconds` */
+  matched: number;
+  agreed: number;
+  agreementPercent: number | null;
+  pairs: { predicted: string; used: string | null; count: number; agrees: boolean | null }[];
+  windowSeconds: number;
 }
