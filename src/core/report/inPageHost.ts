@@ -28,6 +28,11 @@ export const IN_PAGE_HOST_JS = String.raw`(function () {
 
   function drillDown(message) {
     var req = message.request;
+    if (req.drillKey) {
+      // Claude Code's rows (Usage tab) are not sampled into the report
+      send({ type: 'error', requestId: message.requestId, message: 'This report holds no Claude Code rows; open the dashboard in VS Code to list them.' });
+      return;
+    }
     var sample = data.samples[req.table];
     if (!sample) {
       send({ type: 'rows', requestId: message.requestId, label: message.label, sampled: true,
