@@ -159,9 +159,11 @@ export function getUsage(db: Database, range: TimeRange, options: UsageOptions =
   const dayNumber = `((${local} - ((${local} % 86400) + 86400) % 86400) / 86400)`;
   const all = newAcc();
   const perDay = new Map<string, Acc>();
-  for (const r of queryRows<SumRow & { d: number }>(
+  // per model: the same groups summed over the days (one scan of the responses, not two)
+  const models = new Map<string, { acc: Acc; responses: number }>();
+  for (const r of queryRows<SumRow & { d: number; n: number }>(
     db,
-    `SELECT ${dayNumber} AS d, model, ${LONG_SQL} AS long, ${SUMS} FROM claude_code_responses WHERE ${w.sql} GROUP BY d, model, long ORDER BY d, model`,
+    `SELECT ${dayNumber} AS d, model, ${LONG_SQL} AS long, count(*) AS n, ${SUMS} FROM claude_code_responses WHERE ${w.sql} GROUP BY d, model, long ORDER BY d, model`,
     w.params,
   )) {
     const g = groupOf(r);
@@ -170,20 +172,16 @@ export function getUsage(db: Database, range: TimeRange, options: UsageOptions =
     perDay.set(key, acc);
     add(acc, g, prices, unpriced);
     add(all, g, prices, new Set());
+    const m = models.get(g.model) ?? { acc: newAcc(), responses: 0 };
+    models.set(g.model, m);
+    add(m.acc, g, prices, new Set());
+    m.responses += num(r.n);
   }
   out.perDay = [...perDay.entries()].map(([k, acc]) => {
     const [d, model] = k.split('\u0000');
     return { day: dayNumberToKey(Number(d)), model, ...tokensOf(acc) };
   });
 
-  const models = new Map<string, { acc: Acc; responses: number }>();
-  for (const r of queryRows<SumRow & { n: number }>(db, `SELECT model, ${LONG_SQL} AS long, count(*) AS n, ${SUMS} FROM claude_code_responses WHERE ${w.sql} GROUP BY model, long`, w.params)) {
-    const g = groupOf(r);
-    const m = models.get(g.model) ?? { acc: newAcc(), responses: 0 };
-    models.set(g.model, m);
-    add(m.acc, g, prices, new Set());
-    m.responses += num(r.n);
-  }
   out.models = [...models.entries()]
     .map(([model, m]) => ({ model, responses: m.responses, priced: m.acc.priced, drillKey: mintDrillKey('model', model), ...tokensOf(m.acc) }))
     .sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || b.totalTokens - a.totalTokens || (a.model < b.model ? -1 : 1));
