@@ -3,6 +3,7 @@ import { Disposable } from '../core/lifecycle';
 import { CONFIG_SECTION, ExtensionConfig } from './config';
 import { DatabaseFileWatcher } from './databaseFileWatcher';
 import { LiveIngestController } from './ingest/liveIngest';
+import { ReportDocuments } from './ingest/reportDocuments';
 import { DatabaseStatusBar } from './statusBar';
 import { TeamSyncRunner } from './team/teamSync';
 
@@ -28,6 +29,8 @@ export class ExtensionServices extends Disposable {
 
   /** Sync to the team database (the command and auto-sync after ingest use it; pg loads on first sync). */
   readonly teamSync: TeamSyncRunner;
+  /** Read-only report documents (verify details, rejected lines) with file:line links. */
+  readonly reportDocuments: ReportDocuments;
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -43,6 +46,7 @@ export class ExtensionServices extends Disposable {
     );
     this.register({ dispose: () => this.watcher?.dispose() });
     // last: it reads the database path and follows onDidChangeDatabase from the start
+    this.reportDocuments = ReportDocuments.registerReports((d) => this.register(d));
     this.statusBar = this.register(new DatabaseStatusBar(this));
     this.teamSync = this.register(new TeamSyncRunner(this));
     this.liveIngest = this.register(new LiveIngestController(this));

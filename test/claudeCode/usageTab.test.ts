@@ -12,7 +12,7 @@ import { BUNDLED_PRICES, type PriceTable } from '../../src/core/claudeCode';
 import { openSnapshot } from '../../src/core/db/database';
 import { migrateSources } from '../../src/core/ingest';
 import { getUsage, getUsageDrillRows, mintDrillKey } from '../../src/core/metrics';
-import { answerDataRequest, type DashboardDataSource } from '../../src/core/report/dashboardRequests';
+import { answerDataRequest, type DashboardDataSource } from '../../src/core/dashboard/dashboardRequests';
 import { generateClaudeHistory, UNKNOWN_MODEL, type TruthResponse } from '../../src/sample/claudeTranscripts';
 import { tempDir } from '../ingest/helpers';
 

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { globToRegExp } from '../../src/core/ingest/globPattern';
 import { openSnapshot } from '../../src/core/db/database';
 import { runIngest } from '../../src/extension/ingest/engineAdapter';
-import { excludedFileTest, excludePatternsFromSetting } from '../../src/extension/ingest/excludeSetting';
+import { excludedFileTest, excludePatternsFromSetting } from '../../src/core/ingest/sources/excludeSetting';
 import { TRANSCRIPT_PATTERN, watchTargetsForClaudeCode, withTranscriptsIncluded } from '../../src/extension/ingest/watchTargets';
 import { ClaudeHistoryBuilder, SAMPLE_MODELS } from '../../src/sample/claudeTranscripts';
 

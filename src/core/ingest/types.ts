@@ -55,8 +55,8 @@ export interface DiscoverOptions {
   skipTrees?: ReadonlySet<string>;
 }
 
-/** Why a line could not become a row. */
-export type RejectReason = 'json' | 'not-object' | 'timestamp' | 'required' | 'success' | 'too-long' | 'nul' | 'document' | 'too-deep';
+export type { RejectReason, ValueOptions } from '../formats/types';
+import type { RejectReason, ValueOptions } from '../formats/types';
 
 export interface RejectSample {
   path: string;
@@ -69,10 +69,6 @@ export interface RejectSample {
   raw: string;
 }
 
-export interface ValueOptions {
-  /** IANA zone for timestamps written without one. Default: the machine's zone. */
-  tz?: string;
-}
 
 export interface IngestProgress {
   phase: 'discover' | 'schema' | 'read' | 'write' | 'rollups' | 'done';

@@ -17,7 +17,7 @@
 import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { DEFAULT_TOLERANCE_SECONDS } from '../ingest/naturalKeys';
 import { modelKey } from '../claudeCode/prices';
-import { num, percent, queryRows, strOrNull, tableColumns, tableExists } from './sql';
+import { num, percent, queryRows, strOrNull, tableColumns, tableExists } from '../db/queryHelpers';
 import type { CallSourceCounts, ClaudeCodeRoutingData, ReconciledCalls, TimeRange } from './types';
 
 const TOLERANCE_MS = DEFAULT_TOLERANCE_SECONDS * 1000;

@@ -13,8 +13,8 @@ import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { BUNDLED_PRICES, costOf, LONG_CONTEXT_THRESHOLD, priceFor, type PriceTable } from '../claudeCode/prices';
 import { unpricedWarnings } from '../claudeCode/reports';
 import { DrillDownError } from './drillDown';
-import { num, numOrNull, percent, queryOne, queryRows, strOrNull, tableExists } from './sql';
-import { dayKeyBounds, dayNumberToKey, offsetSegments, offsetSql, resolveTimeZone } from './timeZone';
+import { num, numOrNull, percent, queryOne, queryRows, strOrNull, tableExists } from '../db/queryHelpers';
+import { dayKeyBounds, dayNumberToKey, offsetSegments, offsetSql, resolveTimeZone } from '../time/dayBuckets';
 import type { DrillDownRequest, DrillDownResult, MetricsOptions, TimeRange, UsageBlockSummary, UsageData, UsageTokens } from './types';
 
 /** Sessions listed in the tab (most recent first). */
