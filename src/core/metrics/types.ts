@@ -67,7 +67,7 @@ export interface ResolvedRange {
 }
 
 /** Dashboard tabs; also the argument of telemetryLens.openDashboard from tree menus. */
-export type DashboardSection = 'overview' | 'skills' | 'routing' | 'selfHeal' | 'activity' | 'sessions' | 'sources';
+export type DashboardSection = 'overview' | 'skills' | 'routing' | 'selfHeal' | 'activity' | 'sessions' | 'usage' | 'sources';
 
 export interface DayCount extends SeriesPoint {
   count: number;
