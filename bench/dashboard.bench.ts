@@ -29,6 +29,8 @@ const TAB_TABLES: Record<TabId, string[]> = {
   selfHeal: ['self_heal_events', 'recovery_events'],
   activity: ['tool_events', 'git_events', 'coordinator_events', 'activity_events'],
   sessions: ['session_outcome_events'],
+  // the fixture has no Claude Code transcripts: the tab reads empty V5 tables (or none)
+  usage: [],
 };
 
 

@@ -20,13 +20,14 @@ import type {
   SelfHealData,
   SessionsData,
   SkillsData,
+  UsageData,
 } from './core/metrics/types';
 
 export type * from './core/metrics/types';
 
 export const PROTOCOL_VERSION = 1;
 
-export const TAB_IDS = ['overview', 'skills', 'routing', 'selfHeal', 'activity', 'sessions'] as const;
+export const TAB_IDS = ['overview', 'skills', 'routing', 'selfHeal', 'activity', 'sessions', 'usage'] as const;
 export type TabId = (typeof TAB_IDS)[number];
 
 export const TAB_TITLES: Record<TabId, string> = {
@@ -36,6 +37,7 @@ export const TAB_TITLES: Record<TabId, string> = {
   selfHeal: 'Self-heal & Recovery',
   activity: 'Activity',
   sessions: 'Sessions',
+  usage: 'Usage',
 };
 
 export const RANGE_PRESETS = ['24h', '7d', '30d', 'all', 'custom'] as const;
@@ -92,7 +94,8 @@ export type TabPayload =
   | { tab: 'routing'; routing: RoutingData }
   | { tab: 'selfHeal'; selfHeal: SelfHealData }
   | { tab: 'activity'; activity: ActivityData }
-  | { tab: 'sessions'; sessions: SessionsData };
+  | { tab: 'sessions'; sessions: SessionsData }
+  | { tab: 'usage'; usage: UsageData };
 
 export type WebviewToHost =
   | { type: 'ready'; protocolVersion: number }

@@ -27,7 +27,9 @@ export function reportHost(dataElement: HTMLElement): VsCodeApi {
         return;
       }
       case 'drillDown':
-        send({ type: 'rows', requestId: message.requestId, label: message.label, sampled: true, result: sampledRows(data, message.request) });
+        // Claude Code's rows (Usage tab, host-minted keys) are not sampled into the report
+        if (message.request.drillKey !== undefined) send({ type: 'error', requestId: message.requestId, message: 'This report holds no Claude Code rows; open the dashboard in VS Code to list them.' });
+        else send({ type: 'rows', requestId: message.requestId, label: message.label, sampled: true, result: sampledRows(data, message.request) });
         return;
       default:
         return; // openSource and the rest: a report has no editor or database to act on
@@ -38,8 +40,9 @@ export function reportHost(dataElement: HTMLElement): VsCodeApi {
 
 /** A drill-down answered from the rows the report carries (its newest rows per table). */
 export function sampledRows(data: ReportData, req: DrillDownRequest) {
-  const sample = data.samples[req.table];
-  if (!sample) return { table: req.table, columns: [], rows: [], total: 0, limit: 0, offset: 0 };
+  const table = req.table ?? '';
+  const sample = data.samples[table];
+  if (!sample) return { table, columns: [], rows: [], total: 0, limit: 0, offset: 0 };
   const range = req.range ?? {};
   const filters = req.filters ?? {};
   const rows = sample.rows.filter((row) => {
@@ -54,7 +57,7 @@ export function sampledRows(data: ReportData, req: DrillDownRequest) {
     }
     return true;
   });
-  return { table: req.table, columns: sample.columns, rows, total: rows.length, limit: rows.length, offset: 0 };
+  return { table, columns: sample.columns, rows, total: rows.length, limit: rows.length, offset: 0 };
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();

@@ -82,3 +82,41 @@ test('usage errors exit 2 with one line; --no-claude-code leaves transcripts alo
     assert.equal(r.err.trim().split('\n').length, 1, r.err);
   }
 });
+
+test('report --prices FILE: the static report\'s Usage tab is priced with the override file (same format as usage --prices); a bad file exits 2 naming it', async () => {
+  const dir = tempDir('cc-cli-report');
+  const config = path.join(dir, '.claude');
+  generateClaudeHistory({ dir: config });
+  const db = path.join(dir, 't.db');
+  assert.equal((await cli('migrate', '--db', db, config)).code, 0);
+  const usageOf = (file: string) => {
+    const html = fs.readFileSync(file, 'utf8');
+    const m = /<script type="application\/json" id="tl-report-data"[^>]*>([\s\S]*?)<\/script>/.exec(html);
+    return JSON.parse(m![1]).payloads.all.usage.usage as { unpricedModels: string[]; warnings: string[]; prices: { source: string }; models: { model: string; costUsd: number | null }[] };
+  };
+  const plainOut = path.join(dir, 'plain.html');
+  const plain = await cli('report', '--db', db, '--out', plainOut, '--no-rows');
+  assert.equal(plain.code, 0, plain.err);
+  const before = usageOf(plainOut);
+  assert.deepEqual(before.unpricedModels, [UNKNOWN_MODEL]);
+  assert.ok(before.warnings.some((w) => w.includes(UNKNOWN_MODEL)));
+  assert.equal(before.models.find((m) => m.model === UNKNOWN_MODEL)!.costUsd, null);
+
+  const prices = path.join(dir, 'prices.json');
+  fs.writeFileSync(prices, JSON.stringify({ models: { 'claude-nova-9': { input: 2, output: 10 } } }));
+  const pricedOut = path.join(dir, 'priced.html');
+  const priced = await cli('report', '--db', db, '--out', pricedOut, '--no-rows', '--prices', prices);
+  assert.equal(priced.code, 0, priced.err);
+  const after = usageOf(pricedOut);
+  assert.deepEqual(after.unpricedModels, []);
+  assert.ok(after.prices.source.endsWith(prices));
+  assert.ok((after.models.find((m) => m.model === UNKNOWN_MODEL)!.costUsd ?? 0) > 0);
+
+  const bad = path.join(dir, 'bad.json');
+  fs.writeFileSync(bad, '{"models": 3}');
+  const badRun = await cli('report', '--db', db, '--out', path.join(dir, 'bad.html'), '--prices', bad);
+  assert.equal(badRun.code, 2);
+  assert.equal(badRun.err.trim().split('\n').length, 1);
+  assert.match(badRun.err, /bad\.json/);
+  assert.ok(!fs.existsSync(path.join(dir, 'bad.html')));
+});

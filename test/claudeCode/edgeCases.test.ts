@@ -67,3 +67,27 @@ test('a tool result written after the import, or read before its use, completes 
   assert.deepEqual(pyQuery(db2, 'SELECT tool, is_error, duration_ms FROM claude_code_tool_calls'), [{ tool: 'Read', is_error: 0, duration_ms: t0 + 700 - c.truth.toolCalls[0].tsMs }]);
   assert.ok(fs.existsSync(db2));
 });
+
+test('the generic scan skips the transcript folders the Claude Code source walks, yet a hook log kept inside them is still imported', async () => {
+  const dir = tempDir('cc-known-inside');
+  const config = path.join(dir, '.claude');
+  const b = new ClaudeHistoryBuilder(config, 4);
+  const s = b.session('-p');
+  b.response(s, Date.UTC(2026, 0, 1), usage);
+  b.close();
+  // a hook that logs into the project folder and into projects/ itself
+  const line = (tool: string) => JSON.stringify({ timestamp: 1767225600, tool_name: tool, session_id: s.sessionId, success: true }) + '\n';
+  fs.writeFileSync(path.join(config, 'projects', '-p', 'tool-usage.jsonl'), line('Bash') + line('Read'));
+  fs.writeFileSync(path.join(config, 'projects', 'tool-usage.jsonl'), line('Edit'));
+  const db = path.join(dir, 't.db');
+  const r = await migrateSources(db, [config], { claudeCode: { prices: BUNDLED_PRICES } });
+  assert.deepEqual(r.sources.map((x) => [path.relative(config, x.path), x.table, x.inserted]).sort(), [
+    ['projects/-p/tool-usage.jsonl', 'tool_events', 2],
+    ['projects/tool-usage.jsonl', 'tool_events', 1],
+  ]);
+  assert.equal(r.claudeCode?.files, 1);
+  assert.deepEqual(pyQuery<{ tool: string }>(db, 'SELECT tool FROM tool_events ORDER BY tool').map((x) => x.tool), ['Bash', 'Edit', 'Read']);
+  // with the Claude Code source off, the generic scan walks them as before (and still infers no table from a transcript)
+  const off = await migrateSources(path.join(dir, 'off.db'), [config], { claudeCode: false });
+  assert.deepEqual(off.sources.map((x) => x.table).sort(), ['tool_events', 'tool_events']);
+});

@@ -36,6 +36,7 @@ test('usage summary and tree line: today and this month priced exactly, active b
     const tree = buildMetricsTree(snap, { timeZone: 'UTC', nowSeconds: nowMs / 1000 });
     const usage = tree.find((n) => n.id === 'section:usage')!;
     assert.equal(usage.label, 'Usage');
+    assert.equal(usage.dashboardSection, 'usage', '"Open in Dashboard" opens the Usage tab');
     assert.equal(usage.description, `today $${expectedToday.toFixed(2)}, this month $${(s.month.cost ?? 0).toFixed(2)} + no price`);
   } finally {
     snap.close();

@@ -222,3 +222,43 @@ test('daily cost equals the truth priced per response', async () => {
   }
   assert.ok(Math.abs((daily.totals.totalCost ?? 0) - expected) < 1e-9, `${daily.totals.totalCost} vs ${expected}`);
 });
+
+test('a completed half line: exact totals per day (non-UTC zone), model and session over every rule; a second run changes nothing', async () => {
+  const { config, truth, db } = setup('half-line');
+  // a streamed response (3 lines, partial output counts) is appended to a session; its last line is cut halfway
+  const sessionFile = truth.files[0];
+  const sessionId = path.basename(sessionFile, '.jsonl');
+  const b = new ClaudeHistoryBuilder(config, 78);
+  const s = b.session('-home-dev-app', { sessionId });
+  // 18:45 UTC = 00:15 the next day in Asia/Kolkata: the response lands on the far side of local midnight
+  const r = b.response(s, Date.UTC(2026, 2, 11, 18, 45), { model: SAMPLE_MODELS[2], input: 11, output: 2_500, cacheRead: 4_000, cacheWrite5m: 300, cacheWrite1h: 700 }, { pieces: 3 });
+  b.close();
+  const full = fs.readFileSync(sessionFile);
+  fs.truncateSync(sessionFile, full.length - Math.floor((JSON.stringify(r.lines[2]).length + 1) / 2));
+  const mid = await migrateSources(db, [config], { claudeCode: { prices: BUNDLED_PRICES } });
+  assert.equal(mid.claudeCode?.pending, 1);
+  fs.writeFileSync(sessionFile, full);
+  await migrateSources(db, [config], { claudeCode: { prices: BUNDLED_PRICES } });
+
+  const all = [...truth.responses, ...b.truth.responses];
+  const tuple = (s: Sums) => [s.input, s.output, s.cacheCreation, s.cacheRead];
+  const daily = await withSnapshot(db, (d) => dailyReport(d, { tz: TZ, prices: BUNDLED_PRICES }));
+  assert.deepEqual(
+    daily.rows.map((x) => [x.date, x.inputTokens, x.outputTokens, x.cacheCreationTokens, x.cacheReadTokens]),
+    [...sumBy(all, (x) => localDay(x.tsMs, TZ)).entries()].sort().map(([d, v]) => [d, ...tuple(v)]),
+  );
+  const byDayModel = sumBy(all, (x) => `${localDay(x.tsMs, TZ)}|${x.model}`);
+  assert.deepEqual(
+    daily.rows.flatMap((x) => x.modelBreakdowns.map((m) => [`${x.date}|${m.modelName}`, m.inputTokens, m.outputTokens, m.cacheCreationTokens, m.cacheReadTokens])).sort(),
+    [...byDayModel.entries()].map(([k, v]) => [k, ...tuple(v)]).sort(),
+  );
+  const sessions = await withSnapshot(db, (d) => sessionReport(d, { tz: TZ, prices: BUNDLED_PRICES }));
+  assert.deepEqual(
+    sessions.sessions.map((x) => [x.sessionId, x.inputTokens, x.outputTokens, x.cacheCreationTokens, x.cacheReadTokens]).sort(),
+    [...sumBy(all, (x) => x.sessionId).entries()].map(([k, v]) => [k, ...tuple(v)]).sort(),
+  );
+  const hash = sha(db);
+  const again = await migrateSources(db, [config], { claudeCode: { prices: BUNDLED_PRICES } });
+  assert.equal(again.claudeCode?.bytesRead, 0);
+  assert.equal(sha(db), hash, 'a second run changes nothing');
+});

@@ -144,6 +144,38 @@ describe('dashboard webview in Chromium (fake host, real protocol, real metrics)
     await host.page.waitForFunction(`document.querySelector('#drilldown .drill-count')?.textContent.includes('of ${shown} rows')`);
   });
 
+  test('Usage tab: "no price" names the model; a session row drills by the host-minted key (no table name); Activity shows each Claude Code call once', async () => {
+    await showTab(host, 'usage');
+    const panel = 'vscode-tab-panel[data-tab="usage"]';
+    const warning = (await host.page.textContent(`${panel} [data-usage-warning]`))!;
+    assert.match(warning, /no price for model "claude-nova-9-20261001"/);
+    assert.ok((await host.page.$$eval(`${panel} [data-table-id="usage-models"] td`, (tds) => tds.map((t) => t.textContent))).includes('no price'));
+
+    const perRow = await host.page.$$eval(`${panel} [data-table-id="usage-sessions"] tbody tr`, (trs) => trs.map((tr) => Number((tr.querySelector('td:nth-child(6)')?.textContent ?? '').replace(/[^0-9]/g, ''))));
+    const index = perRow.findIndex((n) => n > 0);
+    assert.ok(index >= 0, 'a session with tool calls in the range');
+    const row = `${panel} [data-table-id="usage-sessions"] tbody tr:nth-child(${index + 1})`;
+    const toolCalls = perRow[index];
+    const since = host.received.length;
+    await host.page.click(row);
+    const drill = await host.waitFor(isDrill, since);
+    assert.equal(typeof drill.request.drillKey, 'string');
+    assert.equal(drill.request.table, undefined);
+    assert.equal(drill.request.filters, undefined);
+    assert.doesNotMatch(JSON.stringify(drill), /claude_code|SELECT|session_id/i, 'the page sends an opaque key only');
+    assert.equal(getDrillDownRows(db, drill.request).total, toolCalls);
+    await host.page.waitForFunction(`document.querySelector('#drilldown .drill-count')?.textContent.includes('of ${toolCalls} row')`);
+
+    await showTab(host, 'activity');
+    const cells = await host.page.$$eval('vscode-tab-panel[data-tab="activity"] [data-table-id="activity-claude-code-tools"] tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number((td.textContent ?? '').split(' ')[0].replace(/[^0-9]/g, '')))),
+    );
+    assert.ok(cells.length > 0);
+    for (const c of cells) assert.equal(c[1], c[3] + c[4] + c[5], 'calls = transcript only + hook only + both');
+    assert.ok(cells.some((c) => c[5] > 0), 'some calls were logged by both and are shown once');
+    await showTab(host, 'routing');
+  });
+
   test('databaseChanged makes the visible tab ask again (live refresh)', async () => {
     const since = host.received.length;
     await host.send({ type: 'databaseChanged' });

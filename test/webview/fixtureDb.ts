@@ -133,8 +133,54 @@ export async function buildFixtureDatabase(opts: { empty?: boolean; now?: number
     const outcome = pick(['success', 'success', 'partial', 'failure', null]);
     insert('session-outcomes.jsonl', 'session_outcome_events', { timestamp: when(), session_id: `session-${i}`, outcome, quality: 1 + Math.floor(rand() * 5), complexity: Math.round(rand() * 100) / 100, model: pick(models), messages_count: Math.floor(rand() * 80), cost_usd: Math.round(rand() * 200) / 100, success: outcome === null ? null : outcome === 'success' ? 1 : 0 });
   }
+  claudeCodeRows(db, now, insert);
   rebuildRollups(db);
   return db;
+}
+
+/**
+ * Claude Code's own telemetry (V5 tables, as the transcript import writes them): responses of
+ * three priced models and one without a price, tool calls with results, `Skill` calls; a third
+ * of the calls also logged by the users' hooks (tool-usage.jsonl, skill-invocations.jsonl) so
+ * the tabs show them once. A seed of its own, so the rows above stay as they were.
+ */
+function claudeCodeRows(db: Database, now: number, insert: (file: string, table: string, row: Record<string, SqlValue>) => void): void {
+  const rand = rng(15);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  const models = ['claude-sonnet-4-5-20250929', 'claude-opus-4-5-20251101', 'claude-haiku-4-5-20251001', 'claude-nova-9-20261001'];
+  const tools = ['Bash', 'Read', 'Edit', 'Grep', 'Skill'];
+  db.run(`INSERT INTO claude_code_files (id, path, size, byte_offset, line_count) VALUES (1, '/home/dev/.claude/projects/-home-dev-app/fixture.jsonl', 1, 1, 1)`);
+  let line = 0;
+  for (let s = 0; s < 30; s++) {
+    const sessionId = `cc-session-${String(s).padStart(2, '0')}`;
+    let t = (now - Math.pow(rand(), 1.6) * 40 * 86400) * 1000;
+    const first = t;
+    const project = pick(['-home-dev-app', '-home-dev-telemetry-lens', '-home-dev-dotfiles']);
+    for (let r = 0; r < 10; r++) {
+      t += Math.floor(5000 + rand() * 120000);
+      const model = rand() < 0.05 ? models[3] : pick(models.slice(0, 3));
+      db.run(
+        `INSERT INTO claude_code_responses (message_id, request_id, session_id, ts_ms, model, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, is_sidechain, is_subagent, source_file, source_line)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 1, ?)`,
+        [`msg_${s}_${r}`, `req_${s}_${r}`, sessionId, Math.floor(t), model, Math.floor(rand() * 50), Math.floor(200 + rand() * 3000), Math.floor(rand() * 40000), Math.floor(rand() * 5000), rand() < 0.3 ? Math.floor(rand() * 3000) : 0, ++line],
+      );
+      if (rand() < 0.7) {
+        const tool = pick(tools);
+        const done = t + Math.floor(300 + rand() * 4000);
+        const isError = rand() < 0.1 ? 1 : 0;
+        const summary = tool === 'Skill' ? `skill: ${pick(['code-review', 'write-tests'])}` : tool === 'Bash' ? 'npm test' : '/home/dev/app/src/a.ts';
+        db.run(
+          `INSERT INTO claude_code_tool_calls (tool_use_id, session_id, message_id, ts_ms, tool, input_summary, is_error, result_ts_ms, duration_ms, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+          [`toolu_${s}_${r}`, sessionId, `msg_${s}_${r}`, Math.floor(t), tool, summary, isError, Math.floor(done), Math.floor(done) - Math.floor(t), line],
+        );
+        if (rand() < 0.35) {
+          if (tool === 'Skill') insert('skill-invocations.jsonl', 'skill_invocation', { skill_name: summary.slice(7), invoked_at: Math.floor(t / 1000), completed: 1, session_id: sessionId });
+          else insert('tool-usage.jsonl', 'tool_events', { timestamp: Math.floor(done / 1000), tool, session_id: sessionId, success: isError ? 0 : 1 });
+        }
+      }
+    }
+    db.run(`INSERT INTO claude_code_sessions (session_id, project, cwd, git_branch, version, first_ts_ms, last_ts_ms, source_file) VALUES (?, ?, ?, 'main', '2.0.31', ?, ?, 1)`, [sessionId, project, `/home/dev/${project}`, Math.floor(first), Math.floor(t)]);
+  }
 }
 
 /** Writes the fixture to `file` (a real database file for the CLI / report tests). */

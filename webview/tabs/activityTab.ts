@@ -3,6 +3,7 @@ import { h } from '../dom';
 import { fmtCount, fmtMs, fmtPercent } from '../format';
 import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
 import { chart, importHint, label, outcomeColour, pivot, rowsOf, type TabContext } from './tabContext';
+import { reconciledCallsCard } from './claudeCodeCards';
 import { timeAxis } from './timeAxis';
 
 type ActivityPayload = Extract<TabPayload, { tab: 'activity' }>;
@@ -19,6 +20,7 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
   const activity = d.activityEvents.reduce((a, e) => a + e.count, 0);
   if (calls === 0 && commits === 0 && d.coordinator.runs === 0 && activity === 0) {
     root.append(emptyState('activity', `No tool, git, coordinator or activity events ${ctx.rangeText}.`, importHint(ctx, 'tool-usage.jsonl, git-activity.jsonl, coordination-log.jsonl and activity-events.jsonl')));
+    if (d.claudeCode?.totals.calls) root.append(grid(toolCallsCard(d.claudeCode, ctx.rangeText)));
     return root;
   }
   root.append(
@@ -157,5 +159,10 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
       }),
     ),
   );
+  if (d.claudeCode) root.append(grid(toolCallsCard(d.claudeCode, ctx.rangeText)));
   return root;
+}
+
+function toolCallsCard(data: NonNullable<ActivityPayload['activity']['claudeCode']>, rangeText: string): HTMLElement {
+  return reconciledCallsCard({ id: 'activity-claude-code-tools', title: 'Tool calls (Claude Code transcripts and the post-tool hook)', nameLabel: 'Tool', hookLabel: 'post-tool hook', data, rangeText });
 }

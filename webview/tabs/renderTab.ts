@@ -5,6 +5,7 @@ import { renderRouting } from './routingTab';
 import { renderSelfHeal } from './selfHealTab';
 import { renderSessions } from './sessionsTab';
 import { renderSkills } from './skillsTab';
+import { renderUsage } from './usageTab';
 import type { TabContext } from './tabContext';
 
 type PayloadOf<K extends TabPayload['tab']> = Extract<TabPayload, { tab: K }>;
@@ -23,6 +24,7 @@ const TAB_VIEWS: { [K in TabPayload['tab']]: TabView<K> } = {
   selfHeal: { render: renderSelfHeal, range: (p) => p.selfHeal.range },
   activity: { render: renderActivity, range: (p) => p.activity.range },
   sessions: { render: renderSessions, range: (p) => p.sessions.range },
+  usage: { render: renderUsage, range: (p) => p.usage.range },
 };
 
 function viewOf(payload: TabPayload): TabView<TabPayload['tab']> {

@@ -4,6 +4,7 @@ import { fmtCount, fmtMs, fmtNumber, fmtPercent, fmtUsd } from '../format';
 import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
 import { confusionMatrixCard } from './confusionMatrix';
 import { chart, importHint, label, pct, rowsOf, type TabContext } from './tabContext';
+import { routingUsedCard } from './claudeCodeCards';
 import { timeAxis } from './timeAxis';
 
 type RoutingPayload = Extract<TabPayload, { tab: 'routing' }>;
@@ -150,6 +151,7 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
       onRow: (x) => ctx.drill({ label: `Expertise routing · ${x.domain}`, request: rowsOf(ctx, 'expertise_routing_events', { domain: x.domain }) }),
     }),
   );
+  if (d.claudeCode && d.claudeCode.decisions > 0) root.append(routingUsedCard(d.claudeCode));
   return root;
 }
 

@@ -3,6 +3,7 @@ import { h } from '../dom';
 import { fmtCount, fmtDateTime, fmtNumber, fmtPercent, fmtSeconds } from '../format';
 import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
 import { chart, importHint, label, rowsOf, type TabContext } from './tabContext';
+import { reconciledCallsCard } from './claudeCodeCards';
 import { timeAxis } from './timeAxis';
 
 type SkillsPayload = Extract<TabPayload, { tab: 'skills' }>;
@@ -13,6 +14,7 @@ export function renderSkills(p: SkillsPayload, ctx: TabContext): HTMLElement {
   const root = h('div', { class: 'tab-body' });
   if (t.invocations === 0) {
     root.append(emptyState('skills', `No skill invocations ${ctx.rangeText}.`, importHint(ctx, 'skill_metrics.json or skill-invocations.jsonl')));
+    if (d.claudeCode?.totals.calls) root.append(grid(skillCallsCard(d.claudeCode, ctx.rangeText)));
     return root;
   }
   root.append(
@@ -155,5 +157,10 @@ export function renderSkills(p: SkillsPayload, ctx: TabContext): HTMLElement {
       }),
     ),
   );
+  if (d.claudeCode) root.append(grid(skillCallsCard(d.claudeCode, ctx.rangeText)));
   return root;
+}
+
+function skillCallsCard(data: NonNullable<SkillsPayload['skills']['claudeCode']>, rangeText: string): HTMLElement {
+  return reconciledCallsCard({ id: 'skills-claude-code', title: 'Skill calls (Claude Code transcripts and the skill tracker)', nameLabel: 'Skill', hookLabel: 'skill tracker', data, rangeText });
 }

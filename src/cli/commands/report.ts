@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../../core/db/errors';
+import { loadPrices } from '../../core/claudeCode/prices';
 import { generateReportHtml, REPORT_SAMPLE_ROWS } from '../../core/dashboard/index';
 import { isCandidateFileName } from '../../core/formats/catalogue';
 import { isTeamUrl } from '../../core/team/connection';
@@ -61,28 +62,36 @@ export function checkReportOut(out: string, db: string | undefined): void {
   if (!/^\s*(<!doctype html|<html)/i.test(text)) throw new UsageError(`--out ${out} exists and is not an HTML report; refusing to overwrite it — give a new .html file`);
 }
 
-/** `report --db FILE --out FILE.html [--tz ZONE] [--no-rows]`: the dashboard as one self-contained HTML file. */
+/** `report --db FILE --out FILE.html [--tz ZONE] [--no-rows] [--prices FILE]`: the dashboard as one self-contained HTML file. */
 export const reportCommand: CliCommand = {
   name: 'report',
-  usage: `report     --db FILE|postgresql://… --out FILE.html [--tz ZONE] [--machine NAME] [--no-rows]   static dashboard (same webview bundle), opens offline; embeds the newest ${REPORT_SAMPLE_ROWS} raw rows of every table unless --no-rows`,
+  usage: `report     --db FILE|postgresql://… --out FILE.html [--tz ZONE] [--machine NAME] [--no-rows] [--prices FILE]   static dashboard (same webview bundle), opens offline; embeds the newest ${REPORT_SAMPLE_ROWS} raw rows of every table unless --no-rows`,
   async run(argv, io) {
-    const args = parseArgs(argv, ['db', 'out', 'tz', 'machine'], ['no-rows']);
+    const args = parseArgs(argv, ['db', 'out', 'tz', 'machine', 'prices'], ['no-rows']);
     if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
     const dbOption = requireOption(args, 'db');
     const out = path.resolve(requireOption(args, 'out'));
     const tz = optionString(args, 'tz');
     const rows = !args.options.has('no-rows');
+    // the Usage tab's prices: the override file given (same format as the default one), else
+    // the default override file when present, else the bundled table
+    let prices;
+    try {
+      prices = loadPrices(optionString(args, 'prices'));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     let html: string;
     if (isTeamUrl(dbOption)) {
       // the team database: every machine's rows, or one machine's with --machine
       checkReportOut(out, undefined);
-      html = await generateTeamReportHtml(dbOption, fs.readFileSync(findWebviewBundle(), 'utf8'), { timeZone: tz, machine: optionString(args, 'machine') });
+      html = await generateTeamReportHtml(dbOption, fs.readFileSync(findWebviewBundle(), 'utf8'), { timeZone: tz, machine: optionString(args, 'machine'), prices });
     } else {
       if (args.options.has('machine')) throw new UsageError('--machine applies to a team database (--db postgresql://…)');
       const db = path.resolve(dbOption);
       if (!fs.existsSync(db)) throw new UsageError(`database not found: ${db}`);
       checkReportOut(out, db);
-      html = await generateReportHtml(db, fs.readFileSync(findWebviewBundle(), 'utf8'), { timeZone: tz, rows });
+      html = await generateReportHtml(db, fs.readFileSync(findWebviewBundle(), 'utf8'), { timeZone: tz, rows, prices });
     }
     fs.mkdirSync(path.dirname(out), { recursive: true });
     const tmp = `${out}.tmp-${process.pid}`;

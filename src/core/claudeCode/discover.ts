@@ -98,7 +98,15 @@ function rootsUnder(given: string, configDirs: Set<string>): { projectsRoots: st
   return out;
 }
 
-function listTranscripts(projectDir: string, project: string, into: Map<string, TranscriptFile>): void {
+/** What a walk met besides transcripts: the folders walked, and known telemetry files inside them. */
+export interface TranscriptWalk {
+  /** projects folders and single project folders walked (absolute) */
+  roots: string[];
+  /** files the source catalogue knows (a hook's log) found in them: not transcripts */
+  knownFiles: string[];
+}
+
+function listTranscripts(projectDir: string, project: string, into: Map<string, TranscriptFile>, walked?: TranscriptWalk): void {
   const walk = (dir: string, depth: number, subagent: boolean): void => {
     let entries: fs.Dirent[];
     try {
@@ -110,7 +118,8 @@ function listTranscripts(projectDir: string, project: string, into: Map<string, 
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (depth < 3) walk(p, depth + 1, subagent || e.name === 'subagents');
-      } else if (e.isFile() && e.name.endsWith('.jsonl') && !knownSourceFor(e.name)) addFile(p, project, subagent, into);
+      } else if (e.isFile() && knownSourceFor(e.name)) walked?.knownFiles.push(p);
+      else if (e.isFile() && e.name.endsWith('.jsonl')) addFile(p, project, subagent, into);
     }
   };
   walk(projectDir, 0, false);
@@ -129,11 +138,12 @@ function addFile(p: string, project: string, subagent: boolean, into: Map<string
  * Every transcript under the given paths (see the header for what counts), sorted by path so a
  * session file is read before its subagents folder.
  */
-export function findTranscripts(paths: string[], opts: { configDirs?: string[] } = {}): TranscriptFile[] {
+export function findTranscripts(paths: string[], opts: { configDirs?: string[]; walked?: TranscriptWalk } = {}): TranscriptFile[] {
   const configDirs = new Set((opts.configDirs ?? standardConfigDirs()).map((d) => path.resolve(d)));
   const files = new Map<string, TranscriptFile>();
   for (const given of paths) {
     const { projectsRoots, projectDirs, files: direct } = rootsUnder(given, configDirs);
+    opts.walked?.roots.push(...projectsRoots, ...projectDirs);
     for (const root of projectsRoots) {
       let entries: fs.Dirent[];
       try {
@@ -141,9 +151,12 @@ export function findTranscripts(paths: string[], opts: { configDirs?: string[] }
       } catch {
         continue;
       }
-      for (const e of entries) if (e.isDirectory()) listTranscripts(path.join(root, e.name), e.name, files);
+      for (const e of entries) {
+        if (e.isDirectory()) listTranscripts(path.join(root, e.name), e.name, files, opts.walked);
+        else if (e.isFile() && knownSourceFor(e.name)) opts.walked?.knownFiles.push(path.join(root, e.name));
+      }
     }
-    for (const dir of projectDirs) listTranscripts(dir, path.basename(dir), files);
+    for (const dir of projectDirs) listTranscripts(dir, path.basename(dir), files, opts.walked);
     for (const f of direct) {
       if (knownSourceFor(path.basename(f))) continue;
       const parts = f.split(path.sep);

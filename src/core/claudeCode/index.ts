@@ -1,5 +1,5 @@
 /** Claude Code's own transcripts as a telemetry source (docs/claude-code.md). */
-export { findTranscripts, standardConfigDirs, type TranscriptFile } from './discover';
+export { findTranscripts, standardConfigDirs, type TranscriptFile, type TranscriptWalk } from './discover';
 export { importTranscripts, CLAUDE_CODE_TABLES, type ClaudeCodeImportResult, type ClaudeCodeImportOptions, type TranscriptReject } from './ingest';
 export { BUNDLED_PRICES, loadPrices, defaultPriceFile, priceFor, costOf, modelKey, type PriceTable, type ModelPrice } from './prices';
 export * from './reports';

@@ -1,6 +1,6 @@
 import type { SqlDatabase as Database } from '../db/database';
 import { getDrillDownRows, getEventSpan } from '../metrics';
-import type { MetricsOptions } from '../metrics/types';
+import type { UsageOptions } from '../metrics';
 import { TAB_IDS, type HostToWebview, type WebviewToHost } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
 
@@ -13,7 +13,8 @@ export const DRILL_PAGE_SIZE = 100;
 export interface DashboardDataSource {
   /** a consistent snapshot of the database (the caller may cache it between requests) */
   snapshot(): Promise<Database>;
-  metricsOptions(): MetricsOptions;
+  /** the metrics options, with the Claude Code price table (bundled + the user's override file) */
+  metricsOptions(): UsageOptions;
   nowSeconds(): number;
 }
 

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { openSnapshot } from '../db/database';
+import type { PriceTable } from '../claudeCode/prices';
 import type { FreshnessThresholds } from '../metrics/types';
 import { buildReportData } from './reportData';
 import { buildReportHtml } from './reportHtml';
@@ -15,6 +16,8 @@ export interface ReportOptions {
   nowSeconds?: number;
   /** false: no raw rows in the report (REPORT_SAMPLE_ROWS newest per table otherwise) */
   rows?: boolean;
+  /** Claude Code prices for the Usage tab (default: bundled + the user's override file) */
+  prices?: PriceTable;
 }
 
 /** The static dashboard of the database at `dbPath` (read from a consistent snapshot). */
@@ -27,6 +30,7 @@ export async function generateReportHtml(dbPath: string, webviewBundle: string, 
       timeZone: options.timeZone,
       freshness: options.freshness,
       rows: options.rows,
+      prices: options.prices,
     });
     return buildReportHtml({ webviewBundle, data });
   } finally {

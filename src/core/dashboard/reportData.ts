@@ -1,6 +1,5 @@
 import type { SqlDatabase as Database } from '../db/database';
-import { getDataSources, getDrillDownRows, getEventSpan, resolveTimeZone } from '../metrics';
-import type { MetricsOptions } from '../metrics/types';
+import { getDataSources, getDrillDownRows, getEventSpan, resolveTimeZone, type UsageOptions } from '../metrics';
 import { PROTOCOL_VERSION, TAB_IDS, type TabId, type TabPayload } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
 
@@ -10,7 +9,7 @@ import { REPORT_PRESETS, type ReportData, type ReportSample } from '../../protoc
 /** How many of each table's newest rows the report carries for drill-down. */
 export const REPORT_SAMPLE_ROWS = 200;
 
-export interface ReportDataOptions extends MetricsOptions {
+export interface ReportDataOptions extends UsageOptions {
   /** shown in the header, e.g. the database file name */
   databaseLabel: string;
   nowSeconds: number;
@@ -20,7 +19,7 @@ export interface ReportDataOptions extends MetricsOptions {
 
 /** Precomputes every tab for every preset, plus a sample of recent rows per event table. */
 export function buildReportData(db: Database, options: ReportDataOptions): ReportData {
-  const metrics: MetricsOptions = { timeZone: options.timeZone, nowSeconds: options.nowSeconds, freshness: options.freshness };
+  const metrics: UsageOptions = { timeZone: options.timeZone, nowSeconds: options.nowSeconds, freshness: options.freshness, prices: options.prices };
   const payloads = {} as ReportData['payloads'];
   for (const preset of REPORT_PRESETS) {
     const range = resolveRange({ preset }, options.nowSeconds);

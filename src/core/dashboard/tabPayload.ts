@@ -1,6 +1,6 @@
 import type { SqlDatabase as Database } from '../db/database';
-import { getActivity, getDataSources, getOverview, getRouting, getSelfHeal, getSessions, getSkills } from '../metrics';
-import type { MetricsOptions, TimeRange } from '../metrics/types';
+import { getActivity, getDataSources, getOverview, getRouting, getSelfHeal, getSessions, getSkills, getUsage, type UsageOptions } from '../metrics';
+import type { TimeRange } from '../metrics/types';
 import { PRESET_SECONDS, type RangeSelection, type TabId, type TabPayload } from '../../protocol';
 
 /**
@@ -28,19 +28,20 @@ export function resolveRange(selection: RangeSelection, nowSeconds: number): Tim
  * Everything one dashboard tab shows: the tab's datasets from the metrics layer. Time series
  * are hourly for ranges up to 48 h (a "last 24 hours" chart of one bar says nothing).
  */
-export function computeTabPayload(db: Database, tab: TabId, range: TimeRange, metricsOptions: MetricsOptions): TabPayload {
-  const options: MetricsOptions = { ...metricsOptions, seriesBucket: 'auto' };
-  return (TAB_DATA[tab] as (db: Database, range: TimeRange, options: MetricsOptions) => TabPayload)(db, range, options);
+export function computeTabPayload(db: Database, tab: TabId, range: TimeRange, metricsOptions: UsageOptions): TabPayload {
+  const options: UsageOptions = { ...metricsOptions, seriesBucket: 'auto' };
+  return (TAB_DATA[tab] as (db: Database, range: TimeRange, options: UsageOptions) => TabPayload)(db, range, options);
 }
 
 type PayloadOf<K extends TabId> = Extract<TabPayload, { tab: K }>;
 
 /** One line per dashboard tab (docs/recipes.md "Add a dashboard tab"): the datasets it shows. */
-const TAB_DATA: { [K in TabId]: (db: Database, range: TimeRange, options: MetricsOptions) => PayloadOf<K> } = {
+const TAB_DATA: { [K in TabId]: (db: Database, range: TimeRange, options: UsageOptions) => PayloadOf<K> } = {
   overview: (db, range, o) => ({ tab: 'overview', overview: getOverview(db, range, o), sources: getDataSources(db, o) }),
   skills: (db, range, o) => ({ tab: 'skills', skills: getSkills(db, range, o) }),
   routing: (db, range, o) => ({ tab: 'routing', routing: getRouting(db, range, o) }),
   selfHeal: (db, range, o) => ({ tab: 'selfHeal', selfHeal: getSelfHeal(db, range, o) }),
   activity: (db, range, o) => ({ tab: 'activity', activity: getActivity(db, range, o) }),
   sessions: (db, range, o) => ({ tab: 'sessions', sessions: getSessions(db, range, o) }),
+  usage: (db, range, o) => ({ tab: 'usage', usage: getUsage(db, range, o) }),
 };

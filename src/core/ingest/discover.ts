@@ -104,7 +104,7 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
         isFile = st.isFile();
       }
       if (isDir) {
-        if (skip.has(e.name)) continue;
+        if (skip.has(e.name) || opts.skipTrees?.has(p)) continue;
         if (isCandidateFileName(e.name)) issues.push({ path: p, problem: 'not-a-source', message: `${p} is a folder, not a telemetry file; its files were scanned as a folder's` });
         if (depth < maxDepth) await walk(p, depth + 1, excluded || exclude.matches(p));
       } else if (!isFile && isCandidateFileName(e.name)) {
@@ -123,8 +123,9 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
       issues.push({ path: p, problem: (st as NodeJS.ErrnoException).code === 'ENOENT' ? 'not-found' : 'unreadable', message: `${p}: ${st.message}` });
       continue;
     }
-    if (st.isDirectory()) await walk(p, 0, false);
-    else await addFile(p, true);
+    if (st.isDirectory()) {
+      if (!opts.skipTrees?.has(p)) await walk(p, 0, false);
+    } else await addFile(p, true);
   }
   const list = [...sources.values()].sort((a, b) => {
     if (a.stream !== b.stream) return a.stream < b.stream ? -1 : 1;

@@ -17,7 +17,7 @@ import { ingestStream, type RunContext } from './streamIngest';
 import { checkZone, machineZone } from '../formats/timestamps';
 import type { DiscoveredSource, DiscoveryIssue, MigrateOptions, MigrateResult, SourceResult } from './types';
 import { resolveInferredTables } from './inferred';
-import { findTranscripts, importTranscripts, loadPrices, type ClaudeCodeImportResult } from '../claudeCode';
+import { findTranscripts, importTranscripts, loadPrices, type ClaudeCodeImportResult, type TranscriptWalk } from '../claudeCode';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -75,12 +75,15 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
   const started = performance.now();
   const tz = checkZone(opts.tz || machineZone());
   opts.onProgress?.({ phase: 'discover', bytesDone: 0, bytesTotal: 0, rowsInserted: 0 });
-  const found = await discoverSources(paths, opts);
   const only = opts.only ? new Set(opts.only.map((p) => path.resolve(p))) : null;
   // Claude Code transcripts have their own ingest (one line feeds several tables): never an inferred table
   const cc = opts.claudeCode === false ? undefined : (opts.claudeCode ?? {});
   // `only` (files picked from the given paths) does not narrow the standard folders asked for by extraPaths
-  const underPaths = cc ? findTranscripts(paths, { configDirs: cc.configDirs }).filter((t) => !only || only.has(t.path)) : [];
+  const walked: TranscriptWalk = { roots: [], knownFiles: [] };
+  const underPaths = cc ? findTranscripts(paths, { configDirs: cc.configDirs, walked }).filter((t) => !only || only.has(t.path)) : [];
+  // the generic scan does not walk the transcript folders again (thousands of folders: most of an
+  // incremental run's time); the known telemetry files the walk met there are given to it by name
+  const found = await discoverSources([...paths, ...walked.knownFiles], { ...opts, skipTrees: new Set(walked.roots.map((r) => path.resolve(r))) });
   const underExtra = cc?.extraPaths?.length ? findTranscripts(cc.extraPaths, { configDirs: cc.configDirs }) : [];
   const transcripts = [...new Map([...underPaths, ...underExtra].map((t) => [t.path, t])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const transcriptPaths = new Set(transcripts.map((t) => t.path));

@@ -47,6 +47,12 @@ export interface DiscoverOptions {
    * [] excludes nothing. Known telemetry file names and explicitly given files are always read.
    */
   exclude?: readonly string[];
+  /**
+   * Absolute folders not descended into because another source reads them: migrate passes
+   * Claude Code's projects folders (thousands of transcript folders, walked once by
+   * src/core/claudeCode/discover.ts, which hands back the known telemetry files it met there).
+   */
+  skipTrees?: ReadonlySet<string>;
 }
 
 export type { RejectReason, ValueOptions } from '../formats/types';

@@ -3,6 +3,7 @@ import { MetricsQuery } from './context';
 import { SeriesBuckets } from './seriesBuckets';
 import { rollup } from './specs';
 import { num, percent, queryRows, ratio } from '../db/queryHelpers';
+import { claudeCodeToolCalls } from './claudeCodeCalls';
 import type { ActivityData, MetricsOptions, TimeRange } from './types';
 
 /**
@@ -61,8 +62,10 @@ export function getActivity(db: Database, range: TimeRange, options?: MetricsOpt
     `SELECT event_type AS k, sum(events) AS n FROM ${q.rangeSource(rollup('rollup_activity_hour'))} GROUP BY event_type ORDER BY n DESC, k`,
   ).map((r) => ({ eventType: String(r.k), count: num(r.n) }));
 
+  const claudeCode = claudeCodeToolCalls(db, range);
   return {
     range: q.resolvedRange,
+    ...(claudeCode ? { claudeCode } : {}),
     bucket: series.bucket,
     tools: toolRows,
     toolCallsPerDay,

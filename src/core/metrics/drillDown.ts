@@ -4,6 +4,7 @@ import { listEventTables } from '../rollups/refresh';
 import { num, numOrNull, queryOne, queryRows, quoteIdent, strOrNull, tableColumns } from '../db/queryHelpers';
 import { dayKeyBounds, resolveTimeZone } from '../time/dayBuckets';
 import type { DrillDownRequest, DrillDownResult } from './types';
+import { getUsageDrillRows } from './usage';
 
 /** Bookkeeping columns every event table has; not shown as data. */
 const HIDDEN = new Set(['id', 'source_id', 'source_line', 'stream_id', 'row_hash', 'row_seq']);
@@ -16,6 +17,7 @@ export class DrillDownError extends Error {}
  * are checked against the database and quoted; values are bound parameters.
  */
 export function getDrillDownRows(db: Database, request: DrillDownRequest): DrillDownResult {
+  if (request.drillKey !== undefined) return getUsageDrillRows(db, request);
   const table = listEventTables(db).find((t) => t.name === request.table);
   if (!table) throw new DrillDownError(`unknown event table: ${request.table}`);
   const allColumns = tableColumns(db, table.name);

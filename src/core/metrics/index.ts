@@ -10,6 +10,8 @@ export { getRouting } from './routing';
 export { getSelfHeal } from './selfHeal';
 export { getActivity } from './activity';
 export { getSessions } from './sessions';
+export { claudeCodeRouting, claudeCodeSkillCalls, claudeCodeToolCalls, predictionMatches, reconcileCalls, type CallSource, type ReconciledCall } from './claudeCodeCalls';
+export { getUsage, getUsageDrillRows, mintDrillKey, USAGE_SESSIONS_SHOWN, type UsageOptions } from './usage';
 /** Whole database, not range-limited: freshness is about now. */
 export { getDataSources, getEventSpan, DEFAULT_FRESHNESS, freshnessStatus, summarise as summariseDataSources } from './dataSources';
 export { getDrillDownRows, DrillDownError } from './drillDown';

@@ -4,6 +4,7 @@ import { overallPercentiles, percentilesByDim } from './percentiles';
 import { SeriesBuckets } from './seriesBuckets';
 import { HistogramMetric, rollup } from './specs';
 import { num, percent, queryRows, ratio } from '../db/queryHelpers';
+import { claudeCodeRouting } from './claudeCodeCalls';
 import type { MetricsOptions, RoutingData, TimeRange } from './types';
 
 /** Model-routing metrics (routing_metrics_events, expertise_routing_events). */
@@ -90,8 +91,10 @@ export function getRouting(db: Database, range: TimeRange, options?: MetricsOpti
     }))
     .sort((a, b) => b.routings - a.routings || a.domain.localeCompare(b.domain));
 
+  const claudeCode = claudeCodeRouting(db, range);
   return {
     range: q.resolvedRange,
+    ...(claudeCode ? { claudeCode } : {}),
     bucket: series.bucket,
     totals: {
       decisions: num(t.decisions),

@@ -4,6 +4,7 @@ import { overallPercentiles, percentilesByDim } from './percentiles';
 import { SeriesBuckets } from './seriesBuckets';
 import { HistogramMetric, rollup } from './specs';
 import { num, numOrNull, percent, queryRows, ratio } from '../db/queryHelpers';
+import { claudeCodeSkillCalls } from './claudeCodeCalls';
 import type { MetricsOptions, SkillRow, SkillsData, TimeRange } from './types';
 
 interface SkillAgg {
@@ -84,8 +85,10 @@ export function getSkills(db: Database, range: TimeRange, options?: MetricsOptio
     lastInvokedAt: num(r.last_at),
   }));
 
+  const claudeCode = claudeCodeSkillCalls(db, range);
   return {
     range: q.resolvedRange,
+    ...(claudeCode ? { claudeCode } : {}),
     bucket: series.bucket,
     totals: toSkillRow(totalsRow, overallPercentiles(q, HistogramMetric.skillDurationSeconds)),
     skills: perSkill.map((r) => ({ skillName: String(r.skill_name), ...toSkillRow(r, skillPercentiles.get(r.skill_name)) })),

@@ -67,7 +67,7 @@ export interface ResolvedRange {
 }
 
 /** Dashboard tabs; also the argument of telemetryLens.openDashboard from tree menus. */
-export type DashboardSection = 'overview' | 'skills' | 'routing' | 'selfHeal' | 'activity' | 'sessions' | 'sources';
+export type DashboardSection = 'overview' | 'skills' | 'routing' | 'selfHeal' | 'activity' | 'sessions' | 'usage' | 'sources';
 
 export interface DayCount extends SeriesPoint {
   count: number;
@@ -164,6 +164,8 @@ export interface SkillRow {
 
 export interface SkillsData {
   range: ResolvedRange;
+  /** `Skill` tool calls from Claude Code's transcripts with the skill tracker's rows, each once (absent without V5) */
+  claudeCode?: ReconciledCalls;
   /** Grain of every time series in this dataset. */
   bucket: TimeBucket;
   totals: Omit<SkillRow, 'skillName'>;
@@ -196,6 +198,8 @@ export interface RoutingModelRow {
 
 export interface RoutingData {
   range: ResolvedRange;
+  /** the model each routed response really used, from Claude Code's transcripts (absent without V5 or router rows) */
+  claudeCode?: ClaudeCodeRoutingData;
   /** Grain of every time series in this dataset. */
   bucket: TimeBucket;
   totals: {
@@ -299,6 +303,8 @@ export interface SelfHealData {
 
 export interface ActivityData {
   range: ResolvedRange;
+  /** tool calls from Claude Code's transcripts with the post-tool hook's rows, each once (absent without V5) */
+  claudeCode?: ReconciledCalls;
   /** Grain of every time series in this dataset. */
   bucket: TimeBucket;
   /** Most calls first. successRatePercent over calls with a known success flag. */
@@ -343,8 +349,14 @@ export interface RowSource {
 }
 
 export interface DrillDownRequest {
-  /** Event table (known or inferred); validated against the database. */
-  table: string;
+  /** Event table (known or inferred); validated against the database. Absent when `drillKey` is given. */
+  table?: string;
+  /**
+   * An opaque key the host minted in a tab payload (Usage tab: a session's tool calls, a
+   * tool's calls, a model's responses); resolved and validated by the metrics layer. The
+   * webview passes it back unread.
+   */
+  drillKey?: string;
   range: TimeRange;
   /** Narrow to one day of `timeZone` (intersected with range). */
   day?: DayKey;
@@ -372,4 +384,119 @@ export interface DrillDownResult {
   total: number;
   limit: number;
   offset: number;
+}
+
+// ---------------------------------------------------------------- Claude Code usage (Usage tab)
+
+export interface UsageTokens {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  totalTokens: number;
+  /** USD of the priced models; null when none of them has a price ("no price", never $0) */
+  costUsd: number | null;
+}
+
+export interface UsageDayModel extends SeriesPoint, UsageTokens {
+  model: string;
+}
+
+export interface UsageModelRow extends UsageTokens {
+  model: string;
+  responses: number;
+  /** false: no price for this model (its cost is null) */
+  priced: boolean;
+  /** the model's responses (opaque, minted by the host) */
+  drillKey: string;
+}
+
+export interface UsageProjectRow extends UsageTokens {
+  project: string | null;
+  sessions: number;
+}
+
+export interface UsageSessionRow extends UsageTokens {
+  sessionId: string;
+  project: string | null;
+  firstAt: number | null;
+  lastAt: number | null;
+  durationSeconds: number | null;
+  toolCalls: number;
+  toolErrors: number;
+  /** the session's tool calls (opaque, minted by the host) */
+  drillKey: string;
+}
+
+export interface UsageToolRow {
+  tool: string;
+  calls: number;
+  errors: number;
+  errorRatePercent: number | null;
+  avgDurationMs: number | null;
+  drillKey: string;
+}
+
+export interface UsageBlockSummary {
+  startAt: number;
+  endAt: number;
+  totalTokens: number;
+  costUsd: number | null;
+  tokensPerMinute: number;
+  /** where the block ends at the current rate: an estimate */
+  projectedTokens: number;
+  projectedCostUsd: number | null;
+}
+
+export interface UsageData {
+  range: ResolvedRange;
+  bucket: TimeBucket;
+  totals: UsageTokens & {
+    responses: number;
+    sessions: number;
+    toolCalls: number;
+    toolErrors: number;
+    /** cache reads / (cache reads + cache writes + uncached input) */
+    cacheHitPercent: number | null;
+  };
+  /** models in the range without a price, and the warnings naming them */
+  unpricedModels: string[];
+  warnings: string[];
+  prices: { asOf: string; source: string };
+  perDay: UsageDayModel[];
+  models: UsageModelRow[];
+  projects: UsageProjectRow[];
+  /** most recent first, at most USAGE_SESSIONS_SHOWN */
+  sessions: UsageSessionRow[];
+  tools: UsageToolRow[];
+  /** the 5-hour block in progress (null when none is) */
+  activeBlock: UsageBlockSummary | null;
+}
+
+// ---------------------------------------------------------------- Claude Code calls in the other tabs
+
+/** How many calls each source logged: only the transcript, only a hook, or both (shown once). */
+export interface CallSourceCounts {
+  calls: number;
+  transcript: number;
+  hook: number;
+  both: number;
+}
+
+/** Calls per tool (or skill), each counted once whichever sources logged it. */
+export interface ReconciledCalls {
+  rows: (CallSourceCounts & { name: string; errors: number; errorRatePercent: number | null })[];
+  totals: CallSourceCounts;
+}
+
+/** The router's predictions beside the model the routed response really used (transcripts). */
+export interface ClaudeCodeRoutingData {
+  decisions: number;
+  /** decisions followed by a main-chain response within `windowSeconds` */
+  matched: number;
+  agreed: number;
+  agreementPercent: number | null;
+  pairs: { predicted: string; used: string | null; count: number; agrees: boolean | null }[];
+  windowSeconds: number;
 }

@@ -286,6 +286,7 @@ export async function generateTeamReportHtml(url: string, webviewBundle: string,
       nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),
       timeZone: options.timeZone,
       freshness: options.freshness,
+      prices: options.prices,
     });
     return buildReportHtml({ webviewBundle, data });
   } finally {

@@ -14,7 +14,8 @@ import { IngestScheduler } from './scheduler';
 import { resolveEnginePaths } from '../../core/ingest/sources/enginePaths';
 import { resolveSourceSettings, type SourceSpec } from '../../core/ingest/sources/settings';
 import type { IngestView } from './viewModel';
-import { watchTargetsForFiles, watchTargetsForSpecs, type WatchTarget } from './watchTargets';
+import { standardConfigDirs } from '../../core/claudeCode/discover';
+import { watchTargetsForClaudeCode, withTranscriptsIncluded, watchTargetsForFiles, watchTargetsForSpecs, type WatchTarget } from './watchTargets';
 
 const DEFAULT_DEBOUNCE_MS = 2000;
 const RETRY_MIN_MS = 15_000;
@@ -131,7 +132,21 @@ export class LiveIngestController extends Disposable {
     if (catchUp && targets.length > 0 && fs.existsSync(this.services.databasePath)) this.scheduler.trigger();
   }
 
+  /** Claude Code's config folders when its source is on (telemetryLens.claudeCode.enabled), else none. */
+  private claudeConfigDirs(): string[] {
+    return engineContext(this.services).claudeCode === false ? [] : standardConfigDirs();
+  }
+
   private async watchTargets(): Promise<WatchTarget[]> {
+    // Claude Code's transcripts are watched whatever else is: each run imports them (engineAdapter)
+    const dirs = this.claudeConfigDirs();
+    const transcripts = watchTargetsForClaudeCode(dirs, (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false);
+    const other = await this.sourceWatchTargets();
+    this.isExcluded = withTranscriptsIncluded(this.isExcluded, dirs);
+    return [...other, ...transcripts];
+  }
+
+  private async sourceWatchTargets(): Promise<WatchTarget[]> {
     const chosen = loadChosenSources(this.services.context.globalState, this.services.databasePath);
     if (chosen) {
       this.services.log.info(`live ingest: following the ${chosen.files.length} file(s) chosen in "Migrate JSONL" (run it again to change them)`);
@@ -171,13 +186,14 @@ export class LiveIngestController extends Disposable {
     const chosen = loadChosenSources(this.services.context.globalState, this.services.databasePath);
     if (chosen) {
       const paths = selectChosen(await discoverBeside(chosen.files), chosen);
-      return paths.length > 0 ? { paths } : undefined;
+      return paths.length > 0 || this.claudeConfigDirs().length > 0 ? { paths } : undefined;
     }
     // Without an explicit choice, live ingest keeps an existing database current; it never
     // creates one from everything under ~/.claude behind the user's back.
     if (!fs.existsSync(this.services.databasePath)) return undefined;
     const { paths } = await resolveEnginePaths(sourceSpecsFromSettings(this.services), engineContext(this.services).exclude);
-    return paths.length > 0 ? { paths } : undefined;
+    // the transcripts are read from Claude Code's folders by every run (engineAdapter), other paths or not
+    return paths.length > 0 || this.claudeConfigDirs().length > 0 ? { paths } : undefined;
   }
 
   private async runOnce(): Promise<void> {

@@ -60,3 +60,31 @@ function braces(items: string[]): string {
 function escapeGlob(name: string): string {
   return name.replace(/[*?[\]{},]/g, (c) => `[${c}]`);
 }
+
+/** Claude Code's transcripts (sessions and subagents) inside a config folder. */
+export const TRANSCRIPT_PATTERN = 'projects/**/*.jsonl';
+
+/**
+ * Watch targets for Claude Code's transcripts: each config folder that exists (`~/.claude`,
+ * `~/.config/claude`, CLAUDE_CONFIG_DIR's), `projects/**` inside it. The base is the config
+ * folder, not `projects`, so a `projects` folder Claude Code creates later is seen too.
+ */
+export function watchTargetsForClaudeCode(configDirs: readonly string[], isDir: (p: string) => boolean): WatchTarget[] {
+  return [...new Set(configDirs.map((d) => path.resolve(d)))].filter(isDir).map((base) => ({ base, pattern: TRANSCRIPT_PATTERN }));
+}
+
+/**
+ * Whether a changed file is a transcript under one of these config folders. The generic scan's
+ * default excludes skip transcripts (they are not line-per-row telemetry); the Claude Code
+ * source reads them, so their changes must schedule a run all the same.
+ */
+export function isClaudeTranscript(file: string, configDirs: readonly string[]): boolean {
+  if (!file.endsWith('.jsonl')) return false;
+  const f = path.resolve(file);
+  return configDirs.some((d) => f.startsWith(path.join(path.resolve(d), 'projects') + path.sep));
+}
+
+/** An exclude test that never excludes Claude Code's transcripts under these config folders. */
+export function withTranscriptsIncluded(excluded: (file: string) => boolean, configDirs: readonly string[]): (file: string) => boolean {
+  return (file) => !isClaudeTranscript(file, configDirs) && excluded(file);
+}

@@ -304,6 +304,8 @@ export function claudeUsageNode(db: Database, options: TreeBuildOptions): Metric
       : undefined,
     icon: risk ? { codicon: 'warning', color: 'list.warningForeground' } : { codicon: 'credit-card' },
     contextValue: tokens('section'),
+    // "Open in Dashboard" opens the Usage tab
+    dashboardSection: 'usage',
     children,
     expanded: children.length > 0,
   };

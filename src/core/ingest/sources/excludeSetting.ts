@@ -23,8 +23,9 @@ export function withoutExcluded(files: readonly string[], patterns: readonly str
 
 /**
  * A test for "this file is one a folder scan skips": an unknown `*.jsonl` under an exclude
- * pattern. Live ingest uses it to ignore changes to session transcripts, which Claude Code
- * writes on every message.
+ * pattern. Live ingest uses it to ignore changes to files no run would read; Claude Code's
+ * transcripts are read by the Claude Code source, so with it on live ingest lets their changes
+ * through (watchTargets.ts withTranscriptsIncluded).
  */
 export function excludedFileTest(patterns: readonly string[]): (file: string) => boolean {
   const matcher = new ExcludeMatcher(patterns);
