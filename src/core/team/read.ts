@@ -25,6 +25,7 @@ import type { ReportOptions } from '../report';
 import { ensureSchema } from '../schema';
 import { connectTeam, errorText, redactText, redactUrl, TeamDatabaseError, type TeamConnectOptions } from './connection';
 import { MACHINE_COLUMN, quoteIdent, type TeamColumnType } from './dialect';
+import { collectTeamQuery } from './query';
 
 /** int8 as JS numbers (ids, epoch seconds, hashes < 2^53) and JSON columns as their text, like SQLite holds them. */
 const RAW_TYPES = {
@@ -39,40 +40,18 @@ const RAW_TYPES = {
 export interface TeamQueryLimits extends TeamConnectOptions {
   /** rows returned at most (default 100 000) */
   maxRows?: number;
-  /** statement_timeout (default 60 s) */
+  /** time limit (default 60 s) */
   timeoutMs?: number;
 }
 
-const READ_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'EXPLAIN', 'SHOW', 'TABLE']);
-
 /**
- * One read-only statement on the team database, for `query --db postgresql://…`: a READ ONLY
- * transaction (PostgreSQL itself refuses writes, even one inside a WITH), the extended protocol
- * (exactly one statement: no `COMMIT; DELETE …` smuggled in), a statement timeout, a row cap.
- * Errors are UsageError (bad SQL, exit 2) or TeamDatabaseError (cannot connect, exit 3), redacted.
+ * One read-only statement on the team database, its rows collected (bounded by maxRows): the shape
+ * `formatQueryResult` prints. The work is runTeamUserQuery's (src/core/team/query.ts: READ ONLY
+ * transaction, one statement, server-side cursor, statement_timeout).
  */
 export async function runTeamQuery(url: string, sql: string, limits: TeamQueryLimits = {}): Promise<QueryResult & { truncated: boolean }> {
-  const body = sql.trim().replace(/^(--[^\n]*\n|\/\*[\s\S]*?\*\/|\s)+/, '');
-  if (!body) throw new UsageError('the query is empty');
-  const keyword = /^[A-Za-z]+/.exec(body)?.[0]?.toUpperCase() ?? '';
-  if (!READ_KEYWORDS.has(keyword)) throw new UsageError(`query is read-only: only SELECT, WITH, VALUES, TABLE, EXPLAIN and SHOW are allowed, not "${body.slice(0, 57)}"`);
-  const client = await connectTeam(url, { ...limits, applicationName: 'telemetry-lens query' });
-  try {
-    await client.query('BEGIN READ ONLY');
-    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(limits.timeoutMs ?? 60000))}`);
-    const maxRows = limits.maxRows ?? 100000;
-    let r;
-    try {
-      r = await client.query({ text: sql, values: [], rowMode: 'array', types: RAW_TYPES });
-    } catch (e) {
-      throw new UsageError(`SQL error: ${redactText(errorText(e), url, [limits.password])}`);
-    }
-    await client.query('ROLLBACK');
-    const rows = (r.rows as unknown[][]).slice(0, maxRows).map((row) => row.map((v) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v)));
-    return { columns: r.fields.map((f) => f.name), rows: rows as QueryResult['rows'], truncated: r.rows.length > maxRows };
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  const r = await collectTeamQuery(url, sql, { ...limits, maxRows: limits.maxRows ?? 100000, timeoutMs: limits.timeoutMs ?? 60000 });
+  return { columns: r.columns, rows: r.rows as QueryResult['rows'], truncated: r.truncated };
 }
 
 export interface TeamHealth {
