@@ -4,6 +4,7 @@ import { CONFIG_SECTION, ExtensionConfig } from './config';
 import { DatabaseFileWatcher } from './databaseFileWatcher';
 import { LiveIngestController } from './ingest/liveIngest';
 import { DatabaseStatusBar } from './statusBar';
+import { TeamReader } from './team/teamReader';
 import { TeamSyncRunner } from './team/teamSync';
 
 /**
@@ -29,6 +30,9 @@ export class ExtensionServices extends Disposable {
   /** Sync to the team database (the command and auto-sync after ingest use it; pg loads on first sync). */
   readonly teamSync: TeamSyncRunner;
 
+  /** The team database's rows for the dashboard's Team scope and the tree's "Team database" section. */
+  readonly teamReader: TeamReader;
+
   constructor(
     readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
@@ -44,6 +48,7 @@ export class ExtensionServices extends Disposable {
     this.register({ dispose: () => this.watcher?.dispose() });
     // last: it reads the database path and follows onDidChangeDatabase from the start
     this.statusBar = this.register(new DatabaseStatusBar(this));
+    this.teamReader = this.register(new TeamReader(this));
     this.teamSync = this.register(new TeamSyncRunner(this));
     this.liveIngest = this.register(new LiveIngestController(this));
   }

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openSnapshot } from '../../src/core/db/database';
 import { buildReportData } from '../../src/core/report';
-import { materialiseTeam, runTeamQuery } from '../../src/core/team/read';
+import { materialiseTeam, runTeamQuery, teamOverview, teamVersion } from '../../src/core/team/read';
+import { teamTreeSection } from '../../src/core/team/scope';
 import { runTeamUserQuery } from '../../src/core/team/query';
 import { QueryCancelledError } from '../../src/core/query/runUserQuery';
 import { appendTelemetryLines, generateTelemetry } from '../../src/sample';
@@ -136,6 +137,25 @@ describe('team database: query, health, verify, report', () => {
     setTimeout(() => ac.abort(), 300);
     await assert.rejects(runTeamUserQuery(pg.url, 'SELECT pg_sleep(30)', { signal: ac.signal, timeoutMs: 60_000 }), (e: Error & { exitCode?: number }) => e instanceof QueryCancelledError);
     assert.ok(Date.now() - t0 < 5000);
+  });
+
+  test('teamOverview + teamTreeSection: the tree\'s "Team database" lists each machine and its data sources with exact rows', async () => {
+    const overview = await teamOverview(pg.url);
+    assert.deepEqual(overview.map((m) => m.machine), ['alpha', 'beta']);
+    for (const [m, db] of [['alpha', dbA], ['beta', dbB]] as const) {
+      const o = overview.find((x) => x.machine === m)!;
+      assert.deepEqual(Object.fromEntries(o.tables.map((t) => [t.table, t.rows])), rowCounts(localDigest(db)));
+    }
+    const node = teamTreeSection(pg.url, overview);
+    assert.equal(node.label, 'Team database');
+    assert.ok(!JSON.stringify(node).includes(pg.password));
+    assert.deepEqual(node.children!.map((c) => c.label), ['alpha', 'beta']);
+    const beta = node.children![1];
+    assert.deepEqual(beta.children!.map((c) => [c.label, Number(c.description!.replace(/[^0-9]/g, ''))]), overview[1].tables.map((t) => [t.table, t.rows]));
+    const version = await teamVersion(pg.url);
+    assert.equal(await teamVersion(pg.url), version);
+    const unreachable = teamTreeSection(pg.url, { error: 'cannot connect' });
+    assert.equal(unreachable.description, 'cannot read');
   });
 
   test('health --db URL: machines, tables, schema version; password not shown', async () => {

@@ -271,3 +271,41 @@ export async function generateTeamReportHtml(url: string, webviewBundle: string,
     db.close();
   }
 }
+
+/** One machine in the team database: when it last synced and its rows per event table. */
+export interface TeamMachineOverview {
+  machine: string;
+  lastSyncedAt: string;
+  tables: { table: string; rows: number }[];
+}
+
+/** The machines and their data sources (rows per event table), for the tree's "Team database" section. */
+export async function teamOverview(url: string, opts: TeamConnectOptions = {}): Promise<TeamMachineOverview[]> {
+  return withTeam(url, opts, async (c) => {
+    if (!(await c.query(`SELECT to_regclass('team_tables') IS NOT NULL AS ok`)).rows[0].ok) return [];
+    const machines = new Map<string, TeamMachineOverview>();
+    for (const r of (await c.query('SELECT machine, last_synced_at FROM team_machines ORDER BY machine')).rows) {
+      machines.set(String(r.machine), { machine: String(r.machine), lastSyncedAt: new Date(r.last_synced_at).toISOString(), tables: [] });
+    }
+    const tables = (await c.query(`SELECT table_name FROM team_tables WHERE kind = 'event' ORDER BY table_name`)).rows.map((r) => String(r.table_name));
+    if (tables.length) {
+      const counts = await c.query(tables.map((t, i) => `SELECT $${i + 1}::text AS t, ${MACHINE_COLUMN} AS m, count(*)::bigint AS n FROM ${quoteIdent(t)} GROUP BY 2`).join(' UNION ALL '), tables);
+      for (const r of counts.rows) machines.get(String(r.m))?.tables.push({ table: String(r.t), rows: Number(r.n) });
+    }
+    for (const m of machines.values()) m.tables.sort((a, b) => b.rows - a.rows || a.table.localeCompare(b.table));
+    return [...machines.values()];
+  });
+}
+
+/**
+ * What the team holds, as one comparable text: changes whenever any machine syncs rows (watermarks
+ * and their row counts) or a machine appears. A reader keeps its copy while this stays the same.
+ */
+export async function teamVersion(url: string, opts: TeamConnectOptions = {}): Promise<string> {
+  return withTeam(url, opts, async (c) => {
+    if (!(await c.query(`SELECT to_regclass('team_watermarks') IS NOT NULL AS ok`)).rows[0].ok) return 'empty';
+    const r = await c.query(`SELECT (SELECT count(*) FROM team_machines) AS m, count(*) AS w, coalesce(sum(last_id), 0)::text AS ids, coalesce(sum(rows_synced), 0)::text AS rows, coalesce(max(synced_at)::text, '') AS at FROM team_watermarks`);
+    const v = r.rows[0];
+    return `${v.m}|${v.w}|${v.ids}|${v.rows}|${v.at}`;
+  });
+}

@@ -112,6 +112,7 @@ export class TeamSyncRunner extends Disposable {
     try {
       const result = await teamPasswords(this.services).withPassword(s.url, interactive, work);
       if (result === undefined) return undefined;
+      this.services.teamReader.changed();
       const sent = result.tables.filter((t) => t.kind === 'event').reduce((n, t) => n + t.inserted, 0);
       const summary = `team sync as "${result.machine}": ${sent} new row(s) into ${result.team}; validation ${result.validation?.ok ? 'ok' : 'MISMATCH'}`;
       this.services.log.info(summary);
