@@ -6,7 +6,7 @@
 import type { Client } from 'pg';
 import type { SqlDatabase } from '../db/database';
 import { queryRows } from '../metrics/sql';
-import { dayOf, MACHINE_COLUMN, quoteIdent } from './dialect';
+import { dayNumberOf, dayOf, dayText, MACHINE_COLUMN, quoteIdent } from './dialect';
 import type { TeamTableSpec } from './schema';
 
 export interface DayMismatch {
@@ -25,15 +25,18 @@ export interface ValidationResult {
 
 export async function validateMachine(client: Client, db: SqlDatabase, machine: string, specs: TeamTableSpec[]): Promise<ValidationResult> {
   const result: ValidationResult = { ok: true, tables: [], mismatches: [] };
-  const timeColumns = new Set(
-    (await client.query(`SELECT table_name || '/' || column_name AS k FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ANY($1)`, [specs.map((s) => s.table)])).rows.map((r) => String(r.k)),
+  const timeColumns = new Map<string, string>(
+    (await client.query(`SELECT table_name || '/' || column_name AS k, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ANY($1)`, [specs.map((s) => s.table)])).rows.map((r) => [String(r.k), String(r.data_type)]),
   );
   // the team's counts are computed by the server (one query after the other) while the local ones are computed here
   const teamCounts = (async () => {
-    const out: { day: string | null; n: string }[][] = [];
+    const out: { day: string | number | null; n: string }[][] = [];
     for (const spec of specs) {
-      const tc = spec.timeColumn && timeColumns.has(`${spec.table}/${spec.timeColumn}`) ? quoteIdent(spec.timeColumn) : null;
-      out.push((await client.query(`SELECT ${tc ? dayOf.postgres(tc) : 'NULL'} AS day, count(*) AS n FROM ${quoteIdent(spec.table)} WHERE ${MACHINE_COLUMN} = $1 GROUP BY 1`, [machine])).rows);
+      const type = spec.timeColumn ? timeColumns.get(`${spec.table}/${spec.timeColumn}`) : undefined;
+      const tc = spec.timeColumn && type ? quoteIdent(spec.timeColumn) : null;
+      // integer arithmetic on bigint time columns; any other type the date text as before
+      const day = tc ? (type === 'bigint' ? dayNumberOf.postgres(tc) : dayOf.postgres(tc)) : 'NULL';
+      out.push((await client.query(`SELECT ${day} AS day, count(*) AS n FROM ${quoteIdent(spec.table)} WHERE ${MACHINE_COLUMN} = $1 GROUP BY 1`, [machine])).rows);
     }
     return out;
   })();
@@ -41,7 +44,7 @@ export async function validateMachine(client: Client, db: SqlDatabase, machine: 
   const locals = specs.map((spec) => {
     const tc = spec.timeColumn ? quoteIdent(spec.timeColumn) : null;
     const local = new Map<string | null, number>();
-    for (const r of queryRows<{ day: string | null; n: number }>(db, `SELECT ${tc ? dayOf.sqlite(tc) : 'NULL'} AS day, count(*) AS n FROM ${quoteIdent(spec.table)} GROUP BY 1`)) local.set(r.day, Number(r.n));
+    for (const r of queryRows<{ day: number | null; n: number }>(db, `SELECT ${tc ? dayNumberOf.sqlite(tc) : 'NULL'} AS day, count(*) AS n FROM ${quoteIdent(spec.table)} GROUP BY 1`)) local.set(dayText(r.day), Number(r.n));
     return local;
   });
   const teamRows = await teamCounts;
@@ -49,7 +52,7 @@ export async function validateMachine(client: Client, db: SqlDatabase, machine: 
     const spec = specs[i];
     const local = locals[i];
     const team = new Map<string | null, number>();
-    for (const r of teamRows[i]) team.set(r.day ?? null, Number(r.n));
+    for (const r of teamRows[i]) team.set(dayText(r.day), Number(r.n));
     let localTotal = 0;
     let teamTotal = 0;
     const days = new Set([...local.keys(), ...team.keys()]);
