@@ -16,8 +16,8 @@ import * as path from 'node:path';
 import type { SqlDatabase as Database } from '../src/core/db/database';
 import { loadSqlJs } from '../src/core/db/sqljs';
 import { prepareForMetrics } from '../src/core/metrics';
-import { buildReportData, buildReportHtml } from '../src/core/report';
-import { answerDataRequest, type DashboardDataSource } from '../src/core/report/dashboardRequests';
+import { buildReportData, buildReportHtml } from '../src/core/dashboard/index';
+import { answerDataRequest, type DashboardDataSource } from '../src/core/dashboard/dashboardRequests';
 import { TAB_IDS, type RangeSelection, type TabId } from '../src/protocol';
 import { buildDatabase, MIX, NOW, TOTAL } from './metrics-fixture';
 

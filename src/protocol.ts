@@ -14,6 +14,7 @@ import type {
   DataSourcesData,
   DrillDownRequest,
   DrillDownResult,
+  DrillDownRow,
   OverviewData,
   RoutingData,
   SelfHealData,
@@ -132,3 +133,30 @@ export type HostToWebview =
   | { type: 'scope'; state: ScopeState }
   | { type: 'error'; requestId?: number; message: string };
 
+
+/** The presets a static report precomputes (custom ranges need a database). */
+export const REPORT_PRESETS = ['24h', '7d', '30d', 'all'] as const satisfies readonly RangePreset[];
+export type ReportPreset = (typeof REPORT_PRESETS)[number];
+
+/** A table's newest rows, carried by a static report for drill-down. */
+export interface ReportSample {
+  /** the column holding the event time (epoch seconds), used to filter by range and day */
+  timeColumn: string;
+  columns: string[];
+  rows: DrillDownRow[];
+  /** rows in the table in all */
+  total: number;
+}
+
+/**
+ * Everything a static report's in-page host (webview/reportHost.ts) answers from: inlined in
+ * the page as JSON, so the report answers the same messages as the extension host.
+ */
+export interface ReportData {
+  protocolVersion: number;
+  init: InitState;
+  payloads: Record<ReportPreset, Record<TabId, TabPayload>>;
+  samples: Record<string, ReportSample>;
+  /** where the events lie (sent with every tab, as the live host does) */
+  span: EventSpan | null;
+}

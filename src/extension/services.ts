@@ -3,6 +3,7 @@ import { Disposable } from '../core/lifecycle';
 import { CONFIG_SECTION, ExtensionConfig } from './config';
 import { DatabaseFileWatcher } from './databaseFileWatcher';
 import { LiveIngestController } from './ingest/liveIngest';
+import { ReportDocuments } from './ingest/reportDocuments';
 import { DatabaseStatusBar } from './statusBar';
 import { TeamReader } from './team/teamReader';
 import { TeamSyncRunner } from './team/teamSync';
@@ -29,6 +30,8 @@ export class ExtensionServices extends Disposable {
 
   /** Sync to the team database (the command and auto-sync after ingest use it; pg loads on first sync). */
   readonly teamSync: TeamSyncRunner;
+  /** Read-only report documents (verify details, rejected lines) with file:line links. */
+  readonly reportDocuments: ReportDocuments;
 
   /** The team database's rows for the dashboard's Team scope and the tree's "Team database" section. */
   readonly teamReader: TeamReader;
@@ -47,6 +50,7 @@ export class ExtensionServices extends Disposable {
     );
     this.register({ dispose: () => this.watcher?.dispose() });
     // last: it reads the database path and follows onDidChangeDatabase from the start
+    this.reportDocuments = ReportDocuments.registerReports((d) => this.register(d));
     this.statusBar = this.register(new DatabaseStatusBar(this));
     this.teamReader = this.register(new TeamReader(this));
     this.teamSync = this.register(new TeamSyncRunner(this));

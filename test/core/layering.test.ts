@@ -56,3 +56,47 @@ test('only src/core/db imports an SQLite engine (sql.js or node:sqlite); everyth
   assert.ok(importsEngine.test(`import type { Database } from 'sql.js';`), 'the check detects an engine import');
   assert.ok(importsEngine.test(`const x = 1;\nconst { DatabaseSync } = require('node:sqlite');`), 'the check detects a require');
 });
+
+// docs/architecture.md "Layers": the core packages form a stack; each imports only from packages
+// below it. One pair shares a rank on purpose: claudeCode is an ingest source that ingest's
+// one-pass migrate runs.
+const CORE_STACK: Record<string, number> = {
+  db: 0, time: 0, 'lifecycle.ts': 0,
+  formats: 1,
+  rollups: 2,
+  schema: 3,
+  ingest: 4, claudeCode: 4,
+  query: 5,
+  metrics: 6,
+  dashboard: 7,
+  team: 8,
+};
+
+function coreImportEdges(): { from: string; to: string; file: string; spec: string }[] {
+  const coreDir = path.join(root, 'src/core');
+  const edges: { from: string; to: string; file: string; spec: string }[] = [];
+  for (const f of walk(coreDir)) {
+    const from = path.relative(coreDir, f).split(path.sep)[0];
+    const text = fs.readFileSync(f, 'utf8');
+    for (const m of text.matchAll(/(?:from|import|require)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      const target = path.resolve(path.dirname(f), m[1]);
+      if (!target.startsWith(coreDir + path.sep)) continue;
+      const to = path.relative(coreDir, target).split(path.sep)[0].replace(/^lifecycle$/, 'lifecycle.ts');
+      if (to !== from) edges.push({ from, to, file: path.relative(root, f), spec: m[1] });
+    }
+  }
+  return edges;
+}
+
+test('every src/core folder has a place in the stack', () => {
+  const folders = fs.readdirSync(path.join(root, 'src/core'));
+  assert.deepEqual(folders.filter((f) => !(f in CORE_STACK)), []);
+});
+
+test('src/core imports go down the stack: db, time → formats → rollups → schema → ingest → query → metrics → dashboard → team', () => {
+  const upward = coreImportEdges()
+    .filter((e) => CORE_STACK[e.to] > CORE_STACK[e.from])
+    .map((e) => `${e.file} imports ${e.spec} (${e.from} may not import ${e.to})`);
+  assert.deepEqual(upward, []);
+  assert.ok(coreImportEdges().some((e) => e.from === 'ingest' && e.to === 'formats'), 'the check sees cross-package imports');
+});

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { formatQueryResult, toCsv, toMarkdownTable } from '../../src/core/db/queryFormat';
-import { runReadOnlyQuery } from '../../src/core/db/readOnlyQuery';
+import { formatQueryResult, toCsv, toMarkdownTable } from '../../src/core/query/queryFormat';
+import { runReadOnlyQuery } from '../../src/core/query/readOnlyQuery';
 import { python, tempDir } from './helpers';
 
 describe('query results as CSV, Markdown, JSON and text (real sql.js results)', () => {

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { openSnapshot } from '../../src/core/db/database';
 import { migrateSources } from '../../src/core/ingest/migrate';
-import { computeTabPayload, resolveRange } from '../../src/core/report/tabPayload';
+import { computeTabPayload, resolveRange } from '../../src/core/dashboard/tabPayload';
 import { defaultMachineName, syncToTeam } from '../../src/core/team/sync';
 import { generateTelemetry } from '../../src/sample';
 import type { Workbench } from './harness/workbench';

@@ -15,8 +15,8 @@ import {
 import { selectChosen } from '../../src/extension/ingest/chosenSources';
 import { ingestSummaryMessage, rejectPickLabel } from '../../src/extension/ingest/messages';
 import { buildPreviewItems, isFileItem } from '../../src/extension/ingest/previewItems';
-import { resolveEnginePaths } from '../../src/extension/ingest/sourcePaths';
-import { resolveSourceSettings } from '../../src/extension/ingest/sourceSettings';
+import { resolveEnginePaths } from '../../src/core/ingest/sources/enginePaths';
+import { resolveSourceSettings } from '../../src/core/ingest/sources/settings';
 import { totalsOf } from '../../src/extension/ingest/viewModel';
 
 /**

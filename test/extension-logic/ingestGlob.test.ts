@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expandGlob, globToRegExp } from '../../src/extension/ingest/globExpand';
-import { resolveEnginePaths } from '../../src/extension/ingest/sourcePaths';
-import { resolveSourceSettings } from '../../src/extension/ingest/sourceSettings';
+import { expandGlob, globToRegExp } from '../../src/core/ingest/sources/globWalk';
+import { resolveEnginePaths } from '../../src/core/ingest/sources/enginePaths';
+import { resolveSourceSettings } from '../../src/core/ingest/sources/settings';
 
 describe('globToRegExp', () => {
   const cases: [string, string, boolean][] = [

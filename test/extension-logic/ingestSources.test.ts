@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { resolveSourceSettings } from '../../src/extension/ingest/sourceSettings';
+import { resolveSourceSettings } from '../../src/core/ingest/sources/settings';
 import { FOLDER_PATTERN, watchTargetsForFiles, watchTargetsForSpecs } from '../../src/extension/ingest/watchTargets';
 
 const home = '/home/ada';

@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../src/cli/main';
 import { DEFAULT_EXCLUDES, discoverSources, ExcludeMatcher, migrateSources, splitPatternList } from '../../src/core/ingest';
-import { excludedFileTest, excludePatternsFromSetting, withoutExcluded } from '../../src/extension/ingest/excludeSetting';
-import { resolveEnginePaths } from '../../src/extension/ingest/sourcePaths';
-import { resolveSourceSettings } from '../../src/extension/ingest/sourceSettings';
+import { excludedFileTest, excludePatternsFromSetting, withoutExcluded } from '../../src/core/ingest/sources/excludeSetting';
+import { resolveEnginePaths } from '../../src/core/ingest/sources/enginePaths';
+import { resolveSourceSettings } from '../../src/core/ingest/sources/settings';
 import { lines, pyQuery, tempDir, write } from './helpers';
 
 const UUID = '3f2b8c1e-9a4d-4e7f-b123-0c9d8e7f6a5b';

@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { auditSources, migrateSources } from '../../src/core/ingest';
-import { parseTimestamp } from '../../src/core/ingest/timestamps';
-import { ExactNumber, parseJsonExact } from '../../src/core/ingest/exactNumbers';
-import { canonicalJson } from '../../src/core/ingest/rowIdentity';
+import { parseTimestamp } from '../../src/core/formats/timestamps';
+import { ExactNumber, parseJsonExact } from '../../src/core/formats/exactNumbers';
+import { canonicalJson } from '../../src/core/formats/rowIdentity';
 import { lines, pyCount, pyQuery, tempDir, write } from './helpers';
 
 const T0 = 1769423127;

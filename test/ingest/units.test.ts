@@ -12,10 +12,10 @@ import { TableWriter } from '../../src/core/ingest/tableWriter';
 import type { TableMapper } from '../../src/core/ingest/mappers';
 import { forEachDecodedRow, KIND_INT, KIND_NULL, KIND_REAL, RowBatchEncoder } from '../../src/core/ingest/rowSource';
 import { migrateSources } from '../../src/core/ingest';
-import { baseFileName } from '../../src/core/ingest/catalogue';
+import { baseFileName } from '../../src/core/formats/catalogue';
 import { inferredTableName } from '../../src/core/ingest/inferred';
-import { canonicalJson, hash53, quotedColumnNames, rowContentHash, rowContentHashAt, rowContentHashSorted } from '../../src/core/ingest/rowIdentity';
-import { parseTimestamp } from '../../src/core/ingest/timestamps';
+import { canonicalJson, hash53, quotedColumnNames, rowContentHash, rowContentHashAt, rowContentHashSorted } from '../../src/core/formats/rowIdentity';
+import { parseTimestamp } from '../../src/core/formats/timestamps';
 import { lines, pyCount, tempDir, write } from './helpers';
 
 // values recorded when the hash was introduced: changing them would orphan every stored row_hash

@@ -10,8 +10,8 @@ import type { SqlValue } from '../../src/core/db/database';
 import { openSnapshot, resolveEngine } from '../../src/core/db/database';
 import { migrateSources } from '../../src/core/ingest';
 import { buildMapper, readRowsHere, readRowsInWorkers, splitJob, type MapperSpec, type RowSink, type WorkerSummary } from '../../src/core/ingest/rowSource';
-import { RunRollupDeltas, type TableRollupDeltas } from '../../src/core/metrics/rollupDeltas';
-import { listEventTables } from '../../src/core/metrics/rollups';
+import { RunRollupDeltas, type TableRollupDeltas } from '../../src/core/rollups/deltas';
+import { listEventTables } from '../../src/core/rollups/refresh';
 import { writeBigRoutingMetrics } from '../../src/sample';
 import { pyQuery, tempDir } from './helpers';
 

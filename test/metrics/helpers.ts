@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { rebuildRollups } from '../../src/core/metrics';
-import { rollupTableDefinitions } from '../../src/core/metrics/rollupSpecs';
+import { rollupTableDefinitions } from '../../src/core/rollups/specs';
 
 /**
  * Deep-compares, treating numbers as equal within `relative` (default 1e-9: sums of decimal

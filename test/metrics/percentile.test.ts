@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadSqlJs } from '../../src/core/db/sqljs';
-import { HISTOGRAM_RELATIVE_ERROR, histogramKey, histogramKeySql, registerPercentileAggregates, weightedNearestRank } from '../../src/core/metrics/percentile';
+import { HISTOGRAM_RELATIVE_ERROR, histogramKey, histogramKeySql, registerPercentileAggregates, weightedNearestRank } from '../../src/core/rollups/percentile';
 
 describe('percentile aggregates', () => {
   test('tl_percentile is nearest-rank on raw values, NULLs ignored, per group', async () => {

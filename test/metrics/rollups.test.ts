@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { openSnapshot } from '../../src/core/db/database';
 import { getOverview, getRouting, getSkills, refreshRollups } from '../../src/core/metrics';
-import { HISTOGRAM_RELATIVE_ERROR } from '../../src/core/metrics/percentile';
+import { HISTOGRAM_RELATIVE_ERROR } from '../../src/core/rollups/percentile';
 import { at, fixtureDatabase, insert } from './fixture';
 import { assertClose, rebuiltCopy, rollupContents } from './helpers';
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../src/cli/main';
 import { openSnapshot, setDefaultEngine, type SqlDatabase } from '../../src/core/db/database';
-import { buildReportData } from '../../src/core/report/reportData';
+import { buildReportData } from '../../src/core/dashboard/reportData';
 import * as sample from '../../src/sample';
 import { requireNative, tempDir } from './helpers';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runCli } from '../../src/cli/main';
-import { toCsv } from '../../src/core/db/queryFormat';
+import { toCsv } from '../../src/core/query/queryFormat';
 import { exportCsv } from '../../src/extension/tree/exportFormat';
 import { pythonDb } from './helpers';
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { rowContentHash } from '../../src/core/ingest/rowIdentity';
+import { rowContentHash } from '../../src/core/formats/rowIdentity';
 import { builtinMigrations } from '../../src/core/schema/builtin';
 import { resolveBuiltin } from '../../src/core/schema/catalog';
 

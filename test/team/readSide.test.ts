@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openSnapshot } from '../../src/core/db/database';
-import { buildReportData } from '../../src/core/report';
+import { buildReportData } from '../../src/core/dashboard/index';
 import { materialiseTeam, runTeamQuery, teamOverview, teamVersion } from '../../src/core/team/read';
 import { teamTreeSection } from '../../src/core/team/scope';
 import { runTeamUserQuery } from '../../src/core/team/query';

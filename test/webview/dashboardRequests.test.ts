@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { getDrillDownRows, getRouting } from '../../src/core/metrics';
-import { answerDataRequest, NO_TELEMETRY_TABLES, type DashboardDataSource } from '../../src/core/report/dashboardRequests';
-import { resolveRange } from '../../src/core/report/tabPayload';
+import { answerDataRequest, NO_TELEMETRY_TABLES, type DashboardDataSource } from '../../src/core/dashboard/dashboardRequests';
+import { resolveRange } from '../../src/core/dashboard/tabPayload';
 import type { TabId } from '../../src/protocol';
 import { buildFixtureDatabase, NOW } from './fixtureDb';
 

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import type { SqlDatabase as Database, SqlValue } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
-import { rebuildRollups } from '../../src/core/metrics/rollups';
+import { rebuildRollups } from '../../src/core/rollups/refresh';
 import { ensureSchema } from '../../src/core/schema';
 
 /** "Now" of the fixture: 2026-03-15 12:00 UTC. */

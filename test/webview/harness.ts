@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SqlDatabase as Database } from '../../src/core/db/database';
-import { answerDataRequest } from '../../src/core/report/dashboardRequests';
+import { answerDataRequest } from '../../src/core/dashboard/dashboardRequests';
 import { dashboardHtml } from '../../src/extension/dashboard/dashboardHtml';
 import { PROTOCOL_VERSION, type HostToWebview, type InitState, type WebviewToHost } from '../../src/protocol';
 

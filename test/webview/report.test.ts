@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { runCli } from '../../src/cli/main';
-import { escapeScriptText, jsonForScript } from '../../src/core/report';
+import { escapeScriptText, jsonForScript } from '../../src/core/dashboard/index';
 import { TAB_IDS } from '../../src/protocol';
 import { writeFixtureDatabase } from './fixtureDb';
 import { artifact, cspViolationsOf, drawnPixels, ensureBundle, launchBrowser } from './harness';
@@ -53,9 +53,10 @@ describe('static report (telemetry-lens report)', () => {
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1];
     assert.ok(csp.includes("default-src 'none'"), csp);
     assert.ok(!/unsafe-inline|unsafe-eval|https?:|connect-src/.test(csp), csp);
-    // the markup around the three inline scripts references nothing outside the file
+    // the markup around the two inline scripts (the data, the dashboard bundle with its in-page
+    // host) references nothing outside the file
     const markup = html.replace(/(<script[^>]*>)[\s\S]*?(<\/script>)/g, '$1$2');
-    assert.equal((markup.match(/<script/g) ?? []).length, 3);
+    assert.equal((markup.match(/<script/g) ?? []).length, 2);
     assert.ok(!/\ssrc=|<link|url\(/i.test(markup), markup.slice(0, 2000));
     assert.ok(!html.includes('sourceMappingURL='), 'a source map reference would point outside the file');
   });

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadSqlJs } from '../../src/core/db/sqljs';
-import { answerDataRequest, NO_TELEMETRY_TABLES } from '../../src/core/report/dashboardRequests';
+import { answerDataRequest, NO_TELEMETRY_TABLES } from '../../src/core/dashboard/dashboardRequests';
 import { SnapshotCache } from '../../src/extension/dashboard/snapshotCache';
 import { buildFixtureDatabase, NOW } from './fixtureDb';
 

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { openSnapshot, type SqlDatabase } from '../../src/core/db/database';
-import { computeTabPayload, resolveRange } from '../../src/core/report/tabPayload';
+import { computeTabPayload, resolveRange } from '../../src/core/dashboard/tabPayload';
 import { materialiseTeam } from '../../src/core/team/read';
 import { checkScopeRequest, LOCAL_SCOPE, scopeState, type ScopeSelection } from '../../src/core/team/scope';
 import type { WebviewToHost } from '../../src/protocol';

@@ -9,7 +9,7 @@ export const auditCommand: CliCommand = {
   usage: `audit      <path>... [--db FILE] [--json] [--tz ZONE] ${EXCLUDE_USAGE}   what would be imported, nothing written`,
   async run(argv, io) {
     const args = parseArgs(argv, ['db', 'tz', ...EXCLUDE_VALUE_OPTIONS], ['json', ...EXCLUDE_FLAG_OPTIONS]);
-    const report = await auditSources(requirePaths(args.positionals), { dbPath: optionString(args, 'db'), tz: zoneOption(optionString(args, 'tz')), exclude: excludeOption(args) });
+    const report = await auditSources(await requirePaths(args.positionals, excludeOption(args)), { dbPath: optionString(args, 'db'), tz: zoneOption(optionString(args, 'tz')), exclude: excludeOption(args) });
     if (args.options.has('json')) {
       io.out(JSON.stringify(report, null, 2));
       return 0;

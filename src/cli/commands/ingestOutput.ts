@@ -1,8 +1,10 @@
 /** Shared text helpers of the audit/migrate/verify commands. */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { resolveCommandLinePaths } from '../../core/ingest/sources/enginePaths';
 import { UsageError } from '../../core/db/errors';
-import { checkZone } from '../../core/ingest/timestamps';
+import { checkZone } from '../../core/formats/timestamps';
 import { DEFAULT_EXCLUDES, splitPatternList, type DiscoveryIssue, type RejectSample } from '../../core/ingest';
 import { optionString, type ParsedArgs } from '../args';
 
@@ -34,17 +36,15 @@ export function zoneOption(tz: string | undefined): string | undefined {
  * The files/folders to read: at least one, and each must exist — a mistyped path is a usage
  * error naming it, never an empty run that reports "every source is in the database".
  */
-export function requirePaths(paths: string[]): string[] {
-  if (!paths.length) throw new UsageError('give at least one file or folder to read');
-  const missing = paths.filter((p) => {
-    try {
-      fs.statSync(p);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  if (missing.length) throw new UsageError(`${missing.map((p) => path.resolve(p)).join(', ')}: no such file or folder — check the path`);
+/**
+ * The files and folders to read, resolved as the extension resolves its sources setting (core
+ * source resolution): globs the shell left alone are expanded, following the excludes.
+ */
+export async function requirePaths(entries: string[], exclude: readonly string[] = DEFAULT_EXCLUDES): Promise<string[]> {
+  if (!entries.length) throw new UsageError('give at least one file or folder to read');
+  const { paths, problems } = await resolveCommandLinePaths(entries, { home: os.homedir(), workspaceFolders: [process.cwd()], exclude });
+  const missing = problems.filter((p) => /not found|no file matches/.test(p.message));
+  if (missing.length) throw new UsageError(`${missing.map((p) => `${p.path}: ${/no file matches/.test(p.message) ? p.message : 'no such file or folder'}`).join('; ')} — check the path`);
   return paths;
 }
 

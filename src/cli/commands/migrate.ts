@@ -15,7 +15,7 @@ export const migrateCommand: CliCommand = {
     if (args.options.has('claude-code') && args.options.has('no-claude-code')) throw new UsageError('give --claude-code or --no-claude-code, not both');
     // --claude-code: the standard transcript folders (CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude), so no path is needed
     const standard = args.options.has('claude-code') ? standardConfigDirs() : [];
-    const paths = standard.length && !args.positionals.length ? [] : requirePaths(args.positionals);
+    const paths = standard.length && !args.positionals.length ? [] : await requirePaths(args.positionals, excludeOption(args));
     let claudeCode: false | { extraPaths: string[]; prices: ReturnType<typeof loadPrices> } = false;
     if (!args.options.has('no-claude-code')) {
       try {

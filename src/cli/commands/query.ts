@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/db/errors';
-import { csvRecord, JsonRowsWriter, toTextTable, type QueryOutputFormat } from '../../core/db/queryFormat';
+import { csvRecord, JsonRowsWriter, toTextTable, type QueryOutputFormat } from '../../core/query/queryFormat';
 import { moreRowsText } from '../../core/query/resultText';
 import { DEFAULT_QUERY_TIMEOUT_SECONDS, QueryTimeoutError, runUserQuery } from '../../core/query/runUserQuery';
 import type { MoreRows, QueryEngine, QueryValue } from '../../core/query/types';

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../../core/db/errors';
-import { generateReportHtml, REPORT_SAMPLE_ROWS } from '../../core/report';
-import { isCandidateFileName } from '../../core/ingest/catalogue';
+import { generateReportHtml, REPORT_SAMPLE_ROWS } from '../../core/dashboard/index';
+import { isCandidateFileName } from '../../core/formats/catalogue';
 import { isTeamUrl } from '../../core/team/connection';
 import { generateTeamReportHtml } from '../../core/team/read';
 import { optionString, parseArgs, requireOption } from '../args';

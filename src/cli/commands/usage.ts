@@ -1,7 +1,7 @@
 import { openSnapshot } from '../../core/db/database';
 import { UsageError } from '../../core/db/errors';
 import { blocksReport, dailyReport, hasUsageTables, loadPrices, monthlyReport, normaliseDay, sessionReport, weeklyReport, type ModelBreakdown, type PeriodRow, type UsageQuery } from '../../core/claudeCode';
-import { machineZone } from '../../core/ingest/timestamps';
+import { machineZone } from '../../core/formats/timestamps';
 import { optionString, parseArgs, requireOption } from '../args';
 import { table, zoneOption } from './ingestOutput';
 import type { CliCommand, CliIO } from './types';

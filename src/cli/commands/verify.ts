@@ -16,8 +16,8 @@ export const verifyCommand: CliCommand = {
     const verifyOptions = { tz: zoneOption(optionString(args, 'tz')), exclude: excludeOption(args) };
     // --db postgresql://…: these sources against this machine's rows in the team database
     const r = isTeamUrl(dbOption)
-      ? await verifyAgainstTeam(dbOption, optionString(args, 'machine') ?? defaultMachineName(), requirePaths(args.positionals), verifyOptions)
-      : await verifySources(dbOption, requirePaths(args.positionals), verifyOptions);
+      ? await verifyAgainstTeam(dbOption, optionString(args, 'machine') ?? defaultMachineName(), await requirePaths(args.positionals, verifyOptions.exclude), verifyOptions)
+      : await verifySources(dbOption, await requirePaths(args.positionals, verifyOptions.exclude), verifyOptions);
     if (args.options.has('json')) {
       io.out(JSON.stringify(r, null, 2));
       return r.ok ? 0 : 1;

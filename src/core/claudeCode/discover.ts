@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { knownSourceFor } from '../ingest/catalogue';
+import { knownSourceFor } from '../formats/catalogue';
 
 export interface TranscriptFile {
   path: string;

@@ -6,7 +6,7 @@
  * without a price keeps its tokens; its cost is null and it is named in `unpricedModels`.
  */
 import type { SqlDatabase } from '../db/database';
-import { dayKeyBounds, dayNumberToKey, offsetSegments, offsetSql } from '../metrics/timeZone';
+import { dayKeyBounds, dayNumberToKey, offsetSegments, offsetSql } from '../time/dayBuckets';
 import { ROLLUP_BUCKET_MS } from './ingest';
 import { costOf, LONG_CONTEXT_THRESHOLD, priceFor, type PriceTable } from './prices';
 

@@ -43,7 +43,7 @@ export interface SqlAggregate<S> {
 
 /**
  * Both engines also answer `create_aggregate(name, { init, step, finalize })` (sql.js ≥ 1.8's
- * name; metrics/percentile.ts registers its aggregates with it). It is left out of the type
+ * name; rollups/percentile.ts registers its aggregates with it). It is left out of the type
  * because @types/sql.js does not declare it.
  */
 export interface SqlDatabase {

@@ -3,7 +3,7 @@ import { compareStream, hashingParseOptionsOf, parseOptionsOf } from './compare'
 import { byStream, discoverSources } from './discover';
 import { DEFAULT_FRESHNESS, freshnessStatus, type FreshnessThresholds } from '../time/freshness';
 import { resolveInferredTables } from './inferred';
-import { checkZone, machineZone } from './timestamps';
+import { checkZone, machineZone } from '../formats/timestamps';
 import type { AuditOptions, AuditReport, AuditSourceReport, DiscoveredSource, Liveness } from './types';
 
 /** The Migrate preview's live/stale/frozen: the same rule and thresholds as the tree (core/time/freshness). */

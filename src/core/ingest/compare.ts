@@ -7,7 +7,7 @@
  */
 import * as os from 'os';
 import type { SqlDatabase as Database, SqlValue } from '../db/database';
-import { KNOWN_SOURCES } from './catalogue';
+import { KNOWN_SOURCES } from '../formats/catalogue';
 import { HashCounter } from './hashCounter';
 import { KeyObserver, loadInferredColumns, planInferredColumns } from './inferred';
 import { findStreamId, streamEntries } from './ledger';

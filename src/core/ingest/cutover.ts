@@ -12,7 +12,7 @@ import { openSnapshot, withWrite } from '../db/database';
 import { catchUpDirectWrites } from './directRows';
 import { byStream, discoverSources } from './discover';
 import { dualReadStream, type DualReadSource } from './dualRead';
-import { checkZone, machineZone } from './timestamps';
+import { checkZone, machineZone } from '../formats/timestamps';
 import { readWriterModes, recordCutover, recordRollback, WRITER_MODE_TABLE } from './writerMode';
 import { tableExists } from './sql';
 

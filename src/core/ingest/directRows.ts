@@ -7,13 +7,13 @@
  * content hash over its data columns, its occurrence number — and is listed in direct_rows, so
  * dual-write claiming and dual-read validation can tell it from rows imported from JSONL.
  */
-import { exactIntegerSql } from './exactNumbers';
+import { exactIntegerSql } from '../formats/exactNumbers';
 import type { SqlValue } from '../db/database';
 import type { SqlDatabase as Database } from '../db/database';
 import { isLiveReadOnly } from '../db/database';
 import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
-import { tableAliasesOf } from './catalogue';
-import { PROVENANCE_COLUMNS, rowContentHash } from './rowIdentity';
+import { tableAliasesOf } from '../formats/catalogue';
+import { PROVENANCE_COLUMNS, rowContentHash } from '../formats/rowIdentity';
 import { quoteIdent, tableExists } from './sql';
 import type { DirectRow, Values } from './naturalKeys';
 

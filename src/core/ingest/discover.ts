@@ -6,8 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { baseFileName, isCandidateFileName, knownSourceFor } from './catalogue';
-import { ExcludeMatcher, DEFAULT_EXCLUDES } from './excludes';
+import { baseFileName, isCandidateFileName, knownSourceFor } from '../formats/catalogue';
+import { ExcludeMatcher, DEFAULT_EXCLUDES, excludesFile } from './excludes';
 import { inferredTableName } from './inferred';
 import type { DiscoveredSource, DiscoverOptions, DiscoveryIssue, DiscoveryResult } from './types';
 
@@ -110,7 +110,7 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
       } else if (!isFile && isCandidateFileName(e.name)) {
         await addFile(p, false); // not a regular file (FIFO, socket, device): reported, never opened
       } else if (isFile && isCandidateFileName(e.name)) {
-        if (!knownSourceFor(e.name) && (excluded || exclude.matches(p))) excludedFiles++;
+        if (excludesFile(e.name, excluded || exclude.matches(p))) excludedFiles++;
         else await addFile(p, false);
       }
     }

@@ -5,7 +5,7 @@
  * wrote after Telemetry Lens's last run are matched by natural key, like ingest would claim them).
  */
 import type { SqlDatabase as Database } from '../db/database';
-import { KNOWN_SOURCES } from './catalogue';
+import { KNOWN_SOURCES } from '../formats/catalogue';
 import { columnNames, DIRECT_ROWS_TABLE, loadDirectRows } from './directRows';
 import { buildMapper } from './rowSource';
 import { DirectRowIndex, disagreements, naturalKeyFor, type Values } from './naturalKeys';

@@ -11,6 +11,8 @@
  * leading `/`, `~/` or `**` matches at any depth (`archive` = any file or folder named archive).
  */
 import * as os from 'os';
+import * as path from 'path';
+import { isCandidateFileName, knownSourceFor } from '../formats/catalogue';
 import { globToRegExp } from './globPattern';
 
 /** The default exclude list (also the default of the `telemetryLens.exclude` setting). */
@@ -55,6 +57,24 @@ export class ExcludeMatcher {
     const p = patternPath(absPath);
     return this.patterns.some((re) => re.test(p));
   }
+
+  /** The path or one of the folders above it matches a pattern. */
+  coversPath(absPath: string): boolean {
+    if (this.patterns.length === 0) return false;
+    for (let p = absPath; ; p = path.dirname(p)) {
+      if (this.matches(p)) return true;
+      if (path.dirname(p) === p) return false;
+    }
+  }
+}
+
+/**
+ * The one exclude rule, for folder scans, glob matches of the sources setting and live ingest: a
+ * candidate file the catalogue does not know is skipped when a pattern covers it; a known
+ * telemetry file never is.
+ */
+export function excludesFile(fileName: string, covered: boolean): boolean {
+  return covered && isCandidateFileName(fileName) && knownSourceFor(fileName) === undefined;
 }
 
 function normalisePattern(raw: string): string {

@@ -3,7 +3,7 @@
  * straight into a telemetry table, with WAL and busy_timeout, naming the documented columns —
  * the insert the writer contract promises will succeed.
  */
-import { KNOWN_SOURCES, type ColumnSpec } from './catalogue';
+import { KNOWN_SOURCES, type ColumnSpec } from '../formats/catalogue';
 
 export const HOOK_SNIPPET_LANGUAGES = ['python', 'bash', 'node'] as const;
 export type HookSnippetLanguage = (typeof HOOK_SNIPPET_LANGUAGES)[number];

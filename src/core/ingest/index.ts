@@ -3,7 +3,7 @@
  * and UI live in the extension; the CLI and tests call exactly these functions.
  */
 export * from './types';
-export { rowContentHash, canonicalJson, hash53 } from './rowIdentity';
+export { rowContentHash, canonicalJson, hash53 } from '../formats/rowIdentity';
 export { discoverSources } from './discover';
 export { DEFAULT_EXCLUDES, ExcludeMatcher, splitPatternList } from './excludes';
 export { auditSources } from './audit';

@@ -5,14 +5,14 @@
  * Names come from data: sanitised, and always quoted in SQL.
  */
 import type { SqlDatabase as Database } from '../db/database';
-import { baseFileName, KNOWN_TABLES, type MapFailure, type MappedRecord, type Row } from './catalogue';
+import { baseFileName, KNOWN_TABLES, type MapFailure, type MappedRecord, type Row } from '../formats/catalogue';
 import type { TableMapper } from './mappers';
-import { quotedColumnNames, rowContentHashSorted } from './rowIdentity';
+import { quotedColumnNames, rowContentHashSorted } from '../formats/rowIdentity';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import type { DiscoveredSource } from './types';
-import { parseTimestamp } from './timestamps';
-import { exactIntegerText, putOwn, toNumber, toText } from './values';
-import { ExactNumber } from './exactNumbers';
+import { parseTimestamp } from '../formats/timestamps';
+import { exactIntegerText, putOwn, toNumber, toText } from '../formats/values';
+import { ExactNumber } from '../formats/exactNumbers';
 
 export type InferredType = 'INTEGER' | 'REAL' | 'TEXT';
 

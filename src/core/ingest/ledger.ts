@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import type { SqlDatabase as Database } from '../db/database';
-import { hash53 } from './rowIdentity';
+import { hash53 } from '../formats/rowIdentity';
 import { rowsOf, scalar } from './sql';
 import type { DiscoveredSource } from './types';
 

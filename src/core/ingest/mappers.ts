@@ -3,9 +3,9 @@
  * mapping for known sources, the growing inferred schema for unknown *.jsonl.
  */
 import type { SqlDatabase as Database } from '../db/database';
-import { mapKnownRecord, type KnownSource, type MapFailure, type MappedRecord } from './catalogue';
+import { mapKnownRecord, type KnownSource, type MapFailure, type MappedRecord } from '../formats/catalogue';
 import { quoteIdent } from './sql';
-import { quotedColumnNames, rowContentHash, rowContentHashAt, rowContentHashSorted } from './rowIdentity';
+import { quotedColumnNames, rowContentHash, rowContentHashAt, rowContentHashSorted } from '../formats/rowIdentity';
 
 export interface TableMapper {
   table: string;

@@ -5,8 +5,8 @@
  */
 import type { SqlDatabase as Database } from '../db/database';
 import { commitDue, commitPoint, reserveImageRoom, withWrite, writesInPlace } from '../db/database';
-import { refreshRollups, type TouchedRange } from '../metrics/rollups';
-import { RunRollupDeltas } from '../metrics/rollupDeltas';
+import { refreshRollups, type TouchedRange } from '../rollups/refresh';
+import { RunRollupDeltas } from '../rollups/deltas';
 import { byStream, discoverSources } from './discover';
 import { readAdoptedColumns } from './mappers';
 import { applySchema } from './schemaStep';
@@ -14,7 +14,7 @@ import { catchUpDirectWrites, tagDirectRows } from './directRows';
 import { readWriterModes } from './writerMode';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { ingestStream, type RunContext } from './streamIngest';
-import { checkZone, machineZone } from './timestamps';
+import { checkZone, machineZone } from '../formats/timestamps';
 import type { DiscoveredSource, DiscoveryIssue, MigrateOptions, MigrateResult, SourceResult } from './types';
 import { resolveInferredTables } from './inferred';
 import { findTranscripts, importTranscripts, loadPrices, type ClaudeCodeImportResult } from '../claudeCode';

@@ -8,8 +8,8 @@
 import { parentPort, workerData } from 'worker_threads';
 import { buildMapper, mappingHandlers, RowBatchEncoder, type RowBatch, type WorkerJob, type WorkerReply, type WorkerSummary } from './rowSource';
 import { scanJsonl, type LineReject } from './scan';
-import { TableRollupDeltas } from '../metrics/rollupDeltas';
-import { histogramKeyFromThresholds } from '../metrics/histogramKeyTwin';
+import { TableRollupDeltas } from '../rollups/deltas';
+import { histogramKeyFromThresholds } from '../rollups/histogramKeyTwin';
 
 const BATCH_ROWS = 4096;
 const MAX_IN_FLIGHT = 2;

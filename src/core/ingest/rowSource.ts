@@ -8,13 +8,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { SqlValue } from '../db/database';
-import { KNOWN_SOURCES, type MapFailure, type MappedRecord } from './catalogue';
+import { KNOWN_SOURCES, type MapFailure, type MappedRecord } from '../formats/catalogue';
 import { inferredMapper, type InferredColumn } from './inferred';
 import type { ReadLinesResult } from './lineReader';
 import { knownMapper, type TableMapper } from './mappers';
-import { canonicalJson } from './rowIdentity';
+import { canonicalJson } from '../formats/rowIdentity';
 import { scanJsonl, type LineReject, type ScanHandlers } from './scan';
-import type { DeltasSnapshot, RollupSetup } from '../metrics/rollupDeltas';
+import type { DeltasSnapshot, RollupSetup } from '../rollups/deltas';
 
 /** Everything needed to rebuild the same mapper on another thread. */
 export interface MapperSpec {

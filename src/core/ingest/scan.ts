@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import { readLines, throwIfAborted, type ReadLinesResult } from './lineReader';
 import type { RejectReason } from './types';
-import { parseJsonExact } from './exactNumbers';
+import { parseJsonExact } from '../formats/exactNumbers';
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;

@@ -8,21 +8,21 @@
 import type { SqlDatabase as Database } from '../db/database';
 import type { SqlValue } from '../db/database';
 import { wasmModule } from '../db/database';
-import { KNOWN_SOURCES } from './catalogue';
+import { KNOWN_SOURCES } from '../formats/catalogue';
 import { growInferredTable, KeyObserver } from './inferred';
 import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type LedgerEntry, type ReadPlan } from './ledger';
 import * as fs from 'fs';
 import type { TableMapper } from './mappers';
 import { buildMapper, mappingHandlers, readRowsHere, readRowsInWorkers, splitJob, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
-import { hash53 } from './rowIdentity';
+import { hash53 } from '../formats/rowIdentity';
 import { scanDocument, scanJsonl, type LineReject } from './scan';
 import { HashCounter } from './hashCounter';
 import { TableWriter, type HashCount } from './tableWriter';
 import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { dropIndexesForBulkLoad } from './bulkIndexes';
-import { listEventTables } from '../metrics/rollups';
-import type { RunRollupDeltas, TableRollupDeltas } from '../metrics/rollupDeltas';
+import { listEventTables } from '../rollups/refresh';
+import type { RunRollupDeltas, TableRollupDeltas } from '../rollups/deltas';
 
 export interface RunContext {
   db: Database;

@@ -8,7 +8,7 @@ import { RawInsert } from './rawInsert';
 import { forEachDecodedRow, type RowBatch } from './rowSource';
 import type { TableMapper } from './mappers';
 import { quoteIdent, scalar } from './sql';
-import { tableAliasesOf } from './catalogue';
+import { tableAliasesOf } from '../formats/catalogue';
 import { loadDirectRows, recordClaim } from './directRows';
 import { DirectRowIndex, naturalKeyFor } from './naturalKeys';
 

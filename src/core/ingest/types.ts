@@ -49,8 +49,8 @@ export interface DiscoverOptions {
   exclude?: readonly string[];
 }
 
-/** Why a line could not become a row. */
-export type RejectReason = 'json' | 'not-object' | 'timestamp' | 'required' | 'success' | 'too-long' | 'nul' | 'document' | 'too-deep';
+export type { RejectReason, ValueOptions } from '../formats/types';
+import type { RejectReason, ValueOptions } from '../formats/types';
 
 export interface RejectSample {
   path: string;
@@ -63,10 +63,6 @@ export interface RejectSample {
   raw: string;
 }
 
-export interface ValueOptions {
-  /** IANA zone for timestamps written without one. Default: the machine's zone. */
-  tz?: string;
-}
 
 export interface IngestProgress {
   phase: 'discover' | 'schema' | 'read' | 'write' | 'rollups' | 'done';

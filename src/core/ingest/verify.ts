@@ -8,7 +8,7 @@ import { resolveInferredTables } from './inferred';
 import { compareSkillTotals } from './skillTotals';
 import { dualReadStream, type DualReadSource } from './dualRead';
 import { catchUpDirectWrites } from './directRows';
-import { checkZone, machineZone } from './timestamps';
+import { checkZone, machineZone } from '../formats/timestamps';
 import type { SkillTotalsMismatch, VerifyOptions, VerifyResult, VerifySourceResult } from './types';
 
 /**

@@ -1,12 +1,12 @@
 import type { SqlDatabase as Database } from '../db/database';
 import { isLiveReadOnly } from '../db/database';
 import { catchUpDirectWrites } from '../ingest/directRows';
-import { registerPercentileAggregates } from './percentile';
-import { catchUpRollups, rollupSchemaSql, rollupsInstalled, TIME_INDEX_SQL, WATERMARK_TABLE } from './rollups';
-import { rollupTableDefinitions } from './rollupSpecs';
-import { blockLevels, blockTable, DAY, rollupSelectSql, type RollupSpec } from './rollupSpecs';
-import { queryOne, tableExists } from './sql';
-import { dayNumberToKey, localDaySql, offsetAt, offsetSegments, offsetSql, resolveTimeZone, type OffsetSegment } from './timeZone';
+import { registerPercentileAggregates } from '../rollups/percentile';
+import { catchUpRollups, rollupSchemaSql, rollupsInstalled, TIME_INDEX_SQL, WATERMARK_TABLE } from '../rollups/refresh';
+import { rollupTableDefinitions } from '../rollups/specs';
+import { blockLevels, blockTable, DAY, rollupSelectSql, type RollupSpec } from '../rollups/specs';
+import { queryOne, tableExists } from '../db/queryHelpers';
+import { dayNumberToKey, localDaySql, offsetAt, offsetSegments, offsetSql, resolveTimeZone, type OffsetSegment } from '../time/dayBuckets';
 import type { DayKey, MetricsOptions, ResolvedRange, TimeRange } from './types';
 
 const prepared = new WeakMap<Database, string>();

@@ -2,8 +2,8 @@ import type { SqlDatabase as Database } from '../db/database';
 import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
 import { prepareForMetrics } from './context';
 import { tableWriterModes, writerModeText } from '../ingest/writerMode';
-import { listEventTables } from './rollups';
-import { num, numOrNull, queryOne, queryRows, quoteIdent } from './sql';
+import { listEventTables } from '../rollups/refresh';
+import { num, numOrNull, queryOne, queryRows, quoteIdent } from '../db/queryHelpers';
 import type { DataSourceRow, DataSourcesData, DataSourcesSummary, EventSpan, FreshnessStatus, MetricsOptions } from './types';
 
 import { DEFAULT_FRESHNESS, freshnessStatus } from '../time/freshness';

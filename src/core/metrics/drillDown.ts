@@ -1,8 +1,8 @@
 import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { sourcePathSql } from './provenance';
-import { listEventTables } from './rollups';
-import { num, numOrNull, queryOne, queryRows, quoteIdent, strOrNull, tableColumns } from './sql';
-import { dayKeyBounds, resolveTimeZone } from './timeZone';
+import { listEventTables } from '../rollups/refresh';
+import { num, numOrNull, queryOne, queryRows, quoteIdent, strOrNull, tableColumns } from '../db/queryHelpers';
+import { dayKeyBounds, resolveTimeZone } from '../time/dayBuckets';
 import type { DrillDownRequest, DrillDownResult } from './types';
 
 /** Bookkeeping columns every event table has; not shown as data. */

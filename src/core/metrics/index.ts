@@ -13,8 +13,8 @@ export { getSessions } from './sessions';
 /** Whole database, not range-limited: freshness is about now. */
 export { getDataSources, getEventSpan, DEFAULT_FRESHNESS, freshnessStatus, summarise as summariseDataSources } from './dataSources';
 export { getDrillDownRows, DrillDownError } from './drillDown';
-export { refreshRollups, rebuildRollups, catchUpRollups, type TouchedRange } from './rollups';
+export { refreshRollups, rebuildRollups, catchUpRollups, type TouchedRange } from '../rollups/refresh';
 export { prepareForMetrics } from './context';
-export { registerPercentileAggregates, HISTOGRAM_RELATIVE_ERROR } from './percentile';
-export { resolveTimeZone } from './timeZone';
+export { registerPercentileAggregates, HISTOGRAM_RELATIVE_ERROR } from '../rollups/percentile';
+export { resolveTimeZone } from '../time/dayBuckets';
 export { HOURLY_SERIES_MAX_SECONDS } from './seriesBuckets';

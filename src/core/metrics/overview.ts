@@ -3,9 +3,9 @@ import { MetricsQuery } from './context';
 import { getDataSources } from './dataSources';
 import { overallPercentiles } from './percentiles';
 import { SeriesBuckets } from './seriesBuckets';
-import { listEventTables } from './rollups';
+import { listEventTables } from '../rollups/refresh';
 import { eventCountSpec, HistogramMetric, rollup } from './specs';
-import { num, percent, queryRows, ratio } from './sql';
+import { num, percent, queryRows, ratio } from '../db/queryHelpers';
 import type { MetricsOptions, OverviewData, TimeRange } from './types';
 
 /** The headline numbers of every domain plus events per day: all from rollups. */

@@ -1,7 +1,7 @@
 import type { MetricsQuery } from './context';
-import { ALL_DIMENSIONS } from './rollupSpecs';
+import { ALL_DIMENSIONS } from '../rollups/specs';
 import { histogram, HistogramMetric } from './specs';
-import { queryRows } from './sql';
+import { queryRows } from '../db/queryHelpers';
 
 type Metric = (typeof HistogramMetric)[keyof typeof HistogramMetric];
 

@@ -1,5 +1,5 @@
 import type { SqlDatabase as Database } from '../db/database';
-import { tableColumns, tableExists } from './sql';
+import { tableColumns, tableExists } from '../db/queryHelpers';
 
 /**
  * SQL pieces that resolve a row's source file: ingest_sources (V2 ledger) keyed by source_id.

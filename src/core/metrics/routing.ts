@@ -3,7 +3,7 @@ import { MetricsQuery } from './context';
 import { overallPercentiles, percentilesByDim } from './percentiles';
 import { SeriesBuckets } from './seriesBuckets';
 import { HistogramMetric, rollup } from './specs';
-import { num, percent, queryRows, ratio } from './sql';
+import { num, percent, queryRows, ratio } from '../db/queryHelpers';
 import type { MetricsOptions, RoutingData, TimeRange } from './types';
 
 /** Model-routing metrics (routing_metrics_events, expertise_routing_events). */

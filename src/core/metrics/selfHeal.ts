@@ -4,7 +4,7 @@ import { overallPercentiles, percentilesByDim } from './percentiles';
 import { sourcePathSql } from './provenance';
 import { SeriesBuckets } from './seriesBuckets';
 import { HistogramMetric, rollup } from './specs';
-import { num, numOrNull, percent, queryRows, ratio, strOrNull, tableExists } from './sql';
+import { num, numOrNull, percent, queryRows, ratio, strOrNull, tableExists } from '../db/queryHelpers';
 import type { MetricsOptions, RecentFailure, SelfHealData, TimeRange } from './types';
 
 function recentFailures(q: MetricsQuery): RecentFailure[] {

@@ -1,7 +1,7 @@
 import type { MetricsQuery } from './context';
-import { rollupSelectSql, type RollupSpec } from './rollupSpecs';
-import { tableExists } from './sql';
-import { dayNumberToKey, offsetAt, offsetSegments, offsetSql, type OffsetSegment } from './timeZone';
+import { rollupSelectSql, type RollupSpec } from '../rollups/specs';
+import { tableExists } from '../db/queryHelpers';
+import { dayNumberToKey, offsetAt, offsetSegments, offsetSql, type OffsetSegment } from '../time/dayBuckets';
 import type { MetricsOptions, SeriesPoint, TimeBucket } from './types';
 
 /** Ranges up to this long get hourly series with `seriesBucket: 'auto'` (a day of bars is too few). */

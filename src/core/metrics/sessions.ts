@@ -2,7 +2,7 @@ import type { SqlDatabase as Database } from '../db/database';
 import { MetricsQuery } from './context';
 import { SeriesBuckets } from './seriesBuckets';
 import { rollup } from './specs';
-import { num, percent, queryRows, ratio } from './sql';
+import { num, percent, queryRows, ratio } from '../db/queryHelpers';
 import type { MetricsOptions, SessionsData, TimeRange } from './types';
 
 /** Session outcomes and quality (session_outcome_events; one row per session analysis). */

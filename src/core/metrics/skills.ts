@@ -3,7 +3,7 @@ import { MetricsQuery } from './context';
 import { overallPercentiles, percentilesByDim } from './percentiles';
 import { SeriesBuckets } from './seriesBuckets';
 import { HistogramMetric, rollup } from './specs';
-import { num, numOrNull, percent, queryRows, ratio } from './sql';
+import { num, numOrNull, percent, queryRows, ratio } from '../db/queryHelpers';
 import type { MetricsOptions, SkillRow, SkillsData, TimeRange } from './types';
 
 interface SkillAgg {

@@ -1,4 +1,4 @@
-import { DOMAIN_ROLLUPS, eventCountSpec, HistogramMetric, type RollupSpec } from './rollupSpecs';
+import { DOMAIN_ROLLUPS, eventCountSpec, HistogramMetric, type RollupSpec } from '../rollups/specs';
 
 /** Looks up the spec of a rollup table (histograms by metric). */
 export function rollup(table: string): RollupSpec {

@@ -23,7 +23,8 @@ export interface TimeRange {
 }
 
 /** 'YYYY-MM-DD' in the requested time zone. */
-export type DayKey = string;
+export type { DayKey } from '../time/dayBuckets';
+import type { DayKey } from '../time/dayBuckets';
 
 export interface MetricsOptions {
   /** IANA zone for day bucketing (e.g. 'Europe/Berlin', 'Asia/Kolkata'); default the machine's zone. DST and :30/:45 offsets are exact. */

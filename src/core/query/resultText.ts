@@ -1,5 +1,5 @@
 /** What Run Query shows and says about a result (no vscode import: unit-tested). */
-import { toMarkdownTable } from '../db/queryFormat';
+import { toMarkdownTable } from './queryFormat';
 import { DEFAULT_QUERY_TIMEOUT_SECONDS } from './runUserQuery';
 import type { MoreRows, QueryValue } from './types';
 

@@ -1,10 +1,10 @@
 import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { CheckFailedError } from '../db/errors';
-import { canonicalJson, PROVENANCE_COLUMNS, rowContentHash } from '../ingest/rowIdentity';
-import { ExactNumber, exactIntegerSql } from '../ingest/exactNumbers';
-import { machineZone, parseTimestamp } from '../ingest/timestamps';
-import { KNOWN_SOURCES } from '../ingest/catalogue';
-import { putOwn, toBool } from '../ingest/values';
+import { canonicalJson, PROVENANCE_COLUMNS, rowContentHash } from '../formats/rowIdentity';
+import { ExactNumber, exactIntegerSql } from '../formats/exactNumbers';
+import { machineZone, parseTimestamp } from '../formats/timestamps';
+import { KNOWN_SOURCES } from '../formats/catalogue';
+import { putOwn, toBool } from '../formats/values';
 import { V1_EVENT_TABLES } from './builtin/V1__telemetry_core';
 import type { MigrationCatalog } from './catalog';
 import { hasForeignHistory, HISTORY_TABLE, isManaged, tableColumns, tableExists } from './history';

@@ -4,8 +4,8 @@
  * ingest ledger tables the team's data-source views need.
  */
 import type { SqlDatabase } from '../db/database';
-import { listEventTables } from '../metrics/rollups';
-import { queryRows, tableExists } from '../metrics/sql';
+import { listEventTables } from '../rollups/refresh';
+import { queryRows, tableExists } from '../db/queryHelpers';
 import { teamColumnType } from './dialect';
 import type { TeamTableSpec } from './schema';
 

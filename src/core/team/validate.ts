@@ -5,7 +5,7 @@
  */
 import type { Client } from 'pg';
 import type { SqlDatabase } from '../db/database';
-import { queryRows } from '../metrics/sql';
+import { queryRows } from '../db/queryHelpers';
 import { dayNumberOf, dayOf, dayText, MACHINE_COLUMN, quoteIdent } from './dialect';
 import type { TeamTableSpec } from './schema';
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { generateReportHtml } from '../../core/report';
+import { generateReportHtml } from '../../core/dashboard/index';
 import { metricsSettings } from '../dashboard/metricsSettings';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';

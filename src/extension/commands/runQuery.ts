@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { toCsv } from '../../core/db/queryFormat';
+import { toCsv } from '../../core/query/queryFormat';
 import { queryLimitsFromSettings, queryResultMarkdown, resultSummary } from '../../core/query/resultText';
 import { QueryCancelledError, QueryTimeoutError, runUserQuery } from '../../core/query/runUserQuery';
 import type { QueryValue } from '../../core/query/types';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { toMarkdownTable } from '../../core/db/queryFormat';
+import { toMarkdownTable } from '../../core/query/queryFormat';
 import { openSnapshot } from '../../core/db/database';
 import { getDrillDownRows } from '../../core/metrics';
 import { ReadOnlyDocuments } from '../readOnlyDocuments';

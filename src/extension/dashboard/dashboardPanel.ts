@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
 import { resolveTimeZone } from '../../core/metrics';
-import { answerDataRequest } from '../../core/report/dashboardRequests';
+import { answerDataRequest } from '../../core/dashboard/dashboardRequests';
 import { checkScopeRequest, LOCAL_SCOPE, scopeState, type ScopeSelection } from '../../core/team/scope';
 import { PROTOCOL_VERSION, TAB_IDS, type DashboardViewState, type HostToWebview, type TabId, type WebviewToHost } from '../../protocol';
 import type { ExtensionServices } from '../services';

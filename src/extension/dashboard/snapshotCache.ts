@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { SqlDatabase as Database } from '../../core/db/database';
 import { openSnapshot } from '../../core/db/database';
 import { prepareForMetrics } from '../../core/metrics';
-import { hasTelemetryTables } from '../../core/report/dashboardRequests';
+import { hasTelemetryTables } from '../../core/dashboard/dashboardRequests';
 
 function signature(dbPath: string): string {
   const part = (p: string) => {

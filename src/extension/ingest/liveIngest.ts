@@ -8,11 +8,11 @@ import type { ExtensionServices } from '../services';
 import { loadChosenSources, saveChosenSources, selectChosen, type ChosenSources } from './chosenSources';
 import { discoverBeside, runIngest, type EngineContext } from './engineAdapter';
 import { errorText, isWriteConflict } from './errorNotice';
-import { excludedFileTest, excludePatternsFromSetting } from './excludeSetting';
+import { excludedFileTest, excludePatternsFromSetting } from '../../core/ingest/sources/excludeSetting';
 import { publishIngestResult, withStatusBarActivity } from './publishResult';
 import { IngestScheduler } from './scheduler';
-import { resolveEnginePaths } from './sourcePaths';
-import { resolveSourceSettings, type SourceSpec } from './sourceSettings';
+import { resolveEnginePaths } from '../../core/ingest/sources/enginePaths';
+import { resolveSourceSettings, type SourceSpec } from '../../core/ingest/sources/settings';
 import type { IngestView } from './viewModel';
 import { watchTargetsForFiles, watchTargetsForSpecs, type WatchTarget } from './watchTargets';
 

@@ -12,7 +12,7 @@ import { ingestSummaryMessage, OPEN_DASHBOARD, SHOW_REJECTS } from './messages';
 import { buildPreviewItems, isFileItem, previewTitle, type PreviewEntry, type PreviewFileItem } from './previewItems';
 import { ProgressTracker } from './progressText';
 import { publishIngestResult, withStatusBarActivity } from './publishResult';
-import { resolveEnginePaths } from './sourcePaths';
+import { resolveEnginePaths } from '../../core/ingest/sources/enginePaths';
 import type { AuditView, IngestView, SourceProblem } from './viewModel';
 
 export const MIGRATE_TITLE = 'Telemetry: Migrate JSONL';

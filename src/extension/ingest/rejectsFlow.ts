@@ -6,7 +6,6 @@ import { loadRejects } from './engineAdapter';
 import { showIngestError } from './errorNotice';
 import { formatCount } from './format';
 import { rejectExcerpt, rejectPickLabel, rejectsDocument } from './messages';
-import { showReportDocument } from './reportDocuments';
 import type { RejectRow } from './viewModel';
 
 export const OPEN_REJECTS_DOCUMENT = 'Open the full list as a document';
@@ -48,7 +47,7 @@ export async function runShowRejects(services: ExtensionServices): Promise<numbe
     matchOnDescription: true,
     matchOnDetail: true,
   });
-  if (choice?.openDocument) await showReportDocument(services, 'Rejected Lines.txt', rejectsDocument(page.rows, home, page.total));
+  if (choice?.openDocument) await services.reportDocuments.show('Rejected Lines.txt', rejectsDocument(page.rows, home, page.total));
   else if (choice?.row) await openAtLine(services, choice.row, page.rows, page.total);
   return page.total;
 }
@@ -56,7 +55,7 @@ export async function runShowRejects(services: ExtensionServices): Promise<numbe
 async function openAtLine(services: ExtensionServices, row: RejectRow, rows: RejectRow[], total: number): Promise<void> {
   if (!fs.existsSync(row.path)) {
     void vscode.window.showWarningMessage(`Telemetry: ${row.path} no longer exists; its rejected text is kept in the database.`);
-    await showReportDocument(services, 'Rejected Lines.txt', rejectsDocument(rows, os.homedir(), total));
+    await services.reportDocuments.show('Rejected Lines.txt', rejectsDocument(rows, os.homedir(), total));
     return;
   }
   // In a JSON document the number counts elements, not lines: open the file at its top.

@@ -1,9 +1,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { toDisposable } from '../../core/lifecycle';
 import { ReadOnlyDocuments } from '../readOnlyDocuments';
-import type { ExtensionServices } from '../services';
 import { parseLocationLine } from './rejectLinks';
 
 export const REPORT_SCHEME = 'telemetry-lens-report';
@@ -12,8 +10,17 @@ export const REPORT_SCHEME = 'telemetry-lens-report';
  * Read-only documents for reports (verify details, rejected lines): a virtual scheme means no
  * "save changes?" prompt on close, and `file:line` entries become links to that line.
  */
-class ReportDocuments extends ReadOnlyDocuments implements vscode.DocumentLinkProvider {
-  constructor() {
+export class ReportDocuments extends ReadOnlyDocuments implements vscode.DocumentLinkProvider {
+  /** The report scheme's documents with their content and link providers, each handed to `register` (the owner's lifetime). */
+  static registerReports(register: (d: vscode.Disposable) => void): ReportDocuments {
+    const documents = new ReportDocuments();
+    register(documents);
+    register(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, documents));
+    register(vscode.languages.registerDocumentLinkProvider({ scheme: REPORT_SCHEME }, documents));
+    return documents;
+  }
+
+  private constructor() {
     super(REPORT_SCHEME, Number.POSITIVE_INFINITY);
   }
 
@@ -29,23 +36,4 @@ class ReportDocuments extends ReadOnlyDocuments implements vscode.DocumentLinkPr
     }
     return links;
   }
-}
-
-const registered = new WeakMap<ExtensionServices, ReportDocuments>();
-
-/** Opens a read-only report document; registers the provider on first use. */
-export function showReportDocument(services: ExtensionServices, name: string, content: string): Promise<void> {
-  let docs = registered.get(services);
-  if (!docs) {
-    const created = new ReportDocuments();
-    docs = created;
-    registered.set(services, created);
-    services.context.subscriptions.push(
-      created,
-      vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, created),
-      vscode.languages.registerDocumentLinkProvider({ scheme: REPORT_SCHEME }, created),
-      toDisposable(() => registered.delete(services)),
-    );
-  }
-  return docs.show(name, content);
 }

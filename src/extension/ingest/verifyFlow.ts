@@ -7,8 +7,7 @@ import { plural } from './format';
 import { engineContext, sourceSpecsFromSettings } from './liveIngest';
 import { loadChosenSources, selectChosen } from './chosenSources';
 import { SHOW_DETAILS, verifyReportMarkdown, verifySummaryMessage } from './messages';
-import { showReportDocument } from './reportDocuments';
-import { resolveEnginePaths } from './sourcePaths';
+import { resolveEnginePaths } from '../../core/ingest/sources/enginePaths';
 import type { VerifyView } from './viewModel';
 
 export const VERIFY_TITLE = 'Telemetry: Verify Sources';
@@ -54,5 +53,5 @@ async function show(services: ExtensionServices, view: VerifyView): Promise<void
   const choice = view.ok
     ? await vscode.window.showInformationMessage(message, SHOW_DETAILS)
     : await vscode.window.showWarningMessage(message, SHOW_DETAILS);
-  if (choice === SHOW_DETAILS) await showReportDocument(services, 'Verify Sources.md', markdown);
+  if (choice === SHOW_DETAILS) await services.reportDocuments.show('Verify Sources.md', markdown);
 }

@@ -24,11 +24,8 @@ export interface AuditedFile {
   freshness?: string;
 }
 
-/** A file or folder discovery could not use (unreadable, symlink loop, ...). */
-export interface SourceProblem {
-  path: string;
-  message: string;
-}
+export type { SourceProblem } from '../../core/ingest/sources/settings';
+import type { SourceProblem } from '../../core/ingest/sources/settings';
 
 export interface AuditView {
   files: AuditedFile[];

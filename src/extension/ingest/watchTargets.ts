@@ -1,5 +1,5 @@
 import * as path from 'path';
-import type { SourceSpec } from './sourceSettings';
+import type { SourceSpec } from '../../core/ingest/sources/settings';
 
 /** What one file-system watcher observes: the shape of a vscode.RelativePattern. */
 export interface WatchTarget {

@@ -1,5 +1,5 @@
 /** CSV/JSON text of a tree node's data (no vscode import: unit-tested). */
-import { toCsv } from '../../core/db/queryFormat';
+import { toCsv } from '../../core/query/queryFormat';
 import type { QueryValue } from '../../core/query/types';
 import type { ExportData } from './metricsTreeModel';
 

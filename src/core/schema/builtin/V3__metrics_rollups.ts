@@ -1,5 +1,5 @@
 import type { BuiltinMigration } from '../types';
-import { rebuildRollups } from '../../metrics/rollups';
+import { rebuildRollups } from '../../rollups/refresh';
 
 /*
  * Rollup tables behind every metrics panel: hourly UTC buckets per domain and dimension (daily
@@ -8,7 +8,7 @@ import { rebuildRollups } from '../../metrics/rollups';
  * skill_invocation(invoked_at) for range reads.
  *
  * Released text, frozen: its checksum is stored in users' databases, so this SQL is literal and
- * never generated from the live rollup specs (src/core/metrics/rollupSpecs.ts). A new rollup
+ * never generated from the live rollup specs (src/core/rollups/specs.ts). A new rollup
  * table arrives as a new migration (V4 and later) with its own rebuild step; see
  * docs/recipes.md "Add a chart". The step rebuilds the rollup tables present when it runs.
  */

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import { withoutExcluded } from './excludeSetting';
-import { expandGlob } from './globExpand';
-import type { SourceSpec } from './sourceSettings';
-import type { SourceProblem } from './viewModel';
+import { expandGlob } from './globWalk';
+import { resolveSourceSettings, type SourceEnvironment, type SourceProblem, type SourceSpec } from './settings';
 
 export interface EnginePaths {
   /** Files and folders to hand to the engine (existing ones only). */
@@ -42,4 +41,19 @@ export async function resolveEnginePaths(specs: readonly SourceSpec[], exclude: 
     if (expansion.truncated) problems.push({ path: spec.path, message: `"${spec.raw}" matches too many paths; only the first ${expansion.matches.length} are used` });
   }
   return { paths, problems };
+}
+
+/**
+ * Paths given on the command line, resolved like the sources setting: a plain path is taken as
+ * given (a missing one is a problem), a glob the shell left alone (quoted, or matching nothing
+ * there) is walked from `cwd` and follows `exclude` like a folder scan. One resolution for the
+ * CLI and the extension.
+ */
+export async function resolveCommandLinePaths(entries: readonly string[], env: SourceEnvironment & { exclude?: readonly string[] }): Promise<EnginePaths> {
+  const specs = resolveSourceSettings(entries, env);
+  const { paths, problems } = await resolveEnginePaths(specs, env.exclude ?? []);
+  return {
+    paths,
+    problems: problems.map((p) => ({ path: p.path, message: p.message.replace(/ \(from setting entry "[^"]*"\)$/, '') })),
+  };
 }

@@ -1,34 +1,14 @@
 import type { SqlDatabase as Database } from '../db/database';
 import { getDataSources, getDrillDownRows, getEventSpan, resolveTimeZone } from '../metrics';
-import type { DrillDownRow, EventSpan, MetricsOptions } from '../metrics/types';
-import { PROTOCOL_VERSION, TAB_IDS, type InitState, type RangePreset, type TabId, type TabPayload } from '../../protocol';
+import type { MetricsOptions } from '../metrics/types';
+import { PROTOCOL_VERSION, TAB_IDS, type TabId, type TabPayload } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
 
-/** The presets a static report precomputes (custom ranges need a database). */
-export const REPORT_PRESETS = ['24h', '7d', '30d', 'all'] as const satisfies readonly RangePreset[];
-export type ReportPreset = (typeof REPORT_PRESETS)[number];
+export { REPORT_PRESETS, type ReportPreset, type ReportSample, type ReportData } from '../../protocol';
+import { REPORT_PRESETS, type ReportData, type ReportSample } from '../../protocol';
 
 /** How many of each table's newest rows the report carries for drill-down. */
 export const REPORT_SAMPLE_ROWS = 200;
-
-export interface ReportSample {
-  /** the column holding the event time (epoch seconds), used to filter by range and day */
-  timeColumn: string;
-  columns: string[];
-  rows: DrillDownRow[];
-  /** rows in the table in all */
-  total: number;
-}
-
-/** Everything the report's in-page host answers from. */
-export interface ReportData {
-  protocolVersion: number;
-  init: InitState;
-  payloads: Record<ReportPreset, Record<TabId, TabPayload>>;
-  samples: Record<string, ReportSample>;
-  /** where the events lie (sent with every tab, as the live host does) */
-  span: EventSpan | null;
-}
 
 export interface ReportDataOptions extends MetricsOptions {
   /** shown in the header, e.g. the database file name */

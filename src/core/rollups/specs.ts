@@ -1,5 +1,5 @@
 import { histogramKeySql } from './percentile';
-import { quoteIdent } from './sql';
+import { quoteIdent } from '../db/queryHelpers';
 
 /**
  * What the rollup tables hold and how each is computed from its event table. One spec = one

@@ -1,6 +1,5 @@
 import * as path from 'path';
-import { DEFAULT_EXCLUDES, ExcludeMatcher } from '../../core/ingest';
-import { isCandidateFileName, knownSourceFor } from '../../core/ingest/catalogue';
+import { DEFAULT_EXCLUDES, ExcludeMatcher, excludesFile } from '../excludes';
 
 /**
  * `telemetryLens.exclude` as the engine takes it. The setting is hand-edited: a single string is
@@ -30,15 +29,5 @@ export function withoutExcluded(files: readonly string[], patterns: readonly str
 export function excludedFileTest(patterns: readonly string[]): (file: string) => boolean {
   const matcher = new ExcludeMatcher(patterns);
   if (matcher.isEmpty) return () => false;
-  return (f) => {
-    const name = path.basename(f);
-    return isCandidateFileName(name) && knownSourceFor(name) === undefined && excludedByAncestry(f, matcher);
-  };
-}
-
-function excludedByAncestry(file: string, matcher: ExcludeMatcher): boolean {
-  for (let p = file; ; p = path.dirname(p)) {
-    if (matcher.matches(p)) return true;
-    if (path.dirname(p) === p) return false;
-  }
+  return (f) => excludesFile(path.basename(f), matcher.coversPath(f));
 }

@@ -1,6 +1,6 @@
-import type { QueryValue } from '../query/types';
-import { collectUserQuery, type UserQueryOptions } from '../query/runUserQuery';
-import type { MoreRows } from '../query/types';
+import type { QueryValue } from './types';
+import { collectUserQuery, type UserQueryOptions } from './runUserQuery';
+import type { MoreRows } from './types';
 
 export interface QueryResult {
   columns: string[];

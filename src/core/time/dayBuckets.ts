@@ -1,4 +1,5 @@
-import type { DayKey } from './types';
+/** A local day 'YYYY-MM-DD' in the requested time zone. */
+export type DayKey = string;
 
 /**
  * Day bucketing in a time zone over hourly UTC rollups, done in SQL: the zone's UTC offset is
@@ -6,7 +7,7 @@ import type { DayKey } from './types';
  * its local day without calling into JS per row.
  */
 
-import { checkZone, machineZone, zoneOffsetSeconds } from '../time/zones';
+import { checkZone, machineZone, zoneOffsetSeconds } from './zones';
 
 export { zoneOffsetSeconds };
 export const machineTimeZone = machineZone;

@@ -1,4 +1,4 @@
-import { ALL_DIMENSIONS, DOMAIN_ROLLUPS, HistogramMetric, type RollupSpec } from './rollupSpecs';
+import { ALL_DIMENSIONS, DOMAIN_ROLLUPS, HistogramMetric, type RollupSpec } from './specs';
 
 /**
  * JS twins of the rollup specs' SELECTs (rollupSpecs.ts), for rows ingest is inserting: the

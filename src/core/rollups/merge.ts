@@ -1,6 +1,6 @@
 import type { SqlDatabase as Database, SqlValue } from '../db/database';
-import { combineMeasure, type SpecAccumulator } from './rollupDeltas';
-import type { Cell } from './rollupTwins';
+import { combineMeasure, type SpecAccumulator } from './deltas';
+import type { Cell } from './twins';
 
 /** Rows per DELETE … WHERE rowid IN (…) (well under SQLite's expression depth limits). */
 const DELETE_CHUNK = 500;

@@ -1,4 +1,4 @@
-import type { QueryValue } from '../query/types';
+import type { QueryValue } from './types';
 import type { QueryResult } from './readOnlyQuery';
 
 export type QueryOutputFormat = 'table' | 'csv' | 'json' | 'markdown';

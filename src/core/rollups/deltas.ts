@@ -1,8 +1,8 @@
 import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { histogramKeyFromThresholds, histogramKeyThresholds, type HistogramKeyOf } from './histogramKeyTwin';
-import { specsForTable, type EventTable, type RollupSpec } from './rollupSpecs';
-import { twinOf, type Cell, type RollupTwin } from './rollupTwins';
-import { queryRows, quoteIdent } from './sql';
+import { specsForTable, type EventTable, type RollupSpec } from './specs';
+import { twinOf, type Cell, type RollupTwin } from './twins';
+import { queryRows, quoteIdent } from '../db/queryHelpers';
 
 /**
  * Rollup contributions of the rows one ingest run inserts into one table, summed in JS as the

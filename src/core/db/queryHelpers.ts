@@ -1,4 +1,4 @@
-import type { SqlDatabase as Database, SqlValue } from '../db/database';
+import type { SqlDatabase as Database, SqlValue } from './database';
 
 export type Row = Record<string, SqlValue>;
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { globToRegExp } from '../../core/ingest/globPattern';
+import { globToRegExp } from '../globPattern';
 
 /**
  * Glob support for `telemetryLens.sources`. The engine takes concrete paths; VS Code's

@@ -25,6 +25,12 @@ export interface SourceEnvironment {
   workspaceFolders: readonly string[];
 }
 
+/** A file or folder discovery could not use (unreadable, symlink loop, not found, ...). */
+export interface SourceProblem {
+  path: string;
+  message: string;
+}
+
 const GLOB_CHARS = /[*?[\]{}]/;
 
 /** The default when the setting is empty: `~/.claude` plus each workspace folder's `.claude`. */

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { IN_PAGE_HOST_JS } from './inPageHost';
 import type { ReportData } from './reportData';
 import { REPORT_THEME_CSS } from './reportTheme';
 
@@ -36,9 +35,9 @@ export interface ReportHtmlInput {
 }
 
 /**
- * One self-contained HTML file: theme variables, the report data, the in-page host and the
- * dashboard bundle, all inline under a CSP that allows nothing but those nonce'd elements
- * (no network of any kind, no eval).
+ * One self-contained HTML file: theme variables, the report data and the dashboard bundle (whose
+ * in-page host, webview/reportHost.ts, answers the dashboard from that data), all inline under
+ * a CSP that allows nothing but those nonce'd elements (no network of any kind, no eval).
  */
 export function buildReportHtml(input: ReportHtmlInput): string {
   const nonce = input.nonce ?? randomBytes(18).toString('base64');
@@ -65,7 +64,6 @@ export function buildReportHtml(input: ReportHtmlInput): string {
 <body class="telemetry-lens-report">
 <main id="app" aria-busy="true"><p>Loading the dashboard… (this report needs JavaScript)</p></main>
 <script type="application/json" id="tl-report-data" nonce="${nonce}">${jsonForScript(input.data)}</script>
-<script nonce="${nonce}">${IN_PAGE_HOST_JS}</script>
 <script nonce="${nonce}">${escapeScriptText(withoutSourceMap(input.webviewBundle))}</script>
 </body>
 </html>

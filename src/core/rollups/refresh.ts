@@ -1,8 +1,8 @@
 import type { SqlDatabase as Database } from '../db/database';
-import { blockLevels, blockTable, DAY, mergeSelectSql, rollupSelectSql, rollupTableDefinitions, specsForTable, type EventTable, type RollupSpec } from './rollupSpecs';
-import type { RunRollupDeltas, TableRollupDeltas } from './rollupDeltas';
-import { mergeIntoRollup } from './rollupMerge';
-import { queryOne, queryRows, quoteIdent, tableColumns, tableExists } from './sql';
+import { blockLevels, blockTable, DAY, mergeSelectSql, rollupSelectSql, rollupTableDefinitions, specsForTable, type EventTable, type RollupSpec } from './specs';
+import type { RunRollupDeltas, TableRollupDeltas } from './deltas';
+import { mergeIntoRollup } from './merge';
+import { queryOne, queryRows, quoteIdent, tableColumns, tableExists } from '../db/queryHelpers';
 
 /** A time range of rows an ingest write just inserted into one table. */
 export interface TouchedRange {
