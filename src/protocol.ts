@@ -97,12 +97,33 @@ export type TabPayload =
   | { tab: 'sessions'; sessions: SessionsData }
   | { tab: 'usage'; usage: UsageData };
 
+/** Dashboard scope: this machine's database, or the team database (docs/team.md). */
+export const SCOPE_IDS = ['local', 'team'] as const;
+export type ScopeId = (typeof SCOPE_IDS)[number];
+
+/** What the scope bar shows; the host sends it after `init` and after every `setScope`. */
+export interface ScopeState {
+  /** a team database is configured (telemetryLens.team.database) */
+  available: boolean;
+  scope: ScopeId;
+  /** Team scope: one machine's rows, or null for all machines */
+  machine: string | null;
+  /** machines the team database holds (names only) */
+  machines: string[];
+  /** where the shown data comes from (a team URL never carries its password) */
+  databaseLabel: string;
+  /** why the Team scope could not be read (the page stays on This machine) */
+  error?: string;
+}
+
 export type WebviewToHost =
   | { type: 'ready'; protocolVersion: number }
   | { type: 'requestData'; requestId: number; tab: TabId; range: RangeSelection }
   /** `label` is what the user clicked ("Routing accuracy · sonnet"), echoed back with the rows */
   | { type: 'drillDown'; requestId: number; label: string; request: DrillDownRequest }
-  | { type: 'openSource'; path: string; line: number };
+  | { type: 'openSource'; path: string; line: number }
+  /** the scope bar: a scope id and a machine name (null: all), checked by the host against its list */
+  | { type: 'setScope'; scope: ScopeId; machine: string | null };
 
 export type HostToWebview =
   | { type: 'init'; protocolVersion: number; state: InitState }
@@ -112,6 +133,7 @@ export type HostToWebview =
   | { type: 'rows'; requestId: number; label: string; result: DrillDownResult; sampled?: boolean }
   | { type: 'databaseChanged' }
   | { type: 'showTab'; tab: TabId }
+  | { type: 'scope'; state: ScopeState }
   | { type: 'error'; requestId?: number; message: string };
 
 

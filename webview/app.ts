@@ -6,6 +6,7 @@ import { DrillDownPanel } from './drillDownPanel';
 import { fmtDateTime } from './format';
 import { HostClient, type DataReply } from './hostClient';
 import { RangeBar, rangeText } from './rangeBar';
+import { ScopeBar } from './scopeBar';
 import { payloadRange, renderTab } from './tabs/renderTab';
 import type { TabContext } from './tabs/tabContext';
 import { watchTheme } from './theme';
@@ -42,6 +43,10 @@ export class DashboardApp {
   private lastLoadedAt = 0;
   private rangeIsDefault: boolean;
   private readonly rangeBar: RangeBar;
+  private readonly scopeBar = new ScopeBar((scope, machine) => postToHost({ type: 'setScope', scope, machine }));
+  /** the scope the shown data belongs to ("local", "team:", "team:alpha") */
+  private scopeKey = 'local';
+  private readonly dbLabel: HTMLElement;
 
   constructor(
     private readonly root: HTMLElement,
@@ -85,10 +90,12 @@ export class DashboardApp {
       init.mode === 'report'
         ? `Static report of ${init.databaseLabel}${init.generatedAt ? `, generated ${fmtDateTime(init.generatedAt)}` : ''}`
         : init.databaseLabel;
+    this.dbLabel = h('span', { class: 'db-label', id: 'db-label', title: source }, source);
     const header = h(
       'header',
       { class: 'toolbar' },
-      h('div', { class: 'title' }, h('h1', {}, 'Telemetry Lens'), h('span', { class: 'db-label', title: source }, source)),
+      h('div', { class: 'title' }, h('h1', {}, 'Telemetry Lens'), this.dbLabel),
+      this.scopeBar.element,
       rangeBar.element,
       init.mode === 'live' ? refresh : null,
       this.status,
@@ -140,6 +147,23 @@ export class DashboardApp {
       case 'error':
         this.setStatus(message.message, true);
         break;
+      case 'scope': {
+        const state = message.state;
+        this.scopeBar.show(state);
+        this.dbLabel.textContent = state.databaseLabel;
+        this.dbLabel.title = state.databaseLabel;
+        const key = state.scope === 'team' ? `team:${state.machine ?? ''}` : 'local';
+        if (key !== this.scopeKey) {
+          // other rows: every tab asks again, the drill-down rows belonged to the old scope
+          this.scopeKey = key;
+          this.rendered.clear();
+          this.drill.hide();
+          this.root.dataset.scope = key;
+          this.load(true);
+        }
+        if (state.error) this.setStatus(state.error, true);
+        break;
+      }
       default:
         break;
     }
@@ -216,6 +240,7 @@ export class DashboardApp {
     this.lastLoadedAt = Date.now();
     this.root.removeAttribute('aria-busy');
     this.root.dataset.loadedTab = tab;
+    this.root.dataset.loadedScope = this.scopeKey;
     this.setStatus(this.init.mode === 'live' ? `Updated ${new Date().toLocaleTimeString(undefined, { timeZone: displayZone() })}` : '');
   }
 

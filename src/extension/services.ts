@@ -5,6 +5,7 @@ import { DatabaseFileWatcher } from './databaseFileWatcher';
 import { LiveIngestController } from './ingest/liveIngest';
 import { ReportDocuments } from './ingest/reportDocuments';
 import { DatabaseStatusBar } from './statusBar';
+import { TeamReader } from './team/teamReader';
 import { TeamSyncRunner } from './team/teamSync';
 
 /**
@@ -32,6 +33,9 @@ export class ExtensionServices extends Disposable {
   /** Read-only report documents (verify details, rejected lines) with file:line links. */
   readonly reportDocuments: ReportDocuments;
 
+  /** The team database's rows for the dashboard's Team scope and the tree's "Team database" section. */
+  readonly teamReader: TeamReader;
+
   constructor(
     readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
@@ -48,6 +52,7 @@ export class ExtensionServices extends Disposable {
     // last: it reads the database path and follows onDidChangeDatabase from the start
     this.reportDocuments = ReportDocuments.registerReports((d) => this.register(d));
     this.statusBar = this.register(new DatabaseStatusBar(this));
+    this.teamReader = this.register(new TeamReader(this));
     this.teamSync = this.register(new TeamSyncRunner(this));
     this.liveIngest = this.register(new LiveIngestController(this));
   }

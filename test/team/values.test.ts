@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startPgCluster, type PgCluster } from './pgCluster';
 import { cli, python, tempDir } from './helpers';
+import { dayNumberOf, dayOf, dayText } from '../../src/core/team/dialect';
 
 describe('sync: values', () => {
   let pg: PgCluster;
@@ -85,5 +86,34 @@ print(json.dumps(out))
     assert.deepEqual(team[5][6], { timestamp_as_stored: '2026-11-01', n_as_stored: 1.5 });
     assert.equal(odd.keptInExtra, 4);
     assert.equal(json.validation.ok, true);
+  });
+
+  test('validation days: integer day numbers in both dialects are exactly SQLite\'s date(), edges included', async () => {
+    const times = [-62167219200, -62167219199, -86401, -86400, -86399, -1, 0, 1, 86399, 86400, 951782400, 1795000000, 4102444799, 253402300799];
+    const sqlite = JSON.parse(
+      python(
+        `
+import sqlite3, sys, json
+con = sqlite3.connect(':memory:')
+ts = json.loads(sys.argv[1])
+print(json.dumps([con.execute("WITH x(t) AS (SELECT ?) SELECT date(t, 'unixepoch'), " + sys.argv[2] + " FROM x", (t,)).fetchone() for t in ts]))
+`,
+        JSON.stringify(times),
+        dayNumberOf.sqlite('"t"'),
+      ),
+    ) as [string, number][];
+    const pgDays = pg
+      .psql(`SELECT ${dayNumberOf.postgres('t')} || '|' || ${dayOf.postgres('t')} FROM unnest(ARRAY[${times.join(',')}]::bigint[]) WITH ORDINALITY AS x(t, i) ORDER BY i`)
+      .trim()
+      .split('\n');
+    times.forEach((t, i) => {
+      const [date, sqliteNumber] = sqlite[i];
+      const [pgNumber, pgText] = pgDays[i].split('|');
+      assert.equal(dayText(sqliteNumber), date, `sqlite ${t}`);
+      assert.equal(dayText(pgNumber), date, `postgres ${t}`);
+      // the text path (time columns that are not bigint) has no year 0: PostgreSQL calls it 1 BC
+      if (t >= -62135596800) assert.equal(pgText, date, `postgres text ${t}`);
+      else assert.equal(pgText, '0001-01-01');
+    });
   });
 });

@@ -149,6 +149,8 @@ export interface OpenOptions {
   init?: Partial<InitState>;
   theme?: Record<string, string>;
   bodyClass?: string;
+  /** answers messages besides ready/data/drill-down (e.g. setScope); true = handled */
+  onMessage?(message: WebviewToHost, send: (m: HostToWebview) => Promise<void>): Promise<boolean>;
 }
 
 export async function openDashboard(browser: Browser, o: OpenOptions): Promise<FakeHost> {
@@ -189,6 +191,7 @@ export async function openDashboard(browser: Browser, o: OpenOptions): Promise<F
       });
       return;
     }
+    if (o.onMessage && (await o.onMessage(message, send))) return;
     const reply = await answerDataRequest(message, { snapshot: async () => o.db, metricsOptions: () => ({ timeZone: o.timeZone ?? 'UTC', nowSeconds: o.nowSeconds }), nowSeconds: () => o.nowSeconds });
     if (reply) await send(reply);
   });

@@ -3,6 +3,8 @@ import { csvRecord, JsonRowsWriter, toTextTable, type QueryOutputFormat } from '
 import { moreRowsText } from '../../core/query/resultText';
 import { DEFAULT_QUERY_TIMEOUT_SECONDS, QueryTimeoutError, runUserQuery } from '../../core/query/runUserQuery';
 import type { MoreRows, QueryEngine, QueryValue } from '../../core/query/types';
+import { isTeamUrl } from '../../core/team/url';
+import { runTeamUserQuery } from '../../core/team/query';
 import { optionString, parseArgs, requireOption } from '../args';
 import { OutputClosedError, type CliCommand, type CliIO } from './types';
 
@@ -52,13 +54,13 @@ function parseMaxRows(raw: string | undefined): number | undefined {
 }
 
 /**
- * `query --db FILE "SQL"`: user SQL runs in a child process (src/core/query) on a snapshot that is
+ * `query --db FILE|postgresql://… "SQL"`: user SQL runs in a child process (src/core/query) on a snapshot that is
  * never written back, with a time limit, an optional row cap and Ctrl-C. CSV and JSON stream to
  * stdout as rows arrive, so an unbounded result never piles up in memory.
  */
 export const queryCommand: CliCommand = {
   name: 'query',
-  usage: 'query      --db FILE "SQL"                [--format table|csv|json] [--timeout SECONDS] [--max-rows N]   read-only',
+  usage: 'query      --db FILE|postgresql://… "SQL" [--format table|csv|json] [--timeout SECONDS] [--max-rows N]   read-only',
   async run(argv, io) {
     const args = parseArgs(sqlAfterOptions(argv, VALUE_OPTIONS), VALUE_OPTIONS, []);
     const db = requireOption(args, 'db');
@@ -76,14 +78,15 @@ export const queryCommand: CliCommand = {
     process.once('SIGINT', onSigint);
     try {
       const out = format === 'table' ? tableOutput() : streamOutput(format as 'csv' | 'json', io);
-      const outcome = await runUserQuery(db, sql, {
-        engine,
+      const limits = {
         timeoutMs: timeoutSeconds * 1000,
         maxRows: format === 'table' ? (maxRows ?? TABLE_DEFAULT_MAX_ROWS) : maxRows,
         signal: cancel.signal,
-        onColumns: (columns) => out.columns(columns),
-        onRows: (rows) => out.rows(rows),
-      });
+        onColumns: (columns: string[]) => out.columns(columns),
+        onRows: (rows: QueryValue[][]) => out.rows(rows),
+      };
+      // postgresql://…: the team database (READ ONLY transaction, server-side cursor, statement_timeout)
+      const outcome = isTeamUrl(db) ? await runTeamUserQuery(db, sql, limits) : await runUserQuery(db, sql, { ...limits, engine });
       out.end(io, outcome.more);
       if (outcome.more && format !== 'table') io.err(`telemetry-lens query: printed ${outcome.rows} row${outcome.rows === 1 ? '' : 's'}; ${moreRowsText(outcome.more)} not printed (--max-rows ${maxRows})`);
       return 0;

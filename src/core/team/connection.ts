@@ -18,7 +18,7 @@ export class TeamDatabaseError extends TelemetryError {
 }
 
 export interface TeamConnectOptions {
-  /** password from elsewhere (SecretStorage); wins over one in the URL */
+  /** password from elsewhere (SecretStorage); wins over one in the URL; '' = none */
   password?: string;
   /** application_name shown in pg_stat_activity */
   applicationName?: string;
@@ -27,13 +27,25 @@ export interface TeamConnectOptions {
 
 export function clientConfig(url: string, opts: TeamConnectOptions = {}): ClientConfig {
   if (!isTeamUrl(url)) throw new UsageError(`not a postgresql:// URL: ${redactUrl(url)}`);
-  const config: ClientConfig = {
-    connectionString: url,
+  return {
+    connectionString: opts.password ? withPasswordParameter(url, opts.password) : url,
     application_name: opts.applicationName ?? 'telemetry-lens',
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 15000,
   };
-  if (opts.password !== undefined) config.password = opts.password;
-  return config;
+}
+
+/**
+ * The URL with `password=` appended. pg lays the parsed connection string over the other options
+ * (`Object.assign({}, config, parse(url))`) and the parse always sets a password — '' when the URL
+ * has none — so a `password` option beside the URL never reached the server (the extension's
+ * password from SecretStorage was dropped, the login refused, the password asked for again). A
+ * `password` query parameter is what the parse reads first, and the last one wins: this one.
+ * The result is only handed to the driver; everything printed uses the caller's URL, redacted.
+ */
+export function withPasswordParameter(url: string, password: string): string {
+  const hash = url.indexOf('#');
+  const base = hash >= 0 ? url.slice(0, hash) : url;
+  return `${base}${base.includes('?') ? '&' : '?'}password=${encodeURIComponent(password)}`;
 }
 
 /** A connected client; errors are TeamDatabaseError with the URL redacted (exit 3). */

@@ -45,3 +45,23 @@ export const dayOf = {
   sqlite: (col: string) => `CASE WHEN typeof(${col}) = 'integer' AND ${col} BETWEEN ${MIN_EPOCH} AND ${MAX_EPOCH} THEN date(${col}, 'unixepoch') END`,
   postgres: (col: string) => `CASE WHEN ${col} BETWEEN ${MIN_EPOCH} AND ${MAX_EPOCH} THEN to_char(to_timestamp(${col}) AT TIME ZONE 'UTC', 'YYYY-MM-DD') END`,
 };
+
+/**
+ * UTC day number (whole days since 1970-01-01, floored; NULL for non-integers and times outside
+ * 0000..9999) of an epoch-seconds column, in each dialect, matching exactly. Integer arithmetic
+ * only: formatting a date per row cost validation ~3x more on a million rows; the few distinct
+ * day numbers become 'YYYY-MM-DD' afterwards (dayText).
+ */
+export const dayNumberOf = {
+  sqlite: (col: string) => `CASE WHEN typeof(${col}) = 'integer' AND ${col} BETWEEN ${MIN_EPOCH} AND ${MAX_EPOCH} THEN ${col} / 86400 - (${col} % 86400 < 0) END`,
+  postgres: (col: string) => `CASE WHEN ${col} BETWEEN ${MIN_EPOCH} AND ${MAX_EPOCH} THEN ${col} / 86400 - CASE WHEN ${col} % 86400 < 0 THEN 1 ELSE 0 END END`,
+};
+
+/** 'YYYY-MM-DD' of a day number (as SQLite's date(…, 'unixepoch') prints it; a day already as text stays), or null. */
+export function dayText(dayNumber: number | string | null | undefined): string | null {
+  if (dayNumber === null || dayNumber === undefined) return null;
+  if (typeof dayNumber === 'string' && dayNumber.includes('-', 1)) return dayNumber;
+  const iso = new Date(Number(dayNumber) * 86400_000).toISOString();
+  // years 0000..9999 print as four digits; toISOString widens none of them
+  return iso.slice(0, 10);
+}

@@ -25,6 +25,7 @@ import type { ReportOptions } from '../dashboard/index';
 import { ensureSchema } from '../schema';
 import { connectTeam, errorText, redactText, redactUrl, TeamDatabaseError, type TeamConnectOptions } from './connection';
 import { MACHINE_COLUMN, quoteIdent, type TeamColumnType } from './dialect';
+import { collectTeamQuery } from './query';
 
 /** int8 as JS numbers (ids, epoch seconds, hashes < 2^53) and JSON columns as their text, like SQLite holds them. */
 const RAW_TYPES = {
@@ -39,40 +40,18 @@ const RAW_TYPES = {
 export interface TeamQueryLimits extends TeamConnectOptions {
   /** rows returned at most (default 100 000) */
   maxRows?: number;
-  /** statement_timeout (default 60 s) */
+  /** time limit (default 60 s) */
   timeoutMs?: number;
 }
 
-const READ_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'EXPLAIN', 'SHOW', 'TABLE']);
-
 /**
- * One read-only statement on the team database, for `query --db postgresql://…`: a READ ONLY
- * transaction (PostgreSQL itself refuses writes, even one inside a WITH), the extended protocol
- * (exactly one statement: no `COMMIT; DELETE …` smuggled in), a statement timeout, a row cap.
- * Errors are UsageError (bad SQL, exit 2) or TeamDatabaseError (cannot connect, exit 3), redacted.
+ * One read-only statement on the team database, its rows collected (bounded by maxRows): the shape
+ * `formatQueryResult` prints. The work is runTeamUserQuery's (src/core/team/query.ts: READ ONLY
+ * transaction, one statement, server-side cursor, statement_timeout).
  */
 export async function runTeamQuery(url: string, sql: string, limits: TeamQueryLimits = {}): Promise<QueryResult & { truncated: boolean }> {
-  const body = sql.trim().replace(/^(--[^\n]*\n|\/\*[\s\S]*?\*\/|\s)+/, '');
-  if (!body) throw new UsageError('the query is empty');
-  const keyword = /^[A-Za-z]+/.exec(body)?.[0]?.toUpperCase() ?? '';
-  if (!READ_KEYWORDS.has(keyword)) throw new UsageError(`query is read-only: only SELECT, WITH, VALUES, TABLE, EXPLAIN and SHOW are allowed, not "${body.slice(0, 57)}"`);
-  const client = await connectTeam(url, { ...limits, applicationName: 'telemetry-lens query' });
-  try {
-    await client.query('BEGIN READ ONLY');
-    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(limits.timeoutMs ?? 60000))}`);
-    const maxRows = limits.maxRows ?? 100000;
-    let r;
-    try {
-      r = await client.query({ text: sql, values: [], rowMode: 'array', types: RAW_TYPES });
-    } catch (e) {
-      throw new UsageError(`SQL error: ${redactText(errorText(e), url, [limits.password])}`);
-    }
-    await client.query('ROLLBACK');
-    const rows = (r.rows as unknown[][]).slice(0, maxRows).map((row) => row.map((v) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v)));
-    return { columns: r.fields.map((f) => f.name), rows: rows as QueryResult['rows'], truncated: r.rows.length > maxRows };
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  const r = await collectTeamQuery(url, sql, { ...limits, maxRows: limits.maxRows ?? 100000, timeoutMs: limits.timeoutMs ?? 60000 });
+  return { columns: r.columns, rows: r.rows as QueryResult['rows'], truncated: r.truncated };
 }
 
 export interface TeamHealth {
@@ -292,4 +271,42 @@ export async function generateTeamReportHtml(url: string, webviewBundle: string,
   } finally {
     db.close();
   }
+}
+
+/** One machine in the team database: when it last synced and its rows per event table. */
+export interface TeamMachineOverview {
+  machine: string;
+  lastSyncedAt: string;
+  tables: { table: string; rows: number }[];
+}
+
+/** The machines and their data sources (rows per event table), for the tree's "Team database" section. */
+export async function teamOverview(url: string, opts: TeamConnectOptions = {}): Promise<TeamMachineOverview[]> {
+  return withTeam(url, opts, async (c) => {
+    if (!(await c.query(`SELECT to_regclass('team_tables') IS NOT NULL AS ok`)).rows[0].ok) return [];
+    const machines = new Map<string, TeamMachineOverview>();
+    for (const r of (await c.query('SELECT machine, last_synced_at FROM team_machines ORDER BY machine')).rows) {
+      machines.set(String(r.machine), { machine: String(r.machine), lastSyncedAt: new Date(r.last_synced_at).toISOString(), tables: [] });
+    }
+    const tables = (await c.query(`SELECT table_name FROM team_tables WHERE kind = 'event' ORDER BY table_name`)).rows.map((r) => String(r.table_name));
+    if (tables.length) {
+      const counts = await c.query(tables.map((t, i) => `SELECT $${i + 1}::text AS t, ${MACHINE_COLUMN} AS m, count(*)::bigint AS n FROM ${quoteIdent(t)} GROUP BY 2`).join(' UNION ALL '), tables);
+      for (const r of counts.rows) machines.get(String(r.m))?.tables.push({ table: String(r.t), rows: Number(r.n) });
+    }
+    for (const m of machines.values()) m.tables.sort((a, b) => b.rows - a.rows || a.table.localeCompare(b.table));
+    return [...machines.values()];
+  });
+}
+
+/**
+ * What the team holds, as one comparable text: changes whenever any machine syncs rows (watermarks
+ * and their row counts) or a machine appears. A reader keeps its copy while this stays the same.
+ */
+export async function teamVersion(url: string, opts: TeamConnectOptions = {}): Promise<string> {
+  return withTeam(url, opts, async (c) => {
+    if (!(await c.query(`SELECT to_regclass('team_watermarks') IS NOT NULL AS ok`)).rows[0].ok) return 'empty';
+    const r = await c.query(`SELECT (SELECT count(*) FROM team_machines) AS m, count(*) AS w, coalesce(sum(last_id), 0)::text AS ids, coalesce(sum(rows_synced), 0)::text AS rows, coalesce(max(synced_at)::text, '') AS at FROM team_watermarks`);
+    const v = r.rows[0];
+    return `${v.m}|${v.w}|${v.ids}|${v.rows}|${v.at}`;
+  });
 }

@@ -33,6 +33,12 @@ export interface SyncOptions extends TeamConnectOptions {
   /** skip the closing validation (benchmarks that time the copy alone) */
   skipValidation?: boolean;
   /**
+   * compare every day of every table (seed 004's validate_migration as written); default: totals
+   * per table plus the days of the rows this run started past, with the full comparison for any
+   * table where those differ (src/core/team/validate.ts)
+   */
+  fullValidation?: boolean;
+  /**
    * 'auto' (default): COPY straight into the team table when it holds no row of this machine
    * past the watermark (checked under the lock, so nothing can conflict), else through staging;
    * 'always': every batch through the staging table and INSERT … ON CONFLICT DO NOTHING.
@@ -96,15 +102,18 @@ export async function syncToTeam(dbPath: string, url: string, opts: SyncOptions 
     );
     const tables: TableSyncResult[] = [];
     const teamColumns = await allTeamColumns(client);
+    // where each event table started: validation counts the days of the rows past it (and the totals)
+    const since = new Map<string, number>();
     for (const spec of localTableSpecs(db)) {
       const teamTypes = await ensureTeamTable(client, spec, teamColumns.get(spec.table) ?? new Map());
+      if (spec.kind === 'event') since.set(spec.table, await readWatermark(client, machine, spec.table));
       phasesMs.schema += Date.now() - mark;
       mark = Date.now();
       tables.push(spec.kind === 'event' ? await syncEventTable(client, db, spec, teamTypes, machine, opts) : await syncMirrorTable(client, db, spec, teamTypes, machine));
       phasesMs.push += Date.now() - mark;
       mark = Date.now();
     }
-    const validation = opts.skipValidation ? null : await validateMachine(client, db, machine, localTableSpecs(db).filter((s) => s.kind === 'event'));
+    const validation = opts.skipValidation ? null : await validateMachine(client, db, machine, localTableSpecs(db).filter((s) => s.kind === 'event'), opts.fullValidation ? {} : { since });
     phasesMs.validate = Date.now() - mark;
     return { database: dbPath, team: redactUrl(url), machine, migrations, tables, validation, durationMs: Date.now() - started, phasesMs };
   } catch (e) {

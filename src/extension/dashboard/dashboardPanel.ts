@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
 import { resolveTimeZone } from '../../core/metrics';
 import { answerDataRequest } from '../../core/dashboard/dashboardRequests';
+import { checkScopeRequest, LOCAL_SCOPE, scopeState, type ScopeSelection } from '../../core/team/scope';
 import { PROTOCOL_VERSION, TAB_IDS, type DashboardViewState, type HostToWebview, type TabId, type WebviewToHost } from '../../protocol';
 import type { ExtensionServices } from '../services';
 import { metricsSettings } from './metricsSettings';
@@ -40,6 +41,10 @@ export class DashboardPanel extends Disposable {
   private shownPath = '';
   /** JSONL paths this panel has sent in rows; `openSource` opens only these. */
   private readonly knownSources = new Set<string>();
+  /** This machine, or the team database (all machines or one): the scope bar's choice */
+  private scope: ScopeSelection = LOCAL_SCOPE;
+  /** the team's machines as last read: the only names a `setScope` may pick */
+  private teamMachines: string[] = [];
 
   static show(services: ExtensionServices, tab?: TabId): DashboardPanel {
     if (DashboardPanel.current) {
@@ -89,7 +94,55 @@ export class DashboardPanel extends Disposable {
         else this.databaseChanged();
       }),
     );
+    this.register(
+      services.teamReader.onDidChange(() => {
+        if (!this.ready) return;
+        if (!services.teamReader.url) this.scope = LOCAL_SCOPE;
+        void this.sendScope();
+        if (this.scope.scope === 'team') this.post({ type: 'databaseChanged' });
+      }),
+    );
     this.register(panel.onDidDispose(() => this.dispose()));
+  }
+
+  /**
+   * Tells the scope bar what it can offer: whether a team database is configured and its machines
+   * (read without asking for a password; the first switch to Team may ask).
+   */
+  private async sendScope(error?: string): Promise<void> {
+    const teamUrl = this.services.teamReader.url;
+    if (teamUrl && !error) {
+      try {
+        this.teamMachines = (await this.services.teamReader.overview(false)).map((m) => m.machine);
+      } catch (e) {
+        // not reachable or no password stored yet: the bar still offers Team
+        this.services.log.info(`dashboard: team machines not listed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    this.post({ type: 'scope', state: scopeState(this.scope, { localLabel: homeRelative(this.services.databasePath), teamUrl, machines: this.teamMachines, error }) });
+  }
+
+  private async setScope(message: { scope?: unknown; machine?: unknown }): Promise<void> {
+    let next: ScopeSelection;
+    try {
+      // a machine not listed yet (synced since): read the list once more before refusing
+      if (typeof message.machine === 'string' && !this.teamMachines.includes(message.machine) && this.services.teamReader.url) {
+        this.teamMachines = (await this.services.teamReader.overview(true)).map((m) => m.machine);
+      }
+      next = checkScopeRequest(message, !!this.services.teamReader.url, this.teamMachines);
+      // read the team copy now: the password prompt (once) and a connection error show here
+      if (next.scope === 'team') {
+        await this.services.teamReader.snapshot(next.machine, true);
+        this.teamMachines = (await this.services.teamReader.overview(false)).map((m) => m.machine);
+      }
+    } catch (e) {
+      const text = e instanceof Error ? e.message : String(e);
+      this.services.log.warn(`dashboard scope: ${text}`);
+      await this.sendScope(text);
+      return;
+    }
+    this.scope = next;
+    await this.sendScope();
   }
 
   private databaseChanged(): void {
@@ -134,13 +187,17 @@ export class DashboardPanel extends Disposable {
         // the folder may not have existed at open (first Migrate JSONL creates it)
         this.services.watchDatabase();
         this.sendInit();
+        void this.sendScope();
+        return;
+      case 'setScope':
+        await this.setScope(message);
         return;
       case 'openSource':
         await this.openSource(message.path, message.line);
         return;
       default: {
         const reply = await answerDataRequest(message, {
-          snapshot: () => this.snapshots.get(),
+          snapshot: () => (this.scope.scope === 'team' ? this.services.teamReader.snapshot(this.scope.machine) : this.snapshots.get()),
           metricsOptions: () => metricsSettings(this.services),
           nowSeconds: () => Math.floor(Date.now() / 1000),
         });

@@ -1,10 +1,12 @@
 /**
  * The extension's side of the team database: settings, the password in SecretStorage (asked for
- * once, forgotten when the server refuses it), one sync run, and auto-sync after each ingest.
+ * once, forgotten when the server refuses it: src/core/team/password.ts), one sync run, and
+ * auto-sync after each ingest.
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
 import { AutoSyncScheduler } from '../../core/team/autoSync';
+import { TeamPasswords } from '../../core/team/password';
 import type { SyncResult } from '../../core/team/sync';
 import { isTeamUrl, redactText, redactUrl } from '../../core/team/url';
 import type { ExtensionServices } from '../services';
@@ -27,27 +29,19 @@ function urlHasPassword(url: string): boolean {
   return redactUrl(url) !== url;
 }
 
-/** SecretStorage key: one password per server/user/database (the URL without password or options). */
-function secretKey(url: string): string {
-  return `telemetryLens.team.password:${redactUrl(url).replace(/\?.*$/, '')}`;
-}
-
 /**
- * The password for `url`: from SecretStorage, or (interactive only) asked once and stored after
- * the server accepted it. Undefined: none needed (trust/peer/.pgpass) or the user cancelled.
+ * The password store of the team database: VS Code's SecretStorage, asked for with a password box
+ * (once: src/core/team/password.ts). Shared by sync and the dashboard's Team scope.
  */
-async function passwordFor(services: ExtensionServices, url: string, interactive: boolean): Promise<{ password?: string; fresh: boolean; cancelled: boolean }> {
-  const stored = await services.context.secrets.get(secretKey(url));
-  if (stored !== undefined) return { password: stored, fresh: false, cancelled: false };
-  if (!interactive) return { fresh: false, cancelled: false };
-  const typed = await vscode.window.showInputBox({
-    title: 'Team database password',
-    prompt: `Password for ${redactUrl(url)} (kept in VS Code's secret storage; leave empty if the server needs none)`,
-    password: true,
-    ignoreFocusOut: true,
-  });
-  if (typed === undefined) return { fresh: false, cancelled: true };
-  return { password: typed || undefined, fresh: true, cancelled: false };
+export function teamPasswords(services: ExtensionServices): TeamPasswords {
+  return new TeamPasswords(services.context.secrets, (url, retry) =>
+    vscode.window.showInputBox({
+      title: 'Team database password',
+      prompt: `${retry ? 'The server refused the stored password. ' : ''}Password for ${url} (kept in VS Code's secret storage; leave empty if the server needs none)`,
+      password: true,
+      ignoreFocusOut: true,
+    }),
+  );
 }
 
 export class TeamSyncRunner extends Disposable {
@@ -107,16 +101,18 @@ export class TeamSyncRunner extends Disposable {
       if (interactive) void vscode.window.showErrorMessage(msg);
       throw new Error(msg);
     }
-    const pw = await passwordFor(this.services, s.url, interactive);
-    if (pw.cancelled) return undefined;
     // the driver and sync code load on first use, not at activation
     const { syncToTeam } = await import('../../core/team/sync');
-    const work = () => syncToTeam(this.services.databasePath, s.url, { password: pw.password, machine: s.machine, applicationName: 'telemetry-lens vscode' });
+    let used: string | undefined;
+    const work = (password: string | undefined) => {
+      used = password;
+      const sync = () => syncToTeam(this.services.databasePath, s.url, { password, machine: s.machine, applicationName: 'telemetry-lens vscode' });
+      return interactive ? Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Syncing to ${redactUrl(s.url)}…` }, sync)) : sync();
+    };
     try {
-      const result = interactive
-        ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Syncing to ${redactUrl(s.url)}…` }, work)
-        : await work();
-      if (pw.fresh && pw.password !== undefined) await this.services.context.secrets.store(secretKey(s.url), pw.password);
+      const result = await teamPasswords(this.services).withPassword(s.url, interactive, work);
+      if (result === undefined) return undefined;
+      this.services.teamReader.changed();
       const sent = result.tables.filter((t) => t.kind === 'event').reduce((n, t) => n + t.inserted, 0);
       const summary = `team sync as "${result.machine}": ${sent} new row(s) into ${result.team}; validation ${result.validation?.ok ? 'ok' : 'MISMATCH'}`;
       this.services.log.info(summary);
@@ -127,9 +123,8 @@ export class TeamSyncRunner extends Disposable {
       } else if (interactive) void vscode.window.showInformationMessage(summary);
       return result;
     } catch (e) {
-      const message = redactText(e instanceof Error ? e.message : String(e), s.url, [pw.password]);
-      // a refused password is forgotten, so the next interactive sync asks again
-      if (/password authentication failed|SQLSTATE 28P01/.test(message)) await this.services.context.secrets.delete(secretKey(s.url));
+      // (a refused password was forgotten by withPassword: the next interactive sync asks again)
+      const message = redactText(e instanceof Error ? e.message : String(e), s.url, [used]);
       this.services.log.error(`team sync: ${message}`);
       if (interactive) void vscode.window.showErrorMessage(`Sync to Team Database failed: ${message}`);
       throw new Error(message);

@@ -5,6 +5,7 @@ import { openSnapshot } from '../../core/db/database';
 import { cleanupRisk, loadPrices, standardConfigDirs, type CleanupRisk, type PriceTable } from '../../core/claudeCode';
 import { Disposable } from '../../core/lifecycle';
 import { resolveTimeZone } from '../../core/metrics';
+import { teamTreeSection } from '../../core/team/scope';
 import { migrationsFolderOf } from '../migrations/migrationsFolder';
 import type { ExtensionServices } from '../services';
 import { buildMetricsTree, type MetricsNode } from './metricsTreeModel';
@@ -38,6 +39,7 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
   constructor(private readonly services: ExtensionServices) {
     super();
     this.register(services.onDidChangeDatabase(() => this.refresh()));
+    this.register(services.teamReader.onDidChange(() => this.refresh()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('telemetryLens')) this.refresh();
@@ -73,6 +75,17 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
     return this.roots;
   }
 
+  /** "Team database": its machines and their data sources, when a team database is configured (never asks for a password). */
+  private async teamSection(): Promise<MetricsNode | undefined> {
+    const url = this.services.teamReader.url;
+    if (!url) return undefined;
+    try {
+      return teamTreeSection(url, await this.services.teamReader.overview(false));
+    } catch (e) {
+      return teamTreeSection(url, { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
   private async loadRoots(): Promise<MetricsNode[]> {
     const dbPath = this.services.databasePath;
     this.services.watchDatabase();
@@ -81,14 +94,17 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
     if (this.view) this.view.description = missing ? undefined : path.basename(dbPath);
     if (missing) return []; // the welcome view offers Migrate JSONL / Open Database
     try {
+      const team = this.teamSection();
       const db = await openSnapshot(dbPath);
       try {
-        return buildMetricsTree(db, {
+        const roots = buildMetricsTree(db, {
           timeZone: timeZoneFromSettings(this.services),
           freshness: this.services.config.freshness(),
           migrationsDir: migrationsFolderOf(this.services),
           claudeCode: claudeCodeTreeOptions(this.services, db),
         });
+        const teamNode = await team;
+        return teamNode ? [...roots, teamNode] : roots;
       } finally {
         db.close();
       }
