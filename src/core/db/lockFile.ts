@@ -61,7 +61,7 @@ export class HeldLock {
  */
 export async function acquireLock(dbPath: string, opts: LockOptions = {}): Promise<HeldLock> {
   // beside the real file: a symlinked path and its target must share one lock (one writer)
-  const lockPath = sidecarPaths(realOrSelf(dbPath)).lock;
+  const lockPath = sidecarPaths(dbPath).lock;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const staleAfterMs = opts.staleAfterMs ?? 10 * 60_000;
   const deadline = Date.now() + timeoutMs;
@@ -91,13 +91,6 @@ export async function acquireLock(dbPath: string, opts: LockOptions = {}): Promi
   }
 }
 
-function realOrSelf(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
-}
 
 export function describeHolder(h: LockHolder | null): string {
   if (h === null) return 'an unknown holder (unreadable lock file)';
