@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CheckFailedError, UsageError, WriteConflictError } from './errors';
 import { acquireLock } from './lockFile';
+import { checkOutputTarget } from './outputTarget';
 import { readSnapshotImage } from './snapshotImage';
 import { loadSqlJs } from './sqljs';
 import { writeBackVerified } from './verifiedWriteBack';
@@ -45,10 +46,11 @@ function timestampName(d: Date): string {
  * Consistent copy of the database as a reader sees it now (WAL applied), written atomically.
  * Without `out` it goes to `<dbdir>/backups/` and only the newest `keep` backups stay.
  */
-export async function createBackup(dbPath: string, opts: { out?: string; keep?: number; label?: string } = {}): Promise<BackupResult> {
+export async function createBackup(dbPath: string, opts: { out?: string; keep?: number; label?: string; /** how a refusal names `out` (default `--out FILE`) */ outLabel?: string } = {}): Promise<BackupResult> {
   const snap = await readSnapshotImage(dbPath);
   if (snap.fileState.db === null) throw new UsageError(`no database at ${dbPath}`);
   let target = opts.out ? path.resolve(opts.out) : '';
+  if (target) checkOutputTarget(target, { db: dbPath, kind: 'database', label: opts.outLabel ?? `--out ${opts.out}` });
   if (!target) {
     const dir = backupsFolder(dbPath);
     fs.mkdirSync(dir, { recursive: true });
