@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CheckFailedError, UsageError, WriteConflictError } from './errors';
+import { asWriteError, CheckFailedError, UsageError, WriteConflictError } from './errors';
 import { acquireLock } from './lockFile';
 import { checkOutputTarget } from './outputTarget';
 import { readSnapshotImage } from './snapshotImage';
@@ -53,7 +53,15 @@ export async function createBackup(dbPath: string, opts: { out?: string; keep?: 
   if (target) checkOutputTarget(target, { db: dbPath, kind: 'database', label: opts.outLabel ?? `--out ${opts.out}` });
   if (!target) {
     const dir = backupsFolder(dbPath);
-    fs.mkdirSync(dir, { recursive: true });
+    if (!fs.existsSync(dir)) {
+      try {
+        // (a recursive mkdir on a read-only file system says ENOENT: ask the folder first)
+        fs.accessSync(path.dirname(dir), fs.constants.W_OK);
+        fs.mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        throw asWriteError(Object.assign(new Error(String(e)), { code: (e as NodeJS.ErrnoException).code }), dir);
+      }
+    }
     const base = `${stemOf(dbPath)}-${timestampName(new Date())}${opts.label ? `-${opts.label}` : ''}`;
     target = path.join(dir, `${base}.db`);
     for (let n = 1; fs.existsSync(target); n++) target = path.join(dir, `${base}-${'x'.repeat(n)}.db`);
@@ -106,6 +114,8 @@ function writeNewFileAtomically(target: string, image: Uint8Array): void {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, target);
+  } catch (e) {
+    throw asWriteError(e, target); // a full disk names the backup it could not write (exit 3)
   } finally {
     if (fs.existsSync(tmp)) fs.unlinkSync(tmp);
   }

@@ -107,9 +107,13 @@ function tryCreate(lockPath: string, holder: LockHolder): boolean {
   }
   try {
     fs.writeSync(fd, JSON.stringify(holder));
-  } finally {
+  } catch (e) {
+    // a full disk: an empty lock left behind would read as "unknown holder" to the next run
     fs.closeSync(fd);
+    fs.rmSync(lockPath, { force: true });
+    throw e;
   }
+  fs.closeSync(fd);
   return true;
 }
 
@@ -169,8 +173,11 @@ function breakStaleLock(lockPath: string, judged: LockHolder | null): void {
   const aside = `${lockPath}.stale-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   try {
     fs.renameSync(lockPath, aside);
-  } catch {
-    return; // someone else broke or released it
+  } catch (e) {
+    // someone else broke or released it; any other failure (a read-only file system, no write
+    // permission on the folder) would make the caller try again forever: it is the answer
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
   }
   const moved = readHolder(aside);
   const same = judged === null ? moved === null : moved?.token === judged.token;
