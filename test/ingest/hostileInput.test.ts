@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { auditSources, migrateSources } from '../../src/core/ingest';
+import { auditSources, migrateSources, verifySources } from '../../src/core/ingest';
 import { parseTimestamp } from '../../src/core/formats/timestamps';
 import { ExactNumber, parseJsonExact } from '../../src/core/formats/exactNumbers';
 import { canonicalJson } from '../../src/core/formats/rowIdentity';
@@ -192,6 +192,59 @@ describe('identical events across a deleted rotation', () => {
     assert.equal(r.sources[0].inserted, 1);
     assert.equal(pyCount(db, 'tool_events'), 6);
     assert.equal((await migrateSources(db, [logs])).sources[0].inserted, 0);
+  });
+});
+
+describe('identical events across a rotation whose old file is deleted between runs', () => {
+  const e = { ts: T0, tool: 'Bash', command: 'ls' };
+  test('rotated and deleted with no run in between: the new file (new inode) is a new generation — five rows, audit and verify agree', async () => {
+    const fs = await import('node:fs');
+    const dir = tempDir('rotgen');
+    const logs = path.join(dir, 'logs');
+    const db = path.join(dir, 't.db');
+    const live = path.join(logs, 'tool-usage.jsonl');
+    write(live, lines(e, e, e));
+    assert.equal((await migrateSources(db, [logs])).sources[0].inserted, 3);
+    fs.renameSync(live, live + '.1'); // rotation: the old file keeps its inode under the new name
+    write(live, lines(e, e)); // the new file is created while the old one still exists (new inode)
+    fs.rmSync(live + '.1'); // and the old file is deleted before the next run
+    assert.equal((await auditSources([logs], { dbPath: db })).sources[0].newLines, 2, 'audit says what migrate will insert');
+    const r = await migrateSources(db, [logs]);
+    assert.deepEqual([r.sources[0].inserted, r.sources[0].present], [2, 0]);
+    assert.equal(pyCount(db, 'tool_events'), 5);
+    assert.deepEqual(pyQuery(db, 'SELECT row_seq FROM tool_events ORDER BY row_seq').map((x) => x.row_seq), [1, 2, 3, 4, 5]);
+    // the old entry is marked gone; the new file has its own entry
+    assert.equal(pyCount(db, 'ingest_sources', 'missing_since IS NOT NULL'), 1);
+    const v = await verifySources(db, [logs]);
+    assert.equal(v.ok, true);
+    assert.equal((await migrateSources(db, [logs])).sources[0].inserted, 0, 'a second run inserts nothing');
+    fs.appendFileSync(live, lines(e)); // a sixth identical event
+    assert.equal((await migrateSources(db, [logs])).sources[0].inserted, 1);
+    assert.equal((await migrateSources(db, [logs], { rescan: true })).sources[0].inserted, 0, 'a rescan agrees');
+    assert.equal(pyCount(db, 'tool_events'), 6);
+  });
+
+  test('rotated, read, then deleted: five rows; a rewrite by rename holding every row is no new generation', async () => {
+    const fs = await import('node:fs');
+    const dir = tempDir('rotgen2');
+    const logs = path.join(dir, 'logs');
+    const db = path.join(dir, 't.db');
+    const live = path.join(logs, 'tool-usage.jsonl');
+    write(live, lines(e, e, e));
+    await migrateSources(db, [logs]);
+    fs.renameSync(live, live + '.1');
+    write(live, lines(e, e));
+    assert.equal((await migrateSources(db, [logs])).sources.reduce((n, s) => n + s.inserted, 0), 2);
+    fs.rmSync(live + '.1');
+    assert.equal((await migrateSources(db, [logs])).sources[0].inserted, 0);
+    assert.equal(pyCount(db, 'tool_events'), 5);
+    // an editor-style rewrite (temp file renamed over, new inode, same rows): nothing new
+    write(live + '.tmp', lines(e, e) + '\n');
+    fs.renameSync(live + '.tmp', live);
+    assert.equal((await auditSources([logs], { dbPath: db })).sources[0].newLines, 0);
+    assert.equal((await migrateSources(db, [logs])).sources[0].inserted, 0);
+    assert.equal(pyCount(db, 'tool_events'), 5);
+    assert.equal((await verifySources(db, [logs])).ok, true);
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { runCli } from '../../src/cli/main';
@@ -41,6 +42,22 @@ describe('CLI query: time limit, row cap, streaming output', () => {
     assert.equal(t.code, 0, t.err);
     assert.match(t.out, /^x\n-\n1\n2\n\(2 rows; at least [\d,]+ more rows not shown/);
     assert.equal(t.err, '');
+  });
+
+  test('a query process that cannot start is an error naming the cause, not a silent exit 0', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-noexec-'));
+    const noexec = path.join(dir, 'node');
+    fs.writeFileSync(noexec, '', { mode: 0o644 }); // not executable: spawn fails with EACCES
+    const real = process.execPath;
+    process.execPath = noexec;
+    try {
+      const r = await cli('query', '--db', db, 'SELECT 1');
+      assert.notEqual(r.code, 0);
+      assert.equal(r.err.trim().split('\n').length, 1, r.err);
+      assert.match(r.err, /could not start the query process.*EACCES/);
+    } finally {
+      process.execPath = real;
+    }
   });
 
   test('bad limits are usage errors', async () => {

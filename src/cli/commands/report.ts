@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../../core/db/errors';
 import { loadPrices } from '../../core/claudeCode/prices';
+import { checkOutputTarget } from '../../core/db/outputTarget';
 import { generateReportHtml, REPORT_SAMPLE_ROWS } from '../../core/dashboard/index';
 import { isCandidateFileName } from '../../core/formats/catalogue';
 import { isTeamUrl } from '../../core/team/connection';
@@ -20,46 +21,13 @@ export function findWebviewBundle(): string {
   return found;
 }
 
-function realOrSelf(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
-}
-
 /**
  * `--out` may only name a new file or an earlier report: never the database (or its -wal,
- * -shm, -journal, .lock), any other SQLite file, or a telemetry source — overwriting one of
- * those with HTML destroys the user's data.
+ * -shm, -journal, .lock, by any name), any other SQLite file, or a telemetry source —
+ * overwriting one of those with HTML destroys the user's data (checkOutputTarget).
  */
 export function checkReportOut(out: string, db: string | undefined): void {
-  const target = realOrSelf(out);
-  const dbReal = db === undefined ? undefined : realOrSelf(db);
-  if (db !== undefined && dbReal !== undefined && ([dbReal, `${dbReal}-wal`, `${dbReal}-shm`, `${dbReal}-journal`, `${dbReal}.lock`].includes(target) || target === db)) {
-    throw new UsageError(`--out ${out} names the database or one of its files; give a new .html file`);
-  }
-  if (isCandidateFileName(path.basename(target))) throw new UsageError(`--out ${out} is named like a telemetry source; give a new .html file`);
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(target);
-  } catch {
-    return; // a new file
-  }
-  if (st.isDirectory()) throw new UsageError(`--out ${out} is a folder; give a file name ending in .html`);
-  if (!st.isFile()) throw new UsageError(`--out ${out} is not a regular file; give a new .html file`);
-  const head = Buffer.alloc(64);
-  const fd = fs.openSync(target, 'r');
-  let n: number;
-  try {
-    n = fs.readSync(fd, head, 0, head.length, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (n === 0) return;
-  const text = head.subarray(0, n).toString('latin1');
-  if (text.startsWith('SQLite format 3\u0000')) throw new UsageError(`--out ${out} is an SQLite database; refusing to overwrite it — give a new .html file`);
-  if (!/^\s*(<!doctype html|<html)/i.test(text)) throw new UsageError(`--out ${out} exists and is not an HTML report; refusing to overwrite it — give a new .html file`);
+  checkOutputTarget(out, { db, kind: 'html', label: `--out ${out}`, refuseName: (name) => (isCandidateFileName(name) ? 'is named like a telemetry source' : null) });
 }
 
 /** `report --db FILE --out FILE.html [--tz ZONE] [--no-rows] [--prices FILE]`: the dashboard as one self-contained HTML file. */

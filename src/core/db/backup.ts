@@ -1,8 +1,9 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CheckFailedError, UsageError, WriteConflictError } from './errors';
+import { asWriteError, CheckFailedError, UsageError, WriteConflictError } from './errors';
 import { acquireLock } from './lockFile';
+import { checkOutputTarget } from './outputTarget';
 import { readSnapshotImage } from './snapshotImage';
 import { loadSqlJs } from './sqljs';
 import { writeBackVerified } from './verifiedWriteBack';
@@ -45,13 +46,22 @@ function timestampName(d: Date): string {
  * Consistent copy of the database as a reader sees it now (WAL applied), written atomically.
  * Without `out` it goes to `<dbdir>/backups/` and only the newest `keep` backups stay.
  */
-export async function createBackup(dbPath: string, opts: { out?: string; keep?: number; label?: string } = {}): Promise<BackupResult> {
+export async function createBackup(dbPath: string, opts: { out?: string; keep?: number; label?: string; /** how a refusal names `out` (default `--out FILE`) */ outLabel?: string } = {}): Promise<BackupResult> {
   const snap = await readSnapshotImage(dbPath);
   if (snap.fileState.db === null) throw new UsageError(`no database at ${dbPath}`);
   let target = opts.out ? path.resolve(opts.out) : '';
+  if (target) checkOutputTarget(target, { db: dbPath, kind: 'database', label: opts.outLabel ?? `--out ${opts.out}` });
   if (!target) {
     const dir = backupsFolder(dbPath);
-    fs.mkdirSync(dir, { recursive: true });
+    if (!fs.existsSync(dir)) {
+      try {
+        // (a recursive mkdir on a read-only file system says ENOENT: ask the folder first)
+        fs.accessSync(path.dirname(dir), fs.constants.W_OK);
+        fs.mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        throw asWriteError(Object.assign(new Error(String(e)), { code: (e as NodeJS.ErrnoException).code }), dir);
+      }
+    }
     const base = `${stemOf(dbPath)}-${timestampName(new Date())}${opts.label ? `-${opts.label}` : ''}`;
     target = path.join(dir, `${base}.db`);
     for (let n = 1; fs.existsSync(target); n++) target = path.join(dir, `${base}-${'x'.repeat(n)}.db`);
@@ -104,6 +114,8 @@ function writeNewFileAtomically(target: string, image: Uint8Array): void {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, target);
+  } catch (e) {
+    throw asWriteError(e, target); // a full disk names the backup it could not write (exit 3)
   } finally {
     if (fs.existsSync(tmp)) fs.unlinkSync(tmp);
   }

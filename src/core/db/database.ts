@@ -5,7 +5,7 @@
  */
 import type { Database, SqlJsStatic } from 'sql.js';
 import { describeEngine, resolveEngine, type EngineChoice, type EngineInfo } from './engine';
-import { WriteConflictError } from './errors';
+import { asWriteError, WriteConflictError } from './errors';
 import { acquireLock } from './lockFile';
 import { NATIVE_CHUNK_MS, NativeHandle, nativeCommitPoint, openNativeMemory, openNativeRead, withNativeWrite } from './nativeStore';
 import { readSnapshotImage, SnapshotImage, SnapshotReadOptions } from './snapshotImage';
@@ -158,7 +158,15 @@ function sqlJsCompatible(image: Uint8Array): Uint8Array {
  * program changed the file meanwhile. Nothing is written when `work` changed nothing.
  */
 export async function withWrite<T>(dbPath: string, work: (db: SqlDatabase) => T | Promise<T>, opts: WriteOptions = {}): Promise<T> {
-  if (resolveEngine(opts.engine).name === 'native') return withNativeWrite(dbPath, work, opts);
+  try {
+    return await (resolveEngine(opts.engine).name === 'native' ? withNativeWrite(dbPath, work, opts) : withWasmWrite(dbPath, work, opts));
+  } catch (e) {
+    // a full disk, a read-only file system, no permission: exit 3 naming the database, on both engines
+    throw asWriteError(e, dbPath);
+  }
+}
+
+async function withWasmWrite<T>(dbPath: string, work: (db: SqlDatabase) => T | Promise<T>, opts: WriteOptions): Promise<T> {
   const SQL = await loadSqlJs();
   const lock = await acquireLock(dbPath, { timeoutMs: opts.lockTimeoutMs, tool: opts.tool });
   try {

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
 /** Errors that map to CLI exit codes (docs/architecture.md CLI contract). */
 export class TelemetryError extends Error {
   constructor(
@@ -45,6 +48,50 @@ const WRITE_ERRNOS: Record<string, string> = {
   EPERM: 'operation not permitted — check that you may write that file and its folder',
   EROFS: 'the file system is read-only — choose a database on a writable disk',
 };
+
+/** SQLite's primary result codes that mean "could not write" (node:sqlite puts them in `errcode`). */
+const SQLITE_WRITE_CODES: Record<number, string> = {
+  13: 'the disk is full — free some space and run again (SQLITE_FULL)',
+  8: 'the database or its folder cannot be written (SQLITE_READONLY) — check the file, its folder and the disk',
+  10: 'a disk I/O error while writing (SQLITE_IOERR) — check that the disk is writable and has room',
+};
+
+/**
+ * A failure of a write to `dbPath` as the error policy shows it: a full disk, a read-only file
+ * system or a missing permission — from the file system (an errno without a path, or on the
+ * database's own files) or from SQLite (native engine) — becomes a WriteConflictError (exit 3)
+ * naming the database. Anything else is returned as it was (a source file's EACCES names that file).
+ */
+export function asWriteError(e: unknown, dbPath: string): unknown {
+  if (e instanceof TelemetryError || !e || typeof e !== 'object') return e;
+  const err = e as NodeJS.ErrnoException & { errcode?: unknown };
+  if (err.code && WRITE_ERRNOS[err.code] && (!err.path || err.path.startsWith(dbPath))) {
+    return withCause(new WriteConflictError(`could not write ${err.path ?? dbPath}: ${WRITE_ERRNOS[err.code]} (${err.code})`), e);
+  }
+  if (err.code === 'ERR_SQLITE_ERROR' && typeof err.errcode === 'number' && SQLITE_WRITE_CODES[err.errcode & 0xff]) {
+    // SQLite reports a -shm or -wal it could not grow as an I/O error (SQLITE_IOERR_SHMSIZE,
+    // _WRITE…): when the disk has no room left, say so
+    const primary = (err.errcode & 0xff) === 10 && diskIsFull(dbPath) ? 13 : err.errcode & 0xff;
+    return withCause(new WriteConflictError(`could not write ${dbPath}: ${SQLITE_WRITE_CODES[primary]}`), e);
+  }
+  return e;
+}
+
+/** Less than 64 KiB left for this user on the database's file system. */
+function diskIsFull(dbPath: string): boolean {
+  try {
+    const st = fs.statfsSync(path.dirname(path.resolve(dbPath)));
+    return st.bavail * st.bsize < 64 * 1024;
+  } catch {
+    return false;
+  }
+}
+
+function withCause(mapped: Error, cause: unknown): Error {
+  // --debug shows where it came from
+  if (cause instanceof Error && cause.stack) mapped.stack = `${mapped.stack}\ncaused by: ${cause.stack}`;
+  return mapped;
+}
 
 /** How any failure is shown, one policy for the CLI and the extension. */
 export interface ErrorReport {

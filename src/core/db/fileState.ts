@@ -1,8 +1,22 @@
 import * as fs from 'fs';
 
-/** The files SQLite keeps next to a database; their presence tells who is using it. */
+/**
+ * The files SQLite keeps next to a database; their presence tells who is using it. They belong
+ * to the real file: a symlinked path's sidecars are beside its target (as SQLite itself resolves
+ * them), else a reader through the link misses a hook's -wal and a writer makes a second one.
+ */
 export function sidecarPaths(dbPath: string) {
-  return { wal: `${dbPath}-wal`, shm: `${dbPath}-shm`, journal: `${dbPath}-journal`, lock: `${dbPath}.lock` };
+  const real = realPathOrSelf(dbPath);
+  return { wal: `${real}-wal`, shm: `${real}-shm`, journal: `${real}-journal`, lock: `${real}.lock` };
+}
+
+/** The file a (chain of) symbolic link(s) names; the path itself when it does not exist (yet) or dangles. */
+export function realPathOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 /** Identity of one file at one moment: enough to notice any write (inode for renames, ns mtime). */

@@ -61,7 +61,7 @@ export class HeldLock {
  */
 export async function acquireLock(dbPath: string, opts: LockOptions = {}): Promise<HeldLock> {
   // beside the real file: a symlinked path and its target must share one lock (one writer)
-  const lockPath = sidecarPaths(realOrSelf(dbPath)).lock;
+  const lockPath = sidecarPaths(dbPath).lock;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const staleAfterMs = opts.staleAfterMs ?? 10 * 60_000;
   const deadline = Date.now() + timeoutMs;
@@ -91,13 +91,6 @@ export async function acquireLock(dbPath: string, opts: LockOptions = {}): Promi
   }
 }
 
-function realOrSelf(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
-}
 
 export function describeHolder(h: LockHolder | null): string {
   if (h === null) return 'an unknown holder (unreadable lock file)';
@@ -114,9 +107,13 @@ function tryCreate(lockPath: string, holder: LockHolder): boolean {
   }
   try {
     fs.writeSync(fd, JSON.stringify(holder));
-  } finally {
+  } catch (e) {
+    // a full disk: an empty lock left behind would read as "unknown holder" to the next run
     fs.closeSync(fd);
+    fs.rmSync(lockPath, { force: true });
+    throw e;
   }
+  fs.closeSync(fd);
   return true;
 }
 
@@ -176,8 +173,11 @@ function breakStaleLock(lockPath: string, judged: LockHolder | null): void {
   const aside = `${lockPath}.stale-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   try {
     fs.renameSync(lockPath, aside);
-  } catch {
-    return; // someone else broke or released it
+  } catch (e) {
+    // someone else broke or released it; any other failure (a read-only file system, no write
+    // permission on the folder) would make the caller try again forever: it is the answer
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
   }
   const moved = readHolder(aside);
   const same = judged === null ? moved === null : moved?.token === judged.token;

@@ -13,7 +13,8 @@ import { UsageError } from './errors';
 import { refuseUnwritable } from './verifiedWriteBack';
 import * as fs from 'fs';
 import { WriteConflictError } from './errors';
-import { headerJournalMode, readHead, readWholeSync, sidecarPaths } from './fileState';
+import { headerJournalMode, readHead, readWholeSync, realPathOrSelf, sidecarPaths } from './fileState';
+import * as path from 'path';
 import { acquireLock } from './lockFile';
 import { loadNodeSqlite, NativeDatabase, type NodeDatabaseSync } from './nativeSqlite';
 import type { WalSummary } from './snapshotImage';
@@ -63,6 +64,31 @@ function walSummary(dbPath: string): WalSummary {
   return { ...wal, validFrames: state.validFrames, committedFrames: state.committedFrames, databasePages: state.databasePages };
 }
 
+/**
+ * What to open for a read. A WAL database needs its -shm: a read-only connection creates it
+ * when missing, and fails ("attempt to write a readonly database") where it cannot — a folder
+ * this user may not write, a read-only file system. With no -shm and no -wal holding commits
+ * there is nothing but the main file to read, so it is opened `immutable` (SQLite then takes no
+ * locks and needs no -shm). Whoever could write it would have to create the -shm first, so a
+ * change under the read shows as the -shm appearing; a read is short.
+ */
+function readTarget(dbPath: string, journalMode: 'wal' | 'rollback' | 'empty'): string {
+  if (journalMode !== 'wal') return dbPath;
+  const side = sidecarPaths(dbPath);
+  if (fs.existsSync(side.shm)) return dbPath;
+  try {
+    if (fs.statSync(side.wal).size > 0) return dbPath; // commits to read: only SQLite's WAL index can (an error is mapped to exit 3)
+  } catch {
+    // no -wal
+  }
+  try {
+    fs.accessSync(path.dirname(realPathOrSelf(dbPath)), fs.constants.W_OK);
+    return dbPath;
+  } catch {
+    return `file:${realPathOrSelf(dbPath).replace(/[%?#]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}?mode=ro&immutable=1`;
+  }
+}
+
 /** Opens the file in place, read-only (a missing file reads as an empty in-memory database). */
 export function openNativeRead(dbPath: string, opts: { busyTimeoutMs?: number } = {}): { db: NativeHandle; info: NativeSnapshotInfo } {
   const busy = opts.busyTimeoutMs ?? NATIVE_BUSY_TIMEOUT_MS;
@@ -72,9 +98,9 @@ export function openNativeRead(dbPath: string, opts: { busyTimeoutMs?: number } 
   const head = readHead(dbPath, 100);
   // the same one-line usage error as the wasm engine's snapshot, before SQLite says "file is not a database"
   if (head.toString('latin1', 0, 16) !== 'SQLite format 3\u0000') throw new UsageError(`${dbPath} is not a SQLite database (its header does not start with "SQLite format 3")`);
-  const db = new NativeHandle(openConnection(dbPath, true, busy), dbPath, 'read');
-  const wal = walSummary(dbPath);
   const journalMode = headerJournalMode(head);
+  const db = new NativeHandle(openConnection(readTarget(dbPath, journalMode), true, busy), dbPath, 'read');
+  const wal = walSummary(dbPath);
   return { db, info: { journalMode, wal } };
 }
 

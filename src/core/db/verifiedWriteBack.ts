@@ -194,7 +194,8 @@ export function refuseUnwritable(dbPath: string): void {
   if (writable) {
     try {
       fs.accessSync(dbPath, fs.constants.W_OK);
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EROFS') throw new WriteConflictError(`could not write ${dbPath}: the file system is read-only — nothing was written; choose a database on a writable disk`);
       writable = false;
     }
   }

@@ -10,8 +10,8 @@ import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { KNOWN_SOURCES } from '../formats/catalogue';
 import { HashCounter } from './hashCounter';
 import { KeyObserver, loadInferredColumns, planInferredColumns } from './inferred';
-import { findStreamId, streamEntries } from './ledger';
-import * as fs from 'fs';
+import { findStreamId, streamEntries, type LedgerEntry } from './ledger';
+import { fileHashCounts, goneEntryIds, isNewGeneration, replacedEntries } from './generations';
 import type { ReadLinesResult } from './lineReader';
 import type { TableMapper } from './mappers';
 import { buildMapper, readRowsInWorkers, splitJob, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
@@ -72,15 +72,19 @@ async function mapperSpecForStream(db: Database | null, files: DiscoveredSource[
 }
 
 /** Per content hash, the copies the database holds for the stream (taken as the files are read). */
-function streamCounts(db: Database | null, table: string, key: string, files: DiscoveredSource[]): HashCounter {
+async function streamCounts(db: Database | null, table: string, key: string, files: DiscoveredSource[], mapper: TableMapper, o: CompareOptions): Promise<HashCounter> {
   const counts = new HashCounter();
   if (!db || !tableExists(db, table) || !tableExists(db, 'ingest_streams')) return counts;
   const sid = findStreamId(db, key);
   if (sid === null) return counts;
-  // as migrate: rows of files that are gone (deleted after a rotation) are no copies of lines on disk
-  const gone = streamEntries(db, sid)
-    .filter((e) => !fs.existsSync(e.path) && !files.some((f) => e.ino !== 0 && f.dev === e.dev && f.ino === e.ino))
-    .map((e) => e.id);
+  // as migrate (generations.ts): rows of files that are gone (deleted, or replaced by a new
+  // generation after a rotation) are no copies of lines on disk
+  const entries = streamEntries(db, sid);
+  const newGenerations = new Set<LedgerEntry>();
+  for (const [entry, file] of replacedEntries(entries, files)) {
+    if (isNewGeneration(db, table, sid, entry, await fileHashCounts(file, mapper, o.signal))) newGenerations.add(entry);
+  }
+  const gone = goneEntryIds(entries, files, new Set(), newGenerations);
   const count = gone.length ? `sum(CASE WHEN source_id IN (${gone.join(', ')}) THEN 0 ELSE 1 END)` : 'count(*)';
   const stmt = db.prepare(`SELECT row_hash, ${count} FROM ${quoteIdent(table)} WHERE stream_id = ? GROUP BY row_hash`);
   try {
@@ -140,7 +144,7 @@ export async function compareStream(db: Database | null, key: string, files: Dis
   const mapper = buildMapper(spec);
   const workerTimeIndex = mapper.timeColumn ? mapper.columns.indexOf(mapper.timeColumn) : -1;
   // Copies still unclaimed: the k-th occurrence of a hash is in the database iff k <= its count.
-  const remaining = streamCounts(db, files[0].table, key, files);
+  const remaining = await streamCounts(db, files[0].table, key, files, mapper, o);
   const needHash = () => remaining.distinct > 0;
   const out: FileComparison[] = [];
   let missingBefore = 0;

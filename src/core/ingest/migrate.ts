@@ -5,6 +5,7 @@
  */
 import type { SqlDatabase as Database } from '../db/database';
 import { commitDue, commitPoint, reserveImageRoom, withWrite, writesInPlace } from '../db/database';
+import { asWriteError, WriteConflictError } from '../db/errors';
 import { refreshRollups, type TouchedRange } from '../rollups/refresh';
 import { RunRollupDeltas } from '../rollups/deltas';
 import { byStream, discoverSources } from './discover';
@@ -154,6 +155,9 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
           // one file's problem stays with that file: its stream is rolled back (ingestStream's
           // savepoint), reported, and every other stream still imports; cancel stops the run
           if (isAbort(e) || opts.signal?.aborted) throw e;
+          // a full disk or a read-only file system is no problem of this file: the run stops (exit 3)
+          const asWrite = asWriteError(e, dbPath);
+          if (asWrite instanceof WriteConflictError) throw asWrite;
           ctx.rejects.length = rejectsBefore;
           for (const f of files) notImported.push({ path: f.path, problem: 'not-imported', message: `${f.path}: not imported (${oneLine(e)}); the other files were imported` });
         }

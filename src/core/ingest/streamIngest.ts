@@ -11,13 +11,13 @@ import { wasmModule } from '../db/database';
 import { KNOWN_SOURCES } from '../formats/catalogue';
 import { growInferredTable, KeyObserver } from './inferred';
 import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type LedgerEntry, type ReadPlan } from './ledger';
-import * as fs from 'fs';
 import type { TableMapper } from './mappers';
 import { buildMapper, mappingHandlers, readRowsHere, readRowsInWorkers, splitJob, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
 import { hash53 } from '../formats/rowIdentity';
 import { scanDocument, scanJsonl, type LineReject } from './scan';
 import { HashCounter } from './hashCounter';
 import { TableWriter, type HashCount } from './tableWriter';
+import { fileHashCounts, goneEntryIds, isNewGeneration, replacedEntries } from './generations';
 import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { dropIndexesForBulkLoad } from './bulkIndexes';
@@ -80,20 +80,19 @@ export async function ingestStream(ctx: RunContext, key: string, files: Discover
   const first = files[0];
   const sid = streamId(db, key, first.kind, first.table, ctx.nowS);
   const entries = streamEntries(db, sid);
-  const plans = ctx.rescan ? planStream(files, []).map((p) => ({ ...p, entry: entries.find((e) => e.path === p.source.path) ?? null })) : planStream(files, entries);
-  const gone = goneEntries(entries, plans, files);
+  const plans = ctx.rescan ? planStream(files, []).map((p) => ({ ...p, entry: entries.find((e) => e.path === p.source.path && e.ino === p.source.ino && e.dev === p.source.dev) ?? entries.find((e) => e.path === p.source.path) ?? null })) : planStream(files, entries);
   db.run('SAVEPOINT tl_stream');
   ctx.inStreamSavepoint = true;
   try {
     let read: { results: SourceResult[]; deltas: TableRollupDeltas | null };
     try {
-      read = await readStream(ctx, sid, plans, gone);
+      read = await readStream(ctx, sid, plans, entries, files);
     } catch (e) {
       // NeedFullRead comes only from reads with identity lookups, which keep the savepoint
       if (!(e instanceof NeedFullRead) || !ctx.inStreamSavepoint) throw e;
       db.run('ROLLBACK TO tl_stream'); // and the sums of the rolled-back rows are dropped with `read`
       const full = planStream(files, []).map((p, i) => ({ ...p, entry: plans[i].entry }));
-      read = await readStream(ctx, sid, full, gone);
+      read = await readStream(ctx, sid, full, entries, files);
     }
     if (ctx.inStreamSavepoint) db.run('RELEASE tl_stream');
     ctx.inStreamSavepoint = false;
@@ -136,19 +135,20 @@ async function mapperFor(ctx: RunContext, plans: ReadPlan[]): Promise<{ mapper: 
   return { mapper: buildMapper(spec), limits, spec };
 }
 
-/**
- * Ledger entries whose file is gone: no file of the stream took the entry, its path no longer
- * exists and no file of the stream has its inode (a rotated file keeps its inode). Their rows
- * stay (history) but are no copies of lines still on disk.
- */
-function goneEntries(entries: LedgerEntry[], plans: ReadPlan[], files: DiscoveredSource[]): number[] {
-  const taken = new Set(plans.map((p) => p.entry?.id));
-  return entries.filter((e) => !taken.has(e.id) && !fs.existsSync(e.path) && !files.some((f) => e.ino !== 0 && f.dev === e.dev && f.ino === e.ino)).map((e) => e.id);
-}
-
-async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], gone: number[]): Promise<{ results: SourceResult[]; deltas: TableRollupDeltas | null }> {
+async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entries: LedgerEntry[], files: DiscoveredSource[]): Promise<{ results: SourceResult[]; deltas: TableRollupDeltas | null }> {
   const { db } = ctx;
   const { mapper, limits, spec } = await mapperFor(ctx, plans);
+  // a file at a known path with a new inode, the old one gone: its rewrite, or a new generation
+  // (generations.ts); a new generation gets its own entry and the old entry's rows are history
+  const newGenerations = new Set<LedgerEntry>();
+  for (const [entry, file] of replacedEntries(entries, files)) {
+    if (isNewGeneration(db, mapper.table, sid, entry, await fileHashCounts(file, mapper, ctx.signal, ctx.maxLineBytes))) newGenerations.add(entry);
+  }
+  for (const p of plans) {
+    if (p.entry && newGenerations.has(p.entry)) Object.assign(p, { entry: null, mode: 'full', startOffset: 0, startLine: 0 });
+  }
+  const gone = goneEntryIds(entries, files, new Set(plans.flatMap((p) => (p.entry ? [p.entry.id] : []))), newGenerations);
+  if (gone.length) db.run(`UPDATE ingest_sources SET missing_since = coalesce(missing_since, ?) WHERE id IN (${gone.join(', ')})`, [ctx.nowS]);
   const rollupTable = listEventTables(db).find((t) => t.name === mapper.table && t.tsColumn !== null);
   const rollupSetup = rollupTable ? ctx.rollupDeltas.setup(rollupTable, mapper.columns) : null;
   const deltas = rollupTable && rollupSetup ? ctx.rollupDeltas.begin(rollupTable, mapper.columns, rollupSetup) : null;

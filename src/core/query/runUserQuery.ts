@@ -165,7 +165,12 @@ export function runUserQuery(dbPath: string, sql: string, opts: UserQueryOptions
     child.on('message', (msg: ChildMessage) => {
       chain = chain.then(() => handle(msg)).catch((e) => finish(e instanceof Error ? e : new Error(String(e))));
     });
-    child.on('error', (e) => finish(new Error(`could not start the query process: ${e.message}`)));
+    child.on('error', (e) => {
+      // a process that never started (its executable unreadable to this user, say) emits no
+      // 'exit': without this the promise would never settle and the CLI end silently with 0
+      if (child.pid === undefined) exited = true;
+      finish(new Error(`could not start the query process: ${e.message}`));
+    });
     child.on('exit', (code, signal) => {
       exited = true;
       // messages still in the channel are handled first (a `done` may be queued behind rows)

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { checkOutputTarget } from '../../core/db/outputTarget';
 import { generateReportHtml } from '../../core/dashboard/index';
 import { metricsSettings } from '../dashboard/metricsSettings';
 import { CommandIds } from './ids';
@@ -25,6 +26,8 @@ export const exportDashboardHtml: CommandHandlerFactory = {
     });
     if (!target) return;
     try {
+      // the one check of every output target: never the database, its sidecars, a folder, or a file of another kind
+      checkOutputTarget(target.fsPath, { db: dbPath, kind: 'html' });
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Exporting the dashboard…' }, async () => {
         const bundle = await fs.promises.readFile(vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview.js').fsPath, 'utf8');
         const html = await generateReportHtml(dbPath, bundle, metricsSettings(services));
