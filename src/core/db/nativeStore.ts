@@ -22,7 +22,13 @@ import { parseWal } from './walFormat';
 /** How long a statement waits for another program's lock before SQLite reports busy. */
 export const NATIVE_BUSY_TIMEOUT_MS = 10_000;
 /** A write transaction is committed at the next commit point once it is this old (hooks wait at most about this long). */
-export const NATIVE_CHUNK_MS = 250;
+export const NATIVE_CHUNK_MS = 400;
+/**
+ * After a chunk's commit the next transaction waits this long, so a writer that is waiting
+ * gets in: SQLite's busy handler (python's sqlite3 too) polls every 100 ms once it has waited
+ * 228 ms, and BEGIN IMMEDIATE right after COMMIT would win the lock again before it polls.
+ */
+export const NATIVE_GAP_MS = 100;
 
 function openConnection(target: string, readOnly: boolean, busyTimeoutMs: number): NodeDatabaseSync {
   const { module, reason } = loadNodeSqlite();
@@ -128,6 +134,10 @@ export async function withNativeWrite<T>(dbPath: string, work: (db: NativeHandle
     db = new NativeHandle(openConnection(dbPath, false, opts.busyTimeoutMs ?? NATIVE_BUSY_TIMEOUT_MS), dbPath, 'write');
     // our own new database: WAL, so the users' hooks and our readers never block each other
     if (created) db.connection.exec('PRAGMA journal_mode = WAL');
+    // WAL only (never the file's journal mode): a commit does not wait for fsync; commits stay
+    // atomic, and a power loss can only roll back the last ones — the ledger rolls back with
+    // their rows, so a re-run is exact. (In rollback-journal mode NORMAL could corrupt: kept.)
+    if (String((db.connection.prepare('PRAGMA journal_mode').get() as { journal_mode?: string } | undefined)?.journal_mode).toLowerCase() === 'wal') db.connection.exec('PRAGMA synchronous = NORMAL');
     begin(db);
     let result: T;
     try {
@@ -156,6 +166,9 @@ export function nativeCommitPoint(db: NativeHandle, maxAgeMs = NATIVE_CHUNK_MS, 
   if (db.mode !== 'write') return false;
   if (!force && performance.now() - db.txStartedAt < maxAgeMs) return false;
   db.connection.exec('COMMIT');
+  // a synchronous pause (commit points are offered from synchronous code): the parse workers
+  // keep going meanwhile, and the lock is free for the users' programs
+  if (NATIVE_GAP_MS > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, NATIVE_GAP_MS);
   begin(db);
   return true;
 }

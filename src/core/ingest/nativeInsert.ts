@@ -15,8 +15,8 @@ import { quoteIdent } from './sql';
 const MAX_PARAMS = 32000;
 
 export class MultiRowInsert {
-  /** Rows buffered before insert() is called (TableWriter flushes at this many). */
-  static readonly BUFFER_ROWS = 1024;
+  /** Rows buffered before insert() is called (TableWriter flushes at this many; a chunked write may commit after each flush). */
+  static readonly BUFFER_ROWS = 256;
   private readonly many: SqlStatement;
   private readonly one: SqlStatement;
   private readonly perStatement: number;

@@ -180,6 +180,9 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], gone:
       writer.flush();
       ctx.commitPoint!();
     };
+    // and after every native flush (256 rows): a worker's batch (4,096 rows) on a loaded
+    // machine can take long enough to hold the write lock well past its chunk
+    if (chunked) writer.afterFlush = () => ctx.commitPoint!();
 
     for (const plan of plans) {
       const src = plan.source;
