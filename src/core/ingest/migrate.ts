@@ -169,7 +169,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       const touched: TouchedRange[] = [...ctx.touched].map(([table, [minTs, maxTs]]) => ({ table, minTs, maxTs }));
       // after a long import the rows go in their own chunk, the rollups in the next (native):
       // a hook never waits for both (a small run stays one transaction, with no pause)
-      if (inPlace) commitPoint(db, { maxAgeMs: 100 });
+      if (inPlace) commitPoint(db, { maxAgeMs: 250 });
       // rows other programs wrote reach the rollups even when this run imported nothing
       if (touched.length || directChanges > 0) refreshRollups(db, touched, ctx.rollupDeltas);
       if (!inPlace) db.run('RELEASE tl_ingest');
