@@ -94,9 +94,10 @@ export function writesInPlace(db: SqlDatabase): boolean {
 
 /**
  * Offers a commit between batches of a long write. Native: commits the chunk when the open
- * transaction is older than ~250 ms (or `force`) and begins the next, so other programs'
- * inserts wait at most about that long; must not be called inside a savepoint. Wasm: nothing
- * (its write-back is all or nothing). Returns true when it committed.
+ * transaction is older than ~400 ms (or `force`), checkpoints and pauses ~100 ms (a waiting
+ * writer's busy handler polls every 100 ms) before the next, so other programs' inserts wait
+ * at most about half a second; must not be called inside a savepoint. Wasm: nothing (its
+ * write-back is all or nothing). Returns true when it committed.
  */
 export function commitPoint(db: SqlDatabase, opts: { force?: boolean; maxAgeMs?: number } = {}): boolean {
   return db instanceof NativeHandle ? nativeCommitPoint(db, opts.maxAgeMs, opts.force) : false;
@@ -119,7 +120,7 @@ export function reserveImageRoom(db: SqlDatabase, sourceBytes: number): void {
   if (sourceBytes > 2 * size) file.reserve(size + sourceBytes + (16 << 20));
 }
 
-/** True when commitPoint() would commit now (a native write transaction older than ~250 ms). */
+/** True when commitPoint() would commit now (a native write transaction older than ~400 ms). */
 export function commitDue(db: SqlDatabase, maxAgeMs = NATIVE_CHUNK_MS): boolean {
   return db instanceof NativeHandle && db.mode === 'write' && performance.now() - db.txStartedAt >= maxAgeMs;
 }

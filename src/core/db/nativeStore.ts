@@ -23,7 +23,13 @@ import { parseWal } from './walFormat';
 /** How long a statement waits for another program's lock before SQLite reports busy. */
 export const NATIVE_BUSY_TIMEOUT_MS = 10_000;
 /** A write transaction is committed at the next commit point once it is this old (hooks wait at most about this long). */
-export const NATIVE_CHUNK_MS = 250;
+export const NATIVE_CHUNK_MS = 400;
+/**
+ * After a chunk's commit the next transaction waits this long, so a writer that is waiting
+ * gets in: SQLite's busy handler (python's sqlite3 too) polls every 100 ms once it has waited
+ * 228 ms, and BEGIN IMMEDIATE right after COMMIT would win the lock again before it polls.
+ */
+export const NATIVE_GAP_MS = 100;
 
 function openConnection(target: string, readOnly: boolean, busyTimeoutMs: number): NodeDatabaseSync {
   const { module, reason } = loadNodeSqlite();
@@ -37,6 +43,8 @@ function openConnection(target: string, readOnly: boolean, busyTimeoutMs: number
 export class NativeHandle extends NativeDatabase {
   /** When the open write transaction began (performance.now()), for chunked commits. */
   txStartedAt = 0;
+  /** A write handle on a file in WAL mode. */
+  wal = false;
   /** Savepoints the work has open: a commit point inside one is skipped. */
   constructor(
     connection: NodeDatabaseSync,
@@ -154,12 +162,20 @@ export async function withNativeWrite<T>(dbPath: string, work: (db: NativeHandle
     db = new NativeHandle(openConnection(dbPath, false, opts.busyTimeoutMs ?? NATIVE_BUSY_TIMEOUT_MS), dbPath, 'write');
     // our own new database: WAL, so the users' hooks and our readers never block each other
     if (created) db.connection.exec('PRAGMA journal_mode = WAL');
+    // WAL only (never the file's journal mode): a commit does not wait for fsync; commits stay
+    // atomic, and a power loss can only roll back the last ones — the ledger rolls back with
+    // their rows, so a re-run is exact. (In rollback-journal mode NORMAL could corrupt: kept.)
+    db.wal = String((db.connection.prepare('PRAGMA journal_mode').get() as { journal_mode?: string } | undefined)?.journal_mode).toLowerCase() === 'wal';
+    if (db.wal) db.connection.exec('PRAGMA synchronous = NORMAL');
+    // chunk commits checkpoint explicitly (nativeCommitPoint), the last one as SQLite would
+    if (db.wal) db.connection.exec('PRAGMA wal_autocheckpoint = 0');
     begin(db);
     let result: T;
     try {
       opts.onPhase?.('work');
       result = await work(db);
       opts.onPhase?.('write-back');
+      if (db.wal) db.connection.exec('PRAGMA wal_autocheckpoint = 1000');
       if (inTransaction(db.connection)) db.connection.exec('COMMIT');
     } catch (e) {
       if (inTransaction(db.connection)) db.connection.exec('ROLLBACK');
@@ -182,6 +198,14 @@ export function nativeCommitPoint(db: NativeHandle, maxAgeMs = NATIVE_CHUNK_MS, 
   if (db.mode !== 'write') return false;
   if (!force && performance.now() - db.txStartedAt < maxAgeMs) return false;
   db.connection.exec('COMMIT');
+  // the pause before the next chunk: first the checkpoint of the chunk just committed (what
+  // SQLite's autocheckpoint would do inside COMMIT; other programs can write meanwhile, so it
+  // counts as pause), then a synchronous wait for the rest (commit points are offered from
+  // synchronous code; the parse workers keep going meanwhile)
+  const paused = performance.now();
+  if (db.wal) db.connection.exec('PRAGMA wal_checkpoint(PASSIVE)');
+  const rest = NATIVE_GAP_MS - (performance.now() - paused);
+  if (rest >= 1) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.ceil(rest));
   begin(db);
   return true;
 }

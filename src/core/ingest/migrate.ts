@@ -51,10 +51,12 @@ function markMissing(db: Database, paths: string[], nowS: number): void {
 }
 
 /** Switches the in-memory image to cheap journaling for the run (never touches WAL mode). */
-function fastPragmas(db: Database): void {
+function fastPragmas(db: Database, sourceBytes: number): void {
   if (writesInPlace(db)) {
-    // native: the user's file itself — its journal mode and durability stay as they are
-    db.run('PRAGMA cache_size = -16384');
+    // native: the user's file itself — its journal mode and durability stay as they are. A big
+    // load gets 64 MB of page cache: the identity index of ~1M rows (~30 MB, random keys) then
+    // stays cached instead of being re-read page by page (1M lines: −0.55 s system time, −5% wall)
+    db.run(`PRAGMA cache_size = -${sourceBytes >= 64 << 20 ? 65536 : 16384}`);
     return;
   }
   const mode = String(scalar(db, 'PRAGMA journal_mode'));
@@ -102,7 +104,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     resolveInferredTables(db, sources);
     // rows the users' programs wrote since the last run: read as ours, identity given lazily
     const directChanges = catchUpDirectWrites(db) + tagDirectRows(db, Math.floor(Date.now() / 1000));
-    fastPragmas(db);
+    fastPragmas(db, bytesTotal);
     // transcripts keep a small part of their bytes (usage, not content): about a quarter at most
     reserveForLoad(db, bytesTotal - transcriptBytes + Math.ceil(transcriptBytes / 4));
     const tables = [...new Set(sources.map((s) => s.table))];
@@ -174,6 +176,9 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       }
       opts.onProgress?.({ phase: 'rollups', bytesDone: bytesTotal, bytesTotal, rowsInserted: ctx.progress.rowsInserted });
       const touched: TouchedRange[] = [...ctx.touched].map(([table, [minTs, maxTs]]) => ({ table, minTs, maxTs }));
+      // after a long import the rows go in their own chunk, the rollups in the next (native):
+      // a hook never waits for both (a small run stays one transaction, with no pause)
+      if (inPlace) commitPoint(db, { maxAgeMs: 250 });
       // rows other programs wrote reach the rollups even when this run imported nothing
       if (touched.length || directChanges > 0) refreshRollups(db, touched, ctx.rollupDeltas);
       if (!inPlace) db.run('RELEASE tl_ingest');

@@ -1,9 +1,12 @@
 /**
- * The native engine's bulk insert. node:sqlite binds each value through a JS→C call, so a
- * prepared single-row loop is slow; measured on Node 22.23 (200k rows × 16 columns, one
- * transaction, loaded 2-core machine): single-row 6.0 s, multi-row INSERT of 64 rows 2.3 s,
- * one JSON text per batch expanded by json_each(…)->>i 17.9–24.7 s (SQLite re-parses the row
- * text for every column). So: 64 rows per INSERT, the remainder one row at a time.
+ * The native engine's bulk insert. node:sqlite binds each value through a JS→C call, and a
+ * statement with numbered parameters (`?NNN`) costs time growing with the number of parameters
+ * for every value bound (quadratic per statement). Measured on Node 22.23 (100k rows × 17
+ * columns into memory, CPU time, loaded 2-core machine): one row per INSERT 1.7 µs/row;
+ * 64 rows with `?NNN` 21.6 µs/row (128 rows: 42.7); 64 rows with plain `?` 1.1 µs/row.
+ * Earlier: one JSON text per batch expanded by json_each(…)->>i was slower still (SQLite
+ * re-parses the row text for every column). So: 64 rows per INSERT with plain `?`, the
+ * users' alias columns (mirrors) bound as values of their own, the remainder one row at a time.
  */
 import type { SqlDatabase, SqlStatement, SqlValue } from '../db/database';
 import { quoteIdent } from './sql';
@@ -12,38 +15,54 @@ import { quoteIdent } from './sql';
 const MAX_PARAMS = 32000;
 
 export class MultiRowInsert {
-  /** Rows buffered before insert() is called (TableWriter flushes at this many). */
-  static readonly BUFFER_ROWS = 1024;
+  /** Rows buffered before insert() is called (TableWriter flushes at this many; a chunked write may commit after each flush). */
+  static readonly BUFFER_ROWS = 256;
   private readonly many: SqlStatement;
   private readonly one: SqlStatement;
   private readonly perStatement: number;
   private readonly args: SqlValue[] = [];
+  private readonly mirrorAt: number[];
 
   /**
    * `mirrors`: more columns that take the value of one of `columns` (the users' own name for a
-   * column, e.g. tool_name beside tool): numbered parameters bind the same value twice.
+   * column, e.g. tool_name beside tool): the same value is bound once more for each.
    */
   constructor(db: SqlDatabase, table: string, columns: string[], mirrors: readonly (readonly [name: string, at: number])[] = []) {
     const t = quoteIdent(table);
     const names = [...columns, ...mirrors.map(([n]) => n)].map(quoteIdent).join(', ');
-    const width = columns.length;
-    const tuple = (r: number) => `(${[...columns.map((_, i) => `?${r * width + i + 1}`), ...mirrors.map(([, at]) => `?${r * width + at + 1}`)].join(', ')})`;
-    this.perStatement = Math.max(1, Math.min(64, Math.floor(MAX_PARAMS / width)));
-    this.many = db.prepare(`INSERT INTO ${t} (${names}) VALUES ${Array.from({ length: this.perStatement }, (_, r) => tuple(r)).join(', ')}`);
-    this.one = db.prepare(`INSERT INTO ${t} (${names}) VALUES ${tuple(0)}`);
+    this.mirrorAt = mirrors.map(([, at]) => at);
+    const perRow = columns.length + mirrors.length;
+    const tuple = `(${new Array(perRow).fill('?').join(', ')})`;
+    this.perStatement = Math.max(1, Math.min(64, Math.floor(MAX_PARAMS / perRow)));
+    // OR FAIL: a multi-row INSERT that could abort half-way makes SQLite keep a statement journal
+    // of the pages it touches, spilled to a temp file past 64 KiB (random identity-index pages:
+    // ~0.6 s of system time per 250k rows, 5.5 MB of temp writes for a 1,000-line incremental).
+    // A row that fails stops the statement with the rows before it kept: whole rows with their
+    // identities, like the chunks already committed (the error still ends the stream's import).
+    this.many = db.prepare(`INSERT OR FAIL INTO ${t} (${names}) VALUES ${new Array(this.perStatement).fill(tuple).join(', ')}`);
+    this.one = db.prepare(`INSERT INTO ${t} (${names}) VALUES ${tuple}`);
   }
 
   /** Inserts the rows laid out flat in `values` (`width` values each), in order. */
   insert(values: SqlValue[], width: number): void {
     const block = width * this.perStatement;
-    let at = 0;
+    const mirrorAt = this.mirrorAt;
     const args = this.args;
+    let at = 0;
     for (; at + block <= values.length; at += block) {
       args.length = 0;
-      for (let i = at; i < at + block; i++) args.push(values[i]);
+      for (let row = at; row < at + block; row += width) {
+        for (let i = row; i < row + width; i++) args.push(values[i]);
+        for (let m = 0; m < mirrorAt.length; m++) args.push(values[row + mirrorAt[m]]);
+      }
       this.many.run(args);
     }
-    for (; at < values.length; at += width) this.one.run(values.slice(at, at + width));
+    for (; at < values.length; at += width) {
+      args.length = 0;
+      for (let i = at; i < at + width; i++) args.push(values[i]);
+      for (let m = 0; m < mirrorAt.length; m++) args.push(values[at + mirrorAt[m]]);
+      this.one.run(args);
+    }
   }
 
   free(): void {

@@ -58,6 +58,8 @@ export interface RunContext {
 
 /** Re-reads bigger than this load the stream's hash counts at once instead of point lookups. */
 const BULK_LOOKUP_BYTES = 16 * 1024 * 1024;
+/** How often a chunked native read that waits for its parse workers checks whether its chunk is due. */
+const IDLE_COMMIT_CHECK_MS = 50;
 /** Rejects kept per source and run (all are counted; binary junk must not flood the table). */
 const MAX_STORED_REJECTS_PER_SOURCE = 1000;
 
@@ -157,6 +159,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
   const bulk = !ctx.commitPoint && bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
   const writer = new TableWriter(await wasmModule(db), db, mapper, gone);
   const results: SourceResult[] = [];
+  let idleCommits: ReturnType<typeof setInterval> | undefined;
   try {
     const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;
     if (bulk && !fresh) throw new Error('internal: bulk load chosen for a stream that needs identity lookups');
@@ -180,6 +183,13 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
       writer.flush();
       ctx.commitPoint!();
     };
+    // and after every native flush (256 rows): a worker's batch (4,096 rows) on a loaded
+    // machine can take long enough to hold the write lock well past its chunk
+    if (chunked) writer.afterFlush = () => ctx.commitPoint!();
+    // and while this thread waits for the parse workers (their start-up, a starved worker): the
+    // open transaction would hold the lock with nothing to do. The timer runs only between
+    // batches, where every row handed over can be flushed and no savepoint is open.
+    if (chunked) idleCommits = setInterval(offerCommit, IDLE_COMMIT_CHECK_MS);
 
     for (const plan of plans) {
       const src = plan.source;
@@ -349,6 +359,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
     }
     return { results, deltas };
   } finally {
+    clearInterval(idleCommits);
     writer.free();
   }
 }

@@ -51,6 +51,12 @@ export class TableWriter {
   /** lines that matched several different directly written rows: kept apart, reported */
   readonly ambiguous: { line: number; candidates: number }[] = [];
 
+  /**
+   * Native engine, set only where no savepoint is open: called after each flush (every row
+   * handed over is then in the table), where a chunked write may commit.
+   */
+  afterFlush: (() => void) | null = null;
+
   /** native engine: 64-row INSERTs (node:sqlite's per-call binding is slow; nativeInsert.ts) */
   private readonly nativeInsert: MultiRowInsert | null;
 
@@ -209,6 +215,7 @@ export class TableWriter {
     if (this.nativeInsert) {
       this.nativeInsert.insert(b, this.width);
       b.length = 0;
+      this.afterFlush?.();
       return;
     }
     const v = this.values;
