@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { openSnapshot } from '../../src/core/db/database';
-import { answerDataRequest } from '../../src/core/report/dashboardRequests';
+import { answerDataRequest } from '../../src/core/dashboard/dashboardRequests';
 import { pyScalar, python, requireNative, routingLines, runCliProcess, tempDir } from './helpers';
 
 const BYTES = Number(process.env.TL_BIG_DB_BYTES ?? 3e9);
