@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { openMemoryDatabase, openSnapshot } from '../../core/db/database';
+import { defaultEngineChoice, openMemoryDatabase, openSnapshot } from '../../core/db/database';
+import { ingestWorkerAvailable, runIngestInWorker } from '../../core/ingest/ingestWorker';
 import {
   auditSources,
   discoverSources,
@@ -21,6 +22,8 @@ import type { AuditView, IngestView, VerifyView } from './viewModel';
 /**
  * The one place the extension calls the ingest engine: maps its reports onto the view model
  * the UI texts are built from. No vscode here, and nothing loads sql.js until a call is made.
+ * Migrate and verify run on a worker thread (core/ingest/ingestWorker.ts): the extension host's
+ * thread stays free while the native engine's synchronous SQL runs.
  */
 export interface EngineContext {
   dbPath: string;
@@ -85,15 +88,17 @@ export async function runIngest(paths: string[], ctx: EngineContext, opts: Inges
   // (the storage engine's lock file needs the folder).
   await fs.promises.mkdir(path.dirname(ctx.dbPath), { recursive: true });
   try {
-    const result = await migrateSources(ctx.dbPath, paths, {
+    const options = {
       tz: ctx.tz,
       userMigrationsDir: ctx.userMigrationsDir,
       exclude: ctx.exclude,
       only: opts.only,
-      onProgress: opts.onProgress,
-      signal: opts.signal,
-      claudeCode: ctx.claudeCode === false ? false : { extraPaths: standardConfigDirs() },
-    });
+      claudeCode: ctx.claudeCode === false ? (false as const) : { extraPaths: standardConfigDirs() },
+    };
+    // off the extension host's thread (native SQL is synchronous); the engine choice goes along
+    const result = ingestWorkerAvailable()
+      ? await runIngestInWorker('migrate', ctx.dbPath, paths, options, { onProgress: opts.onProgress, signal: opts.signal, engine: defaultEngineChoice() })
+      : await migrateSources(ctx.dbPath, paths, { ...options, onProgress: opts.onProgress, signal: opts.signal });
     return toIngestView(result);
   } catch (e) {
     if (opts.signal?.aborted) return { files: [], migrationsApplied: [], durationMs: Date.now() - started, cancelled: true };
@@ -111,7 +116,12 @@ export function toIngestView(result: MigrateResult): IngestView {
 }
 
 export async function runVerify(paths: string[], ctx: EngineContext, signal?: AbortSignal): Promise<VerifyView> {
-  return toVerifyView(await verifySources(ctx.dbPath, paths, { tz: ctx.tz, exclude: ctx.exclude, signal }));
+  const options = { tz: ctx.tz, exclude: ctx.exclude };
+  return toVerifyView(
+    ingestWorkerAvailable()
+      ? await runIngestInWorker('verify', ctx.dbPath, paths, options, { signal, engine: defaultEngineChoice() })
+      : await verifySources(ctx.dbPath, paths, { ...options, signal }),
+  );
 }
 
 export function toVerifyView(result: VerifyResult): VerifyView {

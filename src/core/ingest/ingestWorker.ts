@@ -1,0 +1,172 @@
+/**
+ * Runs a migrate or verify on a worker thread (ingest.worker.ts), so a host with a UI thread
+ * (the extension host) stays responsive: with the native engine the SQL is synchronous, and a
+ * chunked commit pauses the thread it runs on (Atomics.wait). Only plain data crosses: the
+ * options without their functions (onProgress becomes messages, the signal an `abort` message),
+ * and back the result, or the error as name/message/exitCode, rebuilt here as the same class
+ * so the one error policy (describeError) still gives its exit code. The CLI stays in-process.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { CheckFailedError, DatabaseBusyError, TelemetryError, UsageError, WriteConflictError } from '../db/errors';
+import type { EngineChoice } from '../db/engine';
+import type { IngestProgress, MigrateOptions, MigrateResult, VerifyOptions, VerifyResult } from './types';
+
+/** MigrateOptions / VerifyOptions without their function and signal fields (what may cross). */
+export type WorkerMigrateOptions = Omit<MigrateOptions, 'onProgress' | 'signal'>;
+export type WorkerVerifyOptions = Omit<VerifyOptions, 'signal'>;
+
+export type IngestWorkerJob =
+  | { kind: 'migrate'; dbPath: string; paths: string[]; options: WorkerMigrateOptions; engine: EngineChoice; progress: boolean }
+  | { kind: 'verify'; dbPath: string; paths: string[]; options: WorkerVerifyOptions; engine: EngineChoice; progress: boolean };
+
+/** An error as it crosses the thread boundary. */
+export interface SerialisedError {
+  name: string;
+  message: string;
+  exitCode?: number;
+  code?: string;
+  path?: string;
+  stack?: string;
+}
+
+export type IngestWorkerReply =
+  | { type: 'progress'; progress: IngestProgress }
+  | { type: 'done'; result: MigrateResult | VerifyResult }
+  | { type: 'error'; error: SerialisedError };
+
+/** Parent → worker: the only message is the cancel. */
+export type IngestWorkerRequest = { type: 'abort' };
+
+export interface IngestWorkerHooks {
+  onProgress?: (p: IngestProgress) => void;
+  signal?: AbortSignal;
+}
+
+export function serialiseError(e: unknown): SerialisedError {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const err = e as NodeJS.ErrnoException & { exitCode?: unknown };
+  return {
+    name: err.name,
+    message: err.message,
+    exitCode: typeof err.exitCode === 'number' ? err.exitCode : undefined,
+    code: typeof err.code === 'string' ? err.code : undefined,
+    path: typeof err.path === 'string' ? err.path : undefined,
+    stack: err.stack,
+  };
+}
+
+const ERROR_CLASSES: Record<string, new (message: string) => TelemetryError> = {
+  UsageError,
+  CheckFailedError,
+  WriteConflictError,
+  DatabaseBusyError,
+};
+
+/** The same class (or, for an unknown TelemetryError subclass, one with its exit code); errno fields kept. */
+export function rebuildError(s: SerialisedError): Error {
+  const Known = ERROR_CLASSES[s.name];
+  let e: Error;
+  if (Known) e = new Known(s.message);
+  else if (typeof s.exitCode === 'number') {
+    e = new TelemetryError(s.message, s.exitCode);
+    e.name = s.name;
+  } else {
+    e = new Error(s.message);
+    e.name = s.name;
+  }
+  const errno = e as NodeJS.ErrnoException;
+  if (s.code) errno.code = s.code;
+  if (s.path) errno.path = s.path;
+  // --debug / the output channel show where it happened (the worker's stack)
+  if (s.stack) e.stack = `${e.stack?.split('\n')[0]}\n(in the ingest worker)\n${s.stack.split('\n').slice(1).join('\n')}`;
+  return e;
+}
+
+/** dist/ingest.worker.js beside the bundle, or the TypeScript source under tsx (tests, bench). */
+function workerEntry(): { code: string; eval: boolean } | null {
+  const bundled = path.join(__dirname, 'ingest.worker.js');
+  if (fs.existsSync(bundled)) return { code: bundled, eval: false };
+  const source = path.join(__dirname, 'ingest.worker.ts');
+  // under tsx the worker registers tsx's CommonJS hook itself before loading the TypeScript
+  if (fs.existsSync(source)) return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
+  return null;
+}
+
+export function ingestWorkerAvailable(): boolean {
+  return workerEntry() !== null;
+}
+
+/** Drops the fields that cannot cross (functions, the signal). */
+function plainOptions<T extends object>(options: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (typeof v === 'function' || k === 'signal') continue;
+    out[k] = v;
+  }
+  return out as T;
+}
+
+function run<R>(job: IngestWorkerJob, hooks: IngestWorkerHooks): Promise<R> {
+  const entry = workerEntry();
+  if (!entry) return Promise.reject(new Error('ingest worker not found'));
+  const { signal, onProgress } = hooks;
+  if (signal?.aborted) return Promise.reject(abortError());
+  return new Promise<R>((resolve, reject) => {
+    const worker = new Worker(entry.code, { eval: entry.eval, workerData: job });
+    let settled = false;
+    const finish = (err: unknown, result?: R) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      // the reply is the worker's last act (its write is committed or rolled back by then)
+      void worker.terminate();
+      if (err) reject(err);
+      else resolve(result as R);
+    };
+    // the worker's own AbortController stops the run where the engine checks it, so the
+    // write is rolled back there (all-or-nothing) before the worker reports the AbortError
+    const onAbort = () => worker.postMessage({ type: 'abort' } satisfies IngestWorkerRequest);
+    signal?.addEventListener('abort', onAbort);
+    worker.on('message', (msg: IngestWorkerReply) => {
+      if (settled) return;
+      if (msg.type === 'progress') {
+        try {
+          onProgress?.(msg.progress);
+        } catch {
+          // a failing progress display must not fail the run
+        }
+      } else if (msg.type === 'done') finish(null, msg.result as R);
+      else finish(rebuildError(msg.error));
+    });
+    worker.on('error', (e) => finish(e));
+    worker.on('exit', (code) => finish(signal?.aborted ? abortError() : new Error(`ingest worker exited with code ${code}`)));
+  });
+}
+
+function abortError(): Error {
+  const e = new Error('ingest cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+/**
+ * migrateSources / verifySources on a worker thread. `engine` is the engine choice in effect
+ * here (setDefaultEngine does not reach another thread). A cancelled run rejects with the
+ * engine's AbortError after the worker rolled its write back.
+ */
+export function runIngestInWorker(kind: 'migrate', dbPath: string, paths: string[], options: MigrateOptions, hooks: IngestWorkerHooks & { engine: EngineChoice }): Promise<MigrateResult>;
+export function runIngestInWorker(kind: 'verify', dbPath: string, paths: string[], options: VerifyOptions, hooks: IngestWorkerHooks & { engine: EngineChoice }): Promise<VerifyResult>;
+export function runIngestInWorker(
+  kind: 'migrate' | 'verify',
+  dbPath: string,
+  paths: string[],
+  options: MigrateOptions | VerifyOptions,
+  hooks: IngestWorkerHooks & { engine: EngineChoice },
+): Promise<MigrateResult | VerifyResult> {
+  const onProgress = hooks.onProgress ?? (options as MigrateOptions).onProgress;
+  const signal = hooks.signal ?? options.signal;
+  const job = { kind, dbPath, paths, options: plainOptions(options), engine: hooks.engine, progress: onProgress !== undefined } as IngestWorkerJob;
+  return run(job, { onProgress, signal });
+}
