@@ -60,11 +60,11 @@ describe(`ingest worker (engine ${resolveEngine(engine).name})`, () => {
     assert.deepEqual(b.migrations, a.migrations);
     assert.equal(b.rejects.length, a.rejects.length);
     assert.deepEqual(
-      b.sources.map((s) => [path.basename(s.path), s.lines, s.inserted, s.rejected, s.blank, s.pending]),
+      b.sources.map((s) => [path.basename(s.path), s.lines, s.inserted, s.rejected, s.blank, s.pending]).sort(),
       [
         ['routing-metrics.jsonl', 5_003, 5_000, 1, 1, 1],
         ['tool-usage.jsonl', 3, 2, 1, 0, 0],
-      ].sort(),
+      ],
     );
     // progress crossed as messages, ending with done
     assert.ok(progress.some((p) => p.phase === 'write' || p.phase === 'read'), 'read/write progress arrived');
