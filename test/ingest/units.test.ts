@@ -10,7 +10,7 @@ import type { SqlValue } from '../../src/core/db/database';
 import { RawInsert } from '../../src/core/ingest/rawInsert';
 import { TableWriter } from '../../src/core/ingest/tableWriter';
 import type { TableMapper } from '../../src/core/ingest/mappers';
-import { forEachDecodedRow, KIND_INT, KIND_NULL, KIND_REAL, RowBatchEncoder } from '../../src/core/ingest/rowSource';
+import { forEachDecodedRow, KIND_INT, KIND_NULL, KIND_REAL, RowBatchEncoder } from '../../src/core/ingest/lineRows';
 import { migrateSources } from '../../src/core/ingest';
 import { baseFileName } from '../../src/core/formats/catalogue';
 import { inferredTableName } from '../../src/core/ingest/inferred';

@@ -2,7 +2,7 @@
  * Read-only comparison of sources with a database (audit's "new lines", verify): every file
  * of a stream is read in full and, per content hash, occurrences beyond the database's count
  * for that stream are "missing". Writes nothing. Files can be parsed, mapped and hashed on
- * the same parse workers as migrate (rowSource.ts) — off by default: rows cross threads as full
+ * the same parse workers as migrate (parseWorkers.ts) — off by default: rows cross threads as full
  * values, which measured slower than parsing here on a busy 2-core machine (bench ingest-verify).
  */
 import * as os from 'os';
@@ -14,7 +14,8 @@ import { findStreamId, streamEntries, type LedgerEntry } from './ledger';
 import { fileHashCounts, goneEntryIds, isNewGeneration, replacedEntries } from './generations';
 import type { ReadLinesResult } from './lineReader';
 import type { TableMapper } from './mappers';
-import { buildMapper, readRowsInWorkers, splitJob, workerAvailable, type MapperSpec, type ReadJob, type RowSink } from './rowSource';
+import { buildMapper, type MapperSpec, type ReadJob, type RowSink } from './lineRows';
+import { readRowsInWorkers, splitJob, workerAvailable } from './parseWorkers';
 import { scanDocument, scanJsonl, type LineReject, type ScanHandlers } from './scan';
 import { quoteIdent, tableExists } from './sql';
 import type { DiscoveredSource, ParseOptions } from './types';

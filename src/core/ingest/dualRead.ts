@@ -7,7 +7,7 @@
 import type { SqlDatabase as Database } from '../db/database';
 import { KNOWN_SOURCES } from '../formats/catalogue';
 import { columnNames, DIRECT_ROWS_TABLE, loadDirectRows } from './directRows';
-import { buildMapper } from './rowSource';
+import { buildMapper } from './lineRows';
 import { DirectRowIndex, disagreements, naturalKeyFor, type Values } from './naturalKeys';
 import { scanDocument, scanJsonl } from './scan';
 import { quoteIdent, tableExists } from './sql';

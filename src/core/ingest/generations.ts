@@ -17,7 +17,7 @@ import * as fs from 'fs';
 import type { SqlDatabase as Database } from '../db/database';
 import type { LedgerEntry } from './ledger';
 import type { TableMapper } from './mappers';
-import { readRowsHere } from './rowSource';
+import { readRowsHere } from './lineRows';
 import { quoteIdent } from './sql';
 import type { DiscoveredSource } from './types';
 

@@ -1,12 +1,13 @@
 /**
- * Worker thread: reads one JSONL file, parses, maps and hashes its lines (rowSource.ts) and
+ * Worker thread: reads one JSONL file, parses, maps and hashes its lines (lineRows.ts) and
  * posts them as encoded batches (RowBatch: typed arrays + one UTF-8 blob, transferred, not
  * cloned); at most MAX_IN_FLIGHT unacknowledged batches (bounded memory). The ack hands the
  * batch's buffers back for reuse. When asked (`summarise`: every row sent will be inserted),
  * it also sums the rows' rollup contributions and time range and sends them once at the end.
  */
 import { parentPort, workerData } from 'worker_threads';
-import { buildMapper, mappingHandlers, RowBatchEncoder, type RowBatch, type WorkerJob, type WorkerReply, type WorkerSummary } from './rowSource';
+import { buildMapper, mappingHandlers, RowBatchEncoder, type RowBatch, type WorkerSummary } from './lineRows';
+import { type WorkerJob, type WorkerReply } from './parseWorkers';
 import { scanJsonl, type LineReject } from './scan';
 import { TableRollupDeltas } from '../rollups/deltas';
 import { histogramKeyFromThresholds } from '../rollups/histogramKeyTwin';

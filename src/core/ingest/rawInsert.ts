@@ -6,7 +6,7 @@
  * Statement.run when this sql.js build does not expose what is needed.
  */
 import type { SqlDatabase as Database, SqlStatement as Statement, SqlValue } from '../db/database';
-import { KIND_INT, KIND_NULL, type RowBatch } from './rowSource';
+import { KIND_INT, KIND_NULL, type RowBatch } from './lineRows';
 
 interface SqlJsExports {
   _malloc(n: number): number;

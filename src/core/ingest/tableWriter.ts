@@ -5,7 +5,7 @@
 import { engineOf, type SqlDatabase as Database, type SqlStatement as Statement, type SqlValue } from '../db/database';
 import { MultiRowInsert } from './nativeInsert';
 import { RawInsert } from './rawInsert';
-import { forEachDecodedRow, type RowBatch } from './rowSource';
+import { forEachDecodedRow, type RowBatch } from './lineRows';
 import type { TableMapper } from './mappers';
 import { quoteIdent, scalar } from './sql';
 import { tableAliasesOf } from '../formats/catalogue';
