@@ -12,7 +12,7 @@ import { KNOWN_SOURCES } from '../formats/catalogue';
 import { growInferredTable, KeyObserver } from './inferred';
 import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type LedgerEntry, type ReadPlan } from './ledger';
 import type { TableMapper } from './mappers';
-import { buildMapper, mappingHandlers, readRowsHere, type MapperSpec, type ReadJob, type RowSink } from './lineRows';
+import { buildMapper, mappingHandlers, readRowsHere, type MapperSpec, type ReadJob, type RowSink, type WorkerSummarise } from './lineRows';
 import { readRowsInWorkers, splitJob, workerAvailable } from './parseWorkers';
 import { hash53 } from '../formats/rowIdentity';
 import { scanDocument, scanJsonl, type LineReject } from './scan';
@@ -136,6 +136,44 @@ async function mapperFor(ctx: RunContext, plans: ReadPlan[]): Promise<{ mapper: 
   const columns = growInferredTable(ctx.db, first.table, obs);
   const spec: MapperSpec = { kind: first.kind, table: first.table, tz: ctx.tz, adoptedColumns: null, inferredColumns: columns };
   return { mapper: buildMapper(spec), limits, spec };
+}
+
+/**
+ * Reading stage: feeds one source's rows to `sink`. A JSON document is scanned whole here; JSONL
+ * from the plan's offset up to `limit` goes to parse workers when big enough (split across them
+ * when bigger still), else is read on this thread. `summarise` (fresh streams only) lets the
+ * workers sum the rollup deltas and time range themselves.
+ */
+async function readSource(ctx: RunContext, plan: ReadPlan, limit: number | undefined, mapper: TableMapper, spec: MapperSpec, sink: RowSink, progress: (n: number) => void, summarise: WorkerSummarise | null): Promise<{ lastLine: number; endOffset: number; endsMidLine: boolean }> {
+  const src = plan.source;
+  if (src.format === 'json-document') {
+    const d = await scanDocument(src.path, mappingHandlers(mapper, sink), { signal: ctx.signal });
+    progress(src.size);
+    return { lastLine: d.lines, endOffset: 0, endsMidLine: false };
+  }
+  const job: ReadJob = { path: src.path, startOffset: plan.startOffset, startLine: plan.startLine, limit, maxLineBytes: ctx.maxLineBytes };
+  const bytes = (job.limit ?? src.size) - plan.startOffset;
+  const big = bytes >= ctx.workerMinBytes && workerAvailable();
+  const parts = bytes >= ctx.splitMinBytes ? ctx.parseWorkers : 1;
+  const res = big
+    ? await readRowsInWorkers(await splitJob(job, job.limit ?? src.size, parts), spec, mapper.columns.length + 1, sink, ctx.signal, progress, summarise)
+    : await readRowsHere(job, mapper, sink, ctx.signal, progress);
+  return { lastLine: res.lastLine, endOffset: res.endOffset, endsMidLine: res.endsMidLine };
+}
+
+/** Every line of a source must be accounted for exactly once, or the ledger would lie: fail the run. */
+function reconcile(path: string, r: SourceResult): void {
+  const accounted = r.inserted + r.present + r.rejected + r.blank + r.pending;
+  if (accounted !== r.lines) {
+    throw new Error(`reconciliation failed for ${path}: ${r.lines} lines but ${r.inserted} inserted + ${r.present} present + ${r.rejected} rejected + ${r.blank} blank + ${r.pending} pending = ${accounted}`);
+  }
+}
+
+/** Widens the run's touched time range of `table` (the rollups refresh only what was touched). */
+function recordTouchedRange(ctx: RunContext, table: string, min: number, max: number): void {
+  if (!(min <= max)) return;
+  const prev = ctx.touched.get(table);
+  ctx.touched.set(table, prev ? [Math.min(prev[0], min), Math.max(prev[1], max)] : [min, max]);
 }
 
 async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entries: LedgerEntry[], files: DiscoveredSource[]): Promise<{ results: SourceResult[]; deltas: TableRollupDeltas | null }> {
@@ -308,35 +346,14 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
         ctx.progress.bytesDone = bytesBefore + n;
         ctx.onProgress?.({ phase: 'read', path: src.path, bytesDone: ctx.progress.bytesDone, bytesTotal: ctx.progress.bytesTotal, rowsInserted: ctx.progress.rowsInserted + r.inserted });
       };
-      let lastLine: number;
-      let endOffset = 0;
-      let endsMidLine = false;
-      if (src.format === 'json-document') {
-        const d = await scanDocument(src.path, mappingHandlers(mapper, sink), { signal: ctx.signal });
-        lastLine = d.lines;
-        progress(src.size);
-      } else {
-        const job: ReadJob = { path: src.path, startOffset: plan.startOffset, startLine: plan.startLine, limit: limits.get(plan), maxLineBytes: ctx.maxLineBytes };
-        const bytes = (job.limit ?? src.size) - plan.startOffset;
-        const big = bytes >= ctx.workerMinBytes && workerAvailable();
-        const parts = bytes >= ctx.splitMinBytes ? ctx.parseWorkers : 1;
-        const res = big
-          ? await readRowsInWorkers(await splitJob(job, job.limit ?? src.size, parts), spec, mapper.columns.length + 1, sink, ctx.signal, progress, fresh ? { timeAt, rollup: rollupSetup } : null)
-          : await readRowsHere(job, mapper, sink, ctx.signal, progress);
-        lastLine = res.lastLine;
-        endOffset = res.endOffset;
-        endsMidLine = res.endsMidLine;
-      }
+      const { lastLine, endOffset, endsMidLine } = await readSource(ctx, plan, limits.get(plan), mapper, spec, sink, progress, fresh ? { timeAt, rollup: rollupSetup } : null);
       writer.flush();
       if (writer.dualWritten > dualBefore) r.dualWritten = writer.dualWritten - dualBefore;
       if (writer.ambiguous.length > ambiguousBefore) r.ambiguousDualWrite = writer.ambiguous.slice(ambiguousBefore).map((a) => a.line);
       r.lines = lastLine + r.pending;
       r.blank += headBlank;
       r.rejected += headRejected;
-      const accounted = r.inserted + r.present + r.rejected + r.blank + r.pending;
-      if (accounted !== r.lines) {
-        throw new Error(`reconciliation failed for ${src.path}: ${r.lines} lines but ${r.inserted} inserted + ${r.present} present + ${r.rejected} rejected + ${r.blank} blank + ${r.pending} pending = ${accounted}`);
-      }
+      reconcile(src.path, r);
       saveEntry(db, {
         entryId: sourceId,
         source: src,
@@ -354,10 +371,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
       results.push(r);
     }
     bulk?.restore();
-    if (touchedMin <= touchedMax) {
-      const prev = ctx.touched.get(mapper.table);
-      ctx.touched.set(mapper.table, prev ? [Math.min(prev[0], touchedMin), Math.max(prev[1], touchedMax)] : [touchedMin, touchedMax]);
-    }
+    recordTouchedRange(ctx, mapper.table, touchedMin, touchedMax);
     return { results, deltas };
   } finally {
     clearInterval(idleCommits);
