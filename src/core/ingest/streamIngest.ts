@@ -144,6 +144,37 @@ async function mapperFor(ctx: RunContext, plans: ReadPlan[]): Promise<{ mapper: 
  * when bigger still), else is read on this thread. `summarise` (fresh streams only) lets the
  * workers sum the rollup deltas and time range themselves.
  */
+/**
+ * Reject sink of one source: counts the line, keeps a sample for the report and stores it in
+ * ingest_rejects keyed by (raw hash, occurrence), so a re-read updates rather than duplicates it.
+ * A fast (appending) read continues the occurrence numbering stored by earlier runs.
+ */
+function rejectSink(ctx: RunContext, sid: number, plan: ReadPlan, sourceId: number, r: SourceResult, rejectSeen: Map<number, number>): (x: LineReject) => void {
+  const { db } = ctx;
+  const src = plan.source;
+  let storedRejects = 0;
+  return (x: LineReject): void => {
+    r.rejected++;
+    const rawHash = hash53(x.text + '\u0000' + x.bytes);
+    let seq = rejectSeen.get(rawHash);
+    if (seq === undefined) {
+      seq = plan.mode === 'fast' ? Number(rowsOf(db, 'SELECT coalesce(max(raw_seq), 0) AS m FROM ingest_rejects WHERE stream_id = ? AND raw_hash = ?', [sid, rawHash])[0].m) : 0;
+    }
+    rejectSeen.set(rawHash, ++seq);
+    const raw = x.text.length > ctx.rejectRawCap ? x.text.slice(0, ctx.rejectRawCap) : x.text;
+    if (ctx.rejects.length < 100) ctx.rejects.push({ path: src.path, line: x.line, reason: x.reason, detail: x.detail, raw: raw.slice(0, 200) });
+    if (storedRejects++ >= MAX_STORED_REJECTS_PER_SOURCE) return;
+    db.run(
+      `INSERT INTO ingest_rejects (source_id, stream_id, line, reason, detail, raw, raw_bytes, raw_hash, raw_seq, first_seen_at, last_seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (stream_id, raw_hash, raw_seq) DO UPDATE SET source_id = excluded.source_id, line = excluded.line, reason = excluded.reason,
+         detail = excluded.detail, last_seen_at = excluded.last_seen_at
+       WHERE source_id IS NOT excluded.source_id OR line IS NOT excluded.line`,
+      [sourceId, sid, x.line, x.reason, x.detail, raw, x.bytes, rawHash, seq, ctx.nowS, ctx.nowS],
+    );
+  };
+}
+
 async function readSource(ctx: RunContext, plan: ReadPlan, limit: number | undefined, mapper: TableMapper, spec: MapperSpec, sink: RowSink, progress: (n: number) => void, summarise: WorkerSummarise | null): Promise<{ lastLine: number; endOffset: number; endsMidLine: boolean }> {
   const src = plan.source;
   if (src.format === 'json-document') {
@@ -241,7 +272,6 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
         headRejected = plan.entry.rejectedLines;
         r.present = plan.entry.lineCount - headBlank - headRejected;
       }
-      let storedRejects = 0;
       const dualBefore = writer.dualWritten;
       const ambiguousBefore = writer.ambiguous.length;
       const timeAt = mapper.timeColumn ? mapper.columns.indexOf(mapper.timeColumn) : -1;
@@ -298,26 +328,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
           }
         }
       };
-      const onReject = (x: LineReject): void => {
-        r.rejected++;
-        const rawHash = hash53(x.text + '\u0000' + x.bytes);
-        let seq = rejectSeen.get(rawHash);
-        if (seq === undefined) {
-          seq = plan.mode === 'fast' ? Number(rowsOf(db, 'SELECT coalesce(max(raw_seq), 0) AS m FROM ingest_rejects WHERE stream_id = ? AND raw_hash = ?', [sid, rawHash])[0].m) : 0;
-        }
-        rejectSeen.set(rawHash, ++seq);
-        const raw = x.text.length > ctx.rejectRawCap ? x.text.slice(0, ctx.rejectRawCap) : x.text;
-        if (ctx.rejects.length < 100) ctx.rejects.push({ path: src.path, line: x.line, reason: x.reason, detail: x.detail, raw: raw.slice(0, 200) });
-        if (storedRejects++ >= MAX_STORED_REJECTS_PER_SOURCE) return;
-        db.run(
-          `INSERT INTO ingest_rejects (source_id, stream_id, line, reason, detail, raw, raw_bytes, raw_hash, raw_seq, first_seen_at, last_seen_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (stream_id, raw_hash, raw_seq) DO UPDATE SET source_id = excluded.source_id, line = excluded.line, reason = excluded.reason,
-             detail = excluded.detail, last_seen_at = excluded.last_seen_at
-           WHERE source_id IS NOT excluded.source_id OR line IS NOT excluded.line`,
-          [sourceId, sid, x.line, x.reason, x.detail, raw, x.bytes, rawHash, seq, ctx.nowS, ctx.nowS],
-        );
-      };
+      const onReject = rejectSink(ctx, sid, plan, sourceId, r, rejectSeen);
       const sink: RowSink = { row: onRow, reject: onReject, blank: () => void r.blank++, pending: () => void r.pending++ };
       if (fresh) {
         // every row is inserted: workers send encoded batches, and sum the rollup deltas and
