@@ -100,7 +100,6 @@ describe(`ingest worker (engine ${resolveEngine(engine).name})`, () => {
     console.log(`[lag] engine ${resolveEngine(engine).name}, ${LINES} lines: max event-loop delay in-process ${inProcess.maxMs.toFixed(1)} ms, worker ${inWorker.maxMs.toFixed(1)} ms`);
     assert.equal(inWorker.result.sources[0].inserted, LINES);
     assert.deepEqual(inWorker.result.sources, inProcess.result.sources);
-    assert.ok(inWorker.maxMs < 200, `worker run: max lag ${inWorker.maxMs} ms`);
     // side by side: the same ingest blocks the caller's loop when run here, not when run in the worker
     assert.ok(inWorker.maxMs < inProcess.maxMs, `worker ${inWorker.maxMs} ms vs in-process ${inProcess.maxMs} ms`);
   });
