@@ -9,8 +9,9 @@
  * hands one back unread, so no table or column name ever comes from the page.
  */
 import type { SqlDatabase as Database, SqlValue } from '../db/database';
-import { BUNDLED_PRICES, costOf, LONG_CONTEXT_THRESHOLD, priceFor, type PriceTable } from '../claudeCode/prices';
+import { BUNDLED_PRICES, LONG_CONTEXT_THRESHOLD, type PriceTable } from '../claudeCode/prices';
 import { unpricedWarnings } from '../claudeCode/reports';
+import { addTokenGroup, emptyTokenCost, type TokenCost, type TokenGroup } from '../claudeCode/tokenCost';
 import { DrillDownError, drillWindow, mintDrillKey } from './drillTargets';
 import { num, numOrNull, percent, queryOne, queryRows, strOrNull, tableExists } from '../db/queryHelpers';
 import { dayKeyBounds, dayNumberToKey, offsetSegments, offsetSql, resolveTimeZone } from '../time/dayBuckets';
@@ -36,40 +37,12 @@ const DRILL_KINDS = {
 
 // ---------------------------------------------------------------- the tab's data
 
-interface Acc {
-  input: number;
-  output: number;
-  cr: number;
-  w5: number;
-  w1: number;
-  cost: number;
-  priced: boolean;
-}
-
-const newAcc = (): Acc => ({ input: 0, output: 0, cr: 0, w5: 0, w1: 0, cost: 0, priced: false });
-
-interface Group {
-  model: string;
-  long: number;
-  input: number;
-  output: number;
-  cr: number;
-  w5: number;
-  w1: number;
-}
+type Acc = TokenCost;
+const newAcc = emptyTokenCost;
+type Group = TokenGroup;
 
 function add(acc: Acc, g: Group, prices: PriceTable, unpriced: Set<string>): void {
-  acc.input += g.input;
-  acc.output += g.output;
-  acc.cr += g.cr;
-  acc.w5 += g.w5;
-  acc.w1 += g.w1;
-  const cost = costOf(priceFor(prices, g.model), { input: g.input, output: g.output, cacheRead: g.cr, cacheWrite5m: g.w5, cacheWrite1h: g.w1 }, g.long === 1);
-  if (cost === undefined) unpriced.add(g.model);
-  else {
-    acc.cost += cost;
-    acc.priced = true;
-  }
+  if (addTokenGroup(acc, g, prices) === undefined) unpriced.add(g.model);
 }
 
 function tokensOf(acc: Acc): UsageTokens {
