@@ -84,14 +84,21 @@ export function rebuildError(s: SerialisedError): Error {
   return e;
 }
 
-/** dist/ingest.worker.js beside the bundle, or the TypeScript source under tsx (tests, bench). */
-function workerEntry(): { code: string; eval: boolean } | null {
-  const bundled = path.join(__dirname, 'ingest.worker.js');
+/**
+ * How to start the worker thread `<name>.worker`: dist/<name>.worker.js beside the bundle, or the
+ * TypeScript source in `sourceDir` under tsx (tests, bench). Other core workers use it too.
+ */
+export function workerScript(sourceDir: string, name: string): { code: string; eval: boolean } | null {
+  const bundled = path.join(sourceDir, `${name}.worker.js`);
   if (fs.existsSync(bundled)) return { code: bundled, eval: false };
-  const source = path.join(__dirname, 'ingest.worker.ts');
+  const source = path.join(sourceDir, `${name}.worker.ts`);
   // under tsx the worker registers tsx's CommonJS hook itself before loading the TypeScript
   if (fs.existsSync(source)) return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
   return null;
+}
+
+function workerEntry(): { code: string; eval: boolean } | null {
+  return workerScript(__dirname, 'ingest');
 }
 
 export function ingestWorkerAvailable(): boolean {

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import type { SqlDatabase as Database } from '../../core/db/database';
-import { openSnapshot } from '../../core/db/database';
-import { prepareForMetrics } from '../../core/metrics';
-import { hasTelemetryTables } from '../../core/dashboard/dashboardRequests';
+import type { SqlDatabase as Database } from '../db/database';
+import { openSnapshot } from '../db/database';
+import { prepareForMetrics } from '../metrics';
+import { hasTelemetryTables } from './dashboardRequests';
 
 function signature(dbPath: string): string {
   const part = (p: string) => {

@@ -1,0 +1,154 @@
+/**
+ * The dashboard's data on a worker thread (dashboardData.worker.ts), so a host with a UI thread
+ * (the extension host) stays responsive while a tab's payload or a drill-down page is computed:
+ * node:sqlite's SQL is synchronous, and sql.js's is too. The worker is long-lived: it owns the
+ * open snapshot (with wasm the whole image lives there, never in the host) and answers typed
+ * requests — the webview's own `requestData` / `drillDown` messages, answered by the same
+ * answerDataRequest as in-process — until the database changes (`invalidate`). Only plain data
+ * crosses: the request with the settings it needs, and back the protocol reply.
+ */
+import { Worker } from 'worker_threads';
+import type { EngineChoice } from '../db/engine';
+import { Disposable, toDisposable, type IDisposable } from '../lifecycle';
+import { rebuildError, workerScript, type SerialisedError } from '../ingest/ingestWorker';
+import type { UsageOptions } from '../metrics';
+import type { HostToWebview, WebviewToHost } from '../../protocol';
+
+/** The webview messages the data worker answers. */
+export type DashboardDataMessage = Extract<WebviewToHost, { type: 'requestData' | 'drillDown' }>;
+
+/** Host → worker. `dbPath` and `engine` ride on each request: a change of either reopens. */
+export type DashboardWorkerRequest =
+  | { type: 'answer'; id: number; dbPath: string; engine: EngineChoice; message: DashboardDataMessage; metricsOptions: UsageOptions; nowSeconds: number }
+  | { type: 'warm'; id: number; dbPath: string; engine: EngineChoice }
+  | { type: 'invalidate' };
+
+/** Worker → host: the protocol reply (undefined for `warm`), or the error the worker could not turn into one. */
+export interface DashboardWorkerReply {
+  id: number;
+  reply?: HostToWebview;
+  error?: SerialisedError;
+}
+
+export interface DashboardDataWorkerSettings {
+  /** the database the dashboard shows (settings may move it) */
+  dbPath(): string;
+  /** the engine choice in effect here (setDefaultEngine does not reach another thread) */
+  engine(): EngineChoice;
+}
+
+export function isDashboardDataMessage(message: WebviewToHost): message is DashboardDataMessage {
+  return message.type === 'requestData' || message.type === 'drillDown';
+}
+
+export function dashboardDataWorkerAvailable(): boolean {
+  return workerScript(__dirname, 'dashboardData') !== null;
+}
+
+/**
+ * The host's handle on the data worker. The thread starts on the first request and ends when the
+ * last lease (acquire()) is released and no request is in flight, or on dispose — its snapshot
+ * goes with it. A worker that dies fails the requests in flight; the next request starts a new one.
+ */
+export class DashboardDataWorker extends Disposable {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly inFlight = new Map<number, { resolve: (reply: HostToWebview | undefined) => void; reject: (e: Error) => void }>();
+  private leases = 0;
+
+  constructor(private readonly settings: DashboardDataWorkerSettings) {
+    super();
+    this.register(toDisposable(() => this.stop(new Error('the dashboard data worker was disposed'))));
+  }
+
+  /** Keeps the worker (and its warm snapshot) alive until the returned lease is disposed. */
+  acquire(): IDisposable {
+    this.leases++;
+    let released = false;
+    return toDisposable(() => {
+      if (released) return;
+      released = true;
+      this.leases--;
+      this.stopWhenUnused();
+    });
+  }
+
+  /** The protocol reply to a `requestData` / `drillDown` message, computed in the worker. */
+  answer(message: DashboardDataMessage, metricsOptions: UsageOptions, nowSeconds: number): Promise<HostToWebview | undefined> {
+    return this.send((id) => ({ type: 'answer', id, dbPath: this.settings.dbPath(), engine: this.settings.engine(), message, metricsOptions, nowSeconds }));
+  }
+
+  /** Opens and prepares the current snapshot ahead of the next request (errors are left for that request). */
+  async warm(): Promise<void> {
+    await this.send((id) => ({ type: 'warm', id, dbPath: this.settings.dbPath(), engine: this.settings.engine() }));
+  }
+
+  /** The database changed: the next request reads a new snapshot. Nothing to do if no worker runs. */
+  invalidate(): void {
+    this.worker?.postMessage({ type: 'invalidate' } satisfies DashboardWorkerRequest);
+  }
+
+  /** Whether a worker thread runs now (tests check the lifecycle). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  private send(request: (id: number) => DashboardWorkerRequest & { id: number }): Promise<HostToWebview | undefined> {
+    if (this.isDisposed) return Promise.reject(new Error('the dashboard data worker was disposed'));
+    const worker = this.start();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.inFlight.set(id, { resolve, reject });
+      // a worker with a request in flight keeps the process alive; an idle one does not
+      worker.ref();
+      worker.postMessage(request(id));
+    });
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const entry = workerScript(__dirname, 'dashboardData');
+    if (!entry) throw new Error('dashboard data worker not found');
+    const worker = new Worker(entry.code, { eval: entry.eval });
+    worker.unref();
+    worker.on('message', (msg: DashboardWorkerReply) => {
+      const waiting = this.inFlight.get(msg.id);
+      if (!waiting) return;
+      this.inFlight.delete(msg.id);
+      if (msg.error) waiting.reject(rebuildError(msg.error));
+      else waiting.resolve(msg.reply);
+      this.settled();
+    });
+    const died = (e: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.failInFlight(e);
+    };
+    worker.on('error', died);
+    worker.on('exit', (code) => died(new Error(`the dashboard data worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private settled(): void {
+    if (this.inFlight.size === 0) this.worker?.unref();
+    this.stopWhenUnused();
+  }
+
+  private stopWhenUnused(): void {
+    if (this.leases === 0 && this.inFlight.size === 0) this.stop();
+  }
+
+  private stop(reason?: Error): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (reason) this.failInFlight(reason);
+    if (worker) void worker.terminate();
+  }
+
+  private failInFlight(e: Error): void {
+    const waiting = [...this.inFlight.values()];
+    this.inFlight.clear();
+    for (const w of waiting) w.reject(e);
+  }
+}
