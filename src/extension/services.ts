@@ -36,9 +36,9 @@ export class ExtensionServices extends Disposable {
   readonly reportDocuments: ReportDocuments;
 
   /**
-   * The dashboard's data off the extension host's thread: one long-lived worker for the open
-   * database, started by the first request, ended when no panel holds a lease; told of every
-   * database change.
+   * The dashboard's and the Metrics tree's data off the extension host's thread: one long-lived
+   * worker for the open database, started by the first request, ended a minute after no panel or
+   * tree read holds a lease; told of every database change.
    */
   readonly dashboardData: DashboardDataWorker;
 
@@ -58,7 +58,8 @@ export class ExtensionServices extends Disposable {
       }),
     );
     this.register({ dispose: () => this.watcher?.dispose() });
-    this.dashboardData = this.register(new DashboardDataWorker({ dbPath: () => this.databasePath, engine: defaultEngineChoice }));
+    // the tree's refreshes (each holds a lease while it reads) reuse the thread for a while
+    this.dashboardData = this.register(new DashboardDataWorker({ dbPath: () => this.databasePath, engine: defaultEngineChoice, idleStopMs: 60_000 }));
     this.register(this.onDidChangeDatabase(() => this.dashboardData.invalidate()));
     // last: it reads the database path and follows onDidChangeDatabase from the start
     this.reportDocuments = ReportDocuments.registerReports((d) => this.register(d));

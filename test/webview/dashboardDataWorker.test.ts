@@ -21,6 +21,9 @@ import { loadSqlJs } from '../../src/core/db/sqljs';
 import { TAB_IDS, type HostToWebview, type RangeSelection } from '../../src/protocol';
 import { buildDatabase, NOW as BIG_NOW } from '../../bench/metrics-fixture';
 import { buildFixtureDatabase, NOW } from './fixtureDb';
+import { readMetricsTreeData } from '../../src/core/dashboard/metricsTreeData';
+import { buildMetricsTree, metricsTreeFromData } from '../../src/extension/tree/metricsTreeModel';
+import { openSnapshot } from '../../src/core/db/database';
 
 const engine = defaultEngineChoice();
 /** the freshness ages count from the fixture's now, not the clock, so both paths agree */
@@ -73,7 +76,7 @@ describe(`dashboard data worker (engine ${resolveEngine(engine).name})`, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-dataworker-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('every tab and a drill-down page: the worker gives the in-process replies; a write reaches it through invalidate()', async () => {
+  test('every tab, a drill-down page and the Metrics tree: the worker gives the in-process answers; a write reaches it through invalidate()', async () => {
     const file = path.join(dir, 'telemetry.db');
     const fixture = await buildFixtureDatabase();
     fs.writeFileSync(file, fixture.export());
@@ -92,6 +95,20 @@ describe(`dashboard data worker (engine ${resolveEngine(engine).name})`, () => {
       assert.deepEqual(there, here);
       const rows = there[messages.length - 2];
       assert.ok(rows?.type === 'rows' && rows.result.rows.length > 0, 'the drill-down page has rows');
+
+      // the Metrics tree's data from the same worker: the nodes the tree built here from a snapshot
+      const treeOptions = { ...optionsAt(NOW), freshness: { liveWithinSeconds: 3600, staleWithinSeconds: 7 * 86400 } };
+      const treeData = await worker.metricsTreeData(treeOptions);
+      const snapshot = await openSnapshot(file);
+      try {
+        assert.deepEqual(treeData, readMetricsTreeData(snapshot, treeOptions));
+        const nodes = metricsTreeFromData(treeData);
+        assert.deepEqual(nodes, buildMetricsTree(snapshot, treeOptions));
+        assert.deepEqual(nodes.map((n) => n.id), ['section:sources', 'section:usage', 'section:skills', 'section:routing', 'section:selfHeal', 'section:migrations']);
+        assert.ok(nodes[0].children!.length > 0, 'the data sources are listed');
+      } finally {
+        snapshot.close();
+      }
 
       // another program writes (python's sqlite3, as the users' hooks): after invalidate() the
       // worker reads the new snapshot, and the Self-heal tab counts the new failure
@@ -126,6 +143,15 @@ describe(`dashboard data worker (engine ${resolveEngine(engine).name})`, () => {
       assert.equal(worker.running, true, 'a lease keeps the worker (and its snapshot) between requests');
       lease.dispose();
       assert.equal(worker.running, false, 'the last lease ends the worker');
+      // with idleStopMs the thread (and its snapshot) outlives the last lease for that long, then ends
+      const lingering = new DashboardDataWorker({ dbPath: () => file, engine: () => engine, idleStopMs: 300 });
+      const brief = lingering.acquire();
+      await lingering.warm();
+      brief.dispose();
+      assert.equal(lingering.running, true, 'kept for the next read');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.equal(lingering.running, false, 'ended once idle');
+      lingering.dispose();
       // a later request starts a new one; dispose ends it and refuses more
       const again = worker.acquire();
       assert.deepEqual(await worker.answer({ type: 'requestData', requestId: 2, tab: 'skills', range: { preset: 'all' } }, optionsAt(NOW), NOW), { type: 'error', requestId: 2, message: NO_TELEMETRY_TABLES });
@@ -140,23 +166,33 @@ describe(`dashboard data worker (engine ${resolveEngine(engine).name})`, () => {
 
   const EVENTS = Number(process.env.TL_DATA_WORKER_EVENTS ?? 300_000);
 
-  test(`the calling thread stays responsive while every tab of a ${EVENTS}-event database is computed cold in the worker (in-process side by side)`, async () => {
+  test(`the calling thread stays responsive while every tab and the tree of a ${EVENTS}-event database are computed cold in the worker (in-process side by side)`, async () => {
     const file = path.join(dir, 'big.db');
     const big = await buildDatabase(EVENTS);
     rebuildRollups(big); // as after an ingest: the rollups are current
     fs.writeFileSync(file, big.export());
     big.close();
     const messages = requestsFor([{ preset: '7d' }, { preset: 'all' }]);
-    const inProcess = await maxLagDuring(() => answerInProcess(file, messages, BIG_NOW));
+    const treeOptions = optionsAt(BIG_NOW);
+    const inProcess = await maxLagDuring(async () => {
+      const replies = await answerInProcess(file, messages, BIG_NOW);
+      const snapshot = await openSnapshot(file);
+      try {
+        return { replies, tree: readMetricsTreeData(snapshot, treeOptions) };
+      } finally {
+        snapshot.close();
+      }
+    });
     const worker = new DashboardDataWorker({ dbPath: () => file, engine: () => engine });
     const lease = worker.acquire();
     try {
-      const inWorker = await maxLagDuring(() => answerInWorker(worker, messages, BIG_NOW));
+      const inWorker = await maxLagDuring(async () => ({ replies: await answerInWorker(worker, messages, BIG_NOW), tree: await worker.metricsTreeData(treeOptions) }));
       const mb = (fs.statSync(file).size / 2 ** 20).toFixed(0);
       console.log(
-        `[lag] engine ${resolveEngine(engine).name}, ${EVENTS} events (${mb} MB), ${messages.length} tab payloads cold: max event-loop delay in-process ${inProcess.maxMs.toFixed(1)} ms, worker ${inWorker.maxMs.toFixed(1)} ms`,
+        `[lag] engine ${resolveEngine(engine).name}, ${EVENTS} events (${mb} MB), ${messages.length} tab payloads cold + the Metrics tree: max event-loop delay in-process ${inProcess.maxMs.toFixed(1)} ms, worker ${inWorker.maxMs.toFixed(1)} ms`,
       );
-      assert.ok(inWorker.result.every((r) => r?.type === 'data'), 'every tab answered with data');
+      assert.ok(inWorker.result.replies.every((r) => r?.type === 'data'), 'every tab answered with data');
+      assert.ok(inWorker.result.tree.sources.sources.length >= 10, 'the tree lists the event tables');
       assert.deepEqual(inWorker.result, inProcess.result);
       // side by side: the same work blocks the caller's loop when run here, not when run in the worker
       assert.ok(inWorker.maxMs < inProcess.maxMs / 2, `worker ${inWorker.maxMs} ms vs in-process ${inProcess.maxMs} ms`);

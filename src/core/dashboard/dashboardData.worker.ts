@@ -1,13 +1,14 @@
 /**
  * Worker thread of dashboardDataWorker.ts: keeps one snapshot of the database open (reopened when
  * the file changed on disk, when told the database changed, or when the path or engine moved) and
- * answers the dashboard's data requests from it with answerDataRequest — the same answers as
- * in-process. Requests are answered one at a time, in order.
+ * answers the dashboard's data requests from it with answerDataRequest, and the Metrics tree's with
+ * readMetricsTreeData — the same answers as in-process. Requests are answered one at a time, in order.
  */
 import { parentPort } from 'worker_threads';
 import { setDefaultEngine, type EngineChoice } from '../db/engine';
 import { serialiseError } from '../ingest/ingestWorker';
 import { answerDataRequest } from './dashboardRequests';
+import { readMetricsTreeData } from './metricsTreeData';
 import type { DashboardWorkerReply, DashboardWorkerRequest } from './dashboardDataWorker';
 import { SnapshotCache } from './snapshotCache';
 
@@ -30,6 +31,7 @@ async function handle(request: Exclude<DashboardWorkerRequest, { type: 'invalida
       await snapshots.warm();
       return { id: request.id };
     }
+    if (request.type === 'treeData') return { id: request.id, treeData: readMetricsTreeData(await snapshots.get(), request.options) };
     const reply = await answerDataRequest(request.message, {
       snapshot: () => snapshots.get(),
       metricsOptions: () => request.metricsOptions,

@@ -13,6 +13,7 @@ import { Disposable, toDisposable, type IDisposable } from '../lifecycle';
 import { rebuildError, workerScript, type SerialisedError } from '../ingest/ingestWorker';
 import type { UsageOptions } from '../metrics';
 import type { HostToWebview, WebviewToHost } from '../../protocol';
+import type { MetricsTreeData, MetricsTreeDataOptions } from './metricsTreeData';
 
 /** The webview messages the data worker answers. */
 export type DashboardDataMessage = Extract<WebviewToHost, { type: 'requestData' | 'drillDown' }>;
@@ -20,13 +21,15 @@ export type DashboardDataMessage = Extract<WebviewToHost, { type: 'requestData' 
 /** Host → worker. `dbPath` and `engine` ride on each request: a change of either reopens. */
 export type DashboardWorkerRequest =
   | { type: 'answer'; id: number; dbPath: string; engine: EngineChoice; message: DashboardDataMessage; metricsOptions: UsageOptions; nowSeconds: number }
+  | { type: 'treeData'; id: number; dbPath: string; engine: EngineChoice; options: MetricsTreeDataOptions }
   | { type: 'warm'; id: number; dbPath: string; engine: EngineChoice }
   | { type: 'invalidate' };
 
-/** Worker → host: the protocol reply (undefined for `warm`), or the error the worker could not turn into one. */
+/** Worker → host: the protocol reply or the tree's data (neither for `warm`), or the error the worker could not turn into a reply. */
 export interface DashboardWorkerReply {
   id: number;
   reply?: HostToWebview;
+  treeData?: MetricsTreeData;
   error?: SerialisedError;
 }
 
@@ -35,6 +38,11 @@ export interface DashboardDataWorkerSettings {
   dbPath(): string;
   /** the engine choice in effect here (setDefaultEngine does not reach another thread) */
   engine(): EngineChoice;
+  /**
+   * How long the thread (and its snapshot) outlives its last lease, so the tree's refreshes after
+   * a live ingest reuse it; default 0: it ends at once.
+   */
+  idleStopMs?: number;
 }
 
 export function isDashboardDataMessage(message: WebviewToHost): message is DashboardDataMessage {
@@ -46,15 +54,16 @@ export function dashboardDataWorkerAvailable(): boolean {
 }
 
 /**
- * The host's handle on the data worker. The thread starts on the first request and ends when the
- * last lease (acquire()) is released and no request is in flight, or on dispose — its snapshot
- * goes with it. A worker that dies fails the requests in flight; the next request starts a new one.
+ * The host's handle on the data worker (the dashboard panel's data and the Metrics tree's). The
+ * thread starts on the first request and ends when the last lease (acquire()) is released and no
+ * request is in flight (after `idleStopMs`), or on dispose — its snapshot goes with it. A worker that dies fails the requests in flight; the next request starts a new one.
  */
 export class DashboardDataWorker extends Disposable {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly inFlight = new Map<number, { resolve: (reply: HostToWebview | undefined) => void; reject: (e: Error) => void }>();
+  private readonly inFlight = new Map<number, { resolve: (reply: DashboardWorkerReply) => void; reject: (e: Error) => void }>();
   private leases = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly settings: DashboardDataWorkerSettings) {
     super();
@@ -64,6 +73,7 @@ export class DashboardDataWorker extends Disposable {
   /** Keeps the worker (and its warm snapshot) alive until the returned lease is disposed. */
   acquire(): IDisposable {
     this.leases++;
+    this.cancelIdleStop();
     let released = false;
     return toDisposable(() => {
       if (released) return;
@@ -74,8 +84,15 @@ export class DashboardDataWorker extends Disposable {
   }
 
   /** The protocol reply to a `requestData` / `drillDown` message, computed in the worker. */
-  answer(message: DashboardDataMessage, metricsOptions: UsageOptions, nowSeconds: number): Promise<HostToWebview | undefined> {
-    return this.send((id) => ({ type: 'answer', id, dbPath: this.settings.dbPath(), engine: this.settings.engine(), message, metricsOptions, nowSeconds }));
+  async answer(message: DashboardDataMessage, metricsOptions: UsageOptions, nowSeconds: number): Promise<HostToWebview | undefined> {
+    return (await this.send((id) => ({ type: 'answer', id, dbPath: this.settings.dbPath(), engine: this.settings.engine(), message, metricsOptions, nowSeconds }))).reply;
+  }
+
+  /** The Metrics tree's data (readMetricsTreeData) from the worker's snapshot. */
+  async metricsTreeData(options: MetricsTreeDataOptions): Promise<MetricsTreeData> {
+    const { treeData } = await this.send((id) => ({ type: 'treeData', id, dbPath: this.settings.dbPath(), engine: this.settings.engine(), options }));
+    if (!treeData) throw new Error('the dashboard data worker sent no tree data');
+    return treeData;
   }
 
   /** Opens and prepares the current snapshot ahead of the next request (errors are left for that request). */
@@ -93,8 +110,9 @@ export class DashboardDataWorker extends Disposable {
     return this.worker !== undefined;
   }
 
-  private send(request: (id: number) => DashboardWorkerRequest & { id: number }): Promise<HostToWebview | undefined> {
+  private send(request: (id: number) => DashboardWorkerRequest & { id: number }): Promise<DashboardWorkerReply> {
     if (this.isDisposed) return Promise.reject(new Error('the dashboard data worker was disposed'));
+    this.cancelIdleStop();
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -116,7 +134,7 @@ export class DashboardDataWorker extends Disposable {
       if (!waiting) return;
       this.inFlight.delete(msg.id);
       if (msg.error) waiting.reject(rebuildError(msg.error));
-      else waiting.resolve(msg.reply);
+      else waiting.resolve(msg);
       this.settled();
     });
     const died = (e: Error) => {
@@ -136,10 +154,24 @@ export class DashboardDataWorker extends Disposable {
   }
 
   private stopWhenUnused(): void {
-    if (this.leases === 0 && this.inFlight.size === 0) this.stop();
+    if (this.leases > 0 || this.inFlight.size > 0 || !this.worker) return;
+    const idleMs = this.settings.idleStopMs ?? 0;
+    if (idleMs <= 0) return this.stop();
+    this.cancelIdleStop();
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.leases === 0 && this.inFlight.size === 0) this.stop();
+    }, idleMs);
+    this.idleTimer.unref();
+  }
+
+  private cancelIdleStop(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
   }
 
   private stop(reason?: Error): void {
+    this.cancelIdleStop();
     const worker = this.worker;
     this.worker = undefined;
     if (reason) this.failInFlight(reason);
