@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { toMarkdownTable } from '../../core/query/queryFormat';
-import { openSnapshot } from '../../core/db/database';
-import { getDrillDownRows } from '../../core/metrics';
+import { metricsSettings } from '../dashboard/metricsSettings';
 import { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { MetricsNode } from '../tree/metricsTreeModel';
 import { CommandIds } from './ids';
@@ -26,13 +25,18 @@ export const showRows: CommandHandlerFactory = {
       }
       const target = node.rows;
       try {
-        const db = await openSnapshot(services.databasePath);
-        let result;
+        // a drill-down page, read in the data worker (off this thread) like the dashboard's
+        const lease = services.dashboardData.acquire();
+        let reply;
         try {
-          result = getDrillDownRows(db, { table: target.table, range: {}, filters: target.filters, limit: ROWS_SHOWN });
+          const request = { table: target.table, range: {}, filters: target.filters, limit: ROWS_SHOWN };
+          reply = await services.dashboardData.answer({ type: 'drillDown', requestId: 0, label: target.table, request }, metricsSettings(services), Math.floor(Date.now() / 1000));
         } finally {
-          db.close();
+          lease.dispose();
         }
+        if (reply?.type === 'error') throw new Error(reply.message);
+        if (reply?.type !== 'rows') throw new Error('no rows came back');
+        const result = reply.result;
         const columns = ['source', ...result.columns];
         const rows = result.rows.map((r) => [r.source.path ? `${r.source.path}:${r.source.line ?? ''}` : null, ...result.columns.map((c) => r.values[c])]);
         const filters = Object.entries(target.filters ?? {}).map(([k, v]) => `${k} = ${v === null ? 'NULL' : JSON.stringify(v)}`);
