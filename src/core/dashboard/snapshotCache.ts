@@ -33,9 +33,11 @@ export class SnapshotCache {
     const sig = `${path}|${signature(path)}`;
     if (this.db && sig === this.dbSignature) return this.db;
     if (this.opening) return this.opening;
+    // the stale one goes first, so a large wasm image is never held twice (its users read it
+    // synchronously after get() resolved: none is still reading it now)
+    this.close();
     this.opening = openSnapshot(path).then(
       (db) => {
-        this.close();
         this.db = db;
         this.dbSignature = sig;
         this.opening = undefined;
