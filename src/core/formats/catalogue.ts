@@ -249,6 +249,27 @@ export const KNOWN_SOURCES: KnownSource[] = [
     },
   },
   {
+    // seed 003's agent permission grants/revocations (its CREATE TABLE permission_events); a Claude
+    // Code permission log of the same name (tool decisions, no agent_id) stays an inferred table
+    kind: 'permission-events',
+    table: 'permission_events',
+    files: ['permission_events.jsonl'],
+    format: 'jsonl',
+    timeColumn: 'timestamp',
+    columns: [
+      ts(),
+      { column: 'event_type', from: ['event_type', 'event'], type: 'text', required: true },
+      { column: 'agent_id', from: ['agent_id'], type: 'text', required: true },
+      text('permission_level'),
+      text('granted_by'),
+      real('confidence'),
+      text('justification'),
+      text('approval_signature'),
+      text('metadata_json', ['metadata_json', 'metadata']),
+    ],
+    indexes: [['timestamp'], ['agent_id']],
+  },
+  {
     kind: 'skill-invocations',
     table: 'skill_invocation',
     files: ['skill-invocations.jsonl'],
