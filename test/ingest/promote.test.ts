@@ -13,11 +13,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { auditSources, migrateSources, verifySources, type MigrateResult } from '../../src/core/ingest';
+import { openSnapshot } from '../../src/core/db/database';
+import { getDataSources } from '../../src/core/metrics/dataSources';
 import { forgetWidgetSource, learnWidgetSource } from './promoteFixture';
 import { lines, pyCount, pyQuery, tempDir } from './helpers';
 
 const T0 = 1769423127;
 const repoRoot = path.resolve(__dirname, '..', '..');
+/** The Data Sources view's `knownFormat` of a table. */
+async function knownFormat(db: string, table: string): Promise<boolean | undefined> {
+  const snap = await openSnapshot(db);
+  try {
+    return getDataSources(snap).sources.find((s) => s.table === table)?.knownFormat;
+  } finally {
+    snap.close();
+  }
+}
 const sum = (r: MigrateResult, k: 'inserted' | 'present' | 'rejected' | 'blank') => r.sources.reduce((n, s) => n + s[k], 0);
 
 function python(script: string, ...args: string[]): string {
@@ -133,6 +144,7 @@ describe('promotion of an inferred table to a known source', () => {
     const scratch = await life(tempDir('promote-scratch'), 0);
     assert.deepEqual(streamRows(db), streamRows(scratch.db));
     assert.equal(pyCount(db, 'widget_events'), 9);
+    assert.equal(await knownFormat(db, 'widget_events'), true, 'the Data Sources view calls it a known format now');
   });
 
   test('a stream whose records lack the catalogue shape stays inferred (nothing becomes a reject)', async () => {
@@ -152,6 +164,7 @@ describe('promotion of an inferred table to a known source', () => {
     assert.deepEqual([r.sources[0].kind, r.sources[0].inserted, r.sources[0].present, r.sources[0].rejected], ['inferred', 1, 2, 0]);
     assert.deepEqual(pyQuery(db, 'SELECT * FROM widget_events ORDER BY id LIMIT 2'), before);
     assert.equal((await verifySources(db, [logs], { tz: 'UTC' })).ok, true);
+    assert.equal(await knownFormat(db, 'widget_events'), false);
     // a new stream of the known name in that other shape is inferred from its first run too
     const other = path.join(dir, 'other');
     fs.mkdirSync(other);
