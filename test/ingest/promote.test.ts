@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { auditSources, migrateSources, verifySources, type MigrateResult } from '../../src/core/ingest';
+import { auditSources, discoverSources, migrateSources, verifySources, type MigrateResult } from '../../src/core/ingest';
 import { openSnapshot } from '../../src/core/db/database';
 import { getDataSources } from '../../src/core/metrics/dataSources';
 import { forgetWidgetSource, learnWidgetSource } from './promoteFixture';
@@ -178,6 +178,9 @@ describe('promotion of an inferred table to a known source', () => {
     const k = await migrateSources(path.join(dir, 'known.db'), [known], { tz: 'UTC' });
     assert.deepEqual([k.sources[0].kind, k.sources[0].inserted], ['widget-events', 1]);
     assert.deepEqual(pyQuery(path.join(dir, 'known.db'), 'SELECT widget, ok FROM widget_events'), [{ widget: 'a', ok: 1 }]);
+    // excludes: a known name is always read, but one in another program's shape is excluded like any unknown file
+    const found = await discoverSources([dir], { exclude: ['**/logs', '**/other', '**/known'] });
+    assert.deepEqual([found.sources.map((x) => path.basename(path.dirname(x.path))), found.excludedFiles], [['known'], 2]);
   });
 
   test('kill -9 at random moments of the promoting run: a re-run gives exact counts and identities', async () => {
