@@ -145,12 +145,12 @@ export async function promoteInferredStreams(db: Database, sources: DiscoveredSo
 async function promoteStream(db: Database, key: string, files: DiscoveredSource[], src: KnownSource, fromTable: string, tz: string, signal?: AbortSignal): Promise<Promotion | PromotionRefusal> {
   const sid = Number(db.exec('SELECT id FROM ingest_streams WHERE stream_key = ?', [key])[0].values[0][0]);
   const toTable = src.table;
-  const notReady = ensureKnownTable(db, src);
-  if (notReady) return { stream: key, reason: notReady };
   const rows = tableExists(db, fromTable) ? storedRows(db, fromTable, sid) : [];
   for (const row of rows) {
     if (!fitsShape(src, row.rec)) return { stream: key, reason: `row ${row.id} of ${fromTable} lacks a field the catalogue requires for ${src.kind}` };
   }
+  const notReady = ensureKnownTable(db, src);
+  if (notReady) return { stream: key, reason: notReady };
   const inferred = inferredMapper(fromTable, loadInferredColumns(db, fromTable), tz);
   const known = knownMapper(src, tz, null);
   const asKnown = mapOne(known);
