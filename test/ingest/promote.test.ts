@@ -165,6 +165,12 @@ describe('promotion of an inferred table to a known source', () => {
     assert.deepEqual(pyQuery(db, 'SELECT * FROM widget_events ORDER BY id LIMIT 2'), before);
     assert.equal((await verifySources(db, [logs], { tz: 'UTC' })).ok, true);
     assert.equal(await knownFormat(db, 'widget_events'), false);
+    // the refusal costs one row per run and writes nothing: a run with nothing new leaves the file as it was
+    const st = fs.statSync(db);
+    const idle = await migrateSources(db, [logs], { tz: 'UTC' });
+    assert.deepEqual([idle.sources[0].kind, idle.sources[0].inserted], ['inferred', 0]);
+    const st2 = fs.statSync(db);
+    assert.deepEqual([st2.ino, st2.mtimeMs, st2.size], [st.ino, st.mtimeMs, st.size]);
     // a new stream of the known name in that other shape is inferred from its first run too
     const other = path.join(dir, 'other');
     fs.mkdirSync(other);

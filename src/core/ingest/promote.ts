@@ -79,8 +79,11 @@ interface StoredRow {
   next?: Mapped;
 }
 
-/** The stream's rows with their records rebuilt from the inferred columns' keys and `extra`. */
-function storedRows(db: Database, table: string, sid: number): StoredRow[] {
+/**
+ * The stream's rows with their records rebuilt from the inferred columns' keys and `extra`; null
+ * at the first record `fits` refuses (a stream of another shape costs one row per run, not a scan).
+ */
+function storedRows(db: Database, table: string, sid: number, fits: (rec: Record<string, unknown>) => boolean): StoredRow[] | null {
   const cols = loadInferredColumns(db, table);
   const sel = cols.map((c) => exactIntegerSql(quoteIdent(c.column))).join(', ');
   const stmt = db.prepare(`SELECT id, row_hash, row_seq, source_id, source_line, extra${sel ? ', ' + sel : ''} FROM ${quoteIdent(table)} WHERE stream_id = ? ORDER BY id`);
@@ -99,6 +102,7 @@ function storedRows(db: Database, table: string, sid: number): StoredRow[] {
         }
       }
       for (let i = 0; i < cols.length; i++) if (r[6 + i] !== null) rec[cols[i].key] = r[6 + i];
+      if (!fits(rec)) return null;
       out.push({ id: Number(r[0]), hash: Number(r[1]), seq: Number(r[2]), sourceId: r[3] === null ? null : Number(r[3]), sourceLine: r[4] === null ? null : Number(r[4]), rec });
     }
   } finally {
@@ -145,10 +149,8 @@ export async function promoteInferredStreams(db: Database, sources: DiscoveredSo
 async function promoteStream(db: Database, key: string, files: DiscoveredSource[], src: KnownSource, fromTable: string, tz: string, signal?: AbortSignal): Promise<Promotion | PromotionRefusal> {
   const sid = Number(db.exec('SELECT id FROM ingest_streams WHERE stream_key = ?', [key])[0].values[0][0]);
   const toTable = src.table;
-  const rows = tableExists(db, fromTable) ? storedRows(db, fromTable, sid) : [];
-  for (const row of rows) {
-    if (!fitsShape(src, row.rec)) return { stream: key, reason: `row ${row.id} of ${fromTable} lacks a field the catalogue requires for ${src.kind}` };
-  }
+  const rows = tableExists(db, fromTable) ? storedRows(db, fromTable, sid, (rec) => fitsShape(src, rec)) : [];
+  if (rows === null) return { stream: key, reason: `a row of ${fromTable} lacks a field the catalogue requires for ${src.kind}` };
   const notReady = ensureKnownTable(db, src);
   if (notReady) return { stream: key, reason: notReady };
   const inferred = inferredMapper(fromTable, loadInferredColumns(db, fromTable), tz);
