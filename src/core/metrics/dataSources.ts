@@ -3,7 +3,7 @@ import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
 import { prepareForMetrics } from './context';
 import { tableWriterModes, writerModeText } from '../ingest/writerMode';
 import { listEventTables } from '../rollups/refresh';
-import { num, numOrNull, queryOne, queryRows, quoteIdent, tableExists } from '../db/queryHelpers';
+import { num, numOrNull, queryOne, queryRows, quoteIdent } from '../db/queryHelpers';
 import type { DataSourceRow, DataSourcesData, DataSourcesSummary, EventSpan, FreshnessStatus, MetricsOptions } from './types';
 
 import { DEFAULT_FRESHNESS, freshnessStatus } from '../time/freshness';
@@ -45,7 +45,7 @@ export function getDataSources(db: Database, options: MetricsOptions = {}): Data
   // V1's tables, and a catalogue table another source added once a known stream feeds it (not an
   // inferred table of the same name: a file of that name in another program's shape)
   const known = new Set<string>(V1_EVENT_TABLES);
-  if (tableExists(db, 'ingest_streams')) {
+  if (queryOne(db, `SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'ingest_streams'`)) {
     for (const r of queryRows<{ table_name: string }>(db, `SELECT DISTINCT table_name FROM ingest_streams WHERE kind <> 'inferred'`)) known.add(r.table_name);
   }
   const rolled = new Map(
