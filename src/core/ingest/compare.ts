@@ -18,6 +18,7 @@ import { buildMapper, type MapperSpec, type ReadJob, type RowSink } from './line
 import { readRowsInWorkers, splitJob, workerAvailable } from './parseWorkers';
 import { scanDocument, scanJsonl, type LineReject, type ScanHandlers } from './scan';
 import { quoteIdent, tableExists } from './sql';
+import { columnNames } from './directRows';
 import type { DiscoveredSource, ParseOptions } from './types';
 
 export interface FileComparison {
@@ -69,7 +70,7 @@ async function mapperSpecForStream(db: Database | null, files: DiscoveredSource[
     await scanJsonl(f.path, { record: (_l, rec) => obs.observe(rec), reject: noop, blank: noop, pending: noop }, { signal: o.signal, onBytes: readReporter(o, f.path, () => 0) });
   }
   const existing = db ? loadInferredColumns(db, first.table) : [];
-  return { ...spec, inferredColumns: planInferredColumns(existing, obs).all };
+  return { ...spec, inferredColumns: planInferredColumns(existing, obs, db ? columnNames(db, first.table) : []).all };
 }
 
 /** Per content hash, the copies the database holds for the stream (taken as the files are read). */
