@@ -1,5 +1,6 @@
 import type { SqlDatabase as Database } from '../db/database';
 import { getDataSources, getDrillDownRows, getEventSpan, resolveTimeZone, type UsageOptions } from '../metrics';
+import type { DrillDownRequest, DrillDownResult } from '../metrics/types';
 import { PROTOCOL_VERSION, TAB_IDS, type TabId, type TabPayload } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
 
@@ -15,6 +16,8 @@ export interface ReportDataOptions extends UsageOptions {
   nowSeconds: number;
   /** false: carry no raw rows at all (they hold commands, paths, prompts…); default true */
   rows?: boolean;
+  /** the samples' drill-downs, when they are not answered from `db` alone (the team's rollup image) */
+  drillDown?: (request: DrillDownRequest) => DrillDownResult;
 }
 
 /** Precomputes every tab for every preset, plus a sample of recent rows per event table. */
@@ -31,7 +34,8 @@ export function buildReportData(db: Database, options: ReportDataOptions): Repor
   const withRows = options.rows !== false;
   for (const { table, rows } of withRows ? getDataSources(db, metrics).sources : []) {
     if (rows === 0) continue;
-    const result = getDrillDownRows(db, { table, range: {}, limit: REPORT_SAMPLE_ROWS });
+    const request: DrillDownRequest = { table, range: {}, limit: REPORT_SAMPLE_ROWS };
+    const result = options.drillDown ? options.drillDown(request) : getDrillDownRows(db, request);
     samples[table] = { timeColumn: table === 'skill_invocation' ? 'invoked_at' : 'timestamp', columns: result.columns, rows: result.rows, total: result.total };
   }
   return {

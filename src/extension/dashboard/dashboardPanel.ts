@@ -197,7 +197,8 @@ export class DashboardPanel extends Disposable {
         return;
       default: {
         const reply = await answerDataRequest(message, {
-          snapshot: () => (this.scope.scope === 'team' ? this.services.teamReader.snapshot(this.scope.machine) : this.snapshots.get()),
+          snapshot: (need) => (this.scope.scope === 'team' ? this.services.teamReader.snapshot(this.scope.machine, false, need) : this.snapshots.get()),
+          drillDown: async (request) => (this.scope.scope === 'team' ? this.services.teamReader.drillDown(this.scope.machine, request) : undefined),
           metricsOptions: () => metricsSettings(this.services),
           nowSeconds: () => Math.floor(Date.now() / 1000),
         });
