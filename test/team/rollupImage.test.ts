@@ -12,8 +12,10 @@ import * as path from 'node:path';
 import { answerDataRequest, type DashboardDataSource } from '../../src/core/dashboard/dashboardRequests';
 import type { SqlDatabase } from '../../src/core/db/database';
 import type { DrillDownRequest } from '../../src/core/metrics/types';
-import { DOMAIN_ROLLUPS } from '../../src/core/rollups/specs';
-import { followUpGroupsSql, postgresRollupSelect } from '../../src/core/team/dialect';
+import { DOMAIN_ROLLUPS, DQ_BUCKET_SQL, RECOVERY_MODE_SQL } from '../../src/core/rollups/specs';
+import { followUpGroupsSql, postgresExpression, postgresHistogramKey, postgresRollupSelect } from '../../src/core/team/dialect';
+import { loadSqlJs } from '../../src/core/db/sqljs';
+import { histogramKeySql } from '../../src/core/rollups/percentile';
 import { buildTeamReportData, materialiseTeam, runTeamQuery } from '../../src/core/team/read';
 import { TeamRollupImage } from '../../src/core/team/rollupImage';
 import { generateTelemetry } from '../../src/sample';
@@ -76,6 +78,30 @@ describe('team metrics from PostgreSQL rollups equal the full copy', () => {
       assert.ok(image.eventRows() < totalRows / 10, `${image.eventRows()} of ${totalRows} event rows copied`);
     } finally {
       image.close();
+    }
+  });
+
+  test('the rendered expressions give what SQLite gives: recovery mode, dq bucket, histogram keys', async () => {
+    const SQL = await loadSqlJs();
+    const lite = new SQL.Database();
+    try {
+      const extras = ['{"auto":true}', '{"auto":false}', '{"auto":1}', '{"auto":0}', '{"auto":1.0}', '{"auto":"true"}', '{"auto":"false"}', '{"auto":"1"}', '{"auto":"0"}', '{"auto":"yes"}', '{"auto":2}', '{"auto":null}', '{"auto":[1]}', '{"x":1}', '[1,2]', '"auto"', '7', null];
+      for (const extra of extras) {
+        const want = lite.exec(`SELECT ${RECOVERY_MODE_SQL} FROM (SELECT ? AS extra) AS t`, [extra])[0].values[0][0];
+        const got = (await runTeamQuery(pg.url, `SELECT ${postgresExpression(RECOVERY_MODE_SQL)} FROM (SELECT ${extra === null ? 'NULL' : `'${extra}'`}::jsonb AS extra) AS t`)).rows[0][0];
+        assert.equal(got, want, `extra ${extra}`);
+      }
+      const values = [0, -0.0000004, 0.00000123456, 0.5, 1, 1.5, 2.5, -2.5, 0.95, 0.05, 0.15, 9.99, 10, 123.45, 1234.5, 99999.5, 0.1 + 0.2, 1e11 + 0.5, -7.25, 3.141592653589793, 0.9999999, 1e-7];
+      for (const v of values) {
+        for (const [expr, name] of [[histogramKeySql('t.v'), 'histogram'], [DQ_BUCKET_SQL.replace(/t\.dq_score/g, 't.v'), 'dq']] as const) {
+          const want = lite.exec(`SELECT ${expr} FROM (SELECT ? AS v) AS t`, [v])[0].values[0][0];
+          const pgExpr = name === 'histogram' ? postgresHistogramKey('t.v') : postgresExpression(DQ_BUCKET_SQL)!.replace(/t\.dq_score/g, 't.v');
+          const got = (await runTeamQuery(pg.url, `SELECT (${pgExpr})::float8 FROM (SELECT ${v}::float8 AS v) AS t`)).rows[0][0];
+          assert.equal(Number(got), Number(want), `${name}(${v})`);
+        }
+      }
+    } finally {
+      lite.close();
     }
   });
 
