@@ -76,12 +76,26 @@ function roundHalfAway(r: string): string {
   return `(CASE WHEN (${r}) >= 0 THEN floor((${r}) + 0.5) ELSE -floor(-(${r}) + 0.5) END)`;
 }
 
-/** histogramKeySql(expr) in PostgreSQL: the same arms, the same double arithmetic, SQLite's rounding. */
+/**
+ * histogramKeySql(expr) in PostgreSQL: the same arms, the same double arithmetic, SQLite's
+ * rounding. The arms' thresholds descend, so the first arm that matches is found by a binary
+ * search of nested CASEs (6 comparisons a row instead of up to 54).
+ */
 export function postgresHistogramKey(expr: string): string {
   const v = `(${expr})::float8`;
-  const arms = histogramKeyArms().map(({ threshold, num, div }) => `WHEN abs(${v}) >= ${threshold} THEN ${roundHalfAway(`${v} * ${div}.0 / ${num}`)} * ${num} / ${div}.0`);
+  const a = `abs(${v})`;
+  const arms = histogramKeyArms();
+  for (let i = 1; i < arms.length; i++) if (!(Number(arms[i].threshold) < Number(arms[i - 1].threshold))) throw new Error('histogram arms must descend');
+  const result = (i: number) => `${roundHalfAway(`${v} * ${arms[i].div}.0 / ${arms[i].num}`)} * ${arms[i].num} / ${arms[i].div}.0`;
   // below 1e-6: round(x, 8) through numeric (PostgreSQL converts a double to 15 significant digits first)
-  return `(CASE WHEN ${v} IS NULL THEN NULL ${arms.join(' ')} ELSE round((${v})::numeric, 8)::float8 END)`;
+  const below = `round((${v})::numeric, 8)::float8`;
+  // the first arm in lo..hi that matches, knowing none before lo does (hi = arms.length: none at all)
+  const search = (lo: number, hi: number): string => {
+    if (lo === hi) return lo === arms.length ? below : result(lo);
+    const mid = Math.floor((lo + hi) / 2);
+    return `CASE WHEN ${a} >= ${arms[mid].threshold} THEN ${search(lo, mid)} ELSE ${search(mid + 1, hi)} END`;
+  };
+  return `(CASE WHEN ${v} IS NULL THEN NULL ELSE ${search(0, arms.length)} END)`;
 }
 
 /** RECOVERY_MODE_SQL (json_extract(extra, '$.auto') compared as SQLite compares it) over the team's JSONB extra. */
@@ -124,6 +138,20 @@ export function postgresRollupSelect(spec: RollupSpec, tsType: TeamColumnType): 
   if (spec.from) return null;
   const ts = integerSeconds(`t.${quoteIdent(spec.tsColumn)}`, tsType);
   if (!ts) return null;
+  const hist = histogramParts(spec);
+  if (hist) {
+    // a value histogram: rows grouped by their raw value first, the key computed once per distinct value
+    const filter = spec.filter ? postgresExpression(spec.filter) : null;
+    if (spec.filter && filter === null) return null;
+    const where = [`t.${quoteIdent(spec.tsColumn)} IS NOT NULL`, `t.${MACHINE_COLUMN} = ANY($1::text[])`, filter].filter(Boolean);
+    return `SELECT bucket_ts, metric, dim, ${postgresHistogramKey('s.v')} AS value, sum(s.n)::bigint AS n FROM (
+  SELECT (${ts} / ${spec.grainSeconds}) * ${spec.grainSeconds} AS bucket_ts, ${hist.metric} AS metric, ${hist.dim} AS dim, (${hist.value})::float8 AS v, count(*) AS n
+  FROM ${quoteIdent(spec.source)} AS t
+  WHERE ${where.join(' AND ')}
+  GROUP BY 1, 2, 3, 4
+) AS s
+GROUP BY 1, 2, 3, 4`;
+  }
   const exprs: string[] = [];
   for (const e of spec.expressions) {
     const pg = postgresExpression(e);
@@ -138,6 +166,14 @@ export function postgresRollupSelect(spec: RollupSpec, tsType: TeamColumnType): 
 FROM ${quoteIdent(spec.source)} AS t
 WHERE ${where.join(' AND ')}
 GROUP BY ${groupBy.join(', ')}`;
+}
+
+/** A value-histogram spec's parts (metric literal, dimension, value expression), or null for any other spec. */
+function histogramParts(spec: RollupSpec): { metric: string; dim: string; value: string } | null {
+  const [metric, dim, key, n] = spec.expressions;
+  if (spec.expressions.length !== 4 || n !== 'count(*)' || !/^'[^']*'$/.test(metric) || SQLITE_ONLY.test(dim)) return null;
+  const m = /^\(CASE WHEN (.+?) IS NULL THEN NULL WHEN /.exec(key);
+  return m && histogramKeySql(m[1]) === key && !SQLITE_ONLY.test(m[1]) ? { metric, dim, value: m[1] } : null;
 }
 
 /** The follow-up spec's input grouped server-side: (bucket, skill, follow_up_actions text, rows), expanded by followUpLocalSql. */

@@ -27,11 +27,27 @@ import { queryOne, queryRows, quoteIdent as sqliteQuote } from '../db/queryHelpe
 import { getDrillDownRows } from '../metrics';
 import type { DrillDownRequest, DrillDownResult, MetricsOptions, TimeRange } from '../metrics/types';
 import { catchUpRollups, listEventTables, rebuildRollupBlocks, WATERMARK_TABLE } from '../rollups/refresh';
-import { DAY, specsForTable, type RollupSpec } from '../rollups/specs';
+import { ALL_DIMENSIONS, DAY, specsForTable, type RollupSpec } from '../rollups/specs';
 import { dayKeyBounds, offsetSegments, resolveTimeZone } from '../time/dayBuckets';
 import { withTeam, type TeamConnectOptions } from './connection';
 import { followUpGroupsSql, followUpLocalSql, MACHINE_COLUMN, postgresRollupSelect, quoteIdent } from './dialect';
 import { ImageBuilder, isLedger, RAW_TYPES, resolveMachines, type ImageTable } from './teamImage';
+
+/**
+ * The overall (':all') value histograms whose per-dimension twin is in `specs` (same source, value
+ * and filter): those are summed locally from the twin's rows instead of scanning the table again.
+ */
+function overallHistograms(specs: RollupSpec[]): Map<RollupSpec, RollupSpec> {
+  const out = new Map<RollupSpec, RollupSpec>();
+  for (const s of specs) {
+    if (s.table !== 'rollup_value_hist_day' || s.expressions[1] !== 'NULL' || !s.expressions[0].endsWith(`${ALL_DIMENSIONS}'`)) continue;
+    const twin = specs.find(
+      (o) => o !== s && o.table === s.table && o.source === s.source && o.expressions[0] === s.expressions[0].replace(`${ALL_DIMENSIONS}'`, "'") && o.expressions[2] === s.expressions[2] && o.expressions[3] === s.expressions[3] && o.filter === s.filter,
+    );
+    if (twin) out.set(s, twin);
+  }
+  return out;
+}
 
 interface EventTableState {
   table: ImageTable;
@@ -137,9 +153,11 @@ export class TeamRollupImage {
   /** Every spec of one table computed in PostgreSQL into the image, or false (nothing written) when one has no rendering or fails. */
   private async rollupsFromServer(c: Client, table: ImageTable, specs: RollupSpec[]): Promise<boolean> {
     const results: { spec: RollupSpec; rows: unknown[][]; followUp: boolean }[] = [];
+    const derived = overallHistograms(specs);
     await c.query('SAVEPOINT rollups');
     try {
       for (const spec of specs) {
+        if (derived.has(spec)) continue;
         const tsType = table.types.get(spec.tsColumn);
         if (!tsType) return false;
         const followUp = !!spec.from;
@@ -166,6 +184,12 @@ export class TeamRollupImage {
         this.insertRows(spec.table, cols, rows);
       }
       this.stats.rollupRows += rows.length;
+    }
+    for (const [overall, byDim] of derived) {
+      // the overall histogram is the per-dimension one summed over the dimensions (same rows, same keys)
+      this.db.run(
+        `INSERT INTO ${overall.table} (bucket_ts, metric, dim, value, n) SELECT bucket_ts, ${overall.expressions[0]}, NULL, value, sum(n) FROM ${byDim.table} WHERE metric = ${byDim.expressions[0]} GROUP BY bucket_ts, value`,
+      );
     }
     return true;
   }
