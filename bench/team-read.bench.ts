@@ -10,7 +10,6 @@
  *   npm run bench team-read          BENCH_SCALE=0.1 npm run bench team-read
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -51,12 +50,25 @@ type Mode = 'report-old' | 'report-new' | 'scope-old' | 'scope-new';
 interface ChildResult {
   ms: number;
   maxRssMb: number;
-  digest: string;
+  /** the JSON of what it computed */
+  file: string;
   copiedRows?: number;
 }
 
-function digest(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
+/** Compares two results: exact, but doubles to 1e-12 relative (sums added in another order); counts those. */
+function compare(a: unknown, b: unknown, found = { differ: [] as string[], lastBits: 0 }, where = '$'): typeof found {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (a !== b) {
+      if (Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b))) found.lastBits++;
+      else found.differ.push(`${where}: ${a} vs ${b}`);
+    }
+  } else if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
+    if (JSON.stringify(a) !== JSON.stringify(b)) found.differ.push(`${where}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  } else {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) compare((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], found, `${where}.${k}`);
+  }
+  return found;
 }
 
 /** One measurement in this (child) process. */
@@ -81,7 +93,10 @@ async function child(mode: Mode, url: string): Promise<ChildResult> {
       image.close();
     }
   }
-  return { ms: Date.now() - t, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), digest: digest(out), copiedRows };
+  const ms = Date.now() - t;
+  const file = path.join(os.tmpdir(), `tl-team-read-${mode}-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify(out));
+  return { ms, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), file, copiedRows };
 }
 
 function measure(mode: Mode, url: string): ChildResult {
@@ -107,7 +122,10 @@ async function main(): Promise<void> {
       console.log(`\n${label}`);
       console.log(`   old (materialiseTeam, every row)   ${(old.ms / 1000).toFixed(2)} s   peak RSS ${old.maxRssMb} MB`);
       console.log(`   new (rollups from PostgreSQL)      ${(neu.ms / 1000).toFixed(2)} s   peak RSS ${neu.maxRssMb} MB${neu.copiedRows !== undefined ? `   (${neu.copiedRows} event rows copied)` : ''}`);
-      console.log(`   ratio old/new: time ${(old.ms / neu.ms).toFixed(1)}x, peak RSS ${(old.maxRssMb / neu.maxRssMb).toFixed(1)}x; results ${old.digest === neu.digest ? 'identical' : `DIFFER (${old.digest} vs ${neu.digest})`}`);
+      const found = compare(JSON.parse(fs.readFileSync(neu.file, 'utf8')), JSON.parse(fs.readFileSync(old.file, 'utf8')));
+      for (const f of [old.file, neu.file]) fs.rmSync(f, { force: true });
+      const same = found.differ.length ? `DIFFER: ${found.differ.slice(0, 3).join('; ')}` : `equal${found.lastBits ? ` (${found.lastBits} sums of doubles differ in the last bits, < 1e-12 relative)` : ''}`;
+      console.log(`   ratio old/new: time ${(old.ms / neu.ms).toFixed(1)}x, peak RSS ${(old.maxRssMb / neu.maxRssMb).toFixed(1)}x; results ${same}`);
     };
     t = Date.now();
     line('(a) report --db URL data (7 tabs × 4 presets + samples), all machines', measure('report-old', pg.url), measure('report-new', pg.url));
