@@ -2,10 +2,10 @@
  * The read side over the team database: `query`, `health`, `verify` and `report` with
  * `--db postgresql://…`.
  *
- * runTeamQuery and teamHealth run in PostgreSQL. verify and report reuse the local engine's
- * code unchanged by materialising the team rows they need (one machine's, or every machine's)
- * into an in-memory SQLite image with the local schema (materialiseTeam), so the same metrics,
- * rollups and dashboard run over them. That copy is bounded by memory: see docs/team.md.
+ * runTeamQuery and teamHealth run in PostgreSQL. report (like the extension's Team scope) runs the
+ * local metrics over TeamRollupImage: the rollups computed in PostgreSQL, rows copied only where
+ * the metrics read them (rollupImage.ts). verify needs a machine's rows themselves: it copies them
+ * all into an in-memory SQLite image with the local schema (materialiseTeam). See docs/team.md.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
