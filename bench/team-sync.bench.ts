@@ -128,6 +128,23 @@ with open(sys.argv[2], 'w', newline='') as f:
     console.log(`   incremental sync of 1,000 new rows, 3 rounds: ${times.map(seconds).join(', ')}`);
     console.log(`   best round phases: [${phases(runs[best])}]`);
     console.log(`   push of the 1,000 rows alone: ${runs.map((r) => seconds(r.phasesMs.push)).join(', ')}   (target: whole run < 1 s)`);
+
+    // 3. the same incremental sync with the full per-table-and-day validation (--full-validation):
+    //    what making it the default would cost (every day of the machine's rows counted on both sides)
+    const fullTimes: number[] = [];
+    const fullRuns: SyncResult[] = [];
+    for (let round = 0; round < 2; round++) {
+      appendTelemetryLines(path.join(src, 'routing-metrics.jsonl'), 'routing-metrics', 1000, { seed: 90 + round, now: Date.UTC(2026, 10, 6 + round) });
+      await runCli(['migrate', '--db', db, src], { out: () => undefined, err: (x) => process.stderr.write(x + '\n') });
+      t = Date.now();
+      const r = await syncToTeam(db, pg.url, { machine: 'bench-sync', fullValidation: true });
+      fullTimes.push(Date.now() - t);
+      fullRuns.push(r);
+      if (!r.validation?.ok) throw new Error('full validation failed');
+    }
+    const fb = fullTimes.indexOf(Math.min(...fullTimes));
+    console.log(`\n3. the same with --full-validation (every day of ${ROWS + 5000} local rows vs the machine's team rows), 2 rounds: ${fullTimes.map(seconds).join(', ')}`);
+    console.log(`   best round phases: [${phases(fullRuns[fb])}]   default validation (best of part 2): ${seconds(runs[best].phasesMs.validate)}`);
   } finally {
     pg.stop();
   }
