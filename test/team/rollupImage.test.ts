@@ -171,6 +171,16 @@ describe('team metrics from PostgreSQL rollups equal the full copy', () => {
           assert.ok(b.result.total > 0, JSON.stringify(request));
           assertSame(a, b, JSON.stringify(request));
         }
+        // the panel answers messages as they come: requests for new ranges and drill-downs at once
+        const burst = [
+          ...(TAB_IDS as readonly TabId[]).map((tab) => ({ type: 'requestData' as const, requestId: ++id, tab, range: { preset: 'custom' as const, from: NOW - 6 * 86400 + 333, to: NOW - 4 * 86400 - 4444 } })),
+          ...drills.map((request) => ({ type: 'drillDown' as const, requestId: ++id, label: 'y', request: { ...request, range: { from: NOW - 8 * 86400 + 99 } } })),
+        ];
+        const fresh = await Promise.all(burst.map((m) => answerDataRequest(m, newSource)));
+        for (const [i, m] of burst.entries()) {
+          assert.ok(fresh[i]?.type === 'data' || fresh[i]?.type === 'rows', JSON.stringify(fresh[i]).slice(0, 300));
+          assertSame(fresh[i], await answerDataRequest(m, oldSource), `burst ${i}`);
+        }
         assert.ok(image.eventRows() < totalRows / 2, `${image.eventRows()} of ${totalRows} event rows copied`);
       } finally {
         old.close();

@@ -75,6 +75,8 @@ export class TeamRollupImage {
   private readonly events = new Map<string, EventTableState>();
   private readonly failuresDone = new Set<string>();
   private allRows = false;
+  /** copies run one at a time (each in its own SQLite transaction) */
+  private queue: Promise<unknown> = Promise.resolve();
   readonly stats: RollupImageStats = { rollupRows: 0, copiedRows: 0, wholeTables: [] };
 
   private constructor(
@@ -207,7 +209,17 @@ export class TeamRollupImage {
    * The rows one metrics request reads directly, copied if not yet here: the range's edge days,
    * each machine's newest failures in the range; every row in a zone with a :30/:45 offset.
    */
-  async prepareFor(range: TimeRange, options: MetricsOptions = {}): Promise<void> {
+  prepareFor(range: TimeRange, options: MetricsOptions = {}): Promise<void> {
+    return this.exclusive(() => this.copyFor(range, options));
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async copyFor(range: TimeRange, options: MetricsOptions): Promise<void> {
     if (this.allRows) return;
     const from = range.from === undefined || range.from === null ? undefined : Math.floor(range.from);
     const to = range.to === undefined || range.to === null ? undefined : Math.ceil(range.to);
@@ -280,7 +292,11 @@ export class TeamRollupImage {
    * (copied if needed), its total counted in PostgreSQL. The request is checked by getDrillDownRows
    * against the image first (unknown tables and columns are refused before anything is sent).
    */
-  async drillDown(request: DrillDownRequest): Promise<DrillDownResult> {
+  drillDown(request: DrillDownRequest): Promise<DrillDownResult> {
+    return this.exclusive(() => this.drill(request));
+  }
+
+  private async drill(request: DrillDownRequest): Promise<DrillDownResult> {
     const local = getDrillDownRows(this.db, request);
     const state = request.table === undefined ? undefined : this.events.get(request.table);
     if (request.drillKey !== undefined || !state || state.complete) return local;
