@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { answerDataRequest, type DashboardDataSource } from '../../src/core/dashboard/dashboardRequests';
 import type { SqlDatabase } from '../../src/core/db/database';
 import type { DrillDownRequest } from '../../src/core/metrics/types';
+import { mintDrillKey } from '../../src/core/metrics';
 import { DOMAIN_ROLLUPS, DQ_BUCKET_SQL, RECOVERY_MODE_SQL } from '../../src/core/rollups/specs';
 import { followUpGroupsSql, postgresExpression, postgresHistogramKey, postgresRollupSelect } from '../../src/core/team/dialect';
 import { loadSqlJs } from '../../src/core/db/sqljs';
@@ -157,11 +158,12 @@ describe('team metrics from PostgreSQL rollups equal the full copy', () => {
         const tool = String((await runTeamQuery(pg.url, `SELECT tool FROM tool_events WHERE tool IS NOT NULL ORDER BY id DESC LIMIT 1`)).rows[0][0]);
         const day = new Date((NOW - 2 * 86400) * 1000).toISOString().slice(0, 10);
         const drills: DrillDownRequest[] = [
-          { table: 'routing_metrics_events', range: { from: NOW - 5 * 86400 + 11, to: NOW - 3600 }, limit: 40 },
-          { table: 'routing_metrics_events', range: {}, filters: { predicted_model: model }, limit: 25, offset: 10 },
-          { table: 'tool_events', range: {}, day, timeZone: 'Europe/Berlin', filters: { tool }, limit: 100 },
-          { table: 'self_heal_events', range: {}, filters: { success: 0 }, limit: 15 },
-          { table: 'skill_invocation', range: { from: NOW - 9 * 86400 }, filters: { error_type: null }, limit: 30, offset: 5 },
+          { target: { kind: 'routing' }, range: { from: NOW - 5 * 86400 + 11, to: NOW - 3600 }, limit: 40 },
+          { target: { kind: 'routing', predictedModel: model }, range: {}, limit: 25, offset: 10 },
+          { target: { kind: 'toolCalls', tool, success: true }, range: {}, day, timeZone: 'Europe/Berlin', limit: 100 },
+          { target: { kind: 'selfHeal', fixed: false }, range: {}, limit: 15 },
+          { target: { kind: 'skills', errorType: null }, range: { from: NOW - 9 * 86400 }, limit: 30, offset: 5 },
+          { target: { kind: 'keyed', key: mintDrillKey('table', 'recovery_events') }, range: {}, limit: 20 },
         ];
         for (const request of drills) {
           const message = { type: 'drillDown' as const, requestId: ++id, label: 'x', request };

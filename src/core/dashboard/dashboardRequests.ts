@@ -48,7 +48,7 @@ export async function answerDataRequest(message: WebviewToHost, source: Dashboar
   if (message.type === 'drillDown') {
     const { requestId, label, request } = message;
     try {
-      const limit = Math.min(Math.max(1, Math.floor(request.limit ?? DRILL_PAGE_SIZE)), 1000);
+      const limit = request.limit ?? DRILL_PAGE_SIZE;
       const full = { ...request, limit, timeZone: request.timeZone ?? source.metricsOptions().timeZone };
       const result = (await source.drillDown?.(full)) ?? getDrillDownRows(await source.snapshot(), full);
       return { type: 'rows', requestId, label, result };

@@ -3,6 +3,7 @@ import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
 import { prepareForMetrics } from './context';
 import { tableWriterModes, writerModeText } from '../ingest/writerMode';
 import { listEventTables } from '../rollups/refresh';
+import { mintDrillKey } from './drillTargets';
 import { num, numOrNull, queryOne, queryRows, quoteIdent } from '../db/queryHelpers';
 import type { DataSourceRow, DataSourcesData, DataSourcesSummary, EventSpan, FreshnessStatus, MetricsOptions } from './types';
 
@@ -57,6 +58,7 @@ export function getDataSources(db: Database, options: MetricsOptions = {}): Data
     const ageSeconds = lastEventAt === null ? null : nowSeconds - lastEventAt;
     return {
       table: t.name,
+      drillKey: mintDrillKey('table', t.name),
       knownFormat: known.has(t.name),
       rows,
       firstEventAt: numOrNull(r?.first_at),

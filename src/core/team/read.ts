@@ -196,9 +196,9 @@ export async function buildTeamReportData(url: string, options: TeamReportOption
     // the samples: each table's newest rows, counted in PostgreSQL
     const samples = new Map<string, DrillDownResult>();
     for (const { table, rows } of getDataSources(image.db, metrics).sources) {
-      if (rows > 0) samples.set(table, await image.drillDown({ table, range: {}, limit: REPORT_SAMPLE_ROWS }));
+      if (rows > 0) samples.set(table, await image.listRows({ table, range: {}, limit: REPORT_SAMPLE_ROWS }));
     }
-    return buildReportData(image.db, { ...dataOptions, drillDown: (request) => samples.get(request.table!)! });
+    return buildReportData(image.db, { ...dataOptions, listRows: (request) => samples.get(request.table)! });
   } finally {
     image.close();
   }

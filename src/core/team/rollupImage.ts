@@ -6,8 +6,8 @@
  *
  * - the partial buckets at a range's edges (rows of at most a day at either end);
  * - each machine's 20 newest failures in the range (self-heal "recent failures");
- * - a drill-down's page (each machine's newest offset+limit matching rows; its total is counted
- *   in PostgreSQL);
+ * - a drill-down's or listing's page (each machine's newest offset+limit matching rows; its total
+ *   is counted in PostgreSQL);
  * - per table one row written without a row hash (the writer-mode test) and the row with the
  *   highest id (so the image's rollup watermark stands at its top and nothing is rolled up twice);
  * - whole tables where a rendering is missing (no time column, a time column that is not a number,
@@ -24,11 +24,11 @@ import type { Client } from 'pg';
 import type { SqlDatabase } from '../db/database';
 import { loadSqlJs } from '../db/sqljs';
 import { queryOne, queryRows, quoteIdent as sqliteQuote } from '../db/queryHelpers';
-import { getDrillDownRows } from '../metrics';
-import type { DrillDownRequest, DrillDownResult, MetricsOptions, TimeRange } from '../metrics/types';
+import { drillWindow, getDrillDownRows, listTableRows, resolveDrillTarget } from '../metrics';
+import type { DrillDownRequest, DrillDownResult, MetricsOptions, TableRowsRequest, TimeRange } from '../metrics/types';
 import { catchUpRollups, listEventTables, rebuildRollupBlocks, WATERMARK_TABLE } from '../rollups/refresh';
 import { ALL_DIMENSIONS, DAY, specsForTable, type RollupSpec } from '../rollups/specs';
-import { dayKeyBounds, offsetSegments, resolveTimeZone } from '../time/dayBuckets';
+import { offsetSegments, resolveTimeZone } from '../time/dayBuckets';
 import { withTeam, type TeamConnectOptions } from './connection';
 import { followUpGroupsSql, followUpLocalSql, MACHINE_COLUMN, postgresRollupSelect, quoteIdent } from './dialect';
 import { ImageBuilder, isLedger, RAW_TYPES, resolveMachines, type ImageTable } from './teamImage';
@@ -288,28 +288,34 @@ export class TeamRollupImage {
   }
 
   /**
-   * A drill-down over the image: its page from each machine's newest offset+limit matching rows
-   * (copied if needed), its total counted in PostgreSQL. The request is checked by getDrillDownRows
-   * against the image first (unknown tables and columns are refused before anything is sent).
+   * A dashboard drill-down over the image: its target resolved as the local one is
+   * (resolveDrillTarget), then listed by listRows. Claude Code's keys list from the image as
+   * they would from the full copy (neither has those tables).
    */
   drillDown(request: DrillDownRequest): Promise<DrillDownResult> {
-    return this.exclusive(() => this.drill(request));
+    const resolved = resolveDrillTarget(request.target);
+    if (resolved.source !== 'events') return Promise.resolve(getDrillDownRows(this.db, request));
+    return this.listRows({ ...request, table: resolved.table, filters: resolved.filters });
   }
 
-  private async drill(request: DrillDownRequest): Promise<DrillDownResult> {
-    const local = getDrillDownRows(this.db, request);
-    const state = request.table === undefined ? undefined : this.events.get(request.table);
-    if (request.drillKey !== undefined || !state || state.complete) return local;
+  /**
+   * One table's rows over the image: the page from each machine's newest offset+limit matching
+   * rows (copied if needed), the total counted in PostgreSQL. The request is checked by
+   * listTableRows against the image first (unknown tables and columns are refused before
+   * anything is sent).
+   */
+  listRows(request: TableRowsRequest): Promise<DrillDownResult> {
+    return this.exclusive(() => this.list(request));
+  }
+
+  private async list(request: TableRowsRequest): Promise<DrillDownResult> {
+    const local = listTableRows(this.db, request);
+    const state = this.events.get(request.table);
+    if (!state || state.complete) return local;
     const where: string[] = [];
     const params: unknown[] = [];
     const bind = (v: unknown) => (params.push(v), `$${params.length + 1}`);
-    let from = request.range?.from;
-    let to = request.range?.to;
-    if (request.day) {
-      const bounds = dayKeyBounds(request.day, resolveTimeZone(request.timeZone));
-      from = from === undefined ? bounds.from : Math.max(from, bounds.from);
-      to = to === undefined ? bounds.to : Math.min(to, bounds.to);
-    }
+    const { from, to, limit, offset } = drillWindow(request);
     if (state.tsColumn) {
       const ts = `t.${quoteIdent(state.tsColumn)}`;
       if (from !== undefined) where.push(`${ts} >= ${bind(Math.floor(from))}`);
@@ -325,13 +331,11 @@ export class TeamRollupImage {
       else if ((type === 'bigint' || type === 'double precision') && typeof value === 'number' && Number.isFinite(value)) where.push(`${col} = ${bind(value)}::float8`);
       else {
         // a filter PostgreSQL would compare differently (JSON, bytes, text against a number):
-        // every row of the range is copied and the drill-down runs on them alone
+        // every row of the range is copied and the listing runs on them alone
         await this.copyWhere(state, rangeWhere, rangeParams);
-        return getDrillDownRows(this.db, request);
+        return listTableRows(this.db, request);
       }
     }
-    const limit = Math.max(1, Math.min(1000, Math.floor(request.limit ?? 100)));
-    const offset = Math.max(0, Math.floor(request.offset ?? 0));
     const order = state.tsColumn ? `ORDER BY t.${quoteIdent(state.tsColumn)} DESC, t.id DESC` : 'ORDER BY t.id DESC';
     const total = await withTeam(this.url, this.opts, async (c) => {
       const whereSql = where.length ? ` AND ${where.join(' AND ')}` : '';
@@ -352,7 +356,7 @@ export class TeamRollupImage {
       }
       return Number(n.rows[0].n);
     });
-    return { ...getDrillDownRows(this.db, request), total };
+    return { ...listTableRows(this.db, request), total };
   }
 
   private async copyWhere(state: EventTableState, where: string[], params: unknown[]): Promise<void> {

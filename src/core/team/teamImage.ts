@@ -2,8 +2,7 @@
  * The team's rows as the local schema in an in-memory SQLite image: what both read paths share.
  * materialiseTeam (read.ts) copies every row into it; TeamRollupImage (rollupImage.ts) copies the
  * rollups computed in PostgreSQL and only the rows a request reads. Machines, the ledgers (streams
- * and sources, renumbered per machine), inferred tables, row ids and the Claude Code tables are
- * decided here once, so the two paths hold the same rows under the same ids.
+ * and sources, renumbered per machine), inferred tables and row ids are decided here once, so the two paths hold the same rows under the same ids.
  */
 import type { Client } from 'pg';
 import { types as pgTypes } from 'pg';
@@ -52,18 +51,6 @@ export async function resolveMachines(c: Client, machine?: string): Promise<stri
   return (await c.query('SELECT machine FROM team_machines ORDER BY machine')).rows.map((r) => String(r.machine));
 }
 
-/**
- * Claude Code's transcript tables are not synced (the team holds the hooks' event tables): the
- * image has none, so the Usage tab says there is no usage and the transcript-vs-hook cards are not
- * drawn — rather than reconciling every hook call against empty transcripts, which also needs
- * every hook row of the range.
- */
-function dropTranscriptTables(db: SqlDatabase): void {
-  for (const { name } of queryRows<{ name: string }>(db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'claude\\_code\\_%' ESCAPE '\\'`)) {
-    db.run(`DROP TABLE ${quoteIdent(name)}`);
-  }
-}
-
 export class ImageBuilder {
   private readonly streamIds = new Map<string, number>();
   private readonly sourceIds = new Map<string, number>();
@@ -88,7 +75,6 @@ export class ImageBuilder {
   /** Local schema, the team's tables (inferred ones created), ledgers first: the tables to copy into. */
   async prepare(c: Client): Promise<void> {
     ensureSchema(this.db);
-    dropTranscriptTables(this.db);
     const tables = (await c.query(`SELECT table_name, kind FROM team_tables ORDER BY CASE WHEN table_name = 'ingest_streams' THEN 0 WHEN table_name = 'ingest_sources' THEN 1 ELSE 2 END, table_name`)).rows;
     for (const t of tables) {
       const teamCols = (await c.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, [t.table_name])).rows

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { toMarkdownTable } from '../../core/query/queryFormat';
 import { openSnapshot } from '../../core/db/database';
-import { getDrillDownRows } from '../../core/metrics';
+import { listTableRows } from '../../core/metrics';
 import { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { MetricsNode } from '../tree/metricsTreeModel';
 import { CommandIds } from './ids';
@@ -29,7 +29,7 @@ export const showRows: CommandHandlerFactory = {
         const db = await openSnapshot(services.databasePath);
         let result;
         try {
-          result = getDrillDownRows(db, { table: target.table, range: {}, filters: target.filters, limit: ROWS_SHOWN });
+          result = listTableRows(db, { table: target.table, range: {}, filters: target.filters, limit: ROWS_SHOWN });
         } finally {
           db.close();
         }
