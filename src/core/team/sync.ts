@@ -35,8 +35,8 @@ export interface SyncOptions extends TeamConnectOptions {
   /**
    * true: only the totals per table plus the days of the rows this run started past, with the full
    * comparison for any table where those differ (src/core/team/validate.ts). Default: every day of
-   * every table (seed 004's validate_migration as written; 0.5 s for a machine's 1M rows in a 10M
-   * team table, bench team-sync part 3).
+   * every table (seed 004's validate_migration as written; 0.54–0.64 s for a machine's 1M rows in a
+   * 10M-row team table, bench team-sync part 3).
    */
   quickValidation?: boolean;
   /** @deprecated the default now; kept so callers that asked for it keep working */
