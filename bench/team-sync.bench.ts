@@ -4,7 +4,8 @@
  *     next to the floor: `psql \copy` of the same rows from a CSV file into the same table
  *     (same columns, same indexes) in a second empty database. Target: within 2x of \copy.
  *  2. incremental sync of 1,000 new local rows into a team table of 10x that many rows
- *     (10M at scale 1; other machines' rows made server-side). Target: under 1 s.
+ *     (10M at scale 1; other machines' rows made server-side), --quick-validation. Target: under 1 s.
+ *  3. the same with the default validation (every day of every table).
  * Both sides run in this run on the same machine; the sync's own phases are printed.
  *   npm run bench team-sync          BENCH_SCALE=0.1 npm run bench team-sync
  */
@@ -118,16 +119,33 @@ with open(sys.argv[2], 'w', newline='') as f:
         await runCli(['migrate', '--db', db, src], { out: () => undefined, err: (x) => process.stderr.write(x + '\n') });
       }
       t = Date.now();
-      const r = await syncToTeam(db, pg.url, { machine: 'bench-sync' });
+      const r = await syncToTeam(db, pg.url, { machine: 'bench-sync', quickValidation: true });
       times.push(Date.now() - t);
       runs.push(r);
       const inc = r.tables.find((x) => x.table === TABLE)!;
       if (inc.inserted !== 1000 || !r.validation?.ok) throw new Error(`incremental sync inserted ${inc.inserted}, validation ${r.validation?.ok}`);
     }
     const best = times.indexOf(Math.min(...times));
-    console.log(`   incremental sync of 1,000 new rows, 3 rounds: ${times.map(seconds).join(', ')}`);
+    console.log(`   incremental sync of 1,000 new rows with --quick-validation (totals + touched days), 3 rounds: ${times.map(seconds).join(', ')}`);
     console.log(`   best round phases: [${phases(runs[best])}]`);
     console.log(`   push of the 1,000 rows alone: ${runs.map((r) => seconds(r.phasesMs.push)).join(', ')}   (target: whole run < 1 s)`);
+
+    // 3. the same incremental sync with the default validation: every day of every table, the
+    //    machine's rows counted per day on both sides
+    const fullTimes: number[] = [];
+    const fullRuns: SyncResult[] = [];
+    for (let round = 0; round < 2; round++) {
+      appendTelemetryLines(path.join(src, 'routing-metrics.jsonl'), 'routing-metrics', 1000, { seed: 90 + round, now: Date.UTC(2026, 10, 6 + round) });
+      await runCli(['migrate', '--db', db, src], { out: () => undefined, err: (x) => process.stderr.write(x + '\n') });
+      t = Date.now();
+      const r = await syncToTeam(db, pg.url, { machine: 'bench-sync' });
+      fullTimes.push(Date.now() - t);
+      fullRuns.push(r);
+      if (!r.validation?.ok) throw new Error('full validation failed');
+    }
+    const fb = fullTimes.indexOf(Math.min(...fullTimes));
+    console.log(`\n3. the same with the default validation (every day of ${ROWS + 5000} local rows vs the machine's team rows), 2 rounds: ${fullTimes.map(seconds).join(', ')}`);
+    console.log(`   best round phases: [${phases(fullRuns[fb])}]   --quick-validation (best of part 2): ${seconds(runs[best].phasesMs.validate)}`);
   } finally {
     pg.stop();
   }

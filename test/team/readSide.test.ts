@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openSnapshot } from '../../src/core/db/database';
 import { buildReportData } from '../../src/core/dashboard/index';
-import { materialiseTeam, runTeamQuery, teamOverview, teamVersion } from '../../src/core/team/read';
+import { buildTeamReportData, materialiseTeam, runTeamQuery, teamOverview, teamVersion } from '../../src/core/team/read';
 import { teamTreeSection } from '../../src/core/team/scope';
 import { runTeamUserQuery } from '../../src/core/team/query';
 import { QueryCancelledError } from '../../src/core/query/runUserQuery';
@@ -200,6 +200,8 @@ describe('team database: query, health, verify, report', () => {
       const l = buildReportData(local, opts);
       const t = buildReportData(team, opts);
       assert.deepEqual(t.payloads, l.payloads);
+      // the rollups computed in PostgreSQL give the same (report --db URL's path)
+      assert.deepEqual((await buildTeamReportData(pg.url, { machine: 'alpha', ...opts })).payloads, l.payloads);
       type Overview = { overview: { totalEvents: number } };
       const total = (d: typeof l) => (d.payloads.all.overview as unknown as Overview).overview.totalEvents;
       const lb = buildReportData(localB, opts);

@@ -147,7 +147,7 @@ con.commit()
     assert.match(r.out, new RegExp(`git_events ${victim.day}: local \\d+, team \\d+`));
   });
 
-  test('validation: totals + the days a run touched catch a row moved into a touched day; --full-validation compares every day', async () => {
+  test('validation: every day by default; --quick-validation (totals + the days a run touched) catches a row moved into a touched day only', async () => {
     const db = path.join(dir, 'a.db');
     // the previous test deleted a local row: the team keeps it; start from a clean state
     const stale = pg.psql(`SELECT id FROM git_events WHERE machine = 'alpha'`).trim().split('\n').map(Number);
@@ -162,7 +162,7 @@ con.commit()
     const victim = pyQuery<{ id: number; t: number; day: string }>(db, `SELECT id, timestamp AS t, date(timestamp, 'unixepoch') AS day FROM routing_metrics_events WHERE date(timestamp, 'unixepoch') <> '${fresh.day}' ORDER BY id LIMIT 1`)[0];
     // the team's copy of an old row is moved into the new row's day: totals still agree
     pg.psql(`UPDATE routing_metrics_events SET "timestamp" = ${fresh.t} WHERE machine = 'alpha' AND id = ${victim.id}`);
-    const r = await cli('sync', '--db', db, '--to', pg.url, '--machine', 'alpha', '--json');
+    const r = await cli('sync', '--db', db, '--to', pg.url, '--machine', 'alpha', '--json', '--quick-validation');
     assert.equal(r.code, 1, r.out);
     const v = JSON.parse(r.out).validation;
     assert.deepEqual(
@@ -172,12 +172,14 @@ con.commit()
     // moved between two days no run touched: the totals cannot see it, the full comparison does
     const other = pyQuery<{ t: number; day: string }>(db, `SELECT timestamp AS t, date(timestamp, 'unixepoch') AS day FROM routing_metrics_events WHERE date(timestamp, 'unixepoch') NOT IN ('${fresh.day}', '${victim.day}') ORDER BY id LIMIT 1`)[0];
     pg.psql(`UPDATE routing_metrics_events SET "timestamp" = ${other.t} WHERE machine = 'alpha' AND id = ${victim.id}`);
-    assert.equal((await cli('sync', '--db', db, '--to', pg.url, '--machine', 'alpha')).code, 0);
-    const full = await cli('sync', '--db', db, '--to', pg.url, '--machine', 'alpha', '--full-validation');
+    assert.equal((await cli('sync', '--db', db, '--to', pg.url, '--machine', 'alpha', '--quick-validation')).code, 0);
+    const full = await cli('sync', '--db', db, '--to', pg.url, '--machine', 'alpha');
     assert.equal(full.code, 1);
     assert.match(full.out, new RegExp(`routing_metrics_events ${victim.day}: local \\d+, team \\d+`));
     assert.match(full.out, new RegExp(`routing_metrics_events ${other.day}: local \\d+, team \\d+`));
     pg.psql(`UPDATE routing_metrics_events SET "timestamp" = ${victim.t} WHERE machine = 'alpha' AND id = ${victim.id}`);
+    assert.equal((await cli('sync', '--db', db, '--to', pg.url, '--machine', 'alpha')).code, 0);
+    // the old flag still works (it is the default)
     assert.equal((await cli('sync', '--db', db, '--to', pg.url, '--machine', 'alpha', '--full-validation')).code, 0);
   });
 

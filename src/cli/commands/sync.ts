@@ -14,9 +14,9 @@ import type { CliCommand } from './types';
  */
 export const syncCommand: CliCommand = {
   name: 'sync',
-  usage: 'sync       --db FILE --to postgresql://… [--machine NAME] [--json] [--batch-rows N] [--full-validation]   push to the team database',
+  usage: 'sync       --db FILE --to postgresql://… [--machine NAME] [--json] [--batch-rows N] [--quick-validation]   push to the team database',
   async run(argv, io) {
-    const args = parseArgs(argv, ['db', 'to', 'machine', 'batch-rows'], ['json', 'full-validation']);
+    const args = parseArgs(argv, ['db', 'to', 'machine', 'batch-rows'], ['json', 'full-validation', 'quick-validation']);
     if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
     const db = path.resolve(requireOption(args, 'db'));
     const to = requireOption(args, 'to');
@@ -25,7 +25,7 @@ export const syncCommand: CliCommand = {
     const batch = optionString(args, 'batch-rows');
     const batchRows = batch === undefined ? undefined : Number(batch);
     if (batchRows !== undefined && !(Number.isInteger(batchRows) && batchRows > 0)) throw new UsageError('--batch-rows must be a positive integer');
-    const r = await syncToTeam(db, to, { machine: optionString(args, 'machine'), batchRows, fullValidation: args.options.has('full-validation') });
+    const r = await syncToTeam(db, to, { machine: optionString(args, 'machine'), batchRows, fullValidation: args.options.has('full-validation'), quickValidation: args.options.has('quick-validation') });
     const ok = r.validation?.ok ?? true;
     if (args.options.has('json')) {
       io.out(JSON.stringify(r, null, 2));

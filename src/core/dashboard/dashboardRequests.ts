@@ -1,6 +1,7 @@
 import type { SqlDatabase as Database } from '../db/database';
 import { getDrillDownRows, getEventSpan } from '../metrics';
 import type { UsageOptions } from '../metrics';
+import type { DrillDownRequest, DrillDownResult, TimeRange } from '../metrics/types';
 import { TAB_IDS, type HostToWebview, type WebviewToHost } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
 
@@ -11,8 +12,13 @@ export const NO_TELEMETRY_TABLES =
 export const DRILL_PAGE_SIZE = 100;
 
 export interface DashboardDataSource {
-  /** a consistent snapshot of the database (the caller may cache it between requests) */
-  snapshot(): Promise<Database>;
+  /**
+   * a consistent snapshot of the database (the caller may cache it between requests); `need` says
+   * which range the request reads (the team's rollup image copies the rows it reads directly)
+   */
+  snapshot(need?: { range: TimeRange; options: UsageOptions }): Promise<Database>;
+  /** answers a drill-down itself (the team's rollup image: its total counted in PostgreSQL); undefined = from snapshot() */
+  drillDown?(request: DrillDownRequest): Promise<DrillDownResult | undefined>;
   /** the metrics options, with the Claude Code price table (bundled + the user's override file) */
   metricsOptions(): UsageOptions;
   nowSeconds(): number;
@@ -29,9 +35,11 @@ export async function answerDataRequest(message: WebviewToHost, source: Dashboar
     const { requestId, tab, range } = message;
     try {
       if (!TAB_IDS.includes(tab)) throw new Error(`unknown tab ${String(tab)}`);
-      const db = await source.snapshot();
+      const resolved = resolveRange(range, source.nowSeconds());
+      const options = source.metricsOptions();
+      const db = await source.snapshot({ range: resolved, options: { ...options, nowSeconds: options.nowSeconds ?? source.nowSeconds() } });
       if (!hasTelemetryTables(db)) throw new Error(NO_TELEMETRY_TABLES);
-      const payload = computeTabPayload(db, tab, resolveRange(range, source.nowSeconds()), source.metricsOptions());
+      const payload = computeTabPayload(db, tab, resolved, options);
       return { type: 'data', requestId, range, payload, span: getEventSpan(db) };
     } catch (e) {
       return { type: 'error', requestId, message: errorText(e) };
@@ -40,9 +48,9 @@ export async function answerDataRequest(message: WebviewToHost, source: Dashboar
   if (message.type === 'drillDown') {
     const { requestId, label, request } = message;
     try {
-      const db = await source.snapshot();
       const limit = request.limit ?? DRILL_PAGE_SIZE;
-      const result = getDrillDownRows(db, { ...request, limit, timeZone: request.timeZone ?? source.metricsOptions().timeZone });
+      const full = { ...request, limit, timeZone: request.timeZone ?? source.metricsOptions().timeZone };
+      const result = (await source.drillDown?.(full)) ?? getDrillDownRows(await source.snapshot(), full);
       return { type: 'rows', requestId, label, result };
     } catch (e) {
       return { type: 'error', requestId, message: errorText(e) };

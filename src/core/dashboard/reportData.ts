@@ -1,5 +1,6 @@
 import type { SqlDatabase as Database } from '../db/database';
 import { DRILL_TABLES, getDataSources, getEventSpan, listTableRows, resolveTimeZone, type UsageOptions } from '../metrics';
+import type { DrillDownResult, TableRowsRequest } from '../metrics/types';
 import { PROTOCOL_VERSION, TAB_IDS, type TabId, type TabPayload } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
 
@@ -15,6 +16,8 @@ export interface ReportDataOptions extends UsageOptions {
   nowSeconds: number;
   /** false: carry no raw rows at all (they hold commands, paths, prompts…); default true */
   rows?: boolean;
+  /** the samples' listings, when they are not answered from `db` alone (the team's rollup image) */
+  listRows?: (request: TableRowsRequest) => DrillDownResult;
 }
 
 /** Precomputes every tab for every preset, plus a sample of recent rows per event table. */
@@ -31,7 +34,8 @@ export function buildReportData(db: Database, options: ReportDataOptions): Repor
   const withRows = options.rows !== false;
   for (const { table, rows, drillKey } of withRows ? getDataSources(db, metrics).sources : []) {
     if (rows === 0) continue;
-    const result = listTableRows(db, { table, range: {}, limit: REPORT_SAMPLE_ROWS });
+    const request: TableRowsRequest = { table, range: {}, limit: REPORT_SAMPLE_ROWS };
+    const result = options.listRows ? options.listRows(request) : listTableRows(db, request);
     samples[table] = { drillKey, timeColumn: table === 'skill_invocation' ? 'invoked_at' : 'timestamp', columns: result.columns, rows: result.rows, total: result.total };
   }
   return {

@@ -108,6 +108,11 @@ function refreshBlocks(db: Database, spec: RollupSpec, fromTs?: number, toTs?: n
   }
 }
 
+/** Every block level of `spec` re-summed from its own table (the team's rollup image fills the table, then this). */
+export function rebuildRollupBlocks(db: Database, spec: RollupSpec): void {
+  refreshBlocks(db, spec);
+}
+
 function readWatermark(db: Database, table: string): number | null {
   const row = queryOne<{ max_id: number }>(db, `SELECT max_id FROM ${WATERMARK_TABLE} WHERE table_name = ?`, [table]);
   return row ? row.max_id : null;

@@ -101,14 +101,19 @@ export const HistogramMetric = {
   recoveryTimeToRecoverMs: 'recovery_time_to_recover_ms',
 } as const;
 
-const followUpArray = `CASE WHEN t.follow_up_actions IS NULL THEN '[]'
+/** The follow-up actions of a row as a JSON array (SQLite's JSON1; the team dialect expands it locally). */
+export const FOLLOW_UP_ARRAY_SQL = `CASE WHEN t.follow_up_actions IS NULL THEN '[]'
   WHEN json_valid(t.follow_up_actions) AND json_type(t.follow_up_actions) = 'array' THEN t.follow_up_actions
   ELSE json_array(t.follow_up_actions) END`;
 
-const recoveryMode = `CASE WHEN t.extra IS NOT NULL AND json_valid(t.extra) THEN
+/** auto / manual / unknown from extra.auto (src/core/team/dialect.ts renders it for PostgreSQL). */
+export const RECOVERY_MODE_SQL = `CASE WHEN t.extra IS NOT NULL AND json_valid(t.extra) THEN
   CASE json_extract(t.extra, '$.auto') WHEN 1 THEN 'auto' WHEN 'true' THEN 'auto' WHEN '1' THEN 'auto'
     WHEN 0 THEN 'manual' WHEN 'false' THEN 'manual' WHEN '0' THEN 'manual' ELSE 'unknown' END
   ELSE 'unknown' END`;
+
+/** Tenth of the dq score, clamped to 0..9. */
+export const DQ_BUCKET_SQL = 'min(9, max(0, CAST(t.dq_score * 10 AS INTEGER)))';
 
 export const DOMAIN_ROLLUPS: RollupSpec[] = [
   {
@@ -151,7 +156,7 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
     ],
     expressions: ['t.skill_name', 'CAST(j.value AS TEXT)', 'count(DISTINCT t.id)'],
     dimensionCount: 2,
-    from: `skill_invocation AS t, json_each(${followUpArray}) AS j`,
+    from: `skill_invocation AS t, json_each(${FOLLOW_UP_ARRAY_SQL}) AS j`,
     filter: 'j.value IS NOT NULL',
   },
   {
@@ -214,7 +219,7 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
       ['n', 'INTEGER NOT NULL'],
     ],
     // tenths of the score; 1.0 joins the last bucket, out-of-range values are clamped
-    expressions: ['t.predicted_model', 'min(9, max(0, CAST(t.dq_score * 10 AS INTEGER)))', 'count(*)'],
+    expressions: ['t.predicted_model', DQ_BUCKET_SQL, 'count(*)'],
     dimensionCount: 2,
     filter: 't.dq_score IS NOT NULL',
   },
@@ -279,7 +284,7 @@ export const DOMAIN_ROLLUPS: RollupSpec[] = [
     expressions: [
       't.error_type',
       't.recovery_strategy',
-      recoveryMode,
+      RECOVERY_MODE_SQL,
       'count(*)',
       success('t.success'),
       sumOf('t.attempts'),

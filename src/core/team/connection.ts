@@ -69,3 +69,16 @@ export function errorText(e: unknown): string {
   }
   return String(e);
 }
+
+/** A client for `work`, always ended; anything but our own errors becomes a TeamDatabaseError with the URL and password redacted. */
+export async function withTeam<T>(url: string, opts: TeamConnectOptions, work: (c: Client) => Promise<T>): Promise<T> {
+  const client = await connectTeam(url, opts);
+  try {
+    return await work(client);
+  } catch (e) {
+    if (e instanceof TelemetryError) throw e;
+    throw new TeamDatabaseError(`${redactUrl(url)}: ${redactText(errorText(e), url, [opts.password])}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

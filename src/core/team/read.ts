@@ -2,10 +2,10 @@
  * The read side over the team database: `query`, `health`, `verify` and `report` with
  * `--db postgresql://…`.
  *
- * runTeamQuery and teamHealth run in PostgreSQL. verify and report reuse the local engine's
- * code unchanged by materialising the team rows they need (one machine's, or every machine's)
- * into an in-memory SQLite image with the local schema (materialiseTeam), so the same metrics,
- * rollups and dashboard run over them. That copy is bounded by memory: see docs/team.md.
+ * runTeamQuery and teamHealth run in PostgreSQL. report (like the extension's Team scope) runs the
+ * local metrics over TeamRollupImage: the rollups computed in PostgreSQL, rows copied only where
+ * the metrics read them (rollupImage.ts). verify needs a machine's rows themselves: it copies them
+ * all into an in-memory SQLite image with the local schema (materialiseTeam). See docs/team.md.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,22 +20,17 @@ import { verifySources } from '../ingest';
 import type { VerifyOptions, VerifyResult } from '../ingest/types';
 import { rebuildRollups } from '../rollups/refresh';
 import { queryRows, tableExists } from '../db/queryHelpers';
-import { buildReportData, buildReportHtml } from '../dashboard/index';
+import { buildReportData, buildReportHtml, REPORT_PRESETS, REPORT_SAMPLE_ROWS, type ReportData } from '../dashboard/index';
 import type { ReportOptions } from '../dashboard/index';
+import { resolveRange } from '../dashboard/tabPayload';
+import { getDataSources } from '../metrics';
+import type { DrillDownResult } from '../metrics/types';
+import { TeamRollupImage } from './rollupImage';
 import { ensureSchema } from '../schema';
-import { connectTeam, errorText, redactText, redactUrl, TeamDatabaseError, type TeamConnectOptions } from './connection';
-import { MACHINE_COLUMN, quoteIdent, type TeamColumnType } from './dialect';
+import { redactUrl, withTeam, type TeamConnectOptions } from './connection';
+import { ImageBuilder, resolveMachines } from './teamImage';
+import { MACHINE_COLUMN, quoteIdent } from './dialect';
 import { collectTeamQuery } from './query';
-
-/** int8 as JS numbers (ids, epoch seconds, hashes < 2^53) and JSON columns as their text, like SQLite holds them. */
-const RAW_TYPES = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === 20) return (v: string) => Number(v);
-    if (oid === 3802 || oid === 114) return (v: string) => v;
-    if (oid === 1700) return (v: string) => Number(v);
-    return pgTypes.getTypeParser(oid, format ?? 'text');
-  },
-};
 
 export interface TeamQueryLimits extends TeamConnectOptions {
   /** rows returned at most (default 100 000) */
@@ -64,18 +59,6 @@ export interface TeamHealth {
   /** watermarks that point past the rows the team holds for that machine (a lost commit) */
   problems: string[];
   ok: boolean;
-}
-
-async function withTeam<T>(url: string, opts: TeamConnectOptions, work: (c: Client) => Promise<T>): Promise<T> {
-  const client = await connectTeam(url, opts);
-  try {
-    return await work(client);
-  } catch (e) {
-    if (e instanceof TeamDatabaseError || e instanceof UsageError) throw e;
-    throw new TeamDatabaseError(`${redactUrl(url)}: ${redactText(errorText(e), url, [opts.password])}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 /** `health --db postgresql://…`: server, team schema, machines, tables with rows per machine. */
@@ -142,66 +125,21 @@ export function formatTeamHealthMarkdown(h: TeamHealth): string {
   return lines.join('\n') + '\n';
 }
 
-const SQLITE_TYPE: Record<TeamColumnType, string> = { bigint: 'INTEGER', 'double precision': 'REAL', text: 'TEXT', jsonb: 'TEXT', bytea: 'BLOB' };
-
 /**
  * The team rows of one machine (or of all) as an in-memory SQLite database with the local schema,
- * rollups rebuilt: what the local verify, metrics and dashboard read. With one machine its local
- * ids are kept; with all, rows get fresh ids and each machine's streams and sources fresh ids.
+ * rollups rebuilt: what the local verify reads (and the reference the rollup image is tested
+ * against). With one machine its local ids are kept; with all, row ids are machineIndex·2^40 + id
+ * and each machine's streams and sources get fresh ids (teamImage.ts).
  */
 export async function materialiseTeam(url: string, opts: TeamConnectOptions & { machine?: string; batchRows?: number } = {}): Promise<SqlDatabase> {
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
   try {
     await withTeam(url, opts, async (c) => {
-      ensureSchema(db);
-      const machines: string[] = opts.machine ? [opts.machine] : (await c.query('SELECT machine FROM team_machines ORDER BY machine')).rows.map((r) => String(r.machine));
-      if (opts.machine && !(await c.query('SELECT 1 FROM team_machines WHERE machine = $1', [opts.machine])).rows.length) {
-        throw new UsageError(`the team database has no machine named "${opts.machine}" (see health --db URL)`);
-      }
-      const single = machines.length === 1;
-      const streamIds = new Map<string, number>();
-      const sourceIds = new Map<string, number>();
-      const tables = (await c.query(`SELECT table_name, kind FROM team_tables ORDER BY CASE WHEN table_name = 'ingest_streams' THEN 0 WHEN table_name = 'ingest_sources' THEN 1 ELSE 2 END, table_name`)).rows;
+      const image = new ImageBuilder(db, await resolveMachines(c, opts.machine));
+      await image.prepare(c);
       db.run('BEGIN');
-      for (const t of tables) {
-        const teamCols = (await c.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, [t.table_name])).rows
-          .map((r) => ({ name: String(r.column_name), type: String(r.data_type) as TeamColumnType }))
-          .filter((col) => col.name !== MACHINE_COLUMN);
-        if (!tableExists(db, t.table_name)) {
-          if (t.kind !== 'event') continue;
-          const defs = teamCols.filter((col) => col.name !== 'id').map((col) => `${quoteIdent(col.name)} ${SQLITE_TYPE[col.type] ?? 'TEXT'}`);
-          db.run(`CREATE TABLE ${quoteIdent(t.table_name)} (id INTEGER PRIMARY KEY AUTOINCREMENT${defs.length ? ', ' + defs.join(', ') : ''})`);
-        }
-        const localCols = new Set(queryRows<{ name: string }>(db, 'SELECT name FROM pragma_table_info(?)', [t.table_name]).map((r) => r.name));
-        const cols = teamCols.map((col) => col.name).filter((n) => localCols.has(n));
-        const writeCols = single ? cols : cols.filter((n) => n !== 'id' || t.table_name === 'ingest_streams' || t.table_name === 'ingest_sources');
-        const insert = db.prepare(`INSERT INTO ${quoteIdent(t.table_name)} (${writeCols.map(quoteIdent).join(', ')}) VALUES (${writeCols.map(() => '?').join(', ')})`);
-        try {
-          for (const machine of machines) {
-            const mi = machines.indexOf(machine);
-            let after = Number.MIN_SAFE_INTEGER;
-            for (;;) {
-              const r = await c.query({
-                text: `SELECT ${cols.map(quoteIdent).join(', ')} FROM ${quoteIdent(t.table_name)} WHERE ${MACHINE_COLUMN} = $1 AND id > $2 ORDER BY id LIMIT $3`,
-                values: [machine, after, opts.batchRows ?? 50000],
-                rowMode: 'array',
-                types: RAW_TYPES,
-              });
-              if (!r.rows.length) break;
-              for (const row of r.rows as unknown[][]) {
-                const byName: Record<string, unknown> = {};
-                cols.forEach((n, i) => (byName[n] = row[i]));
-                after = Number(byName.id);
-                if (!single) remapIds(t.table_name, machine, mi, byName, streamIds, sourceIds);
-                insert.run(writeCols.map((n) => (byName[n] === undefined ? null : byName[n])) as never);
-              }
-            }
-          }
-        } finally {
-          insert.free();
-        }
-      }
+      for (const t of image.tables) for (const machine of image.machines) await image.copy(c, t, machine, { batchRows: opts.batchRows });
       db.run('COMMIT');
       rebuildRollups(db);
     });
@@ -209,35 +147,6 @@ export async function materialiseTeam(url: string, opts: TeamConnectOptions & { 
   } catch (e) {
     db.close();
     throw e;
-  }
-}
-
-/** Streams and sources get fresh ids per machine so two machines' ledgers do not collide; stream 0 (adopted) stays apart per machine too. */
-function remapIds(table: string, machine: string, machineIndex: number, row: Record<string, unknown>, streams: Map<string, number>, sources: Map<string, number>): void {
-  const stream = (id: unknown) => {
-    if (id === null || id === undefined) return id;
-    if (Number(id) === 0) return machineIndex === 0 ? 0 : -machineIndex;
-    const key = `${machine}\u0000${id}`;
-    if (!streams.has(key)) streams.set(key, streams.size + 1);
-    return streams.get(key)!;
-  };
-  const source = (id: unknown) => {
-    if (id === null || id === undefined) return id;
-    const key = `${machine}\u0000${id}`;
-    if (!sources.has(key)) sources.set(key, sources.size + 1);
-    return sources.get(key)!;
-  };
-  if (table === 'ingest_streams') {
-    row.id = stream(row.id);
-    // stream keys are paths on that machine: two machines may share one
-    row.stream_key = `${machine}:${row.stream_key}`;
-  } else if (table === 'ingest_sources') {
-    row.id = source(row.id);
-    row.stream_id = stream(row.stream_id);
-    row.path = `${machine}:${row.path}`;
-  } else {
-    if ('stream_id' in row) row.stream_id = stream(row.stream_id);
-    if ('source_id' in row) row.source_id = source(row.source_id);
   }
 }
 
@@ -256,21 +165,48 @@ export async function verifyAgainstTeam(url: string, machine: string, paths: str
   }
 }
 
-/** `report --db postgresql://… [--machine NAME]`: the static dashboard over the team's rows (all machines, or one). */
-export async function generateTeamReportHtml(url: string, webviewBundle: string, options: ReportOptions & TeamConnectOptions & { machine?: string } = {}): Promise<string> {
-  const db = await materialiseTeam(url, options);
-  try {
-    const data = buildReportData(db, {
-      databaseLabel: `team ${redactUrl(url)}${options.machine ? ` — machine ${options.machine}` : ' — all machines'}`,
-      nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),
-      timeZone: options.timeZone,
-      freshness: options.freshness,
-      prices: options.prices,
-    });
-    return buildReportHtml({ webviewBundle, data });
-  } finally {
-    db.close();
+export interface TeamReportOptions extends ReportOptions, TeamConnectOptions {
+  machine?: string;
+  /** 'rollups' (default): rollups computed in PostgreSQL, rows only where read; 'copy': every row copied (materialiseTeam) */
+  via?: 'rollups' | 'copy';
+}
+
+/** The report's data over the team's rows (all machines, or one): the same buildReportData over either image. */
+export async function buildTeamReportData(url: string, options: TeamReportOptions = {}): Promise<ReportData> {
+  const nowSeconds = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  const dataOptions = {
+    databaseLabel: `team ${redactUrl(url)}${options.machine ? ` — machine ${options.machine}` : ' — all machines'}`,
+    nowSeconds,
+    timeZone: options.timeZone,
+    freshness: options.freshness,
+    prices: options.prices,
+  };
+  if (options.via === 'copy') {
+    const db = await materialiseTeam(url, options);
+    try {
+      return buildReportData(db, dataOptions);
+    } finally {
+      db.close();
+    }
   }
+  const image = await TeamRollupImage.open(url, options);
+  try {
+    const metrics = { timeZone: options.timeZone, nowSeconds };
+    for (const preset of REPORT_PRESETS) await image.prepareFor(resolveRange({ preset }, nowSeconds), metrics);
+    // the samples: each table's newest rows, counted in PostgreSQL
+    const samples = new Map<string, DrillDownResult>();
+    for (const { table, rows } of getDataSources(image.db, metrics).sources) {
+      if (rows > 0) samples.set(table, await image.listRows({ table, range: {}, limit: REPORT_SAMPLE_ROWS }));
+    }
+    return buildReportData(image.db, { ...dataOptions, listRows: (request) => samples.get(request.table)! });
+  } finally {
+    image.close();
+  }
+}
+
+/** `report --db postgresql://… [--machine NAME]`: the static dashboard over the team's rows (all machines, or one). */
+export async function generateTeamReportHtml(url: string, webviewBundle: string, options: TeamReportOptions = {}): Promise<string> {
+  return buildReportHtml({ webviewBundle, data: await buildTeamReportData(url, options) });
 }
 
 /** One machine in the team database: when it last synced and its rows per event table. */

@@ -216,7 +216,8 @@ export class DashboardPanel extends Disposable {
     if (this.scope.scope === 'team') {
       const machine = this.scope.machine;
       return answerDataRequest(message, {
-        snapshot: () => this.services.teamReader.snapshot(machine),
+        snapshot: (need) => this.services.teamReader.snapshot(machine, false, need),
+        drillDown: async (request) => this.services.teamReader.drillDown(machine, request),
         metricsOptions: () => metricsSettings(this.services),
         nowSeconds: () => Math.floor(Date.now() / 1000),
       });

@@ -106,7 +106,8 @@ export class TeamSyncRunner extends Disposable {
     let used: string | undefined;
     const work = (password: string | undefined) => {
       used = password;
-      const sync = () => syncToTeam(this.services.databasePath, s.url, { password, machine: s.machine, applicationName: 'telemetry-lens vscode' });
+      // auto-sync (after every ingest) validates the totals and the days it touched; the command every day
+      const sync = () => syncToTeam(this.services.databasePath, s.url, { password, machine: s.machine, applicationName: 'telemetry-lens vscode', quickValidation: !interactive });
       return interactive ? Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Syncing to ${redactUrl(s.url)}…` }, sync)) : sync();
     };
     try {
