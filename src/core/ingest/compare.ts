@@ -70,7 +70,10 @@ async function mapperSpecForStream(db: Database | null, files: DiscoveredSource[
     await scanJsonl(f.path, { record: (_l, rec) => obs.observe(rec), reject: noop, blank: noop, pending: noop }, { signal: o.signal, onBytes: readReporter(o, f.path, () => 0) });
   }
   const existing = db ? loadInferredColumns(db, first.table) : [];
-  return { ...spec, inferredColumns: planInferredColumns(existing, obs, db ? columnNames(db, first.table) : []).all };
+  // the table's other columns are taken only beside a recorded inferred layout (a promoted
+  // table's catalogue columns); a copy without the records (a team image) names columns as
+  // the import that wrote them did
+  return { ...spec, inferredColumns: planInferredColumns(existing, obs, db && existing.length ? columnNames(db, first.table) : []).all };
 }
 
 /** Per content hash, the copies the database holds for the stream (taken as the files are read). */
