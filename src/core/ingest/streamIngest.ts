@@ -296,7 +296,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
         }
         let c = counts.get(h);
         if (!c) {
-          c = fresh || preloaded ? { n: 0, max: 0, seen: 0 } : writer.lookupCount(sid, h);
+          c = fresh || preloaded ? { n: 0, max: 0, seen: 0 } : writer.lookupCount(sid, h, vals, at);
           if (c.n > 0 && hasHeads) throw new NeedFullRead();
           counts.set(h, c);
         } else if (preloaded && c.seen === 0 && c.n > 0 && hasHeads) throw new NeedFullRead();
