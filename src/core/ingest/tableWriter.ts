@@ -18,6 +18,13 @@ function tableColumnNames(db: Database, table: string): string[] {
   return r.length ? r[0].values.map((v) => String(v[0])) : [];
 }
 
+/** A stream's copies of one content are counted under this key (TableWriter.countKey). */
+export type CountKey = number | string;
+
+function timedCountKey(hash: number, time: SqlValue): string {
+  return hash + (typeof time === 'number' ? '|' + time : time === null ? '|null' : '|s' + String(time));
+}
+
 export interface HashCount {
   /** rows of this stream with this hash in the database (grows as this run adds copies) */
   n: number;
@@ -135,14 +142,30 @@ export class TableWriter {
     return [streamId, hash, this.identityTimeAt >= 0 ? vals[at + this.identityTimeAt] : null];
   }
 
-  /** Every hash of the stream at once (cheaper than point lookups for big re-reads). */
-  loadCounts(streamId: number, into: Map<number, HashCount>): void {
-    const stmt = this.db.prepare(`SELECT row_hash, ${this.countExpr}, max(row_seq) FROM ${quoteIdent(this.mapper.table)} WHERE stream_id = ? GROUP BY row_hash`);
+  /**
+   * The key a stream's copies are counted under: the content hash, and with an ordered identity
+   * index (V6) also the row's time — the index counts per (time, hash), so two contents whose
+   * 53-bit hashes collide but whose times differ are counted apart, as the index holds them.
+   */
+  countKey(hash: number, vals: SqlValue[], at: number): CountKey {
+    if (!this.identityTimed) return hash;
+    return timedCountKey(hash, this.identityTimeAt >= 0 ? vals[at + this.identityTimeAt] : null);
+  }
+
+  /** Every hash of the stream at once (cheaper than point lookups for big re-reads), keyed by countKey(). */
+  loadCounts(streamId: number, into: Map<CountKey, HashCount>): void {
+    const t = quoteIdent(this.mapper.table);
+    const time = this.identityTimed ? (this.identityTimeAt >= 0 ? quoteIdent(this.mapper.columns[this.identityTimeAt]) : 'NULL') : null;
+    const sql = time
+      ? `SELECT row_hash, ${this.countExpr}, max(row_seq), ${time} FROM ${t} WHERE stream_id = ? GROUP BY ${time}, row_hash`
+      : `SELECT row_hash, ${this.countExpr}, max(row_seq) FROM ${t} WHERE stream_id = ? GROUP BY row_hash`;
+    const stmt = this.db.prepare(sql);
     try {
       stmt.bind([streamId]);
       while (stmt.step()) {
         const r = stmt.get();
-        into.set(Number(r[0]), { n: Number(r[1]), max: Number(r[2]), seen: 0 });
+        const h = Number(r[0]);
+        into.set(time ? timedCountKey(h, r[3]) : h, { n: Number(r[1]), max: Number(r[2]), seen: 0 });
       }
     } finally {
       stmt.free();
