@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   }
 
   const drill = await timeAsync(() =>
-    answerDataRequest({ type: 'drillDown', requestId: 2, label: 'bench', request: { table: 'routing_metrics_events', range: {}, filters: { predicted_model: 'haiku' } } }, source),
+    answerDataRequest({ type: 'drillDown', requestId: 2, label: 'bench', request: { target: { kind: 'routing', predictedModel: 'haiku' }, range: {} } }, source),
   );
   if (drill.value?.type !== 'rows') throw new Error(JSON.stringify(drill.value));
   console.log(`\ndrill-down first page (100 of ${drill.value.result.total.toLocaleString('en-US')} routing rows): ${drill.ms.toFixed(1)} ms`);

@@ -28,13 +28,14 @@ export const MIX: [table: string, share: number, columns: string, values: string
   ['expertise_routing_events', 0.01, 'domain, expertise_level, chosen_model', `'domain-' || (i % 7), (i % 10) / 10.0, m1`],
 ];
 
-export async function buildDatabase(): Promise<Database> {
+/** `total` events (default TOTAL); test/webview/dashboardDataWorker.test.ts builds a smaller one. */
+export async function buildDatabase(total = TOTAL): Promise<Database> {
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
   ensureSchema(db);
   db.run('BEGIN');
   for (const [table, share, columns, values] of MIX) {
-    const n = Math.round(TOTAL * share);
+    const n = Math.round(total * share);
     const ts = table === 'skill_invocation' ? 'invoked_at' : 'timestamp';
     db.run(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n}),
       g AS (SELECT i, ${START} + (i * 2654435761) % ${DAYS * 86400} AS t,

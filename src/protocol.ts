@@ -3,9 +3,10 @@
  * webview imports from src/. One discriminated union each way, request ids for replies,
  * and a `ready` handshake: the host sends nothing until the webview says it is listening.
  *
- * The webview never sends SQL: a request names a tab (a group of datasets) and a time range,
- * or a drill-down (event table + column filters, validated by the metrics layer against the
- * database); the host calls the metrics functions.
+ * The webview never sends SQL or a schema name: a request names a tab (a group of datasets) and
+ * a time range, or a drill-down target (a kind of event and the values a chart showed, or a key
+ * the host minted — resolved to a table and columns by metrics/drillTargets.ts); the host calls
+ * the metrics functions.
  * The static HTML report answers the very same messages from data inlined in the page.
  */
 import type {
@@ -143,6 +144,8 @@ export type ReportPreset = (typeof REPORT_PRESETS)[number];
 
 /** A table's newest rows, carried by a static report for drill-down. */
 export interface ReportSample {
+  /** the data source's key in the Overview payload (a `keyed` drill target) */
+  drillKey: string;
   /** the column holding the event time (epoch seconds), used to filter by range and day */
   timeColumn: string;
   columns: string[];
@@ -159,7 +162,13 @@ export interface ReportData {
   protocolVersion: number;
   init: InitState;
   payloads: Record<ReportPreset, Record<TabId, TabPayload>>;
+  /** sampled rows per event table */
   samples: Record<string, ReportSample>;
+  /**
+   * Per drill kind, its table and which column each field filters — the host's own map
+   * (metrics/drillTargets.ts) inlined as data, so the page's code names no table or column.
+   */
+  drillTables: Record<string, { table: string; fields: Record<string, string> }>;
   /** where the events lie (sent with every tab, as the live host does) */
   span: EventSpan | null;
 }

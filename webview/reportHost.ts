@@ -27,10 +27,13 @@ export function reportHost(dataElement: HTMLElement): VsCodeApi {
         return;
       }
       case 'drillDown':
-        // Claude Code's rows (Usage tab, host-minted keys) are not sampled into the report
-        if (message.request.drillKey !== undefined) send({ type: 'error', requestId: message.requestId, message: 'This report holds no Claude Code rows; open the dashboard in VS Code to list them.' });
-        else send({ type: 'rows', requestId: message.requestId, label: message.label, sampled: true, result: sampledRows(data, message.request) });
+      {
+        const result = sampledRows(data, message.request);
+        // e.g. Claude Code's rows (Usage tab) are not sampled into the report
+        if (!result) send({ type: 'error', requestId: message.requestId, message: 'This report holds no sample of these rows; open the dashboard in VS Code to list them.' });
+        else send({ type: 'rows', requestId: message.requestId, label: message.label, sampled: true, result });
         return;
+      }
       default:
         return; // openSource and the rest: a report has no editor or database to act on
     }
@@ -38,13 +41,30 @@ export function reportHost(dataElement: HTMLElement): VsCodeApi {
   return { postMessage: handle, getState: () => viewState, setState: (s) => (viewState = s) };
 }
 
-/** A drill-down answered from the rows the report carries (its newest rows per table). */
+/**
+ * A drill-down answered from the rows the report carries (its newest rows per table); the
+ * target is resolved with the map the host inlined. Undefined when the report holds no sample
+ * for the target's kind of rows.
+ */
 export function sampledRows(data: ReportData, req: DrillDownRequest) {
-  const table = req.table ?? '';
+  const target = req.target;
+  let table: string | undefined;
+  const filters: Record<string, string | number | null> = {};
+  if (target.kind === 'keyed') {
+    table = Object.keys(data.samples).find((t) => data.samples[t].drillKey === target.key);
+  } else {
+    const spec = data.drillTables[target.kind];
+    if (!spec) return undefined;
+    table = spec.table;
+    for (const [field, value] of Object.entries(target)) {
+      if (field === 'kind' || value === undefined || !(field in spec.fields)) continue;
+      filters[spec.fields[field]] = typeof value === 'boolean' ? (value ? 1 : 0) : (value as string | number | null);
+    }
+  }
+  if (table === undefined) return undefined;
   const sample = data.samples[table];
   if (!sample) return { table, columns: [], rows: [], total: 0, limit: 0, offset: 0 };
   const range = req.range ?? {};
-  const filters = req.filters ?? {};
   const rows = sample.rows.filter((row) => {
     const t = row.values[sample.timeColumn];
     if (typeof t === 'number') {

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { defaultEngineChoice } from '../core/db/database';
+import { DashboardDataWorker } from '../core/dashboard/dashboardDataWorker';
 import { Disposable } from '../core/lifecycle';
 import { CONFIG_SECTION, ExtensionConfig } from './config';
 import { DatabaseFileWatcher } from './databaseFileWatcher';
@@ -33,6 +35,13 @@ export class ExtensionServices extends Disposable {
   /** Read-only report documents (verify details, rejected lines) with file:line links. */
   readonly reportDocuments: ReportDocuments;
 
+  /**
+   * The dashboard's and the Metrics tree's data off the extension host's thread: one long-lived
+   * worker for the open database, started by the first request, ended a minute after no panel or
+   * tree read holds a lease; told of every database change.
+   */
+  readonly dashboardData: DashboardDataWorker;
+
   /** The team database's rows for the dashboard's Team scope and the tree's "Team database" section. */
   readonly teamReader: TeamReader;
 
@@ -49,6 +58,9 @@ export class ExtensionServices extends Disposable {
       }),
     );
     this.register({ dispose: () => this.watcher?.dispose() });
+    // the tree's refreshes (each holds a lease while it reads) reuse the thread for a while
+    this.dashboardData = this.register(new DashboardDataWorker({ dbPath: () => this.databasePath, engine: defaultEngineChoice, idleStopMs: 60_000 }));
+    this.register(this.onDidChangeDatabase(() => this.dashboardData.invalidate()));
     // last: it reads the database path and follows onDidChangeDatabase from the start
     this.reportDocuments = ReportDocuments.registerReports((d) => this.register(d));
     this.statusBar = this.register(new DatabaseStatusBar(this));

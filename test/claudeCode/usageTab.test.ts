@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { BUNDLED_PRICES, type PriceTable } from '../../src/core/claudeCode';
 import { openSnapshot } from '../../src/core/db/database';
 import { migrateSources } from '../../src/core/ingest';
-import { getUsage, getUsageDrillRows, mintDrillKey } from '../../src/core/metrics';
+import { getDrillDownRows, getUsage, mintDrillKey } from '../../src/core/metrics';
 import { answerDataRequest, type DashboardDataSource } from '../../src/core/dashboard/dashboardRequests';
 import { generateClaudeHistory, UNKNOWN_MODEL, type TruthResponse } from '../../src/sample/claudeTranscripts';
 import { tempDir } from '../ingest/helpers';
@@ -129,19 +129,21 @@ test('Usage tab drill-downs: host-minted keys list a session’s tool calls, a t
   const snap = await openSnapshot(db);
   try {
     const session = u.sessions.find((s) => s.toolCalls > 0)!;
-    const rows = getUsageDrillRows(snap, { drillKey: session.drillKey, range: {}, limit: 1000 });
+    const rows = getDrillDownRows(snap, { target: { kind: 'keyed', key: session.drillKey }, range: {}, limit: 1000 });
     assert.equal(rows.total, truth.toolCalls.filter((c) => c.sessionId === session.sessionId).length);
     assert.deepEqual(new Set(rows.rows.map((r) => r.values.session_id)), new Set([session.sessionId]));
     assert.ok(rows.rows.every((r) => typeof r.source.path === 'string' && r.source.path.endsWith('.jsonl') && (r.source.line ?? 0) > 0), 'each row names its transcript line');
 
     const tool = u.tools[0];
-    assert.equal(getUsageDrillRows(snap, { drillKey: tool.drillKey, range: {}, limit: 1000 }).total, tool.calls);
+    assert.equal(getDrillDownRows(snap, { target: { kind: 'keyed', key: tool.drillKey }, range: {}, limit: 1000 }).total, tool.calls);
     const model = u.models.find((m) => m.model === UNKNOWN_MODEL)!;
-    assert.equal(getUsageDrillRows(snap, { drillKey: model.drillKey, range: {} }).total, model.responses);
+    assert.equal(getDrillDownRows(snap, { target: { kind: 'keyed', key: model.drillKey }, range: {} }).total, model.responses);
 
-    for (const forged of ['claude_code_responses', 'cc.' + Buffer.from(JSON.stringify(['table', 'claude_code_files'])).toString('base64url'), 'cc.!!!']) {
-      assert.throws(() => getUsageDrillRows(snap, { drillKey: forged, range: {} }), /unknown drill-down key/);
+    for (const forged of ['claude_code_responses', 'dk.' + Buffer.from(JSON.stringify(['ccFiles', 'claude_code_files'])).toString('base64url'), 'dk.!!!', 'cc.' + Buffer.from(JSON.stringify(['session', 'x'])).toString('base64url')]) {
+      assert.throws(() => getDrillDownRows(snap, { target: { kind: 'keyed', key: forged }, range: {} }), /unknown drill-down key/);
     }
+    // a well-formed key naming a table that is not an event table is refused too
+    assert.throws(() => getDrillDownRows(snap, { target: { kind: 'keyed', key: mintDrillKey('table', 'claude_code_files') }, range: {} }), /unknown event table/);
   } finally {
     snap.close();
   }
@@ -156,9 +158,9 @@ test('Usage tab drill-downs: host-minted keys list a session’s tool calls, a t
   assert.equal(data?.type, 'data');
   const payload = data?.type === 'data' && data.payload.tab === 'usage' ? data.payload.usage : undefined;
   assert.ok(payload && payload.totals.responses === truth.responses.length);
-  const key = mintDrillKey('session', payload.sessions[0].sessionId);
-  const reply = await answerDataRequest({ type: 'drillDown', requestId: 2, label: 'x', request: { drillKey: key, range: {} } }, source);
+  const key = mintDrillKey('ccSession', payload.sessions[0].sessionId);
+  const reply = await answerDataRequest({ type: 'drillDown', requestId: 2, label: 'x', request: { target: { kind: 'keyed', key }, range: {} } }, source);
   assert.equal(reply?.type, 'rows');
-  const bad = await answerDataRequest({ type: 'drillDown', requestId: 3, label: 'x', request: { drillKey: 'SELECT 1', range: {} } }, source);
+  const bad = await answerDataRequest({ type: 'drillDown', requestId: 3, label: 'x', request: { target: { kind: 'keyed', key: 'SELECT 1' }, range: {} } }, source);
   assert.equal(bad?.type, 'error');
 });

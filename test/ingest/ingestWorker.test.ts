@@ -13,7 +13,10 @@ import { describe, test } from 'node:test';
 import { defaultEngineChoice, resolveEngine } from '../../src/core/db/database';
 import { CheckFailedError, describeError, UsageError } from '../../src/core/db/errors';
 import { migrateSources, verifySources, type IngestProgress } from '../../src/core/ingest';
-import { runIngestInWorker } from '../../src/core/ingest/ingestWorker';
+import { listRejectsInWorker, pendingSchemaStepsInWorker, runAuditInWorker, runIngestInWorker } from '../../src/core/ingest/ingestWorker';
+import { auditSources, listRejects } from '../../src/core/ingest';
+import { pendingSchemaSteps } from '../../src/core/ingest/schemaStep';
+import { openSnapshot } from '../../src/core/db/database';
 import { loadNodeSqlite } from '../../src/core/db/nativeSqlite';
 import { writeBigRoutingMetrics } from '../../src/sample';
 import { lines, pyQuery, tempDir, write } from './helpers';
@@ -31,8 +34,12 @@ function sameRows(actual: unknown[], expected: unknown[], what: string): void {
 async function maxLagDuring<T>(run: () => Promise<T>): Promise<{ result: T; maxMs: number }> {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
+  // the histogram's first tick only starts its clock, and a blocked stretch is recorded by the tick
+  // after it: let both happen around the work
+  await new Promise((resolve) => setTimeout(resolve, 30));
   try {
     const result = await run();
+    await new Promise((resolve) => setTimeout(resolve, 30));
     return { result, maxMs: h.max / 1e6 };
   } finally {
     h.disable();
@@ -129,6 +136,48 @@ describe(`ingest worker (engine ${resolveEngine(engine).name})`, () => {
     assert.equal(r.sources[0].inserted + r.sources[0].present, LINES);
     sameRows(pyQuery(db, DUMP), pyQuery(path.join(dir, 'lag-here.db'), DUMP), 'cancelled + re-run vs one run');
     assert.deepEqual(pyQuery(db, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
+  });
+
+  test(`the Migrate preview's audit, schema steps and rejects read through the worker: in-process results (event-loop figures side by side)`, async () => {
+    const db = path.join(dir, 'lag-here.db');
+    const opts = { dbPath: db, tz: 'UTC', nowMs: Date.UTC(2026, 0, 28) };
+    const inProcess = await maxLagDuring(() => auditSources([big, path.join(dir, 'same')], opts));
+    const progress: IngestProgress[] = [];
+    const inWorker = await maxLagDuring(() => runAuditInWorker([big, path.join(dir, 'same')], opts, { engine, onProgress: (p) => progress.push(p) }));
+    console.log(`[lag] engine ${resolveEngine(engine).name}, audit of ${LINES} + 5,005 lines: max event-loop delay in-process ${inProcess.maxMs.toFixed(1)} ms, worker ${inWorker.maxMs.toFixed(1)} ms`);
+    assert.deepEqual(inWorker.result, inProcess.result);
+    const routing = inWorker.result.sources.find((s) => s.path === path.join(big, 'routing-metrics.jsonl'))!;
+    assert.equal(routing.newLines, 0, 'everything in the big file is in lag-here.db');
+    assert.ok(inWorker.result.sources.some((s) => s.newLines > 0), 'the other folder is new to it');
+    assert.ok(progress.some((p) => p.phase === 'read'), 'read progress crossed');
+    // figures only: in-process the audit's reads are streamed, so it blocks in chunks (100–400 ms
+    // here), close enough to a loaded machine's noise that a comparison would be flaky
+    // cancel: the preview's Cancel button
+    const controller = new AbortController();
+    const cancelled = runAuditInWorker([big], opts, { engine, signal: controller.signal, onProgress: (p) => p.phase === 'read' && controller.abort() });
+    await assert.rejects(cancelled, (e: Error) => e.name === 'AbortError');
+
+    // schema steps: none pending on a migrated database, every step on a missing one
+    const missing = path.join(dir, 'not-yet.db');
+    assert.deepEqual(await pendingSchemaStepsInWorker(db, undefined, engine), await pendingSchemaSteps(db, undefined));
+    assert.deepEqual(await pendingSchemaStepsInWorker(db, undefined, engine), []);
+    const all = await pendingSchemaStepsInWorker(missing, undefined, engine);
+    assert.ok(all.length >= 5 && all[0].startsWith('V1__'), all.join(', '));
+    assert.deepEqual(all, await pendingSchemaSteps(missing, undefined));
+    assert.equal(fs.existsSync(missing), false, 'reading the steps creates no database');
+
+    // rejects: the same page as listRejects here (there.db holds 'not json' and the cut-off tool line)
+    const there = path.join(dir, 'there.db');
+    const snapshot = await openSnapshot(there);
+    try {
+      const page = await listRejectsInWorker(there, 1, engine);
+      assert.deepEqual(page, listRejects(snapshot, { limit: 1 }));
+      assert.equal(page.rows.length, 1);
+      assert.ok(page.total >= 1);
+    } finally {
+      snapshot.close();
+    }
+    assert.deepEqual(await listRejectsInWorker(missing, 10, engine), { rows: [], total: 0 });
   });
 
   test('errors arrive with their class and exit code', async () => {

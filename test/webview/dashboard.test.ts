@@ -108,8 +108,8 @@ describe('dashboard webview in Chromium (fake host, real protocol, real metrics)
     const slot = (box.width - 60) / labels.length;
     await host.page.mouse.click(box.x + 55 + slot / 2, box.y + box.height * 0.4);
     const drill = await host.waitFor(isDrill, since);
-    assert.equal(drill.request.table, 'routing_metrics_events');
-    assert.deepEqual(drill.request.filters, { predicted_model: labels[0] });
+    assert.deepEqual(drill.request.target, { kind: 'routing', predictedModel: labels[0] });
+    assert.doesNotMatch(JSON.stringify(drill), /routing_metrics_events|predicted_model/, 'the page names no table or column');
     assert.equal(drill.request.range.from, NOW - 30 * 86400);
     await host.page.waitForSelector('#drilldown table.rows tbody tr');
     const expected = getDrillDownRows(db, { ...drill.request, limit: 100 });
@@ -139,7 +139,7 @@ describe('dashboard webview in Chromium (fake host, real protocol, real metrics)
     const since = host.received.length;
     await host.page.click(cell);
     const drill = await host.waitFor(isDrill, since);
-    assert.deepEqual(drill.request.filters, { predicted_model: 'haiku', actual_model: 'sonnet' });
+    assert.deepEqual(drill.request.target, { kind: 'routing', predictedModel: 'haiku', actualModel: 'sonnet' });
     const shown = Number((await host.page.textContent(cell))!.replace(/[^0-9]/g, ''));
     await host.page.waitForFunction(`document.querySelector('#drilldown .drill-count')?.textContent.includes('of ${shown} rows')`);
   });
@@ -159,9 +159,7 @@ describe('dashboard webview in Chromium (fake host, real protocol, real metrics)
     const since = host.received.length;
     await host.page.click(row);
     const drill = await host.waitFor(isDrill, since);
-    assert.equal(typeof drill.request.drillKey, 'string');
-    assert.equal(drill.request.table, undefined);
-    assert.equal(drill.request.filters, undefined);
+    assert.equal(drill.request.target.kind, 'keyed');
     assert.doesNotMatch(JSON.stringify(drill), /claude_code|SELECT|session_id/i, 'the page sends an opaque key only');
     assert.equal(getDrillDownRows(db, drill.request).total, toolCalls);
     await host.page.waitForFunction(`document.querySelector('#drilldown .drill-count')?.textContent.includes('of ${toolCalls} row')`);
@@ -320,8 +318,7 @@ describe('dashboard keyboard drill-down', () => {
       await host.page.focus(`${table} tbody tr:first-child td.clickable`);
       await host.page.keyboard.press('Enter');
       const drill = await host.waitFor(isDrill, since);
-      assert.deepEqual(drill.request.filters, { error_pattern: firstLabel, success: 1 });
-      assert.equal(drill.request.table, 'self_heal_events');
+      assert.deepEqual(drill.request.target, { kind: 'selfHeal', errorPattern: firstLabel, fixed: true });
     } finally {
       await browser.close();
       db.close();
@@ -372,7 +369,7 @@ describe('dashboard: the last 24 hours by the hour', () => {
       await (await cells[slot].$('td.clickable'))!.dispatchEvent('click');
       const drill = await host.waitFor(isDrill, before);
       assert.deepEqual(drill.request.range, { from: Math.max(busiest.startAt!, NOW - 86400), to: busiest.startAt! + 3600 });
-      assert.deepEqual(drill.request.filters, { completed: 1 });
+      assert.deepEqual(drill.request.target, { kind: 'skills', completed: true });
       await host.page.waitForFunction(`document.querySelector('#drilldown .drill-count')?.textContent.includes('of ${busiest.completed} rows')`);
       await host.page.screenshot({ path: artifact('range-24h-skills.png'), fullPage: true });
 

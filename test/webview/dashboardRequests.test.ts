@@ -39,17 +39,17 @@ describe('host side of the dashboard protocol (answerDataRequest, real metrics)'
     assert.deepEqual(reply, { type: 'error', requestId: 8, message: 'unknown tab sql' });
   });
 
-  test('drillDown: rows from getDrillDownRows, page size clamped; unknown tables/columns are refused', async () => {
+  test('drillDown: rows from getDrillDownRows, page size clamped; unknown kinds/fields are refused', async () => {
     const toolEvents = db.exec('SELECT count(*) FROM tool_events')[0].values[0][0];
-    const request = { table: 'self_heal_events', range: {}, filters: { success: 0 } };
+    const request = { target: { kind: 'selfHeal', fixed: false } as const, range: {} };
     const reply = await answerDataRequest({ type: 'drillDown', requestId: 9, label: 'Self-heal failures', request: { ...request, limit: 1_000_000 } }, sourceOf(db));
     assert.ok(reply && reply.type === 'rows');
     assert.equal(reply.label, 'Self-heal failures');
     assert.deepEqual(reply.result, getDrillDownRows(db, { ...request, limit: 1000, timeZone: 'UTC' }));
 
-    const badTable = await answerDataRequest({ type: 'drillDown', requestId: 10, label: 'x', request: { table: 'sqlite_master; DROP TABLE tool_events', range: {} } }, sourceOf(db));
+    const badTable = await answerDataRequest({ type: 'drillDown', requestId: 10, label: 'x', request: { target: { kind: 'sqlite_master; DROP TABLE tool_events' } as never, range: {} } }, sourceOf(db));
     assert.equal(badTable?.type, 'error');
-    const badColumn = await answerDataRequest({ type: 'drillDown', requestId: 11, label: 'x', request: { table: 'tool_events', range: {}, filters: { '1=1 OR tool': 'x' } } }, sourceOf(db));
+    const badColumn = await answerDataRequest({ type: 'drillDown', requestId: 11, label: 'x', request: { target: { kind: 'toolCalls', '1=1 OR tool': 'x' } as never, range: {} } }, sourceOf(db));
     assert.equal(badColumn?.type, 'error');
     assert.equal(db.exec('SELECT count(*) FROM tool_events')[0].values[0][0], toolEvents, 'the refused requests changed nothing');
   });

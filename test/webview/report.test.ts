@@ -96,6 +96,26 @@ describe('static report (telemetry-lens report)', () => {
     await page.waitForSelector('#drilldown table.rows tbody tr');
     assert.match((await page.textContent('#drilldown .drill-count'))!, /only a sample/);
   });
+
+  test('a chart drill-down resolves its target with the map the report carries: the sample filtered by both columns', async () => {
+    await page.click('vscode-tab-header[data-tab="routing"]');
+    await page.waitForSelector('#app[data-loaded-tab="routing"]:not([aria-busy])');
+    const cell = page.locator('vscode-tab-panel[data-tab="routing"] td.heat.clickable').first();
+    const predicted = (await cell.getAttribute('data-predicted'))!;
+    const actual = (await cell.getAttribute('data-actual'))!;
+    await cell.click();
+    await page.waitForFunction(`document.querySelector('#drilldown-title')?.textContent.includes(${JSON.stringify(`Routed to ${predicted}, actual ${actual}`)})`);
+    await page.waitForSelector('#drilldown table.rows tbody tr');
+    const grid = await page.$eval('#drilldown table.rows', (t) => ({
+      head: [...t.querySelectorAll('thead th')].map((th) => th.textContent),
+      rows: [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    }));
+    const p = grid.head.indexOf('predicted_model');
+    const a = grid.head.indexOf('actual_model');
+    assert.ok(p >= 0 && a >= 0, String(grid.head));
+    assert.ok(grid.rows.length > 0);
+    for (const row of grid.rows) assert.deepEqual([row[p], row[a]], [predicted, actual]);
+  });
 });
 
 describe('report CLI usage', () => {

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { answerDataRequest, NO_TELEMETRY_TABLES } from '../../src/core/dashboard/dashboardRequests';
-import { SnapshotCache } from '../../src/extension/dashboard/snapshotCache';
+import { SnapshotCache } from '../../src/core/dashboard/snapshotCache';
 import { buildFixtureDatabase, NOW } from './fixtureDb';
 
 const source = (cache: SnapshotCache) => ({ snapshot: () => cache.get(), metricsOptions: () => ({ timeZone: 'UTC', nowSeconds: NOW }), nowSeconds: () => NOW });

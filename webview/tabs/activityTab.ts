@@ -1,4 +1,4 @@
-import type { TabPayload } from '../../src/protocol';
+import type { RowsTarget, TabPayload } from '../../src/protocol';
 import { h } from '../dom';
 import { fmtCount, fmtMs, fmtPercent } from '../format';
 import { emptyState, grid, kpi, kpiRow, tableCard } from '../widgets';
@@ -60,7 +60,7 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
         empty: `No tool calls ${ctx.rangeText}.`,
         drill: (i, s) => ({
           label: `Tool ${tools[i].tool}${s === 0 ? ' · succeeded' : s === 1 ? ' · failed' : ''}`,
-          request: rowsOf(ctx, 'tool_events', s === 2 ? { tool: tools[i].tool, success: null } : { tool: tools[i].tool, success: s === 0 ? 1 : 0 }),
+          request: rowsOf(ctx, { kind: 'toolCalls', tool: tools[i].tool, success: s === 2 ? null : s === 0 }),
         }),
       }),
       chart(ctx, {
@@ -79,7 +79,7 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
         empty: `No tool calls ${ctx.rangeText}.`,
         drill: (i, s) => {
           const tool = toolDays.keys[s];
-          return { label: `Tool calls · ${toolAxis.labels[i]}${tool === 'other' && toolDays.other ? '' : ` · ${tool}`}`, request: toolAxis.rows('tool_events', i, tool === 'other' && toolDays.other ? undefined : { tool }) };
+          return { label: `Tool calls · ${toolAxis.labels[i]}${tool === 'other' && toolDays.other ? '' : ` · ${tool}`}`, request: toolAxis.rows(tool === 'other' && toolDays.other ? { kind: 'toolCalls' } : { kind: 'toolCalls', tool }, i) };
         },
       }),
       chart(ctx, {
@@ -99,8 +99,8 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
         drill: (i, s) => {
           const repo = gitDays.keys[s];
           const all = repo === 'other' && gitDays.other;
-          const filters = all ? undefined : { repo: repo === '(not recorded)' ? null : repo };
-          return { label: `Git · ${gitAxis.labels[i]}${all ? '' : ` · ${repo}`}`, request: gitAxis.rows('git_events', i, filters) };
+          const target: RowsTarget = all ? { kind: 'git' } : { kind: 'git', repo: repo === '(not recorded)' ? null : repo };
+          return { label: `Git · ${gitAxis.labels[i]}${all ? '' : ` · ${repo}`}`, request: gitAxis.rows(target, i) };
         },
       }),
       chart(ctx, {
@@ -116,7 +116,7 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
         yTitle: 'Runs',
         summary: `${fmtCount(d.coordinator.runs)} runs; by status ` + status.map((s) => `${s.status} ${fmtCount(s.runs)}`).join(', ') + '.',
         empty: `No coordinator runs ${ctx.rangeText}.`,
-        drill: (i) => ({ label: `Coordinator runs · ${coordAxis.labels[i]}`, request: coordAxis.rows('coordinator_events', i) }),
+        drill: (i) => ({ label: `Coordinator runs · ${coordAxis.labels[i]}`, request: coordAxis.rows({ kind: 'coordinator' }, i) }),
       }),
       chart(ctx, {
         id: 'activity-event-types',
@@ -127,7 +127,7 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
         series: [{ label: 'Events', data: d.activityEvents.map((e) => e.count) }],
         summary: d.activityEvents.map((e) => `${e.eventType}: ${fmtCount(e.count)}`).join('; ') + '.',
         empty: `No activity events ${ctx.rangeText}.`,
-        drill: (i) => ({ label: `Activity · ${d.activityEvents[i].eventType}`, request: rowsOf(ctx, 'activity_events', { event_type: d.activityEvents[i].eventType }) }),
+        drill: (i) => ({ label: `Activity · ${d.activityEvents[i].eventType}`, request: rowsOf(ctx, { kind: 'activity', eventType: d.activityEvents[i].eventType }) }),
       }),
     ),
     grid(
@@ -143,7 +143,7 @@ export function renderActivity(p: ActivityPayload, ctx: TabContext): HTMLElement
           { label: 'Deletions', value: (r) => `−${fmtCount(r.deletions)}`, numeric: true },
           { label: 'Files changed', value: (r) => fmtCount(r.filesChanged), numeric: true },
         ],
-        onRow: (r) => ctx.drill({ label: `Git · ${label(r.repo)}`, request: rowsOf(ctx, 'git_events', { repo: r.repo }) }),
+        onRow: (r) => ctx.drill({ label: `Git · ${label(r.repo)}`, request: rowsOf(ctx, { kind: 'git', repo: r.repo }) }),
       }),
       tableCard({
         id: 'activity-coordinator',

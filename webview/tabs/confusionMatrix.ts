@@ -32,7 +32,7 @@ export function confusionMatrixCard(confusion: RoutingData['confusion'], ctx: Ta
         if (n > 0) {
           td.tabIndex = 0;
           td.classList.add('clickable');
-          const open = () => ctx.drill({ label: `Routed to ${predicted}, actual ${actual}`, request: rowsOf(ctx, 'routing_metrics_events', { predicted_model: predicted, actual_model: actual }) });
+          const open = () => ctx.drill({ label: `Routed to ${predicted}, actual ${actual}`, request: rowsOf(ctx, { kind: 'routing', predictedModel: predicted, actualModel: actual }) });
           td.addEventListener('click', open);
           td.addEventListener('keydown', (e) => {
             if (e.key === 'Enter' || e.key === ' ') {

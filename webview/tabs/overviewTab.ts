@@ -88,7 +88,7 @@ function sourcesCard(p: OverviewPayload, ctx: TabContext): HTMLElement {
       { label: 'First event', value: (r) => (r.firstEventAt === null ? '—' : fmtDate(r.firstEventAt)) },
       { label: 'Last event', value: (r) => (r.lastEventAt === null ? '—' : fmtAgo(r.lastEventAt, s.nowSeconds * 1000)) },
     ],
-    onRow: (r) => ctx.drill({ label: `${r.table} · newest rows`, request: { table: r.table, range: {} } }),
+    onRow: (r) => ctx.drill({ label: `${r.table} · newest rows`, request: { target: { kind: 'keyed', key: r.drillKey }, range: {} } }),
     rowHint: `Click a source to list its newest rows. Live = last event within ${fmtSpan(s.thresholds.liveWithinSeconds)}, stale = within ${fmtSpan(s.thresholds.staleWithinSeconds)}, frozen = older.`,
   });
 }

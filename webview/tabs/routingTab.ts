@@ -57,7 +57,7 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
           days.slice(-7).map((x) => `${axis.labels[axis.slotOf(x)]}: ${fmtPercent(x.accuracyPercent)}`).join(', ') +
           '.',
         empty: `No routing decisions ${ctx.rangeText}.`,
-        drill: (i) => ({ label: `Routing decisions · ${axis.labels[i]}`, request: axis.rows('routing_metrics_events', i) }),
+        drill: (i) => ({ label: `Routing decisions · ${axis.labels[i]}`, request: axis.rows({ kind: 'routing' }, i) }),
       }),
       chart(ctx, {
         id: 'routing-accuracy-per-model',
@@ -71,7 +71,7 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
         yMax: 100,
         summary: models.map((m) => `${m.model}: ${fmtPercent(m.accuracyPercent)} of ${fmtCount(m.evaluated)} evaluated`).join('; ') + '.',
         empty: 'No decisions with a correct/incorrect verdict in this range.',
-        drill: (i) => ({ label: `Routed to ${models[i].model}`, request: rowsOf(ctx, 'routing_metrics_events', { predicted_model: models[i].model }) }),
+        drill: (i) => ({ label: `Routed to ${models[i].model}`, request: rowsOf(ctx, { kind: 'routing', predictedModel: models[i].model }) }),
       }),
       confusionMatrixCard(d.confusion, ctx),
       chart(ctx, {
@@ -102,7 +102,7 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
         format: (v) => fmtUsd(v),
         summary: `${fmtUsd(t.costSavedUsd)} saved in total ${ctx.rangeText}.`,
         empty: 'No cost_saved values recorded in this range.',
-        drill: (i) => ({ label: `Routing decisions · ${costAxis.labels[i]}`, request: costAxis.rows('routing_metrics_events', i) }),
+        drill: (i) => ({ label: `Routing decisions · ${costAxis.labels[i]}`, request: costAxis.rows({ kind: 'routing' }, i) }),
       }),
       chart(ctx, {
         id: 'routing-expertise-domains',
@@ -115,7 +115,7 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
         yTitle: 'Routings',
         summary: domains.map((x) => `${x.domain}: ${fmtCount(x.routings)}`).join('; ') + '.',
         empty: `No expertise-routing events ${ctx.rangeText}.`,
-        drill: (i) => ({ label: `Expertise routing · ${domains[i].domain}`, request: rowsOf(ctx, 'expertise_routing_events', { domain: domains[i].domain }) }),
+        drill: (i) => ({ label: `Expertise routing · ${domains[i].domain}`, request: rowsOf(ctx, { kind: 'expertiseRouting', domain: domains[i].domain }) }),
       }),
     ),
     tableCard({
@@ -133,7 +133,7 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
         { label: 'Latency p95', value: (m) => fmtMs(m.latencyP95Ms), numeric: true },
         { label: 'Cost saved', value: (m) => fmtUsd(m.costSavedUsd), numeric: true },
       ],
-      onRow: (m) => ctx.drill({ label: `Routed to ${m.model}`, request: rowsOf(ctx, 'routing_metrics_events', { predicted_model: m.model }) }),
+      onRow: (m) => ctx.drill({ label: `Routed to ${m.model}`, request: rowsOf(ctx, { kind: 'routing', predictedModel: m.model }) }),
       rowHint: 'Click a model to list its decisions.',
     }),
     tableCard({
@@ -148,7 +148,7 @@ export function renderRouting(p: RoutingPayload, ctx: TabContext): HTMLElement {
         { label: 'Avg complexity', value: (x) => fmtNumber(x.queryComplexityAvg), numeric: true },
         { label: 'Chosen models', value: (x) => x.chosenModels.map((c) => `${label(c.model)} ${fmtCount(c.count)}`).join(', ') },
       ],
-      onRow: (x) => ctx.drill({ label: `Expertise routing · ${x.domain}`, request: rowsOf(ctx, 'expertise_routing_events', { domain: x.domain }) }),
+      onRow: (x) => ctx.drill({ label: `Expertise routing · ${x.domain}`, request: rowsOf(ctx, { kind: 'expertiseRouting', domain: x.domain }) }),
     }),
   );
   if (d.claudeCode && d.claudeCode.decisions > 0) root.append(routingUsedCard(d.claudeCode));

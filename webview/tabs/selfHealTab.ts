@@ -27,7 +27,7 @@ export function renderSelfHeal(p: SelfHealPayload, ctx: TabContext): HTMLElement
   const patterns = d.byErrorPattern.slice(0, 12);
   const categories = d.byRecoveryCategory.slice(0, 12);
   const modes = d.autoVsManual;
-  const tables = ['self_heal_events', 'recovery_events'] as const;
+  const kinds = ['selfHeal', 'recovery'] as const;
   root.append(
     grid(
       chart(ctx, {
@@ -46,7 +46,7 @@ export function renderSelfHeal(p: SelfHealPayload, ctx: TabContext): HTMLElement
         yTitle: 'Success rate (%)',
         yMax: 100,
         summary: `Self-heal ${fmtPercent(d.selfHeal.successRatePercent)} and recovery ${fmtPercent(d.recovery.successRatePercent)} successful overall; ` + days.slice(-5).map((x) => `${axis.labels[axis.slotOf(x)]}: ${fmtPercent(x.selfHealSuccessRatePercent)} / ${fmtPercent(x.recoverySuccessRatePercent)}`).join(', ') + '.',
-        drill: (i, s) => ({ label: `${s === 0 ? 'Self-heal' : 'Recovery'} attempts · ${axis.labels[i]}`, request: axis.rows(tables[s] ?? tables[0], i) }),
+        drill: (i, s) => ({ label: `${s === 0 ? 'Self-heal' : 'Recovery'} attempts · ${axis.labels[i]}`, request: axis.rows({ kind: kinds[s] ?? kinds[0] }, i) }),
       }),
       chart(ctx, {
         id: 'self-heal-by-pattern',
@@ -63,7 +63,7 @@ export function renderSelfHeal(p: SelfHealPayload, ctx: TabContext): HTMLElement
         yTitle: 'Attempts',
         summary: patterns.map((x) => `${x.errorPattern}: ${fmtCount(x.successes)} of ${fmtCount(x.attempts)} fixed`).join('; ') + '.',
         empty: `No self-heal attempts ${ctx.rangeText}.`,
-        drill: (i, s) => ({ label: `Self-heal · ${patterns[i].errorPattern} · ${s === 0 ? 'fixed' : 'not fixed'}`, request: rowsOf(ctx, 'self_heal_events', { error_pattern: patterns[i].errorPattern, success: s === 0 ? 1 : 0 }) }),
+        drill: (i, s) => ({ label: `Self-heal · ${patterns[i].errorPattern} · ${s === 0 ? 'fixed' : 'not fixed'}`, request: rowsOf(ctx, { kind: 'selfHeal', errorPattern: patterns[i].errorPattern, fixed: s === 0 }) }),
       }),
       chart(ctx, {
         id: 'recovery-by-category',
@@ -80,7 +80,7 @@ export function renderSelfHeal(p: SelfHealPayload, ctx: TabContext): HTMLElement
         yTitle: 'Attempts',
         summary: categories.map((x) => `${x.errorType}: ${fmtCount(x.successes)} of ${fmtCount(x.attempts)} recovered, p95 ${fmtMs(x.timeToRecoverP95Ms)}`).join('; ') + '.',
         empty: `No recovery attempts ${ctx.rangeText}.`,
-        drill: (i, s) => ({ label: `Recovery · ${categories[i].errorType} · ${s === 0 ? 'recovered' : 'not recovered'}`, request: rowsOf(ctx, 'recovery_events', { error_type: categories[i].errorType, success: s === 0 ? 1 : 0 }) }),
+        drill: (i, s) => ({ label: `Recovery · ${categories[i].errorType} · ${s === 0 ? 'recovered' : 'not recovered'}`, request: rowsOf(ctx, { kind: 'recovery', errorType: categories[i].errorType, recovered: s === 0 }) }),
       }),
       chart(ctx, {
         id: 'time-to-fix-per-day',
@@ -98,7 +98,7 @@ export function renderSelfHeal(p: SelfHealPayload, ctx: TabContext): HTMLElement
         yTitle: 'Milliseconds',
         summary: `Self-heal takes ${fmtMs(d.selfHeal.executionAvgMs)} and recovery ${fmtMs(d.recovery.timeToRecoverAvgMs)} on average; ` + days.slice(-5).map((x) => `${axis.labels[axis.slotOf(x)]}: ${fmtMs(x.selfHealExecutionAvgMs)} / ${fmtMs(x.recoveryTimeToRecoverAvgMs)}`).join(', ') + '.',
         empty: `No self-heal or recovery times ${ctx.rangeText}.`,
-        drill: (i, s) => ({ label: `${s === 0 ? 'Self-heal' : 'Recovery'} times · ${axis.labels[i]}`, request: axis.rows(tables[s] ?? tables[0], i) }),
+        drill: (i, s) => ({ label: `${s === 0 ? 'Self-heal' : 'Recovery'} times · ${axis.labels[i]}`, request: axis.rows({ kind: kinds[s] ?? kinds[0] }, i) }),
       }),
       chart(ctx, {
         id: 'recovery-auto-vs-manual',
@@ -129,7 +129,7 @@ export function renderSelfHeal(p: SelfHealPayload, ctx: TabContext): HTMLElement
           { label: 'Fixed', value: (x) => fmtPercent(x.successRatePercent), numeric: true },
           { label: 'Avg time', value: (x) => fmtMs(x.executionAvgMs), numeric: true },
         ],
-        onRow: (x) => ctx.drill({ label: `Self-heal · ${x.errorPattern}`, request: rowsOf(ctx, 'self_heal_events', { error_pattern: x.errorPattern }) }),
+        onRow: (x) => ctx.drill({ label: `Self-heal · ${x.errorPattern}`, request: rowsOf(ctx, { kind: 'selfHeal', errorPattern: x.errorPattern }) }),
       }),
       tableCard({
         id: 'recovery-strategies',
@@ -141,7 +141,7 @@ export function renderSelfHeal(p: SelfHealPayload, ctx: TabContext): HTMLElement
           { label: 'Attempts', value: (x) => fmtCount(x.attempts), numeric: true },
           { label: 'Success', value: (x) => fmtPercent(x.successRatePercent), numeric: true },
         ],
-        onRow: (x) => ctx.drill({ label: `Recovery · ${label(x.strategy)}`, request: rowsOf(ctx, 'recovery_events', { recovery_strategy: x.strategy }) }),
+        onRow: (x) => ctx.drill({ label: `Recovery · ${label(x.strategy)}`, request: rowsOf(ctx, { kind: 'recovery', strategy: x.strategy }) }),
       }),
     ),
   );

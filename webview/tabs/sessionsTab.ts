@@ -1,4 +1,4 @@
-import type { TabPayload } from '../../src/protocol';
+import type { RowsTarget, TabPayload } from '../../src/protocol';
 import { h } from '../dom';
 import { fmtCount, fmtNumber, fmtPercent, fmtUsd } from '../format';
 import { emptyState, grid, kpi, kpiRow } from '../widgets';
@@ -28,7 +28,7 @@ export function renderSessions(p: SessionsPayload, ctx: TabContext): HTMLElement
   const axis = timeAxis(ctx, d.bucket, [days]);
   const outcomeAxis = timeAxis(ctx, d.bucket, [d.outcomesPerDay]);
   const perDay = pivot(outcomeAxis, d.outcomesPerDay, (r) => label(r.outcome), (r) => r.count);
-  const outcomeFilter = (name: string) => ({ outcome: name === '(not recorded)' ? null : name });
+  const outcomeRows = (name?: string): RowsTarget => (name === undefined ? { kind: 'sessions' } : { kind: 'sessions', outcome: name === '(not recorded)' ? null : name });
   root.append(
     grid(
       chart(ctx, {
@@ -48,7 +48,7 @@ export function renderSessions(p: SessionsPayload, ctx: TabContext): HTMLElement
         y2Title: 'Successful (%)',
         y2Max: 100,
         summary: `Average quality ${t.avgQuality === null ? 'unknown' : fmtNumber(t.avgQuality)}, ${fmtPercent(t.successRatePercent)} successful; ` + days.slice(-5).map((x) => `${axis.labels[axis.slotOf(x)]}: ${fmtNumber(x.avgQuality)}`).join(', ') + '.',
-        drill: (i) => ({ label: `Sessions · ${axis.labels[i]}`, request: axis.rows('session_outcome_events', i) }),
+        drill: (i) => ({ label: `Sessions · ${axis.labels[i]}`, request: axis.rows(outcomeRows(), i) }),
       }),
       chart(ctx, {
         id: 'sessions-outcomes',
@@ -59,7 +59,7 @@ export function renderSessions(p: SessionsPayload, ctx: TabContext): HTMLElement
         series: [{ label: 'Sessions', data: outcomes.map((o) => o.count) }],
         sliceColours: outcomes.map((o, i) => outcomeColour(label(o.outcome), i + 2)),
         summary: outcomes.map((o) => `${label(o.outcome)}: ${fmtCount(o.count)}`).join('; ') + '.',
-        drill: (i) => ({ label: `Sessions · outcome ${label(outcomes[i].outcome)}`, request: rowsOf(ctx, 'session_outcome_events', outcomeFilter(label(outcomes[i].outcome))) }),
+        drill: (i) => ({ label: `Sessions · outcome ${label(outcomes[i].outcome)}`, request: rowsOf(ctx, outcomeRows(label(outcomes[i].outcome))) }),
       }),
       chart(ctx, {
         id: 'sessions-outcomes-per-day',
@@ -77,7 +77,7 @@ export function renderSessions(p: SessionsPayload, ctx: TabContext): HTMLElement
         drill: (i, s) => {
           const k = perDay.keys[s];
           const all = k === 'other' && perDay.other;
-          return { label: `Sessions · ${outcomeAxis.labels[i]}${all ? '' : ` · ${k}`}`, request: outcomeAxis.rows('session_outcome_events', i, all ? undefined : outcomeFilter(k)) };
+          return { label: `Sessions · ${outcomeAxis.labels[i]}${all ? '' : ` · ${k}`}`, request: outcomeAxis.rows(outcomeRows(all ? undefined : k), i) };
         },
       }),
     ),

@@ -48,7 +48,7 @@ export function renderSkills(p: SkillsPayload, ctx: TabContext): HTMLElement {
         xTitle: axis.title,
         yTitle: 'Invocations',
         summary: `${fmtCount(t.invocations)} invocations ${axis.spanText(tl.length)}, ${fmtPercent(t.completionRatePercent)} completed.`,
-        drill: (i, s) => ({ label: `Skill invocations · ${axis.labels[i]} · ${s === 0 ? 'completed' : 'abandoned'}`, request: axis.rows('skill_invocation', i, { completed: s === 0 ? 1 : 0 }) }),
+        drill: (i, s) => ({ label: `Skill invocations · ${axis.labels[i]} · ${s === 0 ? 'completed' : 'abandoned'}`, request: axis.rows({ kind: 'skills', completed: s === 0 }, i) }),
       }),
       chart(ctx, {
         id: 'skills-by-skill',
@@ -64,7 +64,7 @@ export function renderSkills(p: SkillsPayload, ctx: TabContext): HTMLElement {
         yTitle: 'Invocations',
         xTitle: 'Skill',
         summary: top.map((s) => `${s.skillName}: ${fmtCount(s.invocations)} (${fmtPercent(s.completionRatePercent)} completed)`).join('; ') + '.',
-        drill: (i, s) => ({ label: `Skill ${top[i].skillName} · ${s === 0 ? 'completed' : 'abandoned'}`, request: rowsOf(ctx, 'skill_invocation', { skill_name: top[i].skillName, completed: s === 0 ? 1 : 0 }) }),
+        drill: (i, s) => ({ label: `Skill ${top[i].skillName} · ${s === 0 ? 'completed' : 'abandoned'}`, request: rowsOf(ctx, { kind: 'skills', skill: top[i].skillName, completed: s === 0 }) }),
       }),
       chart(ctx, {
         id: 'skills-duration',
@@ -82,7 +82,7 @@ export function renderSkills(p: SkillsPayload, ctx: TabContext): HTMLElement {
         format: (v) => fmtNumber(v),
         summary: byDuration.map((s) => `${s.skillName}: p50 ${fmtSeconds(s.durationP50Seconds)}, p95 ${fmtSeconds(s.durationP95Seconds)}`).join('; ') + '.',
         empty: 'No completed invocations with a duration in this range.',
-        drill: (i) => ({ label: `Skill ${byDuration[i].skillName} · completed`, request: rowsOf(ctx, 'skill_invocation', { skill_name: byDuration[i].skillName, completed: 1 }) }),
+        drill: (i) => ({ label: `Skill ${byDuration[i].skillName} · completed`, request: rowsOf(ctx, { kind: 'skills', skill: byDuration[i].skillName, completed: true }) }),
       }),
       chart(ctx, {
         id: 'skills-errors',
@@ -95,7 +95,7 @@ export function renderSkills(p: SkillsPayload, ctx: TabContext): HTMLElement {
         yTitle: 'Invocations',
         summary: d.topErrorTypes.map((e) => `${e.errorType}: ${fmtCount(e.count)}`).join('; ') + '.',
         empty: 'No error types recorded in this range.',
-        drill: (i) => ({ label: `Error type ${d.topErrorTypes[i].errorType}`, request: rowsOf(ctx, 'skill_invocation', { error_type: d.topErrorTypes[i].errorType }) }),
+        drill: (i) => ({ label: `Error type ${d.topErrorTypes[i].errorType}`, request: rowsOf(ctx, { kind: 'skills', errorType: d.topErrorTypes[i].errorType }) }),
       }),
     ),
     tableCard({
@@ -115,7 +115,7 @@ export function renderSkills(p: SkillsPayload, ctx: TabContext): HTMLElement {
         { label: 'p99', value: (s) => fmtSeconds(s.durationP99Seconds), numeric: true },
         { label: 'Last invoked', value: (s) => fmtDateTime(s.lastInvokedAt) },
       ],
-      onRow: (s) => ctx.drill({ label: `Skill ${s.skillName}`, request: rowsOf(ctx, 'skill_invocation', { skill_name: s.skillName }) }),
+      onRow: (s) => ctx.drill({ label: `Skill ${s.skillName}`, request: rowsOf(ctx, { kind: 'skills', skill: s.skillName }) }),
       rowHint: 'Click a skill to list its invocations.',
     }),
     grid(
@@ -129,7 +129,7 @@ export function renderSkills(p: SkillsPayload, ctx: TabContext): HTMLElement {
           { label: 'Invocations', value: (w) => fmtCount(w.invocations), numeric: true },
           { label: 'Completed', value: (w) => fmtCount(w.completed), numeric: true },
         ],
-        onRow: (w) => ctx.drill({ label: `Workflow ${label(w.workflowPath)}`, request: rowsOf(ctx, 'skill_invocation', { workflow_path: w.workflowPath }) }),
+        onRow: (w) => ctx.drill({ label: `Workflow ${label(w.workflowPath)}`, request: rowsOf(ctx, { kind: 'skills', workflow: w.workflowPath }) }),
       }),
       tableCard({
         id: 'skills-follow-ups',
@@ -153,7 +153,7 @@ export function renderSkills(p: SkillsPayload, ctx: TabContext): HTMLElement {
           { label: 'Skills', value: (s) => fmtCount(s.distinctSkills), numeric: true },
           { label: 'Last', value: (s) => fmtDateTime(s.lastInvokedAt) },
         ],
-        onRow: (s) => ctx.drill({ label: `Session ${s.sessionId}`, request: rowsOf(ctx, 'skill_invocation', { session_id: s.sessionId }) }),
+        onRow: (s) => ctx.drill({ label: `Session ${s.sessionId}`, request: rowsOf(ctx, { kind: 'skills', session: s.sessionId }) }),
       }),
     ),
   );

@@ -1,4 +1,4 @@
-import type { DayKey, DrillDownRequest, RangeSelection, ResolvedRange, SeriesPoint } from '../../src/protocol';
+import type { DayKey, DrillDownRequest, RowsTarget, RangeSelection, ResolvedRange, SeriesPoint } from '../../src/protocol';
 import type { ChartCard } from '../charts/chartCard';
 import { createChartCard } from '../charts/chartCard';
 import type { ChartSpec, DrillTarget, SeriesColour } from '../charts/chartSpec';
@@ -23,12 +23,12 @@ export function chart(ctx: TabContext, spec: ChartSpec): HTMLElement {
   return card.element;
 }
 
-/** The rows request for `table` in the tab's range, optionally one day and column filters. */
-export function rowsOf(ctx: TabContext, table: string, filters?: Record<string, string | number | null>, day?: DayKey): DrillDownRequest {
+/** The rows request for a drill target in the tab's range, optionally one day. */
+export function rowsOf(ctx: TabContext, target: RowsTarget, day?: DayKey): DrillDownRequest {
   const range: DrillDownRequest['range'] = {};
   if (ctx.resolved.fromSeconds !== null) range.from = ctx.resolved.fromSeconds;
   if (ctx.resolved.toSeconds !== null) range.to = ctx.resolved.toSeconds;
-  return { table, range, day, timeZone: ctx.resolved.timeZone, filters };
+  return { target, range, day, timeZone: ctx.resolved.timeZone };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DrillDownRequest, SeriesPoint, TimeBucket } from '../../src/protocol';
+import type { DrillDownRequest, RowsTarget, SeriesPoint, TimeBucket } from '../../src/protocol';
 import type { TabContext } from './tabContext';
 
 /**
@@ -26,7 +26,7 @@ export interface TimeAxis {
   /** slot index of a point */
   slotOf(p: SeriesPoint): number;
   /** the rows of slot `i` (that day, or that hour) in `table` */
-  rows(table: string, slot: number, filters?: Record<string, string | number | null>): DrillDownRequest;
+  rows(target: RowsTarget, slot: number): DrillDownRequest;
 }
 
 const HOUR = 3600;
@@ -80,16 +80,16 @@ export function timeAxis(ctx: TabContext, bucket: TimeBucket | undefined, lists:
       return out;
     },
     slotOf: (p) => index.get(keyOf(p)) ?? -1,
-    rows(table, slot, filters) {
+    rows(target, slot) {
       const s = slots[slot];
       const range: DrillDownRequest['range'] = {};
       if (ctx.resolved.fromSeconds !== null) range.from = ctx.resolved.fromSeconds;
       if (ctx.resolved.toSeconds !== null) range.to = ctx.resolved.toSeconds;
-      if (!hourly) return { table, range, day: s.day, timeZone: zone, filters };
+      if (!hourly) return { target, range, day: s.day, timeZone: zone };
       // the hour, within the range (its first and last hour may be partial)
       const from = Math.max(range.from ?? s.startAt!, s.startAt!);
       const to = Math.min(range.to ?? s.startAt! + HOUR, s.startAt! + HOUR);
-      return { table, range: { from, to }, timeZone: zone, filters };
+      return { target, range: { from, to }, timeZone: zone };
     },
   };
 }

@@ -17,7 +17,7 @@ function keyRows(ctx: TabContext, drillKey: string, day?: DayKey): DrillDownRequ
   const range: DrillDownRequest['range'] = {};
   if (ctx.resolved.fromSeconds !== null) range.from = ctx.resolved.fromSeconds;
   if (ctx.resolved.toSeconds !== null) range.to = ctx.resolved.toSeconds;
-  return { drillKey, range, day, timeZone: ctx.resolved.timeZone };
+  return { target: { kind: 'keyed', key: drillKey }, range, day, timeZone: ctx.resolved.timeZone };
 }
 
 export function renderUsage(p: UsagePayload, ctx: TabContext): HTMLElement {

@@ -43,8 +43,8 @@ export function zoneOption(tz: string | undefined): string | undefined {
 export async function requirePaths(entries: string[], exclude: readonly string[] = DEFAULT_EXCLUDES): Promise<string[]> {
   if (!entries.length) throw new UsageError('give at least one file or folder to read');
   const { paths, problems } = await resolveCommandLinePaths(entries, { home: os.homedir(), workspaceFolders: [process.cwd()], exclude });
-  const missing = problems.filter((p) => /not found|no file matches/.test(p.message));
-  if (missing.length) throw new UsageError(`${missing.map((p) => `${p.path}: ${/no file matches/.test(p.message) ? p.message : 'no such file or folder'}`).join('; ')} — check the path`);
+  const missing = problems.filter((p) => p.kind === 'not-found' || p.kind === 'no-match');
+  if (missing.length) throw new UsageError(`${missing.map((p) => `${p.path}: ${p.kind === 'no-match' ? p.message : 'no such file or folder'}`).join('; ')} — check the path`);
   return paths;
 }
 

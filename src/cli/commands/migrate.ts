@@ -45,6 +45,9 @@ export const migrateCommand: CliCommand = {
       } else io.out('no telemetry sources found');
       const sum = (k: 'inserted' | 'present' | 'rejected') => r.sources.reduce((n, s) => n + s[k], 0);
       io.out(`\ninserted ${sum('inserted')}, already present ${sum('present')}, rejected ${sum('rejected')} in ${r.durationMs} ms; every file reconciled`);
+      for (const p of r.promoted ?? []) {
+        io.out(`promoted ${p.stream}: inferred table ${p.fromTable} → known source ${p.kind} (${p.toTable}); ${p.fromLines + p.fromStored} rows re-mapped (${p.fromStored} from their stored record: their lines are gone)`);
+      }
       if (r.claudeCode) {
         const c = r.claudeCode;
         io.out(

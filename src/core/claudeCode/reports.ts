@@ -8,7 +8,8 @@
 import type { SqlDatabase } from '../db/database';
 import { dayKeyBounds, dayNumberToKey, offsetSegments, offsetSql } from '../time/dayBuckets';
 import { ROLLUP_BUCKET_MS } from './ingest';
-import { costOf, LONG_CONTEXT_THRESHOLD, priceFor, type PriceTable } from './prices';
+import { LONG_CONTEXT_THRESHOLD, type PriceTable } from './prices';
+import { addTokenGroup, emptyTokenCost, type TokenCost, type TokenGroup } from './tokenCost';
 
 export interface UsageQuery {
   /** IANA zone for days, weeks and months */
@@ -55,54 +56,25 @@ export interface PeriodReport<K extends string> {
   warnings: string[];
 }
 
-interface Acc {
-  input: number;
-  output: number;
-  cr: number;
-  w5: number;
-  w1: number;
-  cost: number;
-  priced: boolean;
+/** A report row's sums: its own, and per model for the breakdown. */
+interface Acc extends TokenCost {
   unpriced: Set<string>;
-  models: Map<string, { input: number; output: number; cr: number; w5: number; w1: number; cost: number | null }>;
+  models: Map<string, TokenCost>;
 }
 
 function newAcc(): Acc {
-  return { input: 0, output: 0, cr: 0, w5: 0, w1: 0, cost: 0, priced: false, unpriced: new Set(), models: new Map() };
+  return { ...emptyTokenCost(), unpriced: new Set(), models: new Map() };
 }
 
 /** One SQL group: tokens of one model in one bucket, split by long-context requests. */
-interface GroupRow {
+interface GroupRow extends TokenGroup {
   bucket: string;
-  model: string;
-  long: number;
-  input: number;
-  output: number;
-  cr: number;
-  w5: number;
-  w1: number;
 }
 
 function addGroup(acc: Acc, g: GroupRow, prices: PriceTable): void {
-  const price = priceFor(prices, g.model);
-  const cost = costOf(price, { input: g.input, output: g.output, cacheRead: g.cr, cacheWrite5m: g.w5, cacheWrite1h: g.w1 }, g.long === 1);
-  acc.input += g.input;
-  acc.output += g.output;
-  acc.cr += g.cr;
-  acc.w5 += g.w5;
-  acc.w1 += g.w1;
-  if (cost === undefined) acc.unpriced.add(g.model);
-  else {
-    acc.cost += cost;
-    acc.priced = true;
-  }
-  const m = acc.models.get(g.model) ?? { input: 0, output: 0, cr: 0, w5: 0, w1: 0, cost: cost === undefined ? null : 0 };
-  m.input += g.input;
-  m.output += g.output;
-  m.cr += g.cr;
-  m.w5 += g.w5;
-  m.w1 += g.w1;
-  if (cost !== undefined) m.cost = (m.cost ?? 0) + cost;
+  if (addTokenGroup(acc, g, prices) === undefined) acc.unpriced.add(g.model);
+  const m = acc.models.get(g.model) ?? emptyTokenCost();
+  addTokenGroup(m, g, prices);
   acc.models.set(g.model, m);
 }
 
@@ -121,11 +93,12 @@ function totalsOf(acc: Acc): TokenTotals {
 }
 
 function rowOf(acc: Acc): PeriodRow {
-  const models = [...acc.models.entries()].sort((a, b) => (b[1].cost ?? -1) - (a[1].cost ?? -1) || (a[0] < b[0] ? -1 : 1));
+  const costOfModel = (m: TokenCost) => (m.priced ? m.cost : null);
+  const models = [...acc.models.entries()].sort((a, b) => (costOfModel(b[1]) ?? -1) - (costOfModel(a[1]) ?? -1) || (a[0] < b[0] ? -1 : 1));
   const row: PeriodRow = {
     ...totalsOf(acc),
     modelsUsed: models.map(([m]) => m),
-    modelBreakdowns: models.map(([modelName, m]) => ({ modelName, inputTokens: m.input, outputTokens: m.output, cacheCreationTokens: m.w5 + m.w1, cacheReadTokens: m.cr, cost: m.cost })),
+    modelBreakdowns: models.map(([modelName, m]) => ({ modelName, inputTokens: m.input, outputTokens: m.output, cacheCreationTokens: m.w5 + m.w1, cacheReadTokens: m.cr, cost: costOfModel(m) })),
   };
   if (acc.unpriced.size) row.unpricedModels = [...acc.unpriced].sort();
   return row;

@@ -41,7 +41,7 @@ export async function answerDataRequest(message: WebviewToHost, source: Dashboar
     const { requestId, label, request } = message;
     try {
       const db = await source.snapshot();
-      const limit = Math.min(Math.max(1, Math.floor(request.limit ?? DRILL_PAGE_SIZE)), 1000);
+      const limit = request.limit ?? DRILL_PAGE_SIZE;
       const result = getDrillDownRows(db, { ...request, limit, timeZone: request.timeZone ?? source.metricsOptions().timeZone });
       return { type: 'rows', requestId, label, result };
     } catch (e) {

@@ -1,5 +1,5 @@
 import type { SqlDatabase as Database } from '../db/database';
-import { getDataSources, getDrillDownRows, getEventSpan, resolveTimeZone, type UsageOptions } from '../metrics';
+import { DRILL_TABLES, getDataSources, getEventSpan, listTableRows, resolveTimeZone, type UsageOptions } from '../metrics';
 import { PROTOCOL_VERSION, TAB_IDS, type TabId, type TabPayload } from '../../protocol';
 import { computeTabPayload, resolveRange } from './tabPayload';
 
@@ -29,10 +29,10 @@ export function buildReportData(db: Database, options: ReportDataOptions): Repor
   }
   const samples: Record<string, ReportSample> = {};
   const withRows = options.rows !== false;
-  for (const { table, rows } of withRows ? getDataSources(db, metrics).sources : []) {
+  for (const { table, rows, drillKey } of withRows ? getDataSources(db, metrics).sources : []) {
     if (rows === 0) continue;
-    const result = getDrillDownRows(db, { table, range: {}, limit: REPORT_SAMPLE_ROWS });
-    samples[table] = { timeColumn: table === 'skill_invocation' ? 'invoked_at' : 'timestamp', columns: result.columns, rows: result.rows, total: result.total };
+    const result = listTableRows(db, { table, range: {}, limit: REPORT_SAMPLE_ROWS });
+    samples[table] = { drillKey, timeColumn: table === 'skill_invocation' ? 'invoked_at' : 'timestamp', columns: result.columns, rows: result.rows, total: result.total };
   }
   return {
     protocolVersion: PROTOCOL_VERSION,
@@ -45,6 +45,7 @@ export function buildReportData(db: Database, options: ReportDataOptions): Repor
     },
     payloads,
     samples,
+    drillTables: DRILL_TABLES,
     span: getEventSpan(db),
   };
 }

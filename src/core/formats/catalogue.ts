@@ -35,6 +35,12 @@ export interface KnownSource {
   timeColumn: string;
   /** Shape-specific rules after the alias mapping; returns a reject reason or undefined. */
   derive?: (row: Row, rec: Record<string, unknown>, used: UsedFields) => RejectReason | undefined;
+  /**
+   * Indexes of a table no built-in migration creates (a source added after V1): ingest creates
+   * the table from `columns` (src/core/ingest/knownTables.ts) with these indexes, e.g.
+   * `[['timestamp'], ['agent_id']]`. Default: the time column alone.
+   */
+  indexes?: string[][];
 }
 
 export type Row = Record<string, string | number | null>;
@@ -243,6 +249,27 @@ export const KNOWN_SOURCES: KnownSource[] = [
     },
   },
   {
+    // seed 003's agent permission grants/revocations (its CREATE TABLE permission_events); a Claude
+    // Code permission log of the same name (tool decisions, no agent_id) stays an inferred table
+    kind: 'permission-events',
+    table: 'permission_events',
+    files: ['permission_events.jsonl'],
+    format: 'jsonl',
+    timeColumn: 'timestamp',
+    columns: [
+      ts(),
+      { column: 'event_type', from: ['event_type', 'event'], type: 'text', required: true },
+      { column: 'agent_id', from: ['agent_id'], type: 'text', required: true },
+      text('permission_level'),
+      text('granted_by'),
+      real('confidence'),
+      text('justification'),
+      text('approval_signature'),
+      text('metadata_json', ['metadata_json', 'metadata']),
+    ],
+    indexes: [['timestamp'], ['agent_id']],
+  },
+  {
     kind: 'skill-invocations',
     table: 'skill_invocation',
     files: ['skill-invocations.jsonl'],
@@ -274,8 +301,33 @@ function skillColumns(): ColumnSpec[] {
 }
 
 const BY_FILE = new Map<string, KnownSource>();
-for (const s of KNOWN_SOURCES) for (const f of s.files) BY_FILE.set(f, s);
-export const KNOWN_TABLES = new Set(KNOWN_SOURCES.map((s) => s.table));
+export const KNOWN_TABLES = new Set<string>();
+
+/** Rebuilds the file and table lookups from KNOWN_SOURCES (at load; tests that change the list call it). */
+export function reindexCatalogue(): void {
+  BY_FILE.clear();
+  KNOWN_TABLES.clear();
+  for (const s of KNOWN_SOURCES) {
+    for (const f of s.files) BY_FILE.set(f, s);
+    KNOWN_TABLES.add(s.table);
+  }
+}
+reindexCatalogue();
+
+/**
+ * Does a record have the catalogue's shape: every `required` column without a default finds
+ * one of its fields (the time is not looked at: a bad time is a bad line, not another shape)?
+ * Two programs can write files of the same name in different shapes (a Claude Code
+ * `permission_events.jsonl` holds tool decisions, seed 003's holds agent grants): a stream whose
+ * first record does not fit is imported as an inferred table instead (src/core/ingest/streamKinds.ts).
+ */
+export function fitsShape(src: KnownSource, rec: Record<string, unknown>): boolean {
+  for (const c of src.columns) {
+    if (!c.required || c.type === 'ts' || c.default !== undefined) continue;
+    if (!c.from.some((a) => has(rec, a))) return false;
+  }
+  return true;
+}
 
 const ROTATED_NUMBER = /^(.*\.jsonl?)\.\d+$/i; // x.jsonl.1
 const ROTATED_DATE_AFTER = /^(.*\.jsonl?)[-._](\d{4}-?\d{2}-?\d{2}(?:[T_-]?\d{2,6})?)$/i; // x.jsonl-20260128

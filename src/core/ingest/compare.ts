@@ -19,6 +19,7 @@ import { readRowsInWorkers, splitJob, workerAvailable } from './parseWorkers';
 import { scanDocument, scanJsonl, type LineReject, type ScanHandlers } from './scan';
 import { identityShape } from './identityIndex';
 import { quoteIdent, tableExists } from './sql';
+import { columnNames } from './directRows';
 import type { DiscoveredSource, ParseOptions } from './types';
 
 export interface FileComparison {
@@ -70,7 +71,7 @@ async function mapperSpecForStream(db: Database | null, files: DiscoveredSource[
     await scanJsonl(f.path, { record: (_l, rec) => obs.observe(rec), reject: noop, blank: noop, pending: noop }, { signal: o.signal, onBytes: readReporter(o, f.path, () => 0) });
   }
   const existing = db ? loadInferredColumns(db, first.table) : [];
-  return { ...spec, inferredColumns: planInferredColumns(existing, obs).all };
+  return { ...spec, inferredColumns: planInferredColumns(existing, obs, db ? columnNames(db, first.table) : []).all };
 }
 
 /** Per content hash, the copies the database holds for the stream (taken as the files are read). */

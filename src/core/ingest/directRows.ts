@@ -12,13 +12,18 @@ import type { SqlValue } from '../db/database';
 import type { SqlDatabase as Database } from '../db/database';
 import { isLiveReadOnly } from '../db/database';
 import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
-import { tableAliasesOf } from '../formats/catalogue';
+import { KNOWN_TABLES, tableAliasesOf } from '../formats/catalogue';
 import { PROVENANCE_COLUMNS, rowContentHash } from '../formats/rowIdentity';
 import { quoteIdent, tableExists } from './sql';
 import { identityShape, identityWhere } from './identityIndex';
 import type { DirectRow, Values } from './naturalKeys';
 
 export const DIRECT_ROWS_TABLE = 'direct_rows';
+
+/** Tables whose directly written rows Telemetry Lens reads as its own: V1's and every catalogue table. */
+function knownEventTables(): string[] {
+  return [...new Set<string>([...V1_EVENT_TABLES, ...KNOWN_TABLES])];
+}
 
 export function columnNames(db: Database, table: string): string[] {
   const r = db.exec(`SELECT name FROM pragma_table_info(?)`, [table]);
@@ -34,7 +39,7 @@ export function catchUpDirectWrites(db: Database): number {
     return 0;
   }
   let changed = 0;
-  for (const table of V1_EVENT_TABLES) {
+  for (const table of knownEventTables()) {
     if (!tableExists(db, table)) continue;
     const cols = new Set(columnNames(db, table));
     for (const [col, aliases] of tableAliasesOf(table)) {
@@ -52,7 +57,7 @@ export function catchUpDirectWrites(db: Database): number {
 }
 
 function aliasViews(db: Database): void {
-  for (const table of V1_EVENT_TABLES) {
+  for (const table of knownEventTables()) {
     if (!tableExists(db, table)) continue;
     if (db.exec(`SELECT 1 FROM sqlite_temp_master WHERE name = ?`, [table]).length) continue;
     const cols = columnNames(db, table);
@@ -83,8 +88,10 @@ export function dataColumns(db: Database, table: string): string[] {
 export function tagDirectRows(db: Database, nowS: number): number {
   if (!tableExists(db, DIRECT_ROWS_TABLE)) return 0;
   let tagged = 0;
-  for (const table of V1_EVENT_TABLES) {
+  for (const table of knownEventTables()) {
     if (!tableExists(db, table)) continue;
+    const have = columnNames(db, table);
+    if (!have.includes('row_hash') || !have.includes('stream_id') || !have.includes('row_seq')) continue; // another program's own table
     const t = quoteIdent(table);
     const cols = dataColumns(db, table);
     const shape = identityShape(db, table);

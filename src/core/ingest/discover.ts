@@ -110,7 +110,7 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
       } else if (!isFile && isCandidateFileName(e.name)) {
         await addFile(p, false); // not a regular file (FIFO, socket, device): reported, never opened
       } else if (isFile && isCandidateFileName(e.name)) {
-        if (excludesFile(e.name, excluded || exclude.matches(p))) excludedFiles++;
+        if (excludesFile(e.name, excluded || exclude.matches(p), p)) excludedFiles++;
         else await addFile(p, false);
       }
     }

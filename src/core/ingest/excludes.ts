@@ -12,7 +12,8 @@
  */
 import * as os from 'os';
 import * as path from 'path';
-import { isCandidateFileName, knownSourceFor } from '../formats/catalogue';
+import { fitsShape, isCandidateFileName, knownSourceFor } from '../formats/catalogue';
+import { firstRecord } from './streamKinds';
 import { globToRegExp } from './globPattern';
 
 /** The default exclude list (also the default of the `telemetryLens.exclude` setting). */
@@ -71,10 +72,16 @@ export class ExcludeMatcher {
 /**
  * The one exclude rule, for folder scans, glob matches of the sources setting and live ingest: a
  * candidate file the catalogue does not know is skipped when a pattern covers it; a known
- * telemetry file never is.
+ * telemetry file never is — unless (given its path) its first record has another program's
+ * shape: then it is read as an inferred table (streamKinds.ts), and excluded like one.
  */
-export function excludesFile(fileName: string, covered: boolean): boolean {
-  return covered && isCandidateFileName(fileName) && knownSourceFor(fileName) === undefined;
+export function excludesFile(fileName: string, covered: boolean, filePath?: string): boolean {
+  if (!covered || !isCandidateFileName(fileName)) return false;
+  const known = knownSourceFor(fileName);
+  if (!known) return true;
+  if (filePath === undefined || known.format !== 'jsonl') return false;
+  const rec = firstRecord(filePath);
+  return rec !== null && !fitsShape(known, rec);
 }
 
 function normalisePattern(raw: string): string {

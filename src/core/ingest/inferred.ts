@@ -5,10 +5,13 @@
  * Names come from data: sanitised, and always quoted in SQL.
  */
 import type { SqlDatabase as Database } from '../db/database';
-import { baseFileName, KNOWN_TABLES, type MapFailure, type MappedRecord, type Row } from '../formats/catalogue';
+import { baseFileName, type MapFailure, type MappedRecord, type Row } from '../formats/catalogue';
 import type { TableMapper } from './mappers';
 import { quotedColumnNames, rowContentHashSorted } from '../formats/rowIdentity';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
+import { isBuiltinTable } from './knownTables';
+import { columnNames } from './directRows';
+import { resolveStreamKinds } from './streamKinds';
 import type { DiscoveredSource } from './types';
 import { parseTimestamp } from '../formats/timestamps';
 import { exactIntegerText, putOwn, toNumber, toText } from '../formats/values';
@@ -28,14 +31,18 @@ function sanitise(name: string): string {
   return s.length ? s.slice(0, 60) : '_';
 }
 
-/** `permission_events.jsonl` → `permission_events`; a collision with a known table gets `_jsonl`. */
+/**
+ * `permission_events.jsonl` → `permission_events`; a collision with a built-in table gets `_jsonl`.
+ * (A catalogue table no built-in migration creates may not exist: resolveInferredTables decides
+ * with the database, and an inferred table of that name is later promoted into it, promote.ts.)
+ */
 export function inferredTableName(fileName: string): string {
   const stem = baseFileName(fileName).replace(/\.jsonl?$/i, '');
   let name = sanitise(stem);
   if (name === '_') name = 'jsonl_events';
   // SQLite refuses to create tables named sqlite_…: those get a prefix, not a suffix
   if (name.startsWith('sqlite_')) return 'jsonl_' + name;
-  if (KNOWN_TABLES.has(name) || RESERVED_TABLES.has(name) || RESERVED_PREFIXES.some((p) => name.startsWith(p))) name += '_jsonl';
+  if (isBuiltinTable(name) || RESERVED_TABLES.has(name) || RESERVED_PREFIXES.some((p) => name.startsWith(p))) name += '_jsonl';
   return name;
 }
 
@@ -54,9 +61,11 @@ function nameTaken(db: Database, name: string): boolean {
  * The table each unknown stream writes, given the database: the one its ledger entry names,
  * else the inferred name unless a table Telemetry Lens did not make for inferred data (a
  * user's own `routing_events`, a view…) has it; then `<name>_jsonl`, `<name>_jsonl_2`, …
- * Never a table another program owns (writer contract). Rewrites `table` of the sources.
+ * Never a table another program owns (writer contract). Rewrites `table` of the sources, and
+ * first their kind where a known file name is read as inferred (streamKinds.ts).
  */
 export function resolveInferredTables(db: Database | null, sources: DiscoveredSource[]): void {
+  resolveStreamKinds(db, sources, inferredTableName);
   if (!db) return;
   const chosen = new Map<string, string>();
   const hasStreams = tableExists(db, 'ingest_streams');
@@ -120,9 +129,10 @@ export function loadInferredColumns(db: Database, table: string): InferredColumn
 }
 
 /** Columns for keys not seen before (pure: no SQL), appended to `existing`. */
-export function planInferredColumns(existing: InferredColumn[], obs: KeyObserver): { all: InferredColumn[]; added: InferredColumn[] } {
+export function planInferredColumns(existing: InferredColumn[], obs: KeyObserver, tableColumns: readonly string[] = []): { all: InferredColumn[]; added: InferredColumn[] } {
   const byKey = new Map(existing.map((c) => [c.key, c]));
-  const taken = new Set(existing.map((c) => c.column));
+  // columns the table has besides the inferred ones (a promoted table's catalogue columns) are taken too
+  const taken = new Set([...existing.map((c) => c.column), ...tableColumns]);
   const added: InferredColumn[] = [];
   let tsKey: string | undefined;
   if (!existing.some((c) => c.isTimestamp)) {
@@ -152,7 +162,7 @@ export function planInferredColumns(existing: InferredColumn[], obs: KeyObserver
  * Returns the full column list.
  */
 export function growInferredTable(db: Database, table: string, obs: KeyObserver): InferredColumn[] {
-  const { all, added } = planInferredColumns(loadInferredColumns(db, table), obs);
+  const { all, added } = planInferredColumns(loadInferredColumns(db, table), obs, columnNames(db, table));
   const q = quoteIdent(table);
   if (!tableExists(db, table)) {
     db.run(`CREATE TABLE ${q} (

@@ -1,13 +1,19 @@
 /**
- * Worker thread of ingestWorker.ts: runs one migrate or verify with the engine choice it was
- * given, posts progress as messages, turns an `abort` message into its AbortController, and
+ * Worker thread of ingestWorker.ts: runs one migrate, verify, audit, schema-steps or rejects
+ * read with the engine choice it was given, posts progress as messages, turns an `abort` message into its AbortController, and
  * ends with the result or the error as plain data.
  */
+import * as fs from 'fs';
 import { parentPort, workerData } from 'worker_threads';
 import { setDefaultEngine } from '../db/engine';
+import { auditSources } from './audit';
+import { openSnapshot } from '../db/database';
 import { migrateSources } from './migrate';
+import { listRejects, type RejectsPage } from './rejects';
+import { pendingSchemaSteps } from './schemaStep';
+import type { IngestProgress } from './types';
 import { verifySources } from './verify';
-import { serialiseError, type IngestWorkerJob, type IngestWorkerReply, type IngestWorkerRequest } from './ingestWorker';
+import { serialiseError, type IngestWorkerJob, type IngestWorkerReply, type IngestWorkerRequest, type IngestWorkerResult } from './ingestWorker';
 
 async function main(): Promise<void> {
   const job = workerData as IngestWorkerJob;
@@ -19,14 +25,25 @@ async function main(): Promise<void> {
   });
   try {
     setDefaultEngine(job.engine);
-    const result =
-      job.kind === 'migrate'
-        ? await migrateSources(job.dbPath, job.paths, {
-            ...job.options,
-            signal: controller.signal,
-            onProgress: job.progress ? (progress) => post({ type: 'progress', progress }) : undefined,
-          })
-        : await verifySources(job.dbPath, job.paths, { ...job.options, signal: controller.signal });
+    const onProgress = 'progress' in job && job.progress ? (progress: IngestProgress) => post({ type: 'progress', progress }) : undefined;
+    let result: IngestWorkerResult;
+    switch (job.kind) {
+      case 'migrate':
+        result = await migrateSources(job.dbPath, job.paths, { ...job.options, signal: controller.signal, onProgress });
+        break;
+      case 'verify':
+        result = await verifySources(job.dbPath, job.paths, { ...job.options, signal: controller.signal });
+        break;
+      case 'audit':
+        result = await auditSources(job.paths, { ...job.options, signal: controller.signal, onProgress });
+        break;
+      case 'pendingSchemaSteps':
+        result = await pendingSchemaSteps(job.dbPath, job.userMigrationsDir);
+        break;
+      case 'rejects':
+        result = await readRejects(job.dbPath, job.limit);
+        break;
+    }
     post({ type: 'done', result });
   } catch (e) {
     post({ type: 'error', error: serialiseError(e) });
@@ -34,6 +51,17 @@ async function main(): Promise<void> {
     // the abort listener would keep the thread alive (the parent also ends it once it has the reply)
     port.removeAllListeners('message');
     port.unref();
+  }
+}
+
+/** The quarantine of `dbPath` (nothing when there is no database yet). */
+async function readRejects(dbPath: string, limit: number): Promise<RejectsPage> {
+  if (!fs.existsSync(dbPath)) return { rows: [], total: 0 };
+  const db = await openSnapshot(dbPath);
+  try {
+    return listRejects(db, { limit });
+  } finally {
+    db.close();
   }
 }
 

@@ -11,15 +11,26 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { CheckFailedError, DatabaseBusyError, TelemetryError, UsageError, WriteConflictError } from '../db/errors';
 import type { EngineChoice } from '../db/engine';
-import type { IngestProgress, MigrateOptions, MigrateResult, VerifyOptions, VerifyResult } from './types';
+import type { RejectsPage } from './rejects';
+import type { AuditOptions, AuditReport, IngestProgress, MigrateOptions, MigrateResult, VerifyOptions, VerifyResult } from './types';
 
 /** MigrateOptions / VerifyOptions without their function and signal fields (what may cross). */
 export type WorkerMigrateOptions = Omit<MigrateOptions, 'onProgress' | 'signal'>;
 export type WorkerVerifyOptions = Omit<VerifyOptions, 'signal'>;
+export type WorkerAuditOptions = Omit<AuditOptions, 'onProgress' | 'signal'>;
 
 export type IngestWorkerJob =
   | { kind: 'migrate'; dbPath: string; paths: string[]; options: WorkerMigrateOptions; engine: EngineChoice; progress: boolean }
-  | { kind: 'verify'; dbPath: string; paths: string[]; options: WorkerVerifyOptions; engine: EngineChoice; progress: boolean };
+  | { kind: 'verify'; dbPath: string; paths: string[]; options: WorkerVerifyOptions; engine: EngineChoice; progress: boolean }
+  /** the Migrate preview: auditSources (reads the files, compares with the database's snapshot) */
+  | { kind: 'audit'; paths: string[]; options: WorkerAuditOptions; engine: EngineChoice; progress: boolean }
+  /** the Migrate preview's schema line: pendingSchemaSteps */
+  | { kind: 'pendingSchemaSteps'; dbPath: string; userMigrationsDir?: string; engine: EngineChoice }
+  /** Show Rejected Lines: listRejects on a snapshot (capped) */
+  | { kind: 'rejects'; dbPath: string; limit: number; engine: EngineChoice };
+
+/** What each job kind answers. */
+export type IngestWorkerResult = MigrateResult | VerifyResult | AuditReport | string[] | RejectsPage;
 
 /** An error as it crosses the thread boundary. */
 export interface SerialisedError {
@@ -33,7 +44,7 @@ export interface SerialisedError {
 
 export type IngestWorkerReply =
   | { type: 'progress'; progress: IngestProgress }
-  | { type: 'done'; result: MigrateResult | VerifyResult }
+  | { type: 'done'; result: IngestWorkerResult }
   | { type: 'error'; error: SerialisedError };
 
 /** Parent → worker: the only message is the cancel. */
@@ -84,14 +95,21 @@ export function rebuildError(s: SerialisedError): Error {
   return e;
 }
 
-/** dist/ingest.worker.js beside the bundle, or the TypeScript source under tsx (tests, bench). */
-function workerEntry(): { code: string; eval: boolean } | null {
-  const bundled = path.join(__dirname, 'ingest.worker.js');
+/**
+ * How to start the worker thread `<name>.worker`: dist/<name>.worker.js beside the bundle, or the
+ * TypeScript source in `sourceDir` under tsx (tests, bench). Other core workers use it too.
+ */
+export function workerScript(sourceDir: string, name: string): { code: string; eval: boolean } | null {
+  const bundled = path.join(sourceDir, `${name}.worker.js`);
   if (fs.existsSync(bundled)) return { code: bundled, eval: false };
-  const source = path.join(__dirname, 'ingest.worker.ts');
+  const source = path.join(sourceDir, `${name}.worker.ts`);
   // under tsx the worker registers tsx's CommonJS hook itself before loading the TypeScript
   if (fs.existsSync(source)) return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
   return null;
+}
+
+function workerEntry(): { code: string; eval: boolean } | null {
+  return workerScript(__dirname, 'ingest');
 }
 
 export function ingestWorkerAvailable(): boolean {
@@ -169,4 +187,21 @@ export function runIngestInWorker(
   const signal = hooks.signal ?? options.signal;
   const job = { kind, dbPath, paths, options: plainOptions(options), engine: hooks.engine, progress: onProgress !== undefined } as IngestWorkerJob;
   return run(job, { onProgress, signal });
+}
+
+/** auditSources on a worker thread (the Migrate preview); progress and cancel as for migrate. */
+export function runAuditInWorker(paths: string[], options: AuditOptions, hooks: IngestWorkerHooks & { engine: EngineChoice }): Promise<AuditReport> {
+  const onProgress = hooks.onProgress ?? options.onProgress;
+  const signal = hooks.signal ?? options.signal;
+  return run({ kind: 'audit', paths, options: plainOptions(options), engine: hooks.engine, progress: onProgress !== undefined }, { onProgress, signal });
+}
+
+/** pendingSchemaSteps on a worker thread: opening a large snapshot stays off the caller's thread. */
+export function pendingSchemaStepsInWorker(dbPath: string, userMigrationsDir: string | undefined, engine: EngineChoice): Promise<string[]> {
+  return run({ kind: 'pendingSchemaSteps', dbPath, userMigrationsDir, engine }, {});
+}
+
+/** listRejects (at most `limit` rows) of `dbPath`'s snapshot on a worker thread. */
+export function listRejectsInWorker(dbPath: string, limit: number, engine: EngineChoice): Promise<RejectsPage> {
+  return run({ kind: 'rejects', dbPath, limit, engine }, {});
 }

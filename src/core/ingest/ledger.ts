@@ -4,6 +4,7 @@
  * missing ledger entry costs a re-read, never a lost or duplicated row.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import type { SqlDatabase as Database } from '../db/database';
 import { hash53 } from '../formats/rowIdentity';
 import { rowsOf, scalar } from './sql';
@@ -34,6 +35,53 @@ export function streamId(db: Database, key: string, kind: string, table: string,
   if (existing !== null) return Number(existing);
   db.run('INSERT INTO ingest_streams (stream_key, kind, table_name, created_at) VALUES (?, ?, ?, ?)', [key, kind, table, nowS]);
   return Number(scalar(db, 'SELECT last_insert_rowid()'));
+}
+
+/** A stream whose files moved, and which ledger entry is now which file. */
+export interface MovedStream {
+  streamId: number;
+  entries: { entryId: number; path: string }[];
+}
+
+/**
+ * The stream a new stream key continues when its files were moved: the folder was renamed or
+ * moved (same device and inode) or copied elsewhere and the old copy removed (the file has the
+ * entry's name and, for JSONL, still starts with the bytes the ledger read; a JSON document is
+ * re-read whole each time, so its name is enough — identity keeps its unchanged rows). Row identity includes the
+ * stream, and a file's rows are counted against its ledger entry, so the caller re-keys that
+ * stream and points the entries at the files — a new stream would import every line a second
+ * time. Nothing is adopted while a file of the old stream still exists: two live copies are two
+ * sources.
+ */
+export function movedStreamFor(db: Database, key: string, files: readonly DiscoveredSource[]): MovedStream | null {
+  const first = files[0];
+  if (!first) return null;
+  const candidates = rowsOf(db, 'SELECT id, stream_key FROM ingest_streams WHERE table_name = ? AND kind = ? AND stream_key <> ? ORDER BY id', [first.table, first.kind, key]);
+  for (const c of candidates) {
+    if (path.basename(String(c.stream_key)) !== path.basename(key)) continue;
+    const entries = streamEntries(db, Number(c.id));
+    if (!entries.length || entries.some((e) => fs.existsSync(e.path))) continue;
+    const moved: MovedStream['entries'] = [];
+    const taken = new Set<DiscoveredSource>();
+    for (const e of entries) {
+      const f =
+        files.find((x) => !taken.has(x) && e.ino !== 0 && e.dev === x.dev && e.ino === x.ino) ??
+        files.find((x) => !taken.has(x) && path.basename(x.path) === path.basename(e.path) && (x.format === 'jsonl' ? e.byteOffset > 0 && appendOnlySince(e, x).ok : true));
+      if (!f) continue;
+      taken.add(f);
+      moved.push({ entryId: e.id, path: f.path });
+    }
+    if (moved.length) return { streamId: Number(c.id), entries: moved };
+  }
+  return null;
+}
+
+/** Gives a moved stream its new key and its entries their files' new paths; the stream's writer mode moves with it. */
+export function adoptMovedStream(db: Database, moved: MovedStream, key: string, writerModeTable: string | null): void {
+  const old = scalar(db, 'SELECT stream_key FROM ingest_streams WHERE id = ?', [moved.streamId]);
+  db.run('UPDATE ingest_streams SET stream_key = ? WHERE id = ?', [key, moved.streamId]);
+  for (const e of moved.entries) db.run('UPDATE ingest_sources SET path = ? WHERE id = ?', [e.path, e.entryId]);
+  if (writerModeTable && old !== null) db.run(`UPDATE ${writerModeTable} SET stream_key = ? WHERE stream_key = ?`, [key, String(old)]);
 }
 
 export function findStreamId(db: Database, key: string): number | null {

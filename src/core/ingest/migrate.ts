@@ -18,6 +18,9 @@ import { ingestStream, type RunContext } from './streamIngest';
 import { checkZone, machineZone } from '../formats/timestamps';
 import type { DiscoveredSource, DiscoveryIssue, MigrateOptions, MigrateResult, SourceResult } from './types';
 import { resolveInferredTables } from './inferred';
+import { promoteInferredStreams } from './promote';
+import { ensureKnownTable } from './knownTables';
+import { KNOWN_SOURCES } from '../formats/catalogue';
 import { findTranscripts, importTranscripts, loadPrices, type ClaudeCodeImportResult, type TranscriptWalk } from '../claudeCode';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -132,7 +135,15 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
   const result = await withWrite(dbPath, async (db) => {
     opts.onProgress?.({ phase: 'schema', bytesDone: 0, bytesTotal, rowsInserted: 0 });
     const migrations = applySchema(db, opts.userMigrationsDir, tz);
+    // streams the catalogue learned since they were imported as inferred tables (promote.ts)
+    const promotion = await promoteInferredStreams(db, sources, tz, opts.signal);
     resolveInferredTables(db, sources);
+    // tables of catalogue sources that no built-in migration creates (knownTables.ts)
+    const notReady = new Map<string, string>();
+    for (const table of new Set(sources.filter((s) => s.kind !== 'inferred').map((s) => s.table))) {
+      const why = ensureKnownTable(db, KNOWN_SOURCES.find((k) => k.table === table)!);
+      if (why) notReady.set(table, why);
+    }
     // rows the users' programs wrote since the last run: read as ours, identity given lazily
     const directChanges = catchUpDirectWrites(db) + tagDirectRows(db, Math.floor(Date.now() / 1000));
     fastPragmas(db, bytesTotal);
@@ -181,6 +192,11 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
       const retired = readWriterModes(db);
       for (const [key, files] of streams) {
         if (retired.has(key)) continue;
+        const why = notReady.get(files[0].table);
+        if (why && files[0].kind !== 'inferred') {
+          for (const f of files) notImported.push({ path: f.path, problem: 'not-imported', message: `${f.path}: not imported (${why}); the other files were imported` });
+          continue;
+        }
         const rejectsBefore = ctx.rejects.length;
         try {
           results.push(...(await ingestStream(ctx, key, files)));
@@ -224,7 +240,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     const counts: Record<string, number> = {};
     for (const t of tables.sort()) counts[t] = tableCount(db, t);
     opts.onProgress?.({ phase: 'write', bytesDone: bytesTotal, bytesTotal, rowsInserted: ctx.progress.rowsInserted });
-    return { migrations, results, counts, rejects: ctx.rejects, notImported, claudeCode };
+    return { migrations, results, counts, rejects: ctx.rejects, notImported, claudeCode, promoted: promotion.promoted };
   }, { tempInMemory: (db) => bytesTotal <= SMALL_RUN_BYTES || newBytesAtMost(db, sources, 'ingest_sources', SMALL_RUN_BYTES) + newBytesAtMost(db, transcripts, 'claude_code_files', SMALL_RUN_BYTES) <= SMALL_RUN_BYTES });
   opts.onProgress?.({ phase: 'done', bytesDone: bytesTotal, bytesTotal, rowsInserted: result.results.reduce((s, r) => s + r.inserted, 0) });
   return {
@@ -236,5 +252,6 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     issues: [...found.issues, ...result.notImported],
     rejects: result.rejects,
     ...(result.claudeCode ? { claudeCode: result.claudeCode } : {}),
+    ...(result.promoted.length ? { promoted: result.promoted } : {}),
   };
 }

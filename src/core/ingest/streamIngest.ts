@@ -10,7 +10,8 @@ import type { SqlValue } from '../db/database';
 import { wasmModule } from '../db/database';
 import { KNOWN_SOURCES } from '../formats/catalogue';
 import { growInferredTable, KeyObserver } from './inferred';
-import { planStream, reserveEntry, saveEntry, streamEntries, streamId, type LedgerEntry, type ReadPlan } from './ledger';
+import { adoptMovedStream, findStreamId, movedStreamFor, planStream, reserveEntry, saveEntry, streamEntries, streamId, type LedgerEntry, type ReadPlan } from './ledger';
+import { WRITER_MODE_TABLE } from './writerMode';
 import type { TableMapper } from './mappers';
 import { buildMapper, mappingHandlers, readRowsHere, type MapperSpec, type ReadJob, type RowSink, type WorkerSummarise } from './lineRows';
 import { readRowsInWorkers, splitJob, workerAvailable } from './parseWorkers';
@@ -81,7 +82,9 @@ class NeedFullRead extends Error {}
 export async function ingestStream(ctx: RunContext, key: string, files: DiscoveredSource[]): Promise<SourceResult[]> {
   const { db } = ctx;
   const first = files[0];
-  const sid = streamId(db, key, first.kind, first.table, ctx.nowS);
+  const moved = findStreamId(db, key) === null ? movedStreamFor(db, key, files) : null;
+  if (moved !== null) adoptMovedStream(db, moved, key, tableExists(db, WRITER_MODE_TABLE) ? WRITER_MODE_TABLE : null);
+  const sid = moved?.streamId ?? streamId(db, key, first.kind, first.table, ctx.nowS);
   const entries = streamEntries(db, sid);
   const plans = ctx.rescan ? planStream(files, []).map((p) => ({ ...p, entry: entries.find((e) => e.path === p.source.path && e.ino === p.source.ino && e.dev === p.source.dev) ?? entries.find((e) => e.path === p.source.path) ?? null })) : planStream(files, entries);
   db.run('SAVEPOINT tl_stream');

@@ -200,6 +200,8 @@ export interface MigrateResult {
   rejects: RejectSample[];
   /** Claude Code transcripts read by this run (absent when none were found or the source is off) */
   claudeCode?: ClaudeCodeImportResult;
+  /** inferred streams this run promoted to a known source (promote.ts); absent when none */
+  promoted?: import('./promote').Promotion[];
 }
 
 export interface VerifySourceResult {

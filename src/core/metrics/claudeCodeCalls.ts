@@ -121,21 +121,78 @@ function transcriptCalls(db: Database, range: TimeRange, where: string, nameSql:
   ).map((r) => ({ name: String(r.n), sessionId: strOrNull(r.s), startMs: num(r.a), endMs: r.b === null ? num(r.a) : Math.max(num(r.a), num(r.b)), isError: r.e === null ? null : num(r.e) === 1 }));
 }
 
-function hookCalls(db: Database, range: TimeRange, table: string, nameColumn: string, timeColumn: string, errorSql: string, where = '1'): HookCall[] {
-  if (!tableExists(db, table)) return [];
-  const hasSession = tableColumns(db, table).includes('session_id');
+/** Where the hook rows live, and which of them are errors. */
+interface HookSource {
+  table: string;
+  nameColumn: string;
+  timeColumn: string;
+  errorSql: string;
+  where?: string;
+}
+
+/**
+ * The hook rows that can match a transcript call: those within `span` (whole seconds, both
+ * ends included; the range padded so calls at its edges find their rows). Only these are read
+ * as rows — a busy hook table has far more rows than the transcripts have calls.
+ */
+function hookCalls(db: Database, range: TimeRange, h: HookSource, span: { lo: number; hi: number }): HookCall[] {
+  if (!tableExists(db, h.table)) return [];
+  const hasSession = tableColumns(db, h.table).includes('session_id');
   const { lo, hi } = rangeParams(range, 60_000);
   return queryRows<{ n: string; s: string | null; t: number; e: number | null }>(
     db,
-    `SELECT ${nameColumn} AS n, ${hasSession ? 'session_id' : 'NULL'} AS s, ${timeColumn} AS t, ${errorSql} AS e FROM ${table}
-     WHERE ${nameColumn} IS NOT NULL AND ${timeColumn} >= ? AND ${timeColumn} < ? AND ${where}`,
-    [Math.floor(lo / 1000), Math.ceil(hi / 1000)] as SqlValue[],
+    `SELECT ${h.nameColumn} AS n, ${hasSession ? 'session_id' : 'NULL'} AS s, ${h.timeColumn} AS t, ${h.errorSql} AS e FROM ${h.table}
+     WHERE ${h.nameColumn} IS NOT NULL AND ${h.timeColumn} >= ? AND ${h.timeColumn} < ? AND ${h.timeColumn} >= ? AND ${h.timeColumn} <= ? AND ${h.where ?? '1'}`,
+    [Math.floor(lo / 1000), Math.ceil(hi / 1000), span.lo, span.hi] as SqlValue[],
   ).map((r) => ({ name: String(r.n), sessionId: strOrNull(r.s), atMs: num(r.t) * 1000, isError: r.e === null ? null : num(r.e) === 1 }));
 }
 
-function summarise(calls: ReconciledCall[], range: TimeRange): ReconciledCalls {
+/**
+ * The hook rows in the range that no transcript call can match (outside `span`): each is a
+ * hook-only call, so they are counted per name in SQL instead of being read one by one.
+ */
+function hookOnlyCounts(db: Database, range: TimeRange, h: HookSource, span: { lo: number; hi: number }): { name: string; calls: number; errors: number }[] {
+  if (!tableExists(db, h.table)) return [];
+  const where = [`${h.nameColumn} IS NOT NULL`, `(${h.timeColumn} < ? OR ${h.timeColumn} > ?)`, h.where ?? '1'];
+  const params: SqlValue[] = [span.lo, span.hi];
+  if (range.from !== undefined) (where.push(`${h.timeColumn} * 1000 >= ?`), params.push(range.from * 1000));
+  if (range.to !== undefined) (where.push(`${h.timeColumn} * 1000 < ?`), params.push(range.to * 1000));
+  return queryRows<{ n: string; c: number; e: number | null }>(
+    db,
+    `SELECT ${h.nameColumn} AS n, count(*) AS c, sum(CASE WHEN ${h.errorSql} THEN 1 ELSE 0 END) AS e FROM ${h.table} WHERE ${where.join(' AND ')} GROUP BY ${h.nameColumn}`,
+    params,
+  ).map((r) => ({ name: String(r.n), calls: num(r.c), errors: num(r.e) }));
+}
+
+/** Seconds a hook row may lie in to match one of `calls` (reconcileCalls' window, rounded outwards); empty when there are none. */
+function matchSpan(calls: TranscriptCall[]): { lo: number; hi: number } {
+  if (!calls.length) return { lo: 1, hi: 0 };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of calls) (lo = Math.min(lo, c.startMs)), (hi = Math.max(hi, c.endMs));
+  return { lo: Math.floor((lo - TOLERANCE_MS - 1000) / 1000), hi: Math.ceil((hi + TOLERANCE_MS) / 1000) };
+}
+
+/** Calls from both sources, each once: reconciled where they can match, counted in SQL where they cannot. */
+function callsOnce(db: Database, range: TimeRange, transcript: TranscriptCall[], hook: HookSource): ReconciledCalls {
+  const span = matchSpan(transcript);
+  return summarise(reconcileCalls(transcript, hookCalls(db, range, hook, span)), range, hookOnlyCounts(db, range, hook, span));
+}
+
+const hasRows = (db: Database, table: string) => tableExists(db, table) && queryRows(db, `SELECT 1 FROM ${table} LIMIT 1`).length > 0;
+
+function summarise(calls: ReconciledCall[], range: TimeRange, hookOnly: { name: string; calls: number; errors: number }[] = []): ReconciledCalls {
   const rows = new Map<string, CallSourceCounts & { name: string; errors: number }>();
   const totals: CallSourceCounts = { calls: 0, transcript: 0, hook: 0, both: 0 };
+  for (const x of hookOnly) {
+    const r = rows.get(x.name) ?? { name: x.name, calls: 0, transcript: 0, hook: 0, both: 0, errors: 0 };
+    rows.set(x.name, r);
+    r.calls += x.calls;
+    r.hook += x.calls;
+    r.errors += x.errors;
+    totals.calls += x.calls;
+    totals.hook += x.calls;
+  }
   for (const c of calls) {
     if (!inRange(range, c.atMs)) continue;
     const r = rows.get(c.name) ?? { name: c.name, calls: 0, transcript: 0, hook: 0, both: 0, errors: 0 };
@@ -156,13 +213,12 @@ function summarise(calls: ReconciledCall[], range: TimeRange): ReconciledCalls {
 
 /**
  * Tool calls in the range, each once: the transcripts' and the post-tool hook's (tool_events).
- * Undefined when the database has no Claude Code tables (the tab shows the hook's as before).
+ * Undefined when no transcript was imported (the tab shows the hook's as before).
  */
 export function claudeCodeToolCalls(db: Database, range: TimeRange): ReconciledCalls | undefined {
-  if (!tableExists(db, 'claude_code_tool_calls')) return undefined;
+  if (!hasRows(db, 'claude_code_tool_calls')) return undefined;
   const transcript = transcriptCalls(db, range, '1', 'tool');
-  const hooks = hookCalls(db, range, 'tool_events', 'tool', 'timestamp', 'CASE WHEN success IS NULL THEN NULL ELSE success = 0 END');
-  return summarise(reconcileCalls(transcript, hooks), range);
+  return callsOnce(db, range, transcript, { table: 'tool_events', nameColumn: 'tool', timeColumn: 'timestamp', errorSql: 'CASE WHEN success IS NULL THEN NULL ELSE success = 0 END' });
 }
 
 /** The skill a `Skill` tool call loaded: its input summary is `skill: <name>` (or the bare name). */
@@ -170,10 +226,9 @@ const SKILL_NAME_SQL = `CASE WHEN input_summary LIKE 'skill: %' THEN substr(inpu
 
 /** `Skill` tool calls in the range, each once: the transcripts' and the skill tracker's (skill_invocation). */
 export function claudeCodeSkillCalls(db: Database, range: TimeRange): ReconciledCalls | undefined {
-  if (!tableExists(db, 'claude_code_tool_calls')) return undefined;
+  if (!hasRows(db, 'claude_code_tool_calls')) return undefined;
   const transcript = transcriptCalls(db, range, "tool = 'Skill'", SKILL_NAME_SQL);
-  const hooks = hookCalls(db, range, 'skill_invocation', 'skill_name', 'invoked_at', "CASE WHEN error_type IS NOT NULL AND error_type <> '' THEN 1 ELSE NULL END");
-  return summarise(reconcileCalls(transcript, hooks), range);
+  return callsOnce(db, range, transcript, { table: 'skill_invocation', nameColumn: 'skill_name', timeColumn: 'invoked_at', errorSql: "CASE WHEN error_type IS NOT NULL AND error_type <> '' THEN 1 ELSE NULL END" });
 }
 
 /** Whether a router's prediction ('sonnet', 'claude-opus-4-5') names the model a response used. */
@@ -188,37 +243,58 @@ export function predictionMatches(predicted: string, used: string): boolean {
  * within 2 minutes after it (the response it routed), beside the prediction.
  */
 export function claudeCodeRouting(db: Database, range: TimeRange): ClaudeCodeRoutingData | undefined {
-  if (!tableExists(db, 'claude_code_responses') || !tableExists(db, 'routing_metrics_events')) return undefined;
-  const where: string[] = ['predicted_model IS NOT NULL'];
-  const params: SqlValue[] = [];
-  if (range.from !== undefined) (where.push('timestamp >= ?'), params.push(Math.floor(range.from)));
-  if (range.to !== undefined) (where.push('timestamp < ?'), params.push(Math.ceil(range.to)));
-  const decisions = queryRows<{ t: number; p: string }>(db, `SELECT timestamp AS t, predicted_model AS p FROM routing_metrics_events WHERE ${where.join(' AND ')} ORDER BY timestamp`, params);
+  if (!hasRows(db, 'claude_code_responses') || !tableExists(db, 'routing_metrics_events')) return undefined;
+  const rangeWhere: string[] = ['predicted_model IS NOT NULL'];
+  const rangeArgs: SqlValue[] = [];
+  if (range.from !== undefined) (rangeWhere.push('timestamp >= ?'), rangeArgs.push(Math.floor(range.from)));
+  if (range.to !== undefined) (rangeWhere.push('timestamp < ?'), rangeArgs.push(Math.ceil(range.to)));
+  // the responses that can follow a decision in the range, in start order
+  const lo = range.from === undefined ? -8.64e15 : Math.floor(range.from) * 1000;
+  const hi = range.to === undefined ? 8.64e15 : Math.ceil(range.to) * 1000 + ROUTING_WINDOW_MS;
+  const responses = queryRows<{ t: number; m: string }>(
+    db,
+    'SELECT ts_ms AS t, model AS m FROM claude_code_responses WHERE ts_ms >= ? AND ts_ms < ? AND is_sidechain = 0 AND model IS NOT NULL ORDER BY ts_ms, rowid',
+    [lo, hi],
+  ).map((r) => ({ t: num(r.t), m: String(r.m) }));
+  // only decisions up to a window before a response can match one; the others are counted in SQL
+  const span = responses.length ? { lo: Math.floor((responses[0].t - ROUTING_WINDOW_MS) / 1000), hi: Math.ceil(responses[responses.length - 1].t / 1000) } : { lo: 1, hi: 0 };
+  const decisions = queryRows<{ t: number; p: string }>(
+    db,
+    `SELECT timestamp AS t, predicted_model AS p FROM routing_metrics_events WHERE ${rangeWhere.join(' AND ')} AND timestamp >= ? AND timestamp <= ? ORDER BY timestamp`,
+    [...rangeArgs, span.lo, span.hi],
+  );
   const pairs = new Map<string, { predicted: string; used: string | null; count: number }>();
+  const count = (predicted: string, used: string | null, n: number) => {
+    const key = `${predicted}\u0000${used ?? ''}`;
+    const row = pairs.get(key) ?? { predicted, used, count: 0 };
+    row.count += n;
+    pairs.set(key, row);
+  };
   let matched = 0;
   let agreed = 0;
-  const next = db.prepare('SELECT model FROM claude_code_responses WHERE ts_ms >= ? AND ts_ms < ? AND is_sidechain = 0 AND model IS NOT NULL ORDER BY ts_ms LIMIT 1');
-  try {
-    for (const d of decisions) {
-      const at = num(d.t) * 1000;
-      next.bind([at, at + ROUTING_WINDOW_MS]);
-      const used = next.step() ? String(next.get()[0]) : null;
-      next.reset();
-      const predicted = String(d.p);
-      const key = `${predicted}\u0000${used ?? ''}`;
-      const row = pairs.get(key) ?? { predicted, used, count: 0 };
-      row.count++;
-      pairs.set(key, row);
-      if (used !== null) {
-        matched++;
-        if (predictionMatches(predicted, used)) agreed++;
-      }
+  let next = 0;
+  for (const d of decisions) {
+    const at = num(d.t) * 1000;
+    while (next < responses.length && responses[next].t < at) next++;
+    const used = next < responses.length && responses[next].t < at + ROUTING_WINDOW_MS ? responses[next].m : null;
+    const predicted = String(d.p);
+    count(predicted, used, 1);
+    if (used !== null) {
+      matched++;
+      if (predictionMatches(predicted, used)) agreed++;
     }
-  } finally {
-    next.free();
+  }
+  let unmatched = 0;
+  for (const r of queryRows<{ p: string; n: number }>(
+    db,
+    `SELECT predicted_model AS p, count(*) AS n FROM routing_metrics_events WHERE ${rangeWhere.join(' AND ')} AND (timestamp IS NULL OR timestamp < ? OR timestamp > ?) GROUP BY predicted_model`,
+    [...rangeArgs, span.lo, span.hi],
+  )) {
+    count(String(r.p), null, num(r.n));
+    unmatched += num(r.n);
   }
   return {
-    decisions: decisions.length,
+    decisions: decisions.length + unmatched,
     matched,
     agreed,
     agreementPercent: percent(agreed, matched),

@@ -3,6 +3,7 @@ import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
 import { prepareForMetrics } from './context';
 import { tableWriterModes, writerModeText } from '../ingest/writerMode';
 import { listEventTables } from '../rollups/refresh';
+import { mintDrillKey } from './drillTargets';
 import { num, numOrNull, queryOne, queryRows, quoteIdent } from '../db/queryHelpers';
 import type { DataSourceRow, DataSourcesData, DataSourcesSummary, EventSpan, FreshnessStatus, MetricsOptions } from './types';
 
@@ -42,7 +43,12 @@ export function getDataSources(db: Database, options: MetricsOptions = {}): Data
   prepareForMetrics(db);
   const nowSeconds = Math.floor(options.nowSeconds ?? Date.now() / 1000);
   const thresholds = options.freshness ?? DEFAULT_FRESHNESS;
+  // V1's tables, and a catalogue table another source added once a known stream feeds it (not an
+  // inferred table of the same name: a file of that name in another program's shape)
   const known = new Set<string>(V1_EVENT_TABLES);
+  if (queryOne(db, `SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'ingest_streams'`)) {
+    for (const r of queryRows<{ table_name: string }>(db, `SELECT DISTINCT table_name FROM ingest_streams WHERE kind <> 'inferred'`)) known.add(r.table_name);
+  }
   const rolled = new Map(
     queryRows<{ table_name: string; n: number; first_at: number | null; last_at: number | null }>(
       db,
@@ -57,6 +63,7 @@ export function getDataSources(db: Database, options: MetricsOptions = {}): Data
     const ageSeconds = lastEventAt === null ? null : nowSeconds - lastEventAt;
     return {
       table: t.name,
+      drillKey: mintDrillKey('table', t.name),
       knownFormat: known.has(t.name),
       rows,
       firstEventAt: numOrNull(r?.first_at),

@@ -2,22 +2,28 @@ import type { SqlDatabase as Database, SqlValue } from '../db/database';
 import { sourcePathSql } from './provenance';
 import { listEventTables } from '../rollups/refresh';
 import { num, numOrNull, queryOne, queryRows, quoteIdent, strOrNull, tableColumns } from '../db/queryHelpers';
-import { dayKeyBounds, resolveTimeZone } from '../time/dayBuckets';
-import type { DrillDownRequest, DrillDownResult } from './types';
+import type { DrillDownRequest, DrillDownResult, TableRowsRequest } from './types';
+import { DrillDownError, drillWindow, resolveDrillTarget } from './drillTargets';
 import { getUsageDrillRows } from './usage';
+
+export { DrillDownError };
 
 /** Bookkeeping columns every event table has; not shown as data. */
 const HIDDEN = new Set(['id', 'source_id', 'source_line', 'stream_id', 'row_hash', 'row_seq']);
 
-export class DrillDownError extends Error {}
+/** The rows behind a number of the dashboard: its target resolved by the host, then listed. */
+export function getDrillDownRows(db: Database, request: DrillDownRequest): DrillDownResult {
+  const resolved = resolveDrillTarget(request.target);
+  if (resolved.source === 'claudeCode') return getUsageDrillRows(db, resolved.kind, resolved.value, request);
+  return listTableRows(db, { ...request, table: resolved.table, filters: resolved.filters });
+}
 
 /**
- * The rows behind a number: one event table, range/day/equality filters, newest first, each
- * with its source file and line so the view can open the JSONL there. Table and column names
- * are checked against the database and quoted; values are bound parameters.
+ * One event table's rows with range/day/equality filters, newest first, each with its source
+ * file and line so the view can open the JSONL there. Table and column names are checked
+ * against the database and quoted; values are bound parameters.
  */
-export function getDrillDownRows(db: Database, request: DrillDownRequest): DrillDownResult {
-  if (request.drillKey !== undefined) return getUsageDrillRows(db, request);
+export function listTableRows(db: Database, request: TableRowsRequest): DrillDownResult {
   const table = listEventTables(db).find((t) => t.name === request.table);
   if (!table) throw new DrillDownError(`unknown event table: ${request.table}`);
   const allColumns = tableColumns(db, table.name);
@@ -25,13 +31,7 @@ export function getDrillDownRows(db: Database, request: DrillDownRequest): Drill
   const where: string[] = [];
   const params: SqlValue[] = [];
 
-  let from = request.range?.from;
-  let to = request.range?.to;
-  if (request.day) {
-    const bounds = dayKeyBounds(request.day, resolveTimeZone(request.timeZone));
-    from = from === undefined ? bounds.from : Math.max(from, bounds.from);
-    to = to === undefined ? bounds.to : Math.min(to, bounds.to);
-  }
+  const { from, to, limit, offset } = drillWindow(request);
   if (table.tsColumn) {
     const ts = `t.${quoteIdent(table.tsColumn)}`;
     if (from !== undefined) (where.push(`${ts} >= ?`), params.push(Math.floor(from)));
@@ -43,8 +43,6 @@ export function getDrillDownRows(db: Database, request: DrillDownRequest): Drill
     else (where.push(`t.${quoteIdent(column)} = ?`), params.push(value));
   }
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const limit = Math.max(1, Math.min(1000, Math.floor(request.limit ?? 100)));
-  const offset = Math.max(0, Math.floor(request.offset ?? 0));
 
   const total = num(queryOne<{ n: number }>(db, `SELECT count(*) AS n FROM ${quoteIdent(table.name)} AS t ${whereSql}`, params)?.n);
   const src = sourcePathSql(db, 't');

@@ -11,10 +11,11 @@ export { getSelfHeal } from './selfHeal';
 export { getActivity } from './activity';
 export { getSessions } from './sessions';
 export { claudeCodeRouting, claudeCodeSkillCalls, claudeCodeToolCalls, predictionMatches, reconcileCalls, type CallSource, type ReconciledCall } from './claudeCodeCalls';
-export { getUsage, getUsageDrillRows, mintDrillKey, USAGE_SESSIONS_SHOWN, type UsageOptions } from './usage';
+export { getUsage, getUsageDrillRows, USAGE_SESSIONS_SHOWN, type UsageOptions } from './usage';
 /** Whole database, not range-limited: freshness is about now. */
 export { getDataSources, getEventSpan, DEFAULT_FRESHNESS, freshnessStatus, summarise as summariseDataSources } from './dataSources';
-export { getDrillDownRows, DrillDownError } from './drillDown';
+export { getDrillDownRows, listTableRows, DrillDownError } from './drillDown';
+export { DRILL_TABLES, drillWindow, mintDrillKey, resolveDrillTarget } from './drillTargets';
 export { refreshRollups, rebuildRollups, catchUpRollups, type TouchedRange } from '../rollups/refresh';
 export { prepareForMetrics } from './context';
 export { registerPercentileAggregates, HISTOGRAM_RELATIVE_ERROR } from '../rollups/percentile';

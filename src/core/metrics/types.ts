@@ -95,6 +95,8 @@ export interface DataSourceRow {
   writerAgreementPercent?: number | null;
   /** e.g. "dual-write 100%", "JSONL only", "database-native" */
   writerModeText?: string;
+  /** host-minted key for this table's newest rows (a `keyed` drill target) */
+  drillKey: string;
 }
 
 export interface DataSourcesSummary {
@@ -348,24 +350,52 @@ export interface RowSource {
   line: number | null;
 }
 
-export interface DrillDownRequest {
-  /** Event table (known or inferred); validated against the database. Absent when `drillKey` is given. */
-  table?: string;
-  /**
-   * An opaque key the host minted in a tab payload (Usage tab: a session's tool calls, a
-   * tool's calls, a model's responses); resolved and validated by the metrics layer. The
-   * webview passes it back unread.
-   */
-  drillKey?: string;
+/**
+ * What a drill-down asks for, in the dashboard's words: a kind of event and the values the
+ * chart or table showed (undefined: any; null: not recorded). The host maps each kind to its
+ * event table and columns (metrics/drillTargets.ts), so the page never names a table or column.
+ * `keyed` carries a key the host minted in a payload (a data source's newest rows; Claude Code's
+ * sessions, tools and models) and the page hands back unread.
+ */
+export type RowsTarget =
+  | { kind: 'routing'; predictedModel?: string | null; actualModel?: string | null }
+  | { kind: 'expertiseRouting'; domain?: string | null }
+  | { kind: 'selfHeal'; errorPattern?: string | null; fixed?: boolean }
+  | { kind: 'recovery'; errorType?: string | null; strategy?: string | null; recovered?: boolean }
+  | { kind: 'skills'; skill?: string | null; completed?: boolean; errorType?: string | null; workflow?: string | null; session?: string | null }
+  | { kind: 'sessions'; outcome?: string | null }
+  | { kind: 'toolCalls'; tool?: string | null; success?: boolean | null }
+  | { kind: 'git'; repo?: string | null }
+  | { kind: 'coordinator' }
+  | { kind: 'activity'; eventType?: string | null }
+  | { kind: 'keyed'; key: string };
+
+export type RowsKind = RowsTarget['kind'];
+
+/** The part of a drill-down request both the dashboard and the host's own callers share. */
+export interface DrillWindow {
   range: TimeRange;
   /** Narrow to one day of `timeZone` (intersected with range). */
   day?: DayKey;
   timeZone?: string;
-  /** Column = value equality filters (null matches NULL); unknown columns are rejected. */
-  filters?: Record<string, string | number | null>;
   /** Default 100, at most 1000. */
   limit?: number;
   offset?: number;
+}
+
+/** A drill-down from the dashboard: what to list, and where in time. */
+export interface DrillDownRequest extends DrillWindow {
+  target: RowsTarget;
+}
+
+/**
+ * The host's own row listing (Show Rows, the report's samples): an event table by name and
+ * column = value filters (null matches NULL), both checked against the database. Never built
+ * from a webview message.
+ */
+export interface TableRowsRequest extends DrillWindow {
+  table: string;
+  filters?: Record<string, string | number | null>;
 }
 
 export interface DrillDownRow {

@@ -5,17 +5,17 @@
  * tokens × the current price table (as the CLI reports do), so a model without a price keeps
  * its tokens and shows "no price" — never a silent $0.
  *
- * Drill-downs are opaque keys minted here (`drillKey`): the webview hands one back unread and
- * `getUsageDrillRows` decodes it against a fixed list of kinds, so no table or column name
- * ever comes from the page.
+ * Drill-downs are opaque keys minted here (`drillKey`, codec in drillTargets.ts): the webview
+ * hands one back unread, so no table or column name ever comes from the page.
  */
 import type { SqlDatabase as Database, SqlValue } from '../db/database';
-import { BUNDLED_PRICES, costOf, LONG_CONTEXT_THRESHOLD, priceFor, type PriceTable } from '../claudeCode/prices';
+import { BUNDLED_PRICES, LONG_CONTEXT_THRESHOLD, type PriceTable } from '../claudeCode/prices';
 import { unpricedWarnings } from '../claudeCode/reports';
-import { DrillDownError } from './drillDown';
+import { addTokenGroup, emptyTokenCost, type TokenCost, type TokenGroup } from '../claudeCode/tokenCost';
+import { DrillDownError, drillWindow, mintDrillKey } from './drillTargets';
 import { num, numOrNull, percent, queryOne, queryRows, strOrNull, tableExists } from '../db/queryHelpers';
 import { dayKeyBounds, dayNumberToKey, offsetSegments, offsetSql, resolveTimeZone } from '../time/dayBuckets';
-import type { DrillDownRequest, DrillDownResult, MetricsOptions, TimeRange, UsageBlockSummary, UsageData, UsageTokens } from './types';
+import type { DrillDownResult, DrillWindow, MetricsOptions, TimeRange, UsageBlockSummary, UsageData, UsageTokens } from './types';
 
 /** Sessions listed in the tab (most recent first). */
 export const USAGE_SESSIONS_SHOWN = 50;
@@ -28,70 +28,21 @@ export interface UsageOptions extends MetricsOptions {
 
 // ---------------------------------------------------------------- drill keys
 
+/** Where each kind of Claude Code drill-down reads: the tool calls of a session or a tool, the responses of a model. */
 const DRILL_KINDS = {
-  /** the tool calls of one session */
   session: { table: 'claude_code_tool_calls', column: 'session_id' },
-  /** the calls of one tool */
   tool: { table: 'claude_code_tool_calls', column: 'tool' },
-  /** the responses of one model */
   model: { table: 'claude_code_responses', column: 'model' },
 } as const;
-type DrillKind = keyof typeof DRILL_KINDS;
-
-/** An opaque key for the rows behind one number of the tab. */
-export function mintDrillKey(kind: DrillKind, value: string): string {
-  return 'cc.' + Buffer.from(JSON.stringify([kind, value]), 'utf8').toString('base64url');
-}
-
-function decodeDrillKey(key: string): { kind: DrillKind; value: string } {
-  const bad = () => new DrillDownError('unknown drill-down key');
-  if (typeof key !== 'string' || !key.startsWith('cc.') || key.length > 4096) throw bad();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(key.slice(3), 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string' || !Object.hasOwn(DRILL_KINDS, parsed[0] as string)) throw bad();
-  return { kind: parsed[0] as DrillKind, value: parsed[1] };
-}
 
 // ---------------------------------------------------------------- the tab's data
 
-interface Acc {
-  input: number;
-  output: number;
-  cr: number;
-  w5: number;
-  w1: number;
-  cost: number;
-  priced: boolean;
-}
-
-const newAcc = (): Acc => ({ input: 0, output: 0, cr: 0, w5: 0, w1: 0, cost: 0, priced: false });
-
-interface Group {
-  model: string;
-  long: number;
-  input: number;
-  output: number;
-  cr: number;
-  w5: number;
-  w1: number;
-}
+type Acc = TokenCost;
+const newAcc = emptyTokenCost;
+type Group = TokenGroup;
 
 function add(acc: Acc, g: Group, prices: PriceTable, unpriced: Set<string>): void {
-  acc.input += g.input;
-  acc.output += g.output;
-  acc.cr += g.cr;
-  acc.w5 += g.w5;
-  acc.w1 += g.w1;
-  const cost = costOf(priceFor(prices, g.model), { input: g.input, output: g.output, cacheRead: g.cr, cacheWrite5m: g.w5, cacheWrite1h: g.w1 }, g.long === 1);
-  if (cost === undefined) unpriced.add(g.model);
-  else {
-    acc.cost += cost;
-    acc.priced = true;
-  }
+  if (addTokenGroup(acc, g, prices) === undefined) unpriced.add(g.model);
 }
 
 function tokensOf(acc: Acc): UsageTokens {
@@ -183,7 +134,7 @@ export function getUsage(db: Database, range: TimeRange, options: UsageOptions =
   });
 
   out.models = [...models.entries()]
-    .map(([model, m]) => ({ model, responses: m.responses, priced: m.acc.priced, drillKey: mintDrillKey('model', model), ...tokensOf(m.acc) }))
+    .map(([model, m]) => ({ model, responses: m.responses, priced: m.acc.priced, drillKey: mintDrillKey('ccModel', model), ...tokensOf(m.acc) }))
     .sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || b.totalTokens - a.totalTokens || (a.model < b.model ? -1 : 1));
 
   // per session (and from there per project): tokens and cost per model of the session
@@ -234,7 +185,7 @@ export function getUsage(db: Database, range: TimeRange, options: UsageOptions =
       durationSeconds: first === null || last === null ? null : Math.round((last - first) / 1000),
       toolCalls: t?.calls ?? 0,
       toolErrors: t?.errors ?? 0,
-      drillKey: mintDrillKey('session', sid),
+      drillKey: mintDrillKey('ccSession', sid),
       ...tokensOf(acc),
     };
   });
@@ -274,7 +225,7 @@ function withTools(db: Database, out: UsageData, range: TimeRange): UsageData {
     errors: num(r.e),
     errorRatePercent: percent(num(r.e), num(r.n)),
     avgDurationMs: r.d === null ? null : Math.round(num(r.d)),
-    drillKey: mintDrillKey('tool', String(r.tool)),
+    drillKey: mintDrillKey('ccTool', String(r.tool)),
   }));
   out.totals.toolCalls = out.tools.reduce((s, t) => s + t.calls, 0);
   out.totals.toolErrors = out.tools.reduce((s, t) => s + t.errors, 0);
@@ -326,22 +277,13 @@ function activeBlock(db: Database, prices: PriceTable, nowMs: number): UsageBloc
 // ---------------------------------------------------------------- drill-down
 
 /** The rows behind a drill key, in the request's range (and day), newest first. */
-export function getUsageDrillRows(db: Database, request: DrillDownRequest): DrillDownResult {
-  const { kind, value } = decodeDrillKey(request.drillKey ?? '');
+export function getUsageDrillRows(db: Database, kind: keyof typeof DRILL_KINDS, value: string, request: DrillWindow): DrillDownResult {
   const { table, column } = DRILL_KINDS[kind];
   if (!tableExists(db, table)) throw new DrillDownError('this database has no Claude Code tables');
-  let from = request.range?.from;
-  let to = request.range?.to;
-  if (request.day) {
-    const bounds = dayKeyBounds(request.day, resolveTimeZone(request.timeZone));
-    from = from === undefined ? bounds.from : Math.max(from, bounds.from);
-    to = to === undefined ? bounds.to : Math.min(to, bounds.to);
-  }
+  const { from, to, limit, offset } = drillWindow(request);
   const w = rangeWhere({ from, to }, 't.ts_ms');
   const where = `t.${column} = ? AND ${w.sql}`;
   const params: SqlValue[] = [value, ...w.params];
-  const limit = Math.max(1, Math.min(1000, Math.floor(request.limit ?? 100)));
-  const offset = Math.max(0, Math.floor(request.offset ?? 0));
   const columns =
     table === 'claude_code_tool_calls'
       ? ['time', 'tool', 'input_summary', 'is_error', 'duration_ms', 'session_id', 'is_subagent', 'tool_use_id']

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
 import { toMarkdownTable } from '../../core/query/queryFormat';
-import { openSnapshot } from '../../core/db/database';
-import { getDrillDownRows } from '../../core/metrics';
 import { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { MetricsNode } from '../tree/metricsTreeModel';
 import { CommandIds } from './ids';
@@ -26,12 +24,13 @@ export const showRows: CommandHandlerFactory = {
       }
       const target = node.rows;
       try {
-        const db = await openSnapshot(services.databasePath);
+        // a drill-down page, read in the data worker (off this thread) like the dashboard's
+        const lease = services.dashboardData.acquire();
         let result;
         try {
-          result = getDrillDownRows(db, { table: target.table, range: {}, filters: target.filters, limit: ROWS_SHOWN });
+          result = await services.dashboardData.tableRows({ table: target.table, range: {}, filters: target.filters, limit: ROWS_SHOWN });
         } finally {
-          db.close();
+          lease.dispose();
         }
         const columns = ['source', ...result.columns];
         const rows = result.rows.map((r) => [r.source.path ? `${r.source.path}:${r.source.line ?? ''}` : null, ...result.columns.map((c) => r.values[c])]);

@@ -5,12 +5,12 @@ import * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
 import { resolveTimeZone } from '../../core/metrics';
 import { answerDataRequest } from '../../core/dashboard/dashboardRequests';
+import { isDashboardDataMessage, type DashboardDataMessage } from '../../core/dashboard/dashboardDataWorker';
 import { checkScopeRequest, LOCAL_SCOPE, scopeState, type ScopeSelection } from '../../core/team/scope';
 import { PROTOCOL_VERSION, TAB_IDS, type DashboardViewState, type HostToWebview, type TabId, type WebviewToHost } from '../../protocol';
 import type { ExtensionServices } from '../services';
 import { metricsSettings } from './metricsSettings';
 import { dashboardHtml } from './dashboardHtml';
-import { SnapshotCache } from './snapshotCache';
 
 export const DASHBOARD_VIEW_TYPE = 'telemetryLens.dashboard';
 
@@ -32,7 +32,6 @@ export function dashboardWebviewOptions(extensionUri: vscode.Uri): vscode.Webvie
 export class DashboardPanel extends Disposable {
   private static current: DashboardPanel | undefined;
 
-  private readonly snapshots: SnapshotCache;
   private ready = false;
   /** the tab/range to show on the next `ready` (first open, or showTab while hidden); sent once */
   private pendingView: Partial<DashboardViewState> | undefined;
@@ -76,7 +75,8 @@ export class DashboardPanel extends Disposable {
   ) {
     super();
     this.pendingView = initialView;
-    this.snapshots = this.register(new SnapshotCache(() => services.databasePath));
+    // the data worker (services.dashboardData) runs while a panel holds a lease
+    this.register(services.dashboardData.acquire());
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'telemetry.svg');
     const nonce = randomBytes(18).toString('base64');
     const scriptUri = panel.webview.asWebviewUri(vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview.js'));
@@ -146,14 +146,15 @@ export class DashboardPanel extends Disposable {
   }
 
   private databaseChanged(): void {
-    this.snapshots.invalidate();
+    // (services.dashboardData follows onDidChangeDatabase itself; a settings change comes here too)
+    this.services.dashboardData.invalidate();
     this.post({ type: 'databaseChanged' });
-    // open and prepare the new snapshot while the page waits out its refresh debounce
-    if (this.ready && this.panel.visible) void this.snapshots.warm();
+    // open and prepare the new snapshot in the worker while the page waits out its refresh debounce
+    if (this.ready && this.panel.visible && this.scope.scope === 'local') void this.services.dashboardData.warm().catch(() => undefined);
   }
 
   private sendInit(): void {
-    this.snapshots.invalidate();
+    this.services.dashboardData.invalidate();
     this.shownPath = this.services.databasePath;
     this.post({
       type: 'init',
@@ -196,17 +197,35 @@ export class DashboardPanel extends Disposable {
         await this.openSource(message.path, message.line);
         return;
       default: {
-        const reply = await answerDataRequest(message, {
-          snapshot: () => (this.scope.scope === 'team' ? this.services.teamReader.snapshot(this.scope.machine) : this.snapshots.get()),
-          metricsOptions: () => metricsSettings(this.services),
-          nowSeconds: () => Math.floor(Date.now() / 1000),
-        });
+        if (!isDashboardDataMessage(message)) return;
+        const reply = await this.answer(message);
         if (!reply) return;
         if (reply.type === 'rows') for (const r of reply.result.rows) if (r.source.path) this.knownSources.add(r.source.path);
         if (reply.type === 'data' && reply.payload.tab === 'selfHeal') for (const f of reply.payload.selfHeal.recentFailures) if (f.source.path) this.knownSources.add(f.source.path);
         if (reply.type === 'error') this.services.log.warn(`dashboard: ${reply.message}`);
         this.post(reply);
       }
+    }
+  }
+
+  /**
+   * This machine's data comes from the data worker (off this thread); the Team scope's from the
+   * team reader's snapshot, here.
+   */
+  private async answer(message: DashboardDataMessage): Promise<HostToWebview | undefined> {
+    if (this.scope.scope === 'team') {
+      const machine = this.scope.machine;
+      return answerDataRequest(message, {
+        snapshot: () => this.services.teamReader.snapshot(machine),
+        metricsOptions: () => metricsSettings(this.services),
+        nowSeconds: () => Math.floor(Date.now() / 1000),
+      });
+    }
+    try {
+      return await this.services.dashboardData.answer(message, metricsSettings(this.services), Math.floor(Date.now() / 1000));
+    } catch (e) {
+      // the worker died or was disposed under the request: the page shows the error like any other
+      return { type: 'error', requestId: message.requestId, message: e instanceof Error ? e.message : String(e) };
     }
   }
 

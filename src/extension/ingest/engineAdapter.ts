@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { defaultEngineChoice, openMemoryDatabase, openSnapshot } from '../../core/db/database';
-import { ingestWorkerAvailable, runIngestInWorker } from '../../core/ingest/ingestWorker';
+import { defaultEngineChoice, openSnapshot } from '../../core/db/database';
+import { ingestWorkerAvailable, listRejectsInWorker, pendingSchemaStepsInWorker, runAuditInWorker, runIngestInWorker } from '../../core/ingest/ingestWorker';
+import { pendingSchemaSteps as pendingSchemaStepsHere } from '../../core/ingest/schemaStep';
 import {
   auditSources,
   discoverSources,
+  listRejects,
   migrateSources,
   verifySources,
   type AuditReport,
@@ -12,18 +14,18 @@ import {
   type MigrateResult,
   type VerifyResult,
 } from '../../core/ingest';
-import { migrationStatus, needsBaseline } from '../../core/schema';
 import type { FreshnessThresholds } from '../../core/time/freshness';
 import { standardConfigDirs } from '../../core/claudeCode';
 import { formatCount, plural } from './format';
-import { readRejects, type RejectsPage } from './rejectsQuery';
+import { REJECTS_SHOWN, toRejectsPage, type RejectsPage } from './rejectsQuery';
 import type { AuditView, IngestView, VerifyView } from './viewModel';
 
 /**
  * The one place the extension calls the ingest engine: maps its reports onto the view model
  * the UI texts are built from. No vscode here, and nothing loads sql.js until a call is made.
- * Migrate and verify run on a worker thread (core/ingest/ingestWorker.ts): the extension host's
- * thread stays free while the native engine's synchronous SQL runs.
+ * Migrate, verify, the preview's audit and schema steps and the rejects read run on a worker
+ * thread (core/ingest/ingestWorker.ts): the extension host's thread stays free while the
+ * engines' synchronous SQL (and sql.js's snapshot of a large file) runs.
  */
 export interface EngineContext {
   dbPath: string;
@@ -40,7 +42,12 @@ export interface EngineContext {
 }
 
 export async function auditForPreview(paths: string[], ctx: EngineContext, signal?: AbortSignal, onProgress?: (p: IngestProgress) => void): Promise<AuditView> {
-  return toAuditView(await auditSources(paths, { dbPath: ctx.dbPath, tz: ctx.tz, exclude: ctx.exclude, freshness: ctx.freshness, signal, onProgress }));
+  const options = { dbPath: ctx.dbPath, tz: ctx.tz, exclude: ctx.exclude, freshness: ctx.freshness };
+  return toAuditView(
+    ingestWorkerAvailable()
+      ? await runAuditInWorker(paths, options, { signal, onProgress, engine: defaultEngineChoice() })
+      : await auditSources(paths, { ...options, signal, onProgress }),
+  );
 }
 
 export function toAuditView(report: AuditReport): AuditView {
@@ -63,15 +70,9 @@ export function toAuditView(report: AuditReport): AuditView {
 
 /** Names of the schema steps the next write will apply (empty = schema current). */
 export async function pendingSchemaSteps(ctx: EngineContext): Promise<string[]> {
-  // A database that does not exist yet is an empty one: every migration is pending.
-  const db = fs.existsSync(ctx.dbPath) ? await openSnapshot(ctx.dbPath) : await openMemoryDatabase();
-  try {
-    const steps = needsBaseline(db) ? ['baseline: adopt the tables already in this database'] : [];
-    for (const row of migrationStatus(db, { userDir: ctx.userMigrationsDir })) if (row.state === 'pending') steps.push(row.name);
-    return steps;
-  } finally {
-    db.close();
-  }
+  return ingestWorkerAvailable()
+    ? pendingSchemaStepsInWorker(ctx.dbPath, ctx.userMigrationsDir, defaultEngineChoice())
+    : pendingSchemaStepsHere(ctx.dbPath, ctx.userMigrationsDir);
 }
 
 export interface IngestRunOptions {
@@ -174,11 +175,12 @@ export async function discoverBeside(files: string[]): Promise<{ path: string; s
   return sources;
 }
 
-export async function loadRejects(dbPath: string, limit?: number): Promise<RejectsPage> {
+export async function loadRejects(dbPath: string, limit = REJECTS_SHOWN): Promise<RejectsPage> {
+  if (ingestWorkerAvailable()) return toRejectsPage(await listRejectsInWorker(dbPath, limit, defaultEngineChoice()));
   if (!fs.existsSync(dbPath)) return { rows: [], total: 0 };
   const db = await openSnapshot(dbPath);
   try {
-    return readRejects(db, limit);
+    return toRejectsPage(listRejects(db, { limit }));
   } finally {
     db.close();
   }

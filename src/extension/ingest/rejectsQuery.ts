@@ -1,5 +1,5 @@
 import type { SqlDatabase as Database } from '../../core/db/database';
-import { listRejects } from '../../core/ingest';
+import { listRejects, type RejectsPage as EngineRejectsPage } from '../../core/ingest';
 import type { RejectRow } from './viewModel';
 
 export interface RejectsPage {
@@ -9,8 +9,15 @@ export interface RejectsPage {
 }
 
 /** The quarantine as the Show Rejected Lines views list it (the engine's listRejects, mapped). */
-export function readRejects(db: Database, limit = 2000): RejectsPage {
-  const page = listRejects(db, { limit });
+export function readRejects(db: Database, limit = REJECTS_SHOWN): RejectsPage {
+  return toRejectsPage(listRejects(db, { limit }));
+}
+
+/** At most this many rejected lines are listed (the total says how many there are). */
+export const REJECTS_SHOWN = 2000;
+
+/** The engine's page (read here or in the ingest worker) as the views list it. */
+export function toRejectsPage(page: EngineRejectsPage): RejectsPage {
   return {
     total: page.total,
     rows: page.rows.map((r) => ({

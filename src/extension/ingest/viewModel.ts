@@ -24,8 +24,10 @@ export interface AuditedFile {
   freshness?: string;
 }
 
-export type { SourceProblem } from '../../core/ingest/sources/settings';
-import type { SourceProblem } from '../../core/ingest/sources/settings';
+import type { SourceProblem as ResolvedSourceProblem } from '../../core/ingest/sources/settings';
+
+/** A problem as the Migrate preview shows it: from resolving the sources setting or from the audit's discovery. */
+export type SourceProblem = Pick<ResolvedSourceProblem, 'path' | 'message'>;
 
 export interface AuditView {
   files: AuditedFile[];

@@ -9,19 +9,9 @@
  *   section / source / skill / model / selfHealPattern / recoveryCategory / migration  node kind
  */
 import type { SqlDatabase as Database } from '../../core/db/database';
-import {
-  getDataSources,
-  getRouting,
-  getSelfHeal,
-  getSkills,
-  type DashboardSection,
-  type DataSourceRow,
-  type FreshnessStatus,
-  type MetricsOptions,
-  type TimeRange,
-} from '../../core/metrics';
-import { migrationStatus } from '../../core/schema';
-import { BUNDLED_PRICES, usageSummary, type CleanupRisk, type PriceTable, type UsagePeriod } from '../../core/claudeCode';
+import type { DashboardSection, DataSourceRow, FreshnessStatus, MetricsOptions, TimeRange } from '../../core/metrics';
+import { readMetricsTreeData, type MetricsTreeData } from '../../core/dashboard/metricsTreeData';
+import type { CleanupRisk, PriceTable, UsagePeriod } from '../../core/claudeCode';
 import { ageText, count, isoText, millisecondsText, percentText, plural, secondsText } from './format';
 
 export interface RowsTarget {
@@ -108,14 +98,16 @@ function sourceNode(s: DataSourceRow): MetricsNode {
   };
 }
 
-/** Builds the whole tree (all sections) from a snapshot. */
+/** Builds the whole tree (all sections) from a snapshot, here (tests; the extension reads the data in the data worker). */
 export function buildMetricsTree(db: Database, options: TreeBuildOptions = {}): MetricsNode[] {
-  const range = options.range ?? {};
-  const sources = getDataSources(db, options);
-  const skills = getSkills(db, range, options);
-  const routing = getRouting(db, range, options);
-  const heal = getSelfHeal(db, range, options);
-  const migrations = migrationStatus(db, { userDir: options.migrationsDir });
+  const data = readMetricsTreeData(db, { ...options, prices: options.claudeCode?.prices });
+  return metricsTreeFromData({ ...data, cleanup: options.claudeCode?.cleanup ?? null });
+}
+
+/** The tree's nodes from its data (readMetricsTreeData, in the data worker or here). */
+export function metricsTreeFromData(data: MetricsTreeData): MetricsNode[] {
+  const { sources, skills, routing, migrations } = data;
+  const heal = data.selfHeal;
   const t = sources.thresholds;
 
   const sourcesNode: MetricsNode = {
@@ -258,7 +250,7 @@ export function buildMetricsTree(db: Database, options: TreeBuildOptions = {}): 
     })),
   };
 
-  const usage = claudeUsageNode(db, options);
+  const usage = claudeUsageNode(data);
   return usage ? [sourcesNode, usage, skillsNode, routingNode, healNode, migrationsNode] : [sourcesNode, skillsNode, routingNode, healNode, migrationsNode];
 }
 
@@ -268,10 +260,10 @@ function usdText(p: UsagePeriod): string {
 }
 
 /** "Usage: today $…, this month $…" (Claude Code), shown once transcripts were imported or are at risk. */
-export function claudeUsageNode(db: Database, options: TreeBuildOptions): MetricsNode | null {
-  const tz = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const summary = usageSummary(db, { tz, prices: options.claudeCode?.prices ?? BUNDLED_PRICES, nowMs: options.nowSeconds === undefined ? undefined : options.nowSeconds * 1000 });
-  const cleanup = options.claudeCode?.cleanup;
+export function claudeUsageNode(data: Pick<MetricsTreeData, 'usage' | 'usageTimeZone' | 'cleanup'>): MetricsNode | null {
+  const tz = data.usageTimeZone;
+  const summary = data.usage;
+  const cleanup = data.cleanup;
   const risk = cleanup && cleanup.atRisk.length ? cleanup : null;
   if (!summary && !risk) return null;
   const children: MetricsNode[] = [];

@@ -1,14 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { openSnapshot } from '../../core/db/database';
-import { cleanupRisk, loadPrices, standardConfigDirs, type CleanupRisk, type PriceTable } from '../../core/claudeCode';
+import { loadPrices, standardConfigDirs, type PriceTable } from '../../core/claudeCode';
 import { Disposable } from '../../core/lifecycle';
 import { resolveTimeZone } from '../../core/metrics';
 import { teamTreeSection } from '../../core/team/scope';
 import { migrationsFolderOf } from '../migrations/migrationsFolder';
 import type { ExtensionServices } from '../services';
-import { buildMetricsTree, type MetricsNode } from './metricsTreeModel';
+import { metricsTreeFromData, type MetricsNode } from './metricsTreeModel';
 
 /** Context key for the welcome view (package.json viewsWelcome). */
 export const NO_DATABASE_CONTEXT = 'telemetryLens.noDatabase';
@@ -25,8 +24,9 @@ function timeZoneFromSettings(services: ExtensionServices): string | undefined {
 }
 
 /**
- * The Metrics view. Builds every node from one snapshot when the root is asked for (sql.js
- * loads then, not at activation) and rebuilds on refresh(): after our own writes
+ * The Metrics view. Builds every node from one snapshot when the root is asked for, its data read
+ * in the data worker (services.dashboardData: off this thread, sharing the dashboard's snapshot;
+ * sql.js loads there, not at activation) and rebuilds on refresh(): after our own writes
  * (onDidChangeDatabase), when the file changes on disk (any writer), and on settings changes.
  */
 export class MetricsTreeProvider extends Disposable implements vscode.TreeDataProvider<MetricsNode> {
@@ -95,18 +95,20 @@ export class MetricsTreeProvider extends Disposable implements vscode.TreeDataPr
     if (missing) return []; // the welcome view offers Migrate JSONL / Open Database
     try {
       const team = this.teamSection();
-      const db = await openSnapshot(dbPath);
+      // a lease for the read: the worker outlives it briefly (idleStopMs), so the next refresh reuses it
+      const lease = this.services.dashboardData.acquire();
       try {
-        const roots = buildMetricsTree(db, {
+        const data = await this.services.dashboardData.metricsTreeData({
           timeZone: timeZoneFromSettings(this.services),
           freshness: this.services.config.freshness(),
           migrationsDir: migrationsFolderOf(this.services),
-          claudeCode: claudeCodeTreeOptions(this.services, db),
+          ...claudeCodeTreeOptions(this.services),
         });
+        const roots = metricsTreeFromData(data);
         const teamNode = await team;
         return teamNode ? [...roots, teamNode] : roots;
       } finally {
-        db.close();
+        lease.dispose();
       }
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -133,20 +135,14 @@ export function registerMetricsTree(services: ExtensionServices): { provider: Me
   return { provider, registration: vscode.Disposable.from(view, provider) };
 }
 
-/** Prices (with the user's override file) and the cleanup warning, when the Claude Code source is on. */
-function claudeCodeTreeOptions(services: ExtensionServices, db: Parameters<typeof cleanupRisk>[0]): { prices?: PriceTable; cleanup?: CleanupRisk | null } | undefined {
-  if (services.config.get<boolean>('claudeCode.enabled', true) === false) return undefined;
+/** Prices (with the user's override file) and the folders of the cleanup warning, when the Claude Code source is on. */
+function claudeCodeTreeOptions(services: ExtensionServices): { prices?: PriceTable; cleanupConfigDirs?: string[] } {
+  if (services.config.get<boolean>('claudeCode.enabled', true) === false) return {};
   let prices: PriceTable | undefined;
   try {
     prices = loadPrices();
   } catch (e) {
     services.log.warn(`Claude Code prices: ${e instanceof Error ? e.message : String(e)}; using the bundled table`);
   }
-  let cleanup: CleanupRisk | null = null;
-  try {
-    cleanup = cleanupRisk(db, standardConfigDirs());
-  } catch {
-    cleanup = null;
-  }
-  return { prices, cleanup };
+  return { prices, cleanupConfigDirs: standardConfigDirs() };
 }

@@ -13,8 +13,10 @@ export interface EnginePaths {
  * Turns expanded setting entries into the concrete paths the engine takes: globs are walked,
  * missing entries reported (except missing default folders, which are simply not set up).
  * Glob matches follow `exclude` (telemetryLens.exclude) like a folder scan; none given = no filter.
+ * `origin` says where the entries came from, so a message can point the user back to it.
  */
-export async function resolveEnginePaths(specs: readonly SourceSpec[], exclude: readonly string[] = []): Promise<EnginePaths> {
+export async function resolveEnginePaths(specs: readonly SourceSpec[], exclude: readonly string[] = [], origin: 'setting' | 'command line' = 'setting'): Promise<EnginePaths> {
+  const from = (spec: SourceSpec) => (origin === 'setting' ? ` (from setting entry "${spec.raw}")` : '');
   const paths: string[] = [];
   const problems: SourceProblem[] = [];
   const seen = new Set<string>();
@@ -27,18 +29,18 @@ export async function resolveEnginePaths(specs: readonly SourceSpec[], exclude: 
   for (const spec of specs) {
     if (spec.kind === 'path') {
       if (fs.existsSync(spec.path)) add(spec.path);
-      else if (!spec.isDefault) problems.push({ path: spec.path, message: `not found (from setting entry "${spec.raw}")` });
+      else if (!spec.isDefault) problems.push({ kind: 'not-found', path: spec.path, message: `not found${from(spec)}` });
       continue;
     }
     if (!fs.existsSync(spec.base)) {
-      if (!spec.isDefault) problems.push({ path: spec.base, message: `folder not found (from setting entry "${spec.raw}")` });
+      if (!spec.isDefault) problems.push({ kind: 'not-found', path: spec.base, message: `folder not found${from(spec)}` });
       continue;
     }
     const expansion = await expandGlob(spec.base, spec.pattern ?? '**');
     for (const m of withoutExcluded(expansion.matches, exclude)) add(m);
     problems.push(...expansion.problems);
-    if (expansion.matches.length === 0) problems.push({ path: spec.path, message: `no file matches "${spec.raw}"` });
-    if (expansion.truncated) problems.push({ path: spec.path, message: `"${spec.raw}" matches too many paths; only the first ${expansion.matches.length} are used` });
+    if (expansion.matches.length === 0) problems.push({ kind: 'no-match', path: spec.path, message: `no file matches "${spec.raw}"` });
+    if (expansion.truncated) problems.push({ kind: 'truncated', path: spec.path, message: `"${spec.raw}" matches too many paths; only the first ${expansion.matches.length} are used` });
   }
   return { paths, problems };
 }
@@ -50,10 +52,5 @@ export async function resolveEnginePaths(specs: readonly SourceSpec[], exclude: 
  * CLI and the extension.
  */
 export async function resolveCommandLinePaths(entries: readonly string[], env: SourceEnvironment & { exclude?: readonly string[] }): Promise<EnginePaths> {
-  const specs = resolveSourceSettings(entries, env);
-  const { paths, problems } = await resolveEnginePaths(specs, env.exclude ?? []);
-  return {
-    paths,
-    problems: problems.map((p) => ({ path: p.path, message: p.message.replace(/ \(from setting entry "[^"]*"\)$/, '') })),
-  };
+  return resolveEnginePaths(resolveSourceSettings(entries, env), env.exclude ?? [], 'command line');
 }

@@ -30,5 +30,5 @@ export function withoutExcluded(files: readonly string[], patterns: readonly str
 export function excludedFileTest(patterns: readonly string[]): (file: string) => boolean {
   const matcher = new ExcludeMatcher(patterns);
   if (matcher.isEmpty) return () => false;
-  return (f) => excludesFile(path.basename(f), matcher.coversPath(f));
+  return (f) => excludesFile(path.basename(f), matcher.coversPath(f), f);
 }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { globToRegExp } from '../globPattern';
+import type { SourceProblem } from './settings';
 
 /**
  * Glob support for `telemetryLens.sources`. The engine takes concrete paths; VS Code's
@@ -20,7 +21,7 @@ export interface GlobExpansion {
   /** Matching files and folders (a matching folder is not descended into: the engine scans it). */
   matches: string[];
   /** Folders that could not be read, with the reason. */
-  problems: { path: string; message: string }[];
+  problems: SourceProblem[];
   truncated: boolean;
 }
 
@@ -39,7 +40,7 @@ export async function expandGlob(base: string, pattern: string, opts: GlobWalkOp
     try {
       real = await fs.promises.realpath(dir);
     } catch (e) {
-      result.problems.push({ path: dir, message: (e as Error).message });
+      result.problems.push({ kind: 'unreadable', path: dir, message: (e as Error).message });
       return;
     }
     if (visited.has(real)) return; // symlink loop
@@ -48,7 +49,7 @@ export async function expandGlob(base: string, pattern: string, opts: GlobWalkOp
     try {
       entries = await fs.promises.readdir(dir, { withFileTypes: true });
     } catch (e) {
-      result.problems.push({ path: dir, message: (e as Error).message });
+      result.problems.push({ kind: 'unreadable', path: dir, message: (e as Error).message });
       return;
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));

@@ -27,6 +27,8 @@ export interface SourceEnvironment {
 
 /** A file or folder discovery could not use (unreadable, symlink loop, not found, ...). */
 export interface SourceProblem {
+  /** what went wrong, for callers that act on it (the CLI refuses a missing path, goes on past an unreadable folder) */
+  kind: 'not-found' | 'no-match' | 'unreadable' | 'truncated';
   path: string;
   message: string;
 }

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import type { SqlDatabase as Database } from '../../core/db/database';
-import { openSnapshot } from '../../core/db/database';
-import { prepareForMetrics } from '../../core/metrics';
-import { hasTelemetryTables } from '../../core/dashboard/dashboardRequests';
+import type { SqlDatabase as Database } from '../db/database';
+import { openSnapshot } from '../db/database';
+import { prepareForMetrics } from '../metrics';
+import { hasTelemetryTables } from './dashboardRequests';
 
 function signature(dbPath: string): string {
   const part = (p: string) => {
@@ -33,9 +33,11 @@ export class SnapshotCache {
     const sig = `${path}|${signature(path)}`;
     if (this.db && sig === this.dbSignature) return this.db;
     if (this.opening) return this.opening;
+    // the stale one goes first, so a large wasm image is never held twice (its users read it
+    // synchronously after get() resolved: none is still reading it now)
+    this.close();
     this.opening = openSnapshot(path).then(
       (db) => {
-        this.close();
         this.db = db;
         this.dbSignature = sig;
         this.opening = undefined;
