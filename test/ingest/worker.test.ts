@@ -49,7 +49,7 @@ describe('parse worker', () => {
     assert.deepEqual(pyQuery(worker, 'SELECT byte_offset, line_count FROM ingest_sources'), pyQuery(inline, 'SELECT byte_offset, line_count FROM ingest_sources'));
     const indexes = `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'routing_metrics_events' ORDER BY name`;
     assert.deepEqual(pyQuery(worker, indexes), pyQuery(inline, indexes));
-    assert.equal(pyQuery(worker, indexes).length, 3);
+    assert.equal(pyQuery(worker, indexes).length, 4); // timestamp, accuracy, identity, untagged (V6)
     assert.deepEqual(pyQuery(worker, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
   });
 

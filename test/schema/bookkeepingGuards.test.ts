@@ -19,8 +19,8 @@ describe('bookkeeping guards', () => {
     const empty = path.join(dir, 'no-migrations');
     write(path.join(dir, 'logs', 'tool-usage.jsonl'), lines({ ts: T0, tool: 'Bash' }));
     await migrateSources(db, [path.join(dir, 'logs')]);
-    // V5 (Claude Code usage), V4 (writer contract) and V3 (rollups: derived data) roll back
-    for (const v of [5, 4, 3]) {
+    // V6 (ordered identity index), V5 (Claude Code usage), V4 (writer contract) and V3 (rollups: derived data) roll back
+    for (const v of [6, 5, 4, 3]) {
       const down = await cli(['migrations', 'down', '--db', db, '--dir', empty]);
       assert.equal(down.code, 0, `V${v} rolls back: ${down.out}${down.err}`);
     }

@@ -90,7 +90,11 @@ describe('fresh database → up', () => {
       const identity = rows(db, `SELECT "unique" AS u FROM pragma_index_list(?) WHERE name = ?`, [table, `ux_${table}_identity`]);
       assert.equal(identity[0]?.u, 1, `unique ux_${table}_identity`);
       const identityCols = rows(db, `SELECT name FROM pragma_index_info(?) ORDER BY seqno`, [`ux_${table}_identity`]).map((r) => r.name);
-      assert.deepEqual(identityCols, ['stream_id', 'row_hash', 'row_seq']);
+      // V6: ordered by the event's time inside the stream (part of the hashed content)
+      assert.deepEqual(identityCols, ['stream_id', table === 'skill_invocation' ? 'invoked_at' : 'timestamp', 'row_hash', 'row_seq']);
+      // V6: the rows other programs wrote without identity, found without scanning the table
+      const untagged = rows(db, `SELECT sql FROM sqlite_master WHERE name = ?`, [`ix_${table}_untagged`]);
+      assert.match(String(untagged[0]?.sql), /\(id\) WHERE row_hash IS NULL$/, `ix_${table}_untagged`);
       // AUTOINCREMENT, as the doc says
       assert.match(String(rows(db, `SELECT sql FROM sqlite_master WHERE name = ?`, [table])[0].sql), /id INTEGER PRIMARY KEY AUTOINCREMENT/);
     }

@@ -19,6 +19,7 @@ const RELEASED: Record<string, string> = {
   V3__metrics_rollups: 'e1cce39f26829ab570c210341b19d99c7d2500dde3fb1f20572b9807e3011877',
   V4__writer_contract: 'f30947d6c63c6b7507056184ed60935211c8917d080b7f843441a691b0f2a70f',
   V5__claude_code_usage: 'ddf168ebbf5e46f6d34411ac71e46f821ce9092c268a54de4a23518a11814201',
+  V6__ordered_identity: '01f740b1e917f792b7492c11c7223ce75893af4b05ab0d1257d4161681cbd2b2',
 };
 
 test('released built-in migrations keep their checksums (add a new migration instead of editing one)', () => {
@@ -36,6 +37,7 @@ const RELEASED_TEXT: Record<number, { up: string; down: string }> = {
   3: { up: 'c364711fa0b4d4be0bc3ae1d1ff6e7b59bf8c7b7418438bdf6220e45b1af238a', down: 'dfc1e963507b0530611954050f2af35cc748b1ec32c0cd79a024367225bc6dea' },
   4: { up: 'bef2d0cacd9730305c9f237d2ff42934569f475b1cb5781a0bb3f5127f0300f9', down: '269829534a905b5af1b8c6e38f90db8b2e5c632362c38df3b39eab4210dc0c3c' },
   5: { up: 'ddf168ebbf5e46f6d34411ac71e46f821ce9092c268a54de4a23518a11814201', down: '36876c89f4f48ba9accf919f5884af7fe2dc7530dcf96de616a82a5d275518e4' },
+  6: { up: 'f60294741faba91df2a47113ce8062b88b33ef7bdfef5fda3373d7d9ddfab660', down: '425a1493529700e75657cd6650184f6fcdc9441d6b4dbd7cad3f05ce4afdfe55' },
 };
 
 test('released migrations are frozen text: up and down unchanged, and not generated from live code', () => {

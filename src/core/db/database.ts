@@ -37,6 +37,12 @@ export interface WriteOptions {
   forceWrite?: boolean;
   /** Storage engine (default: setDefaultEngine / TL_ENGINE / auto). */
   engine?: EngineChoice;
+  /**
+   * Native engine: asked on the connection before the write transaction begins (SQLite fixes
+   * it then): true keeps temporary structures (the savepoint and statement journals) in memory
+   * instead of temp files. Only for small writes, whose journals hold a few pages.
+   */
+  tempInMemory?: (db: SqlDatabase) => boolean;
 }
 
 export interface SnapshotOptions extends SnapshotReadOptions, EngineOptions {}

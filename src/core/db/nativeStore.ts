@@ -122,6 +122,8 @@ export interface NativeWriteOptions {
   tool?: string;
   busyTimeoutMs?: number;
   onPhase?: (phase: 'snapshot' | 'work' | 'write-back' | 'done') => void;
+  /** asked before the first transaction begins (SQLite reads temp_store then): true sets temp_store = MEMORY */
+  tempInMemory?: (db: NativeHandle) => boolean;
 }
 
 function inTransaction(conn: NodeDatabaseSync): boolean {
@@ -169,6 +171,7 @@ export async function withNativeWrite<T>(dbPath: string, work: (db: NativeHandle
     if (db.wal) db.connection.exec('PRAGMA synchronous = NORMAL');
     // chunk commits checkpoint explicitly (nativeCommitPoint), the last one as SQLite would
     if (db.wal) db.connection.exec('PRAGMA wal_autocheckpoint = 0');
+    if (opts.tempInMemory?.(db)) db.connection.exec('PRAGMA temp_store = MEMORY');
     begin(db);
     let result: T;
     try {

@@ -17,6 +17,7 @@ import type { TableMapper } from './mappers';
 import { buildMapper, type MapperSpec, type ReadJob, type RowSink } from './lineRows';
 import { readRowsInWorkers, splitJob, workerAvailable } from './parseWorkers';
 import { scanDocument, scanJsonl, type LineReject, type ScanHandlers } from './scan';
+import { identityShape } from './identityIndex';
 import { quoteIdent, tableExists } from './sql';
 import { columnNames } from './directRows';
 import type { DiscoveredSource, ParseOptions } from './types';
@@ -91,7 +92,9 @@ async function streamCounts(db: Database | null, table: string, key: string, fil
   }
   const gone = goneEntryIds(entries, files, new Set(), newGenerations);
   const count = gone.length ? `sum(CASE WHEN source_id IN (${gone.join(', ')}) THEN 0 ELSE 1 END)` : 'count(*)';
-  const stmt = db.prepare(`SELECT row_hash, ${count} FROM ${quoteIdent(table)} WHERE stream_id = ? GROUP BY row_hash`);
+  // in the identity index's order (V6: time first) — no sort; add() sums a hash's groups
+  const time = identityShape(db, table).timeColumn;
+  const stmt = db.prepare(`SELECT row_hash, ${count} FROM ${quoteIdent(table)} WHERE stream_id = ? GROUP BY ${time ? `${quoteIdent(time)}, ` : ''}row_hash`);
   try {
     stmt.bind([sid]);
     while (stmt.step()) {

@@ -15,6 +15,7 @@ import { V1_EVENT_TABLES } from '../schema/builtin/V1__telemetry_core';
 import { KNOWN_TABLES, tableAliasesOf } from '../formats/catalogue';
 import { PROVENANCE_COLUMNS, rowContentHash } from '../formats/rowIdentity';
 import { quoteIdent, tableExists } from './sql';
+import { identityShape, identityWhere } from './identityIndex';
 import type { DirectRow, Values } from './naturalKeys';
 
 export const DIRECT_ROWS_TABLE = 'direct_rows';
@@ -93,25 +94,28 @@ export function tagDirectRows(db: Database, nowS: number): number {
     if (!have.includes('row_hash') || !have.includes('stream_id') || !have.includes('row_seq')) continue; // another program's own table
     const t = quoteIdent(table);
     const cols = dataColumns(db, table);
+    const shape = identityShape(db, table);
+    const timeAt = shape.timeColumn ? cols.indexOf(shape.timeColumn) : -1;
+    // V6's partial index ix_<table>_untagged holds exactly these rows: no scan of the table
     const sel = db.prepare(`SELECT id, ${cols.map(quoteIdent).join(', ')} FROM ${t} WHERE row_hash IS NULL ORDER BY id`);
-    const pending: { id: number; hash: number }[] = [];
+    const pending: { id: number; hash: number; time: SqlValue }[] = [];
     try {
       while (sel.step()) {
         const r = sel.get();
         const row: Record<string, SqlValue> = {};
         for (let i = 0; i < cols.length; i++) if (r[i + 1] !== null) row[cols[i]] = r[i + 1];
-        pending.push({ id: Number(r[0]), hash: rowContentHash(row, null) });
+        pending.push({ id: Number(r[0]), hash: rowContentHash(row, null), time: timeAt >= 0 ? r[timeAt + 1] : null });
       }
     } finally {
       sel.free();
     }
     if (!pending.length) continue;
-    const seqOf = db.prepare(`SELECT coalesce(max(row_seq), 0) FROM ${t} WHERE stream_id = 0 AND row_hash = ?`);
+    const seqOf = db.prepare(`SELECT coalesce(max(row_seq), 0) FROM ${t} WHERE ${identityWhere(shape)}`);
     const upd = db.prepare(`UPDATE ${t} SET stream_id = 0, row_hash = ?, row_seq = ? WHERE id = ?`);
     const ins = db.prepare(`INSERT OR IGNORE INTO ${DIRECT_ROWS_TABLE} (table_name, row_id, first_seen_at) VALUES (?, ?, ?)`);
     try {
       for (const p of pending) {
-        seqOf.bind([p.hash]);
+        seqOf.bind(shape.timeColumn ? [0, p.hash, p.time] : [0, p.hash]);
         seqOf.step();
         const seq = Number(seqOf.get()[0]) + 1;
         seqOf.reset();

@@ -70,6 +70,37 @@ function fastPragmas(db: Database, sourceBytes: number): void {
 }
 
 /**
+ * Runs reading at most this many new bytes keep SQLite's temp structures in memory (native):
+ * the stream savepoint's journal then holds the few pages such a run changes (~1,000 lines:
+ * ~100 pages), not a temp file written and thrown away (~400 KB of writes for 1,000 lines).
+ */
+const SMALL_RUN_BYTES = 1 << 20;
+
+/**
+ * New bytes a run will read at most, from the ledgers (before the write transaction): a file
+ * whose entry (same path and inode, not shrunk) was read to an offset counts from there.
+ */
+function newBytesAtMost(db: Database, sources: { path: string; size: number; ino?: number }[], ledger: 'ingest_sources' | 'claude_code_files', limit: number): number {
+  if (!tableExists(db, ledger)) return sources.reduce((n, s) => n + s.size, 0);
+  const withIno = ledger === 'ingest_sources';
+  const stmt = db.prepare(`SELECT byte_offset${withIno ? ', ino' : ''} FROM ${ledger} WHERE path = ? ORDER BY id DESC LIMIT 1`);
+  let n = 0;
+  try {
+    for (const s of sources) {
+      stmt.bind([s.path]);
+      const r = stmt.step() ? stmt.get() : null;
+      stmt.reset();
+      const offset = r && (!withIno || Number(r[1]) === s.ino) && Number(r[0]) <= s.size ? Number(r[0]) : 0;
+      n += s.size - offset;
+      if (n > limit) break;
+    }
+  } finally {
+    stmt.free();
+  }
+  return n;
+}
+
+/**
  * A load much bigger than the database (a first backfill): room for it up front, so the
  * in-memory file is not reallocated and copied as it grows (untouched room costs no RSS).
  */
@@ -210,7 +241,7 @@ export async function migrateSources(dbPath: string, paths: string[], opts: Migr
     for (const t of tables.sort()) counts[t] = tableCount(db, t);
     opts.onProgress?.({ phase: 'write', bytesDone: bytesTotal, bytesTotal, rowsInserted: ctx.progress.rowsInserted });
     return { migrations, results, counts, rejects: ctx.rejects, notImported, claudeCode, promoted: promotion.promoted };
-  });
+  }, { tempInMemory: (db) => bytesTotal <= SMALL_RUN_BYTES || newBytesAtMost(db, sources, 'ingest_sources', SMALL_RUN_BYTES) + newBytesAtMost(db, transcripts, 'claude_code_files', SMALL_RUN_BYTES) <= SMALL_RUN_BYTES });
   opts.onProgress?.({ phase: 'done', bytesDone: bytesTotal, bytesTotal, rowsInserted: result.results.reduce((s, r) => s + r.inserted, 0) });
   return {
     database: path.resolve(dbPath),

@@ -18,7 +18,7 @@ import { readRowsInWorkers, splitJob, workerAvailable } from './parseWorkers';
 import { hash53 } from '../formats/rowIdentity';
 import { scanDocument, scanJsonl, type LineReject } from './scan';
 import { HashCounter } from './hashCounter';
-import { TableWriter, type HashCount } from './tableWriter';
+import { TableWriter, type CountKey, type HashCount } from './tableWriter';
 import { fileHashCounts, goneEntryIds, isNewGeneration, replacedEntries } from './generations';
 import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
@@ -237,7 +237,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
     const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;
     if (bulk && !fresh) throw new Error('internal: bulk load chosen for a stream that needs identity lookups');
     const hasHeads = plans.some((p) => p.mode === 'fast' && p.startLine > 0);
-    const counts = new Map<number, HashCount>();
+    const counts = new Map<CountKey, HashCount>();
     const freshCounter = new HashCounter();
     const preloaded = !fresh && bytesToRead > BULK_LOOKUP_BYTES;
     if (preloaded) writer.loadCounts(sid, counts);
@@ -297,11 +297,12 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
           }
           return;
         }
-        let c = counts.get(h);
+        const key = writer.countKey(h, vals, at);
+        let c = counts.get(key);
         if (!c) {
-          c = fresh || preloaded ? { n: 0, max: 0, seen: 0 } : writer.lookupCount(sid, h);
+          c = fresh || preloaded ? { n: 0, max: 0, seen: 0 } : writer.lookupCount(sid, h, vals, at);
           if (c.n > 0 && hasHeads) throw new NeedFullRead();
-          counts.set(h, c);
+          counts.set(key, c);
         } else if (preloaded && c.seen === 0 && c.n > 0 && hasHeads) throw new NeedFullRead();
         c.seen++;
         if (c.seen <= c.n) {

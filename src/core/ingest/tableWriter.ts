@@ -11,10 +11,18 @@ import { quoteIdent, scalar } from './sql';
 import { tableAliasesOf } from '../formats/catalogue';
 import { loadDirectRows, recordClaim } from './directRows';
 import { DirectRowIndex, naturalKeyFor } from './naturalKeys';
+import { adoptedRowSql, identityShape, identityWhere } from './identityIndex';
 
 function tableColumnNames(db: Database, table: string): string[] {
   const r = db.exec(`SELECT name FROM pragma_table_info(?)`, [table]);
   return r.length ? r[0].values.map((v) => String(v[0])) : [];
+}
+
+/** A stream's copies of one content are counted under this key (TableWriter.countKey). */
+export type CountKey = number | string;
+
+function timedCountKey(hash: number, time: SqlValue): string {
+  return hash + (typeof time === 'number' ? '|' + time : time === null ? '|null' : '|s' + String(time));
 }
 
 export interface HashCount {
@@ -67,6 +75,9 @@ export class TableWriter {
    * max(row_seq) still spans every row, so new occurrence numbers never collide.
    */
   private readonly countExpr: string;
+  /** where the identity index's time column is among the mapper's values (-1: V1 shape, or not mapped: NULL) */
+  private readonly identityTimeAt: number;
+  private readonly identityTimed: boolean;
 
   /** `SQL`: the wasm engine's module (wasmModule()), null on the native engine. */
   constructor(
@@ -94,12 +105,15 @@ export class TableWriter {
     this.decoded = new Array<SqlValue>(mapper.columns.length + 1).fill(null);
     const tuples = Array.from({ length: this.batchRows }, (_, r) => tuple(r));
     this.insertBatch = new RawInsert(SQL, db, `INSERT INTO ${t} (${names}) VALUES ${tuples.join(', ')}`, this.width * this.batchRows);
-    this.lookup = db.prepare(`SELECT ${this.countExpr}, coalesce(max(row_seq), 0) FROM ${t} WHERE stream_id = ? AND row_hash = ?`);
+    const shape = identityShape(db, mapper.table);
+    this.identityTimed = shape.timeColumn !== null;
+    this.identityTimeAt = shape.timeColumn ? mapper.columns.indexOf(shape.timeColumn) : -1;
+    this.lookup = db.prepare(`SELECT ${this.countExpr}, coalesce(max(row_seq), 0) FROM ${t} WHERE ${identityWhere(shape)}`);
     this.hasAdopted = mapper.adoptHash !== null && scalar(db, `SELECT 1 FROM ${t} WHERE stream_id = 0 LIMIT 1`) !== null;
     // rows the users' programs wrote (dual-write): a JSONL line that is their backup claims them
     const direct = loadDirectRows(db, mapper.table, mapper.columns, mapper.timeColumn);
     this.direct = direct.length ? new DirectRowIndex(direct, naturalKeyFor(mapper.table), mapper.columns, mapper.timeColumn) : null;
-    if (this.hasAdopted) this.adoptFind = db.prepare(`SELECT id FROM ${t} WHERE stream_id = 0 AND row_hash = ? LIMIT 1`);
+    if (this.hasAdopted) this.adoptFind = db.prepare(adoptedRowSql(shape, mapper.table));
     this.hasAdopted ||= this.direct !== null;
     if (this.hasAdopted) {
       const fill = mapper.columns.map((c) => `${quoteIdent(c)} = coalesce(${quoteIdent(c)}, ?)`).join(', ');
@@ -114,22 +128,44 @@ export class TableWriter {
     return scalar(this.db, `SELECT 1 FROM ${quoteIdent(this.mapper.table)} WHERE stream_id = ? LIMIT 1`, [streamId]) !== null;
   }
 
-  lookupCount(streamId: number, hash: number): HashCount {
-    this.lookup.bind([streamId, hash]);
+  /** The stream's copies of this content (`vals[at ..]` as in add(): the row, for its time). */
+  lookupCount(streamId: number, hash: number, vals: SqlValue[], at: number): HashCount {
+    this.lookup.bind(this.identityArgs(streamId, hash, vals, at));
     this.lookup.step();
     const r = this.lookup.get();
     this.lookup.reset();
     return { n: Number(r[0]), max: Number(r[1]), seen: 0 };
   }
 
-  /** Every hash of the stream at once (cheaper than point lookups for big re-reads). */
-  loadCounts(streamId: number, into: Map<number, HashCount>): void {
-    const stmt = this.db.prepare(`SELECT row_hash, ${this.countExpr}, max(row_seq) FROM ${quoteIdent(this.mapper.table)} WHERE stream_id = ? GROUP BY row_hash`);
+  private identityArgs(streamId: number, hash: number, vals: SqlValue[], at: number): SqlValue[] {
+    if (!this.identityTimed) return [streamId, hash];
+    return [streamId, hash, this.identityTimeAt >= 0 ? vals[at + this.identityTimeAt] : null];
+  }
+
+  /**
+   * The key a stream's copies are counted under: the content hash, and with an ordered identity
+   * index (V6) also the row's time — the index counts per (time, hash), so two contents whose
+   * 53-bit hashes collide but whose times differ are counted apart, as the index holds them.
+   */
+  countKey(hash: number, vals: SqlValue[], at: number): CountKey {
+    if (!this.identityTimed) return hash;
+    return timedCountKey(hash, this.identityTimeAt >= 0 ? vals[at + this.identityTimeAt] : null);
+  }
+
+  /** Every hash of the stream at once (cheaper than point lookups for big re-reads), keyed by countKey(). */
+  loadCounts(streamId: number, into: Map<CountKey, HashCount>): void {
+    const t = quoteIdent(this.mapper.table);
+    const time = this.identityTimed ? (this.identityTimeAt >= 0 ? quoteIdent(this.mapper.columns[this.identityTimeAt]) : 'NULL') : null;
+    const sql = time
+      ? `SELECT row_hash, ${this.countExpr}, max(row_seq), ${time} FROM ${t} WHERE stream_id = ? GROUP BY ${time}, row_hash`
+      : `SELECT row_hash, ${this.countExpr}, max(row_seq) FROM ${t} WHERE stream_id = ? GROUP BY row_hash`;
+    const stmt = this.db.prepare(sql);
     try {
       stmt.bind([streamId]);
       while (stmt.step()) {
         const r = stmt.get();
-        into.set(Number(r[0]), { n: Number(r[1]), max: Number(r[2]), seen: 0 });
+        const h = Number(r[0]);
+        into.set(time ? timedCountKey(h, r[3]) : h, { n: Number(r[1]), max: Number(r[2]), seen: 0 });
       }
     } finally {
       stmt.free();
@@ -147,7 +183,7 @@ export class TableWriter {
     for (let i = 0; i < cols.length; i++) row[cols[i]] = vals[at + i] as string | number | null;
     let found: number | null = null;
     if (this.adoptFind && this.mapper.adoptHash) {
-      this.adoptFind.bind([this.mapper.adoptHash({ row })]);
+      this.adoptFind.bind(this.identityArgs(0, this.mapper.adoptHash({ row }), vals, at).slice(1));
       found = this.adoptFind.step() ? Number(this.adoptFind.get()[0]) : null;
       this.adoptFind.reset();
       if (found !== null && this.direct) {
