@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
 import { defaultEngineChoice, resolveEngine } from '../../src/core/db/database';
 import { CheckFailedError, describeError, UsageError } from '../../src/core/db/errors';
@@ -20,6 +19,7 @@ import { openSnapshot } from '../../src/core/db/database';
 import { loadNodeSqlite } from '../../src/core/db/nativeSqlite';
 import { writeBigRoutingMetrics } from '../../src/sample';
 import { lines, pyQuery, tempDir, write } from './helpers';
+import { maxLagDuring } from '../eventLoopLag';
 
 const DUMP = `SELECT timestamp, query_id, predicted_model, actual_model, dq_score, complexity, accuracy, cost_saved, latency_ms, reasoning,
   source_line, extra, row_hash FROM routing_metrics_events ORDER BY source_line`;
@@ -28,22 +28,6 @@ const engine = defaultEngineChoice();
 function sameRows(actual: unknown[], expected: unknown[], what: string): void {
   assert.equal(actual.length, expected.length, `${what}: row count`);
   for (let i = 0; i < actual.length; i++) assert.deepEqual(actual[i], expected[i], `${what}: row ${i + 1}`);
-}
-
-/** Max event-loop delay (ms) of this thread while `run` runs. */
-async function maxLagDuring<T>(run: () => Promise<T>): Promise<{ result: T; maxMs: number }> {
-  const h = monitorEventLoopDelay({ resolution: 5 });
-  h.enable();
-  // the histogram's first tick only starts its clock, and a blocked stretch is recorded by the tick
-  // after it: let both happen around the work
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  try {
-    const result = await run();
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    return { result, maxMs: h.max / 1e6 };
-  } finally {
-    h.disable();
-  }
 }
 
 describe(`ingest worker (engine ${resolveEngine(engine).name})`, () => {

@@ -10,7 +10,6 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, describe, test } from 'node:test';
 import { defaultEngineChoice, resolveEngine } from '../../src/core/db/database';
 import { answerDataRequest, NO_TELEMETRY_TABLES } from '../../src/core/dashboard/dashboardRequests';
@@ -25,6 +24,7 @@ import { readMetricsTreeData } from '../../src/core/dashboard/metricsTreeData';
 import { buildMetricsTree, metricsTreeFromData } from '../../src/extension/tree/metricsTreeModel';
 import { openSnapshot } from '../../src/core/db/database';
 import { listTableRows } from '../../src/core/metrics';
+import { maxLagDuring } from '../eventLoopLag';
 
 const engine = defaultEngineChoice();
 /** the freshness ages count from the fixture's now, not the clock, so both paths agree */
@@ -54,23 +54,6 @@ async function answerInWorker(worker: DashboardDataWorker, messages: DashboardDa
   const replies = [];
   for (const m of messages) replies.push(await worker.answer(m, optionsAt(now), now));
   return replies;
-}
-
-/** Max event-loop delay (ms) of this thread while `run` runs. */
-async function maxLagDuring<T>(run: () => Promise<T>): Promise<{ result: T; maxMs: number }> {
-  const h = monitorEventLoopDelay({ resolution: 5 });
-  h.enable();
-  // the first tick only starts the clock: let it happen before the work
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  try {
-    const result = await run();
-    // the histogram's timer records a blocked stretch only when it fires after it: let it fire
-    // (work that ends in resolved promises alone would otherwise never be measured)
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    return { result, maxMs: h.max / 1e6 };
-  } finally {
-    h.disable();
-  }
 }
 
 describe(`dashboard data worker (engine ${resolveEngine(engine).name})`, () => {
