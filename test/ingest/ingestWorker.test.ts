@@ -12,7 +12,8 @@ import { describe, test } from 'node:test';
 import { defaultEngineChoice, resolveEngine } from '../../src/core/db/database';
 import { CheckFailedError, describeError, UsageError } from '../../src/core/db/errors';
 import { migrateSources, verifySources, type IngestProgress } from '../../src/core/ingest';
-import { listRejectsInWorker, pendingSchemaStepsInWorker, runAuditInWorker, runIngestInWorker } from '../../src/core/ingest/ingestWorker';
+import { healthInWorker, listRejectsInWorker, pendingSchemaStepsInWorker, runAuditInWorker, runIngestInWorker } from '../../src/core/ingest/ingestWorker';
+import { checkDatabaseHealth } from '../../src/core/db/health';
 import { auditSources, listRejects } from '../../src/core/ingest';
 import { pendingSchemaSteps } from '../../src/core/ingest/schemaStep';
 import { openSnapshot } from '../../src/core/db/database';
@@ -122,7 +123,7 @@ describe(`ingest worker (engine ${resolveEngine(engine).name})`, () => {
     assert.deepEqual(pyQuery(db, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
   });
 
-  test(`the Migrate preview's audit, schema steps and rejects read through the worker: in-process results (event-loop figures side by side)`, async () => {
+  test(`the Migrate preview's audit, schema steps, rejects and health read through the worker: in-process results (event-loop figures side by side)`, async () => {
     const db = path.join(dir, 'lag-here.db');
     const opts = { dbPath: db, tz: 'UTC', nowMs: Date.UTC(2026, 0, 28) };
     const inProcess = await maxLagDuring(() => auditSources([big, path.join(dir, 'same')], opts));
@@ -162,6 +163,12 @@ describe(`ingest worker (engine ${resolveEngine(engine).name})`, () => {
       snapshot.close();
     }
     assert.deepEqual(await listRejectsInWorker(missing, 10, engine), { rows: [], total: 0 });
+
+    // Check Database Health: the same report as here (integrity_check, every table's rows)
+    const health = await healthInWorker(there, engine);
+    assert.deepEqual(health, await checkDatabaseHealth(there, { engine }));
+    assert.equal(health.integrityOk, true);
+    assert.ok(health.tables.some((t) => t.name === 'tool_events' && t.rows > 0), JSON.stringify(health.tables));
   });
 
   test('errors arrive with their class and exit code', async () => {

@@ -1,6 +1,6 @@
 /**
- * Worker thread of ingestWorker.ts: runs one migrate, verify, audit, schema-steps or rejects
- * read with the engine choice it was given, posts progress as messages, turns an `abort` message into its AbortController, and
+ * Worker thread of ingestWorker.ts: runs one migrate, verify, audit, schema-steps, rejects or
+ * health read with the engine choice it was given, posts progress as messages, turns an `abort` message into its AbortController, and
  * ends with the result or the error as plain data.
  */
 import * as fs from 'fs';
@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'worker_threads';
 import { setDefaultEngine } from '../db/engine';
 import { auditSources } from './audit';
 import { openSnapshot } from '../db/database';
+import { checkDatabaseHealth } from '../db/health';
 import { migrateSources } from './migrate';
 import { listRejects, type RejectsPage } from './rejects';
 import { pendingSchemaSteps } from './schemaStep';
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
         break;
       case 'rejects':
         result = await readRejects(job.dbPath, job.limit);
+        break;
+      case 'health':
+        result = await checkDatabaseHealth(job.dbPath, { engine: job.engine });
         break;
     }
     post({ type: 'done', result });

@@ -12,6 +12,7 @@ import { Worker } from 'worker_threads';
 import { CheckFailedError, DatabaseBusyError, TelemetryError, UsageError, WriteConflictError } from '../db/errors';
 import type { EngineChoice } from '../db/engine';
 import type { RejectsPage } from './rejects';
+import type { DatabaseHealth } from '../db/health';
 import type { AuditOptions, AuditReport, IngestProgress, MigrateOptions, MigrateResult, VerifyOptions, VerifyResult } from './types';
 
 /** MigrateOptions / VerifyOptions without their function and signal fields (what may cross). */
@@ -27,10 +28,12 @@ export type IngestWorkerJob =
   /** the Migrate preview's schema line: pendingSchemaSteps */
   | { kind: 'pendingSchemaSteps'; dbPath: string; userMigrationsDir?: string; engine: EngineChoice }
   /** Show Rejected Lines: listRejects on a snapshot (capped) */
-  | { kind: 'rejects'; dbPath: string; limit: number; engine: EngineChoice };
+  | { kind: 'rejects'; dbPath: string; limit: number; engine: EngineChoice }
+  /** Check Database Health: integrity_check and every table's rows (seconds on a large database) */
+  | { kind: 'health'; dbPath: string; engine: EngineChoice };
 
 /** What each job kind answers. */
-export type IngestWorkerResult = MigrateResult | VerifyResult | AuditReport | string[] | RejectsPage;
+export type IngestWorkerResult = MigrateResult | VerifyResult | AuditReport | string[] | RejectsPage | DatabaseHealth;
 
 /** An error as it crosses the thread boundary. */
 export interface SerialisedError {
@@ -199,6 +202,11 @@ export function runAuditInWorker(paths: string[], options: AuditOptions, hooks: 
 /** pendingSchemaSteps on a worker thread: opening a large snapshot stays off the caller's thread. */
 export function pendingSchemaStepsInWorker(dbPath: string, userMigrationsDir: string | undefined, engine: EngineChoice): Promise<string[]> {
   return run({ kind: 'pendingSchemaSteps', dbPath, userMigrationsDir, engine }, {});
+}
+
+/** checkDatabaseHealth on a worker thread: integrity_check of a large database takes seconds. */
+export function healthInWorker(dbPath: string, engine: EngineChoice): Promise<DatabaseHealth> {
+  return run({ kind: 'health', dbPath, engine }, {});
 }
 
 /** listRejects (at most `limit` rows) of `dbPath`'s snapshot on a worker thread. */
