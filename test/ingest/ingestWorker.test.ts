@@ -12,8 +12,10 @@ import { describe, test } from 'node:test';
 import { defaultEngineChoice, resolveEngine } from '../../src/core/db/database';
 import { CheckFailedError, describeError, UsageError } from '../../src/core/db/errors';
 import { migrateSources, verifySources, type IngestProgress } from '../../src/core/ingest';
-import { healthInWorker, listRejectsInWorker, pendingSchemaStepsInWorker, runAuditInWorker, runIngestInWorker } from '../../src/core/ingest/ingestWorker';
+import { backupInWorker, healthInWorker, listRejectsInWorker, migrationsDownInWorker, migrationsUpInWorker, restoreInWorker, pendingSchemaStepsInWorker, runAuditInWorker, runIngestInWorker } from '../../src/core/ingest/ingestWorker';
 import { checkDatabaseHealth } from '../../src/core/db/health';
+import { MigrationFailedError } from '../../src/core/schema/errors';
+import { migrateFileDown, migrateFileUp } from '../../src/core/schema/fileOperations';
 import { auditSources, listRejects } from '../../src/core/ingest';
 import { pendingSchemaSteps } from '../../src/core/ingest/schemaStep';
 import { openSnapshot } from '../../src/core/db/database';
@@ -190,5 +192,39 @@ describe(`ingest worker (engine ${resolveEngine(engine).name})`, () => {
     assert.ok(e3 instanceof Error);
     assert.equal((e3 as Error).name, 'RangeError');
     assert.match((e3 as Error).message, /unknown time zone 'Mars\/Olympus'/);
+  });
+
+  test('Run Migrations, Roll Back, Back Up and Restore through the worker: the in-process results; a failed script keeps its place', async () => {
+    const mig = path.join(dir, 'user-migrations');
+    fs.mkdirSync(mig, { recursive: true });
+    fs.writeFileSync(path.join(mig, 'V100__notes.sql'), 'CREATE TABLE notes (x TEXT);\n');
+    fs.writeFileSync(path.join(mig, 'U100__notes.sql'), 'DROP TABLE notes;\n');
+    const [here, there] = [path.join(dir, 'mig-here.db'), path.join(dir, 'mig-there.db')];
+    const up = await migrationsUpInWorker(there, { userDir: mig, tz: 'UTC', tool: 'test' }, engine);
+    assert.deepEqual(up, await migrateFileUp(here, { userDir: mig, tz: 'UTC', write: { tool: 'test' } }));
+    assert.ok(up.applied.includes('V100__notes'), up.applied.join(', '));
+    assert.deepEqual(pyQuery(there, `SELECT count(*) AS n FROM sqlite_master WHERE name = 'notes'`), [{ n: 1 }]);
+    const down = await migrationsDownInWorker(there, { userDir: mig, tool: 'test' }, engine);
+    assert.deepEqual(down, await migrateFileDown(here, { userDir: mig, force: true, write: { tool: 'test' } }));
+    assert.deepEqual(pyQuery(there, `SELECT count(*) AS n FROM sqlite_master WHERE name = 'notes'`), [{ n: 0 }]);
+
+    // a failing user script: the same MigrationFailedError, with the file and line to open
+    fs.writeFileSync(path.join(mig, 'V101__broken.sql'), 'CREATE TABLE ok1 (x);\nCREATE TABLEE broken (x);\n');
+    const failed = await migrationsUpInWorker(there, { userDir: mig, tool: 'test' }, engine).then(() => null, (e: unknown) => e);
+    assert.ok(failed instanceof MigrationFailedError, `got ${String(failed)}`);
+    assert.equal(failed.failure.location, path.join(mig, 'V101__broken.sql'));
+    assert.equal(failed.failure.line, 2);
+    assert.equal(describeError(failed).exitCode, 1);
+    fs.rmSync(path.join(mig, 'V101__broken.sql'));
+
+    // back up, change, restore: the rows come back
+    const backup = await backupInWorker(there, engine);
+    assert.ok(fs.existsSync(backup.path));
+    const before = pyQuery(there, 'SELECT count(*) AS n FROM schema_migrations');
+    await migrationsUpInWorker(there, { userDir: mig, tool: 'test' }, engine);
+    assert.notDeepEqual(pyQuery(there, 'SELECT count(*) AS n FROM schema_migrations'), before);
+    const restored = await restoreInWorker(there, backup.path, 'test', engine);
+    assert.equal(restored.restoredFrom, backup.path);
+    assert.deepEqual(pyQuery(there, 'SELECT count(*) AS n FROM schema_migrations'), before);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Worker thread of ingestWorker.ts: runs one migrate, verify, audit, schema-steps, rejects or
- * health read with the engine choice it was given, posts progress as messages, turns an `abort` message into its AbortController, and
+ * Worker thread of ingestWorker.ts: runs one migrate, verify, audit, schema-steps, rejects,
+ * health, migrations up/down, backup or restore job with the engine choice it was given, posts progress as messages, turns an `abort` message into its AbortController, and
  * ends with the result or the error as plain data.
  */
 import * as fs from 'fs';
@@ -9,6 +9,8 @@ import { setDefaultEngine } from '../db/engine';
 import { auditSources } from './audit';
 import { openSnapshot } from '../db/database';
 import { checkDatabaseHealth } from '../db/health';
+import { createBackup, restoreBackup } from '../db/backup';
+import { migrateFileDown, migrateFileUp } from '../schema/fileOperations';
 import { migrateSources } from './migrate';
 import { listRejects, type RejectsPage } from './rejects';
 import { pendingSchemaSteps } from './schemaStep';
@@ -46,6 +48,18 @@ async function main(): Promise<void> {
         break;
       case 'health':
         result = await checkDatabaseHealth(job.dbPath, { engine: job.engine });
+        break;
+      case 'migrationsUp':
+        result = await migrateFileUp(job.dbPath, { userDir: job.userDir, tz: job.tz, write: { tool: job.tool } });
+        break;
+      case 'migrationsDown':
+        result = await migrateFileDown(job.dbPath, { userDir: job.userDir, force: true, write: { tool: job.tool } });
+        break;
+      case 'backup':
+        result = await createBackup(job.dbPath);
+        break;
+      case 'restore':
+        result = await restoreBackup(job.dbPath, job.backupPath, { tool: job.tool });
         break;
     }
     post({ type: 'done', result });

@@ -13,6 +13,9 @@ import { CheckFailedError, DatabaseBusyError, TelemetryError, UsageError, WriteC
 import type { EngineChoice } from '../db/engine';
 import type { RejectsPage } from './rejects';
 import type { DatabaseHealth } from '../db/health';
+import type { BackupResult, RestoreResult } from '../db/backup';
+import { MigrationFailedError, MigrationValidationError, type ScriptFailure } from '../schema/errors';
+import type { migrateFileDown, UpResult } from '../schema/fileOperations';
 import type { AuditOptions, AuditReport, IngestProgress, MigrateOptions, MigrateResult, VerifyOptions, VerifyResult } from './types';
 
 /** MigrateOptions / VerifyOptions without their function and signal fields (what may cross). */
@@ -30,10 +33,18 @@ export type IngestWorkerJob =
   /** Show Rejected Lines: listRejects on a snapshot (capped) */
   | { kind: 'rejects'; dbPath: string; limit: number; engine: EngineChoice }
   /** Check Database Health: integrity_check and every table's rows (seconds on a large database) */
-  | { kind: 'health'; dbPath: string; engine: EngineChoice };
+  | { kind: 'health'; dbPath: string; engine: EngineChoice }
+  /** Run Migrations / Roll Back Last Migration: the schema writes (a rebuild step takes seconds on a large database) */
+  | { kind: 'migrationsUp'; dbPath: string; userDir?: string; tz?: string; tool: string; engine: EngineChoice }
+  | { kind: 'migrationsDown'; dbPath: string; userDir?: string; tool: string; engine: EngineChoice }
+  /** Back Up / Restore Database */
+  | { kind: 'backup'; dbPath: string; engine: EngineChoice }
+  | { kind: 'restore'; dbPath: string; backupPath: string; tool: string; engine: EngineChoice };
 
 /** What each job kind answers. */
-export type IngestWorkerResult = MigrateResult | VerifyResult | AuditReport | string[] | RejectsPage | DatabaseHealth;
+export type IngestWorkerResult = MigrateResult | VerifyResult | AuditReport | string[] | RejectsPage | DatabaseHealth | UpResult | DownResult | BackupResult | RestoreResult;
+
+type DownResult = Awaited<ReturnType<typeof migrateFileDown>>;
 
 /** An error as it crosses the thread boundary. */
 export interface SerialisedError {
@@ -43,6 +54,10 @@ export interface SerialisedError {
   code?: string;
   path?: string;
   stack?: string;
+  /** a failed migration script: which one and where (the extension opens the file at the statement) */
+  migration?: { name: string; failure: ScriptFailure };
+  /** a validation failure's problems */
+  problems?: string[];
 }
 
 export type IngestWorkerReply =
@@ -68,6 +83,8 @@ export function serialiseError(e: unknown): SerialisedError {
     code: typeof err.code === 'string' ? err.code : undefined,
     path: typeof err.path === 'string' ? err.path : undefined,
     stack: err.stack,
+    migration: e instanceof MigrationFailedError ? { name: e.migrationName, failure: e.failure } : undefined,
+    problems: e instanceof MigrationValidationError ? e.problems : undefined,
   };
 }
 
@@ -82,7 +99,9 @@ const ERROR_CLASSES: Record<string, new (message: string) => TelemetryError> = {
 export function rebuildError(s: SerialisedError): Error {
   const Known = ERROR_CLASSES[s.name];
   let e: Error;
-  if (Known) e = new Known(s.message);
+  if (s.migration) e = new MigrationFailedError(s.migration.name, s.migration.failure);
+  else if (s.problems) e = new MigrationValidationError(s.problems);
+  else if (Known) e = new Known(s.message);
   else if (typeof s.exitCode === 'number') {
     e = new TelemetryError(s.message, s.exitCode);
     e.name = s.name;
@@ -207,6 +226,24 @@ export function pendingSchemaStepsInWorker(dbPath: string, userMigrationsDir: st
 /** checkDatabaseHealth on a worker thread: integrity_check of a large database takes seconds. */
 export function healthInWorker(dbPath: string, engine: EngineChoice): Promise<DatabaseHealth> {
   return run({ kind: 'health', dbPath, engine }, {});
+}
+
+/** migrateFileUp on a worker thread (Run Migrations): errors keep their class, a failed script its place. */
+export function migrationsUpInWorker(dbPath: string, opts: { userDir?: string; tz?: string; tool: string }, engine: EngineChoice): Promise<UpResult> {
+  return run({ kind: 'migrationsUp', dbPath, ...opts, engine }, {});
+}
+
+/** migrateFileDown (forced: the caller has shown what it drops) on a worker thread. */
+export function migrationsDownInWorker(dbPath: string, opts: { userDir?: string; tool: string }, engine: EngineChoice): Promise<DownResult> {
+  return run({ kind: 'migrationsDown', dbPath, ...opts, engine }, {});
+}
+
+/** createBackup / restoreBackup on a worker thread. */
+export function backupInWorker(dbPath: string, engine: EngineChoice): Promise<BackupResult> {
+  return run({ kind: 'backup', dbPath, engine }, {});
+}
+export function restoreInWorker(dbPath: string, backupPath: string, tool: string, engine: EngineChoice): Promise<RestoreResult> {
+  return run({ kind: 'restore', dbPath, backupPath, tool, engine }, {});
 }
 
 /** listRejects (at most `limit` rows) of `dbPath`'s snapshot on a worker thread. */

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { CheckFailedError } from '../../core/db/errors';
 import { migrateFileDown, previewRollback } from '../../core/schema/fileOperations';
+import { defaultEngineChoice } from '../../core/db/database';
+import { ingestWorkerAvailable, migrationsDownInWorker } from '../../core/ingest/ingestWorker';
 import { describeDrops } from '../../core/schema/runner';
 import { showMigrationError } from '../migrations/migrationErrors';
 import { migrationsFolderOf } from '../migrations/migrationsFolder';
@@ -35,7 +37,10 @@ export const rollbackMigration: CommandHandlerFactory = {
         roll,
       );
       if (choice !== roll) return;
-      const result = await migrateFileDown(dbPath, { userDir, force: true, write: { tool: 'Telemetry Lens (VS Code)' } });
+      const tool = 'Telemetry Lens (VS Code)';
+      const result = ingestWorkerAvailable()
+        ? await migrationsDownInWorker(dbPath, { userDir, tool }, defaultEngineChoice())
+        : await migrateFileDown(dbPath, { userDir, force: true, write: { tool } });
       services.log.info(`rolled back ${result.rolledBack}; current version ${result.current}`);
       services.fireDatabaseChanged();
       void vscode.window.showInformationMessage(`Rolled back ${result.rolledBack}; schema version ${result.current}.`);

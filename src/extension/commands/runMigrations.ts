@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { migrateFileUp, readStatus } from '../../core/schema/fileOperations';
+import { defaultEngineChoice } from '../../core/db/database';
+import { ingestWorkerAvailable, migrationsUpInWorker } from '../../core/ingest/ingestWorker';
 import { showMigrationError } from '../migrations/migrationErrors';
 import { migrationsFolderOf } from '../migrations/migrationsFolder';
 import { CommandIds } from './ids';
@@ -38,8 +40,11 @@ export const runMigrations: CommandHandlerFactory = {
         run,
       );
       if (choice !== run) return;
+      const tool = 'Telemetry Lens (VS Code)';
+      const tz = services.config.timezone();
+      // a rebuild step takes seconds on a large database: off the extension host's thread
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Running migrations…' }, () =>
-        migrateFileUp(dbPath, { userDir, tz: services.config.timezone(), write: { tool: 'Telemetry Lens (VS Code)' } }),
+        ingestWorkerAvailable() ? migrationsUpInWorker(dbPath, { userDir, tz, tool }, defaultEngineChoice()) : migrateFileUp(dbPath, { userDir, tz, write: { tool } }),
       );
       services.log.info(`migrations applied: ${result.applied.join(', ') || 'none'}; current version ${result.current}`);
       if (result.applied.length) services.fireDatabaseChanged();
