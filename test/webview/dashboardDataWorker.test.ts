@@ -24,6 +24,7 @@ import { readMetricsTreeData } from '../../src/core/dashboard/metricsTreeData';
 import { buildMetricsTree, metricsTreeFromData } from '../../src/extension/tree/metricsTreeModel';
 import { openSnapshot } from '../../src/core/db/database';
 import { listTableRows } from '../../src/core/metrics';
+import { reportDataOf } from '../../src/core/dashboard/index';
 import { maxLagDuring } from '../eventLoopLag';
 
 const engine = defaultEngineChoice();
@@ -96,6 +97,9 @@ describe(`dashboard data worker (engine ${resolveEngine(engine).name})`, () => {
         assert.deepEqual(listed, listTableRows(snapshot, showRows));
         assert.ok(listed.total > 0);
         await assert.rejects(worker.tableRows({ table: 'sqlite_master', range: {} }), /unknown event table/);
+        // Export Dashboard as HTML: the report's data from the worker, as here
+        const reportOptions = { timeZone: 'UTC', nowSeconds: NOW };
+        assert.deepEqual(await worker.reportData(reportOptions), reportDataOf(snapshot, file, reportOptions));
       } finally {
         snapshot.close();
       }

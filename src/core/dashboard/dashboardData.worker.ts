@@ -9,6 +9,7 @@ import { setDefaultEngine, type EngineChoice } from '../db/engine';
 import { serialiseError } from '../ingest/ingestWorker';
 import { answerDataRequest } from './dashboardRequests';
 import { listTableRows } from '../metrics';
+import { reportDataOf } from './index';
 import { readMetricsTreeData } from './metricsTreeData';
 import type { DashboardWorkerReply, DashboardWorkerRequest } from './dashboardDataWorker';
 import { SnapshotCache } from './snapshotCache';
@@ -34,6 +35,7 @@ async function handle(request: Exclude<DashboardWorkerRequest, { type: 'invalida
     }
     if (request.type === 'treeData') return { id: request.id, treeData: readMetricsTreeData(await snapshots.get(), request.options) };
     if (request.type === 'tableRows') return { id: request.id, rows: listTableRows(await snapshots.get(), request.request) };
+    if (request.type === 'reportData') return { id: request.id, reportData: reportDataOf(await snapshots.get(), request.dbPath, request.options) };
     const reply = await answerDataRequest(request.message, {
       snapshot: () => snapshots.get(),
       metricsOptions: () => request.metricsOptions,

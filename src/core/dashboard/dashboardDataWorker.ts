@@ -14,6 +14,7 @@ import { rebuildError, workerScript, type SerialisedError } from '../ingest/inge
 import type { DrillDownResult, TableRowsRequest, UsageOptions } from '../metrics';
 import type { HostToWebview, WebviewToHost } from '../../protocol';
 import type { MetricsTreeData, MetricsTreeDataOptions } from './metricsTreeData';
+import type { ReportData, ReportOptions } from './index';
 
 /** The webview messages the data worker answers. */
 export type DashboardDataMessage = Extract<WebviewToHost, { type: 'requestData' | 'drillDown' }>;
@@ -23,6 +24,7 @@ export type DashboardWorkerRequest =
   | { type: 'answer'; id: number; dbPath: string; engine: EngineChoice; message: DashboardDataMessage; metricsOptions: UsageOptions; nowSeconds: number }
   | { type: 'treeData'; id: number; dbPath: string; engine: EngineChoice; options: MetricsTreeDataOptions }
   | { type: 'tableRows'; id: number; dbPath: string; engine: EngineChoice; request: TableRowsRequest }
+  | { type: 'reportData'; id: number; dbPath: string; engine: EngineChoice; options: ReportOptions }
   | { type: 'warm'; id: number; dbPath: string; engine: EngineChoice }
   | { type: 'invalidate' };
 
@@ -32,6 +34,7 @@ export interface DashboardWorkerReply {
   reply?: HostToWebview;
   treeData?: MetricsTreeData;
   rows?: DrillDownResult;
+  reportData?: ReportData;
   error?: SerialisedError;
 }
 
@@ -102,6 +105,13 @@ export class DashboardDataWorker extends Disposable {
     const { rows } = await this.send((id) => ({ type: 'tableRows', id, dbPath: this.settings.dbPath(), engine: this.settings.engine(), request }));
     if (!rows) throw new Error('the dashboard data worker sent no rows');
     return rows;
+  }
+
+  /** Export Dashboard as HTML: the report's data (every tab, every preset) from the worker's snapshot. */
+  async reportData(options: ReportOptions): Promise<ReportData> {
+    const { reportData } = await this.send((id) => ({ type: 'reportData', id, dbPath: this.settings.dbPath(), engine: this.settings.engine(), options }));
+    if (!reportData) throw new Error('the dashboard data worker sent no report data');
+    return reportData;
   }
 
   /** Opens and prepares the current snapshot ahead of the next request (errors are left for that request). */

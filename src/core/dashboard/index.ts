@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { openSnapshot } from '../db/database';
+import { openSnapshot, type SqlDatabase } from '../db/database';
 import type { PriceTable } from '../claudeCode/prices';
 import type { FreshnessThresholds } from '../metrics/types';
-import { buildReportData } from './reportData';
+import { buildReportData, type ReportData } from './reportData';
 import { buildReportHtml } from './reportHtml';
 
 export { buildReportData, REPORT_PRESETS, REPORT_SAMPLE_ROWS, type ReportData } from './reportData';
@@ -24,16 +24,20 @@ export interface ReportOptions {
 export async function generateReportHtml(dbPath: string, webviewBundle: string, options: ReportOptions = {}): Promise<string> {
   const db = await openSnapshot(dbPath);
   try {
-    const data = buildReportData(db, {
-      databaseLabel: path.basename(dbPath),
-      nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),
-      timeZone: options.timeZone,
-      freshness: options.freshness,
-      rows: options.rows,
-      prices: options.prices,
-    });
-    return buildReportHtml({ webviewBundle, data });
+    return buildReportHtml({ webviewBundle, data: reportDataOf(db, dbPath, options) });
   } finally {
     db.close();
   }
+}
+
+/** The report's data from a snapshot of `dbPath` (here, or in the dashboard data worker). */
+export function reportDataOf(db: SqlDatabase, dbPath: string, options: ReportOptions): ReportData {
+  return buildReportData(db, {
+    databaseLabel: path.basename(dbPath),
+    nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),
+    timeZone: options.timeZone,
+    freshness: options.freshness,
+    rows: options.rows,
+    prices: options.prices,
+  });
 }

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkOutputTarget } from '../../core/db/outputTarget';
-import { generateReportHtml } from '../../core/dashboard/index';
+import { buildReportHtml } from '../../core/dashboard/index';
 import { metricsSettings } from '../dashboard/metricsSettings';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
@@ -30,7 +30,15 @@ export const exportDashboardHtml: CommandHandlerFactory = {
       checkOutputTarget(target.fsPath, { db: dbPath, kind: 'html' });
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Exporting the dashboard…' }, async () => {
         const bundle = await fs.promises.readFile(vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview.js').fsPath, 'utf8');
-        const html = await generateReportHtml(dbPath, bundle, metricsSettings(services));
+        // the report's data (every tab, every preset) is read in the data worker, off this thread
+        const lease = services.dashboardData.acquire();
+        let data;
+        try {
+          data = await services.dashboardData.reportData(metricsSettings(services));
+        } finally {
+          lease.dispose();
+        }
+        const html = buildReportHtml({ webviewBundle: bundle, data });
         await vscode.workspace.fs.writeFile(target, Buffer.from(html, 'utf8'));
       });
     } catch (e) {
