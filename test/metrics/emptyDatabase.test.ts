@@ -68,7 +68,7 @@ describe('metrics on a database with no telemetry', () => {
       const tree = buildMetricsTree(db, OPTIONS);
       assert.deepEqual(
         tree.map((n) => `${n.label}: ${n.description}`),
-        ['Data sources: no telemetry tables yet', 'Skills: no invocations', 'Routing: no decisions', 'Self-heal & Recovery: self-heal — · recovery —', 'Migrations: 0 applied, 5 pending'],
+        ['Data sources: no telemetry tables yet', 'Skills: no invocations', 'Routing: no decisions', 'Self-heal & Recovery: self-heal — · recovery —', 'Migrations: 0 applied, 6 pending'],
       );
       assert.deepEqual(tree[0].children, []);
     } finally {
@@ -88,7 +88,7 @@ describe('metrics on a database with no telemetry', () => {
       const tree = buildMetricsTree(db, OPTIONS);
       assert.deepEqual(
         tree.map((n) => `${n.label}: ${n.description}`),
-        ['Data sources: 0 of 10 live, 0 stale, 0 frozen, 10 empty', 'Skills: no invocations', 'Routing: no decisions', 'Self-heal & Recovery: self-heal — · recovery —', 'Migrations: 5 applied, 0 pending'],
+        ['Data sources: 0 of 10 live, 0 stale, 0 frozen, 10 empty', 'Skills: no invocations', 'Routing: no decisions', 'Self-heal & Recovery: self-heal — · recovery —', 'Migrations: 6 applied, 0 pending'],
       );
       assert.ok(tree[0].children!.every((c) => /^0 rows · empty/.test(c.description ?? '')));
     } finally {

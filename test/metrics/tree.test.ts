@@ -20,7 +20,7 @@ describe('Metrics tree model (the labels the view shows)', async () => {
         'Skills 62.5% completed · p95 40 s · 8 runs',
         'Routing 60% accurate · 7 decisions',
         'Self-heal & Recovery self-heal 75% · recovery 75%',
-        'Migrations 5 applied, 0 pending',
+        'Migrations 6 applied, 0 pending',
       ],
     );
     assert.match(roots[0].tooltip!, /^3 of 11 sources live, 6 stale, 2 frozen\./);
@@ -56,7 +56,7 @@ describe('Metrics tree model (the labels the view shows)', async () => {
       { table: 'recovery_events', filters: { error_type: 'git' } },
       { table: 'recovery_events', filters: { error_type: 'network' } },
     ]);
-    assert.deepEqual(byLabel('Migrations').children!.map((n) => n.label), ['V1__telemetry_core', 'V2__ingest_bookkeeping', 'V3__metrics_rollups', 'V4__writer_contract', 'V5__claude_code_usage']);
+    assert.deepEqual(byLabel('Migrations').children!.map((n) => n.label), ['V1__telemetry_core', 'V2__ingest_bookkeeping', 'V3__metrics_rollups', 'V4__writer_contract', 'V5__claude_code_usage', 'V6__ordered_identity']);
   });
 
   test('export: CSV with a column per field, JSON with the whole dataset', () => {
