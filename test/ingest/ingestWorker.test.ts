@@ -12,10 +12,10 @@ import { describe, test } from 'node:test';
 import { defaultEngineChoice, resolveEngine } from '../../src/core/db/database';
 import { CheckFailedError, describeError, UsageError } from '../../src/core/db/errors';
 import { migrateSources, verifySources, type IngestProgress } from '../../src/core/ingest';
-import { backupInWorker, healthInWorker, listRejectsInWorker, migrationsDownInWorker, migrationsUpInWorker, restoreInWorker, pendingSchemaStepsInWorker, runAuditInWorker, runIngestInWorker } from '../../src/core/ingest/ingestWorker';
+import { backupInWorker, healthInWorker, listRejectsInWorker, migrationStatusInWorker, migrationsDownInWorker, migrationsUpInWorker, previewRollbackInWorker, restoreInWorker, pendingSchemaStepsInWorker, runAuditInWorker, runIngestInWorker } from '../../src/core/ingest/ingestWorker';
 import { checkDatabaseHealth } from '../../src/core/db/health';
 import { MigrationFailedError } from '../../src/core/schema/errors';
-import { migrateFileDown, migrateFileUp } from '../../src/core/schema/fileOperations';
+import { migrateFileDown, migrateFileUp, previewRollback, readStatus } from '../../src/core/schema/fileOperations';
 import { auditSources, listRejects } from '../../src/core/ingest';
 import { pendingSchemaSteps } from '../../src/core/ingest/schemaStep';
 import { openSnapshot } from '../../src/core/db/database';
@@ -194,7 +194,7 @@ describe(`ingest worker (engine ${resolveEngine(engine).name})`, () => {
     assert.match((e3 as Error).message, /unknown time zone 'Mars\/Olympus'/);
   });
 
-  test('Run Migrations, Roll Back, Back Up and Restore through the worker: the in-process results; a failed script keeps its place', async () => {
+  test('Migration Status, Run Migrations, Roll Back, Back Up and Restore through the worker: the in-process results; a failed script keeps its place', async () => {
     const mig = path.join(dir, 'user-migrations');
     fs.mkdirSync(mig, { recursive: true });
     fs.writeFileSync(path.join(mig, 'V100__notes.sql'), 'CREATE TABLE notes (x TEXT);\n');
@@ -204,6 +204,8 @@ describe(`ingest worker (engine ${resolveEngine(engine).name})`, () => {
     assert.deepEqual(up, await migrateFileUp(here, { userDir: mig, tz: 'UTC', write: { tool: 'test' } }));
     assert.ok(up.applied.includes('V100__notes'), up.applied.join(', '));
     assert.deepEqual(pyQuery(there, `SELECT count(*) AS n FROM sqlite_master WHERE name = 'notes'`), [{ n: 1 }]);
+    assert.deepEqual(await migrationStatusInWorker(there, mig, engine), await readStatus(there, { userDir: mig }));
+    assert.deepEqual(await previewRollbackInWorker(there, mig, engine), await previewRollback(there, { userDir: mig }));
     const down = await migrationsDownInWorker(there, { userDir: mig, tool: 'test' }, engine);
     assert.deepEqual(down, await migrateFileDown(here, { userDir: mig, force: true, write: { tool: 'test' } }));
     assert.deepEqual(pyQuery(there, `SELECT count(*) AS n FROM sqlite_master WHERE name = 'notes'`), [{ n: 0 }]);

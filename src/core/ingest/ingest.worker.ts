@@ -10,7 +10,8 @@ import { auditSources } from './audit';
 import { openSnapshot } from '../db/database';
 import { checkDatabaseHealth } from '../db/health';
 import { createBackup, restoreBackup } from '../db/backup';
-import { migrateFileDown, migrateFileUp } from '../schema/fileOperations';
+import { migrateFileDown, migrateFileUp, previewRollback, readStatus } from '../schema/fileOperations';
+import { cutOverSource, listCutoverCandidates, rollBackCutover } from './cutover';
 import { migrateSources } from './migrate';
 import { listRejects, type RejectsPage } from './rejects';
 import { pendingSchemaSteps } from './schemaStep';
@@ -60,6 +61,21 @@ async function main(): Promise<void> {
         break;
       case 'restore':
         result = await restoreBackup(job.dbPath, job.backupPath, { tool: job.tool });
+        break;
+      case 'migrationStatus':
+        result = await readStatus(job.dbPath, { userDir: job.userDir });
+        break;
+      case 'previewRollback':
+        result = await previewRollback(job.dbPath, { userDir: job.userDir });
+        break;
+      case 'cutover':
+        result = await cutOverSource(job.dbPath, job.source, { tz: job.tz });
+        break;
+      case 'rollBackCutover':
+        result = await rollBackCutover(job.dbPath, job.source);
+        break;
+      case 'cutoverCandidates':
+        result = await listCutoverCandidates(job.dbPath);
         break;
     }
     post({ type: 'done', result });

@@ -15,7 +15,8 @@ import type { RejectsPage } from './rejects';
 import type { DatabaseHealth } from '../db/health';
 import type { BackupResult, RestoreResult } from '../db/backup';
 import { MigrationFailedError, MigrationValidationError, type ScriptFailure } from '../schema/errors';
-import type { migrateFileDown, UpResult } from '../schema/fileOperations';
+import type { migrateFileDown, previewRollback, StatusReport, UpResult } from '../schema/fileOperations';
+import type { CutoverCandidate, CutoverResult } from './cutover';
 import type { AuditOptions, AuditReport, IngestProgress, MigrateOptions, MigrateResult, VerifyOptions, VerifyResult } from './types';
 
 /** MigrateOptions / VerifyOptions without their function and signal fields (what may cross). */
@@ -39,10 +40,33 @@ export type IngestWorkerJob =
   | { kind: 'migrationsDown'; dbPath: string; userDir?: string; tool: string; engine: EngineChoice }
   /** Back Up / Restore Database */
   | { kind: 'backup'; dbPath: string; engine: EngineChoice }
-  | { kind: 'restore'; dbPath: string; backupPath: string; tool: string; engine: EngineChoice };
+  | { kind: 'restore'; dbPath: string; backupPath: string; tool: string; engine: EngineChoice }
+  /** Show Migration Status / Run Migrations' plan / Roll Back's preview (a snapshot of the file) */
+  | { kind: 'migrationStatus'; dbPath: string; userDir?: string; engine: EngineChoice }
+  | { kind: 'previewRollback'; dbPath: string; userDir?: string; engine: EngineChoice }
+  /** Cut Over Source (a dual-read of the source first) / Roll Back Cutover / their pickers */
+  | { kind: 'cutover'; dbPath: string; source: string; tz?: string; engine: EngineChoice }
+  | { kind: 'rollBackCutover'; dbPath: string; source: string; engine: EngineChoice }
+  | { kind: 'cutoverCandidates'; dbPath: string; engine: EngineChoice };
 
 /** What each job kind answers. */
-export type IngestWorkerResult = MigrateResult | VerifyResult | AuditReport | string[] | RejectsPage | DatabaseHealth | UpResult | DownResult | BackupResult | RestoreResult;
+export type IngestWorkerResult =
+  | MigrateResult
+  | VerifyResult
+  | AuditReport
+  | string[]
+  | RejectsPage
+  | DatabaseHealth
+  | UpResult
+  | DownResult
+  | BackupResult
+  | RestoreResult
+  | StatusReport
+  | RollbackPreview
+  | CutoverResult
+  | CutoverCandidate[];
+
+type RollbackPreview = Awaited<ReturnType<typeof previewRollback>>;
 
 type DownResult = Awaited<ReturnType<typeof migrateFileDown>>;
 
@@ -103,7 +127,10 @@ export function rebuildError(s: SerialisedError): Error {
   else if (s.problems) e = new MigrationValidationError(s.problems);
   else if (Known) e = new Known(s.message);
   else if (typeof s.exitCode === 'number') {
-    e = new TelemetryError(s.message, s.exitCode);
+    // a subclass this side does not rebuild: the base class of its exit code, so `instanceof
+    // CheckFailedError` (and the rest) still holds where callers branch on it
+    const Base = ({ 1: CheckFailedError, 2: UsageError, 3: WriteConflictError } as Record<number, (typeof ERROR_CLASSES)[string]>)[s.exitCode];
+    e = Base ? new Base(s.message) : new TelemetryError(s.message, s.exitCode);
     e.name = s.name;
   } else {
     e = new Error(s.message);
@@ -244,6 +271,25 @@ export function backupInWorker(dbPath: string, engine: EngineChoice): Promise<Ba
 }
 export function restoreInWorker(dbPath: string, backupPath: string, tool: string, engine: EngineChoice): Promise<RestoreResult> {
   return run({ kind: 'restore', dbPath, backupPath, tool, engine }, {});
+}
+
+/** readStatus / previewRollback on a worker thread (each reads a snapshot of the whole file with wasm). */
+export function migrationStatusInWorker(dbPath: string, userDir: string | undefined, engine: EngineChoice): Promise<StatusReport> {
+  return run({ kind: 'migrationStatus', dbPath, userDir, engine }, {});
+}
+export function previewRollbackInWorker(dbPath: string, userDir: string | undefined, engine: EngineChoice): Promise<RollbackPreview> {
+  return run({ kind: 'previewRollback', dbPath, userDir, engine }, {});
+}
+
+/** cutOverSource / rollBackCutover / listCutoverCandidates on a worker thread (cut over dual-reads the whole source). */
+export function cutoverInWorker(dbPath: string, source: string, tz: string | undefined, engine: EngineChoice): Promise<CutoverResult> {
+  return run({ kind: 'cutover', dbPath, source, tz, engine }, {});
+}
+export function rollBackCutoverInWorker(dbPath: string, source: string, engine: EngineChoice): Promise<CutoverResult> {
+  return run({ kind: 'rollBackCutover', dbPath, source, engine }, {});
+}
+export function cutoverCandidatesInWorker(dbPath: string, engine: EngineChoice): Promise<CutoverCandidate[]> {
+  return run({ kind: 'cutoverCandidates', dbPath, engine }, {});
 }
 
 /** listRejects (at most `limit` rows) of `dbPath`'s snapshot on a worker thread. */

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-import { createBackup } from '../../core/db/backup';
-import { defaultEngineChoice } from '../../core/db/database';
-import { ingestWorkerAvailable, backupInWorker } from '../../core/ingest/ingestWorker';
+import { backup } from '../offThread';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 
@@ -13,7 +11,7 @@ export const backupDatabase: CommandHandlerFactory = {
       services.statusBar.setActivity({ kind: 'busy', what: 'backing up' });
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Backing up the telemetry database…' },
-        () => (ingestWorkerAvailable() ? backupInWorker(services.databasePath, defaultEngineChoice()) : createBackup(services.databasePath)),
+        () => backup(services.databasePath),
       );
       services.statusBar.setActivity({ kind: 'idle' });
       services.log.info(`backup written to ${result.path}${result.removed.length ? `; removed ${result.removed.length} old backup(s)` : ''}`);

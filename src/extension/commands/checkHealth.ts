@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { defaultEngineChoice } from '../../core/db/database';
-import { checkDatabaseHealth, formatHealthMarkdown } from '../../core/db/health';
-import { healthInWorker, ingestWorkerAvailable } from '../../core/ingest/ingestWorker';
+import { formatHealthMarkdown } from '../../core/db/health';
+import { databaseHealth } from '../offThread';
 import { ReadOnlyDocuments } from '../readOnlyDocuments';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
@@ -29,7 +28,7 @@ export const checkHealth: CommandHandlerFactory = {
         const health = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: 'Checking database health…' },
           // integrity_check of a large database takes seconds: off the extension host's thread
-          () => (ingestWorkerAvailable() ? healthInWorker(dbPath, defaultEngineChoice()) : checkDatabaseHealth(dbPath)),
+          () => databaseHealth(dbPath),
         );
         // same uri every time: an open preview shows the latest report
         await documents.preview(DOCUMENT, formatHealthMarkdown(health));

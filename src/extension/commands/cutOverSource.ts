@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CheckFailedError } from '../../core/db/errors';
-import { cutOverSource as cutOver, listCutoverCandidates } from '../../core/ingest/cutover';
+import { cutover, cutoverCandidates } from '../offThread';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 
@@ -15,7 +15,7 @@ export const cutOverSource: CommandHandlerFactory = {
     const dbPath = services.databasePath;
     let source = typeof arg === 'string' ? arg : undefined;
     if (!source) {
-      const candidates = (await listCutoverCandidates(dbPath)).filter((c) => !c.retired);
+      const candidates = (await cutoverCandidates(dbPath)).filter((c) => !c.retired);
       if (!candidates.length) {
         void vscode.window.showInformationMessage('Telemetry: no imported JSONL source to cut over.');
         return;
@@ -28,7 +28,7 @@ export const cutOverSource: CommandHandlerFactory = {
       source = pick.label;
     }
     try {
-      const r = await cutOver(dbPath, source, { tz: services.config.timezone() });
+      const r = await cutover(dbPath, source, services.config.timezone());
       services.log.info(`cut over ${r.stream} (${r.table}): database-native`);
       services.fireDatabaseChanged();
       void vscode.window.showInformationMessage(

@@ -1,8 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { listBackups, restoreBackup } from '../../core/db/backup';
-import { defaultEngineChoice } from '../../core/db/database';
-import { ingestWorkerAvailable, restoreInWorker } from '../../core/ingest/ingestWorker';
+import { listBackups } from '../../core/db/backup';
+import { restore } from '../offThread';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 
@@ -36,7 +35,7 @@ export const restoreDatabase: CommandHandlerFactory = {
       services.statusBar.setActivity({ kind: 'busy', what: 'restoring' });
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Restoring the telemetry database…' },
-        () => (ingestWorkerAvailable() ? restoreInWorker(dbPath, picked.backup.path, 'VS Code (restore)', defaultEngineChoice()) : restoreBackup(dbPath, picked.backup.path, { tool: 'VS Code (restore)' })),
+        () => restore(dbPath, picked.backup.path, 'VS Code (restore)'),
       );
       services.log.info(`restored ${dbPath} from ${result.restoredFrom}; previous state saved as ${result.previousStateBackup ?? '(none)'}`);
       services.statusBar.setActivity({ kind: 'idle' });

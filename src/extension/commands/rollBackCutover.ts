@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CheckFailedError } from '../../core/db/errors';
-import { listCutoverCandidates, rollBackCutover as rollBack } from '../../core/ingest/cutover';
+import { cutoverCandidates, cutoverRollback } from '../offThread';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
 
@@ -11,7 +11,7 @@ export const rollBackCutover: CommandHandlerFactory = {
     const dbPath = services.databasePath;
     let source = typeof arg === 'string' ? arg : undefined;
     if (!source) {
-      const retired = (await listCutoverCandidates(dbPath)).filter((c) => c.retired);
+      const retired = (await cutoverCandidates(dbPath)).filter((c) => c.retired);
       if (!retired.length) {
         void vscode.window.showInformationMessage('Telemetry: no source is cut over.');
         return;
@@ -24,7 +24,7 @@ export const rollBackCutover: CommandHandlerFactory = {
       source = pick.label;
     }
     try {
-      const r = await rollBack(dbPath, source);
+      const r = await cutoverRollback(dbPath, source);
       services.log.info(`rolled back cutover of ${r.stream} (${r.table})`);
       services.fireDatabaseChanged();
       void vscode.window.showInformationMessage(`Telemetry: ${source} is imported again (cutover rolled back).`);

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
 import { CheckFailedError } from '../../core/db/errors';
-import { migrateFileDown, previewRollback } from '../../core/schema/fileOperations';
-import { defaultEngineChoice } from '../../core/db/database';
-import { ingestWorkerAvailable, migrationsDownInWorker } from '../../core/ingest/ingestWorker';
+import { migrationsDown, rollbackPreview } from '../offThread';
 import { describeDrops } from '../../core/schema/runner';
 import { showMigrationError } from '../migrations/migrationErrors';
 import { migrationsFolderOf } from '../migrations/migrationsFolder';
@@ -16,9 +14,9 @@ export const rollbackMigration: CommandHandlerFactory = {
     const dbPath = services.databasePath;
     const userDir = migrationsFolderOf(services);
     try {
-      let plan: Awaited<ReturnType<typeof previewRollback>>;
+      let plan: Awaited<ReturnType<typeof rollbackPreview>>;
       try {
-        plan = await previewRollback(dbPath, { userDir });
+        plan = await rollbackPreview(dbPath, userDir);
       } catch (e) {
         // nothing applied, no undo script, or adopted by baseline: say why, no dialog to dismiss
         if (e instanceof CheckFailedError) {
@@ -38,9 +36,7 @@ export const rollbackMigration: CommandHandlerFactory = {
       );
       if (choice !== roll) return;
       const tool = 'Telemetry Lens (VS Code)';
-      const result = ingestWorkerAvailable()
-        ? await migrationsDownInWorker(dbPath, { userDir, tool }, defaultEngineChoice())
-        : await migrateFileDown(dbPath, { userDir, force: true, write: { tool } });
+      const result = await migrationsDown(dbPath, { userDir, tool });
       services.log.info(`rolled back ${result.rolledBack}; current version ${result.current}`);
       services.fireDatabaseChanged();
       void vscode.window.showInformationMessage(`Rolled back ${result.rolledBack}; schema version ${result.current}.`);

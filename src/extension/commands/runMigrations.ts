@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-import { migrateFileUp, readStatus } from '../../core/schema/fileOperations';
-import { defaultEngineChoice } from '../../core/db/database';
-import { ingestWorkerAvailable, migrationsUpInWorker } from '../../core/ingest/ingestWorker';
+import { migrationStatus, migrationsUp } from '../offThread';
 import { showMigrationError } from '../migrations/migrationErrors';
 import { migrationsFolderOf } from '../migrations/migrationsFolder';
 import { CommandIds } from './ids';
@@ -14,7 +12,7 @@ export const runMigrations: CommandHandlerFactory = {
     const dbPath = services.databasePath;
     const userDir = migrationsFolderOf(services);
     try {
-      const status = await readStatus(dbPath, { userDir });
+      const status = await migrationStatus(dbPath, userDir);
       if (status.problems.length) {
         const choice = await vscode.window.showErrorMessage(
           'Migrations cannot run until these are fixed:',
@@ -44,7 +42,7 @@ export const runMigrations: CommandHandlerFactory = {
       const tz = services.config.timezone();
       // a rebuild step takes seconds on a large database: off the extension host's thread
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Running migrations…' }, () =>
-        ingestWorkerAvailable() ? migrationsUpInWorker(dbPath, { userDir, tz, tool }, defaultEngineChoice()) : migrateFileUp(dbPath, { userDir, tz, write: { tool } }),
+        migrationsUp(dbPath, { userDir, tz, tool }),
       );
       services.log.info(`migrations applied: ${result.applied.join(', ') || 'none'}; current version ${result.current}`);
       if (result.applied.length) services.fireDatabaseChanged();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readStatus } from '../../core/schema/fileOperations';
+import { migrationStatus } from '../offThread';
 import { statusMarkdown } from '../../core/schema/statusMarkdown';
 import { showMigrationError } from '../migrations/migrationErrors';
 import { ReadOnlyDocuments } from '../readOnlyDocuments';
@@ -15,7 +15,7 @@ export const showMigrationStatus: CommandHandlerFactory = {
   id: CommandIds.showMigrationStatus,
   create: (services) => {
     const documents = ReadOnlyDocuments.register(services.context.subscriptions, MIGRATION_STATUS_SCHEME);
-    const status = async () => statusMarkdown(await readStatus(services.databasePath, { userDir: migrationsFolderOf(services) }));
+    const status = async () => statusMarkdown(await migrationStatus(services.databasePath, migrationsFolderOf(services)));
     // keep an open status current after migrations, rollbacks and ingests (only while it is open)
     services.context.subscriptions.push(
       services.onDidChangeDatabase(() => {
