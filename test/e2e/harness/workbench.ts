@@ -148,10 +148,9 @@ export class Workbench {
 
   /** Texts of the notification toasts currently shown. */
   async notifications(): Promise<string[]> {
-    const toasts = this.page.locator('.notifications-toasts .notification-toast');
-    const texts: string[] = [];
-    for (let i = 0; i < (await toasts.count()); i++) texts.push(((await toasts.nth(i).innerText()) ?? '').replace(/\s+/g, ' ').trim());
-    return texts;
+    // one read of every toast in the page: counting and then reading them one by one waited out
+    // playwright's 30 s on a toast that faded in between, while the toast looked for hid too
+    return this.page.$$eval('.notifications-toasts .notification-toast', (toasts) => toasts.map((t) => ((t as unknown as { innerText?: string }).innerText ?? '').replace(/\s+/g, ' ').trim()));
   }
 
   async waitForNotification(match: RegExp, timeoutMs: number, what: string): Promise<string> {
