@@ -37,15 +37,11 @@ const DRILL_KINDS = {
 
 // ---------------------------------------------------------------- the tab's data
 
-type Acc = TokenCost;
-const newAcc = emptyTokenCost;
-type Group = TokenGroup;
-
-function add(acc: Acc, g: Group, prices: PriceTable, unpriced: Set<string>): void {
+function add(acc: TokenCost, g: TokenGroup, prices: PriceTable, unpriced: Set<string>): void {
   if (addTokenGroup(acc, g, prices) === undefined) unpriced.add(g.model);
 }
 
-function tokensOf(acc: Acc): UsageTokens {
+function tokensOf(acc: TokenCost): UsageTokens {
   return {
     inputTokens: acc.input,
     outputTokens: acc.output,
@@ -60,7 +56,7 @@ function tokensOf(acc: Acc): UsageTokens {
 const LONG_SQL = `(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens > ${LONG_CONTEXT_THRESHOLD})`;
 const SUMS = 'sum(input_tokens) AS i, sum(output_tokens) AS o, sum(cache_read_tokens) AS cr, sum(cache_write_5m_tokens) AS w5, sum(cache_write_1h_tokens) AS w1';
 type SumRow = { model: string | null; long: number; i: number; o: number; cr: number; w5: number; w1: number };
-const groupOf = (r: SumRow): Group => ({ model: r.model ?? 'unknown', long: num(r.long), input: num(r.i), output: num(r.o), cr: num(r.cr), w5: num(r.w5), w1: num(r.w1) });
+const groupOf = (r: SumRow): TokenGroup => ({ model: r.model ?? 'unknown', long: num(r.long), input: num(r.i), output: num(r.o), cr: num(r.cr), w5: num(r.w5), w1: num(r.w1) });
 
 function rangeWhere(range: TimeRange, column = 'ts_ms'): { sql: string; params: SqlValue[] } {
   const where: string[] = [];
@@ -71,7 +67,7 @@ function rangeWhere(range: TimeRange, column = 'ts_ms'): { sql: string; params: 
 }
 
 function emptyUsage(range: TimeRange, zone: string, prices: PriceTable): UsageData {
-  const zero = tokensOf(newAcc());
+  const zero = tokensOf(emptyTokenCost());
   return {
     range: { fromSeconds: range.from ?? null, toSeconds: range.to ?? null, timeZone: zone },
     bucket: 'day',
@@ -108,10 +104,10 @@ export function getUsage(db: Database, range: TimeRange, options: UsageOptions =
   const segments = offsetSegments(zone, Math.floor(num(span.a) / 1000) - 86400, Math.ceil(num(span.b) / 1000) + 86400);
   const local = `(${seconds} + ${offsetSql(seconds, segments)})`;
   const dayNumber = `((${local} - ((${local} % 86400) + 86400) % 86400) / 86400)`;
-  const all = newAcc();
-  const perDay = new Map<string, Acc>();
+  const all = emptyTokenCost();
+  const perDay = new Map<string, TokenCost>();
   // per model: the same groups summed over the days (one scan of the responses, not two)
-  const models = new Map<string, { acc: Acc; responses: number }>();
+  const models = new Map<string, { acc: TokenCost; responses: number }>();
   for (const r of queryRows<SumRow & { d: number; n: number }>(
     db,
     `SELECT ${dayNumber} AS d, model, ${LONG_SQL} AS long, count(*) AS n, ${SUMS} FROM claude_code_responses WHERE ${w.sql} GROUP BY d, model, long ORDER BY d, model`,
@@ -119,11 +115,11 @@ export function getUsage(db: Database, range: TimeRange, options: UsageOptions =
   )) {
     const g = groupOf(r);
     const key = `${num(r.d)}\u0000${g.model}`;
-    const acc = perDay.get(key) ?? newAcc();
+    const acc = perDay.get(key) ?? emptyTokenCost();
     perDay.set(key, acc);
     add(acc, g, prices, unpriced);
     add(all, g, prices, new Set());
-    const m = models.get(g.model) ?? { acc: newAcc(), responses: 0 };
+    const m = models.get(g.model) ?? { acc: emptyTokenCost(), responses: 0 };
     models.set(g.model, m);
     add(m.acc, g, prices, new Set());
     m.responses += num(r.n);
@@ -139,14 +135,14 @@ export function getUsage(db: Database, range: TimeRange, options: UsageOptions =
 
   // per session (and from there per project): tokens and cost per model of the session
   const hasSessions = tableExists(db, 'claude_code_sessions');
-  const sessions = new Map<string, Acc>();
+  const sessions = new Map<string, TokenCost>();
   for (const r of queryRows<SumRow & { sid: string | null }>(
     db,
     `SELECT COALESCE(session_id, '') AS sid, model, ${LONG_SQL} AS long, ${SUMS} FROM claude_code_responses WHERE ${w.sql} GROUP BY sid, model, long`,
     w.params,
   )) {
     const sid = String(r.sid);
-    const acc = sessions.get(sid) ?? newAcc();
+    const acc = sessions.get(sid) ?? emptyTokenCost();
     sessions.set(sid, acc);
     add(acc, groupOf(r), prices, new Set());
   }
@@ -165,11 +161,11 @@ export function getUsage(db: Database, range: TimeRange, options: UsageOptions =
       tw.params,
     )) toolCounts.set(String(r.sid), { calls: num(r.n), errors: num(r.e) });
   }
-  const projects = new Map<string, { acc: Acc; sessions: number; project: string | null }>();
+  const projects = new Map<string, { acc: TokenCost; sessions: number; project: string | null }>();
   const sessionRows = [...sessions.entries()].map(([sid, acc]) => {
     const m = meta.get(sid);
     const projectKey = m?.project ?? '';
-    const p = projects.get(projectKey) ?? { acc: newAcc(), sessions: 0, project: m?.project ?? null };
+    const p = projects.get(projectKey) ?? { acc: emptyTokenCost(), sessions: 0, project: m?.project ?? null };
     projects.set(projectKey, p);
     for (const k of ['input', 'output', 'cr', 'w5', 'w1', 'cost'] as const) p.acc[k] += acc[k];
     p.acc.priced ||= acc.priced;
@@ -247,12 +243,12 @@ function activeBlock(db: Database, prices: PriceTable, nowMs: number): UsageBloc
   );
   let start = -Infinity;
   let last = -Infinity;
-  let acc = newAcc();
+  let acc = emptyTokenCost();
   for (const r of rows) {
     const ts = num(r.ts);
     if (ts - start > BLOCK_MS || ts - last > BLOCK_MS) {
       start = Math.floor(ts / 3600_000) * 3600_000;
-      acc = newAcc();
+      acc = emptyTokenCost();
     }
     last = ts;
     add(acc, groupOf(r), prices, new Set());

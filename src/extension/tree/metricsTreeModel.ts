@@ -9,15 +9,13 @@
  *   section / source / skill / model / selfHealPattern / recoveryCategory / migration  node kind
  */
 import type { SqlDatabase as Database } from '../../core/db/database';
-import type { DashboardSection, DataSourceRow, FreshnessStatus, MetricsOptions, TimeRange } from '../../core/metrics';
+import type { DashboardSection, DataSourceRow, FreshnessStatus, MetricsOptions, TableRowsRequest, TimeRange } from '../../core/metrics';
 import { readMetricsTreeData, type MetricsTreeData } from '../../core/dashboard/metricsTreeData';
 import type { CleanupRisk, PriceTable, UsagePeriod } from '../../core/claudeCode';
 import { ageText, count, isoText, millisecondsText, percentText, plural, secondsText } from './format';
 
-export interface RowsTarget {
-  table: string;
-  filters?: Record<string, string | number | null>;
-}
+/** The rows a node stands for (Show Rows lists them with listTableRows). */
+export type NodeRows = Pick<TableRowsRequest, 'table' | 'filters'>;
 
 export interface ExportData {
   /** File name stem, e.g. 'skills'. */
@@ -41,7 +39,7 @@ export interface MetricsNode {
   freshness?: FreshnessStatus;
   contextValue: string;
   dashboardSection?: DashboardSection;
-  rows?: RowsTarget;
+  rows?: NodeRows;
   exportData?: ExportData;
   children?: MetricsNode[];
   /** Expanded on first show. */
