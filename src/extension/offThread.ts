@@ -1,6 +1,7 @@
 /**
- * The extension's database reads and writes that can take seconds, run on the ingest worker's
- * thread (src/core/ingest/ingestWorker.ts) so the editor never freezes: node:sqlite is
+ * The one place the extension chooses where its database work runs: the reads and writes that
+ * can take seconds (ingest, verify, the preview's audit, health, migrations, backup, cutover…)
+ * go to the ingest worker's thread (src/core/ingest/ingestWorker.ts) so the editor never freezes: node:sqlite is
  * synchronous, and with wasm every snapshot reads the whole file. Where the worker bundle is
  * missing (tests that load the sources directly) the same core function runs here.
  */
@@ -9,11 +10,30 @@ import { createBackup, restoreBackup, type BackupResult, type RestoreResult } fr
 import { checkDatabaseHealth, type DatabaseHealth } from '../core/db/health';
 import { cutOverSource, listCutoverCandidates, rollBackCutover, type CutoverCandidate, type CutoverResult } from '../core/ingest/cutover';
 import {
+  auditSources,
+  listRejectsOfFile,
+  migrateSources,
+  verifySources,
+  type AuditOptions,
+  type AuditReport,
+  type IngestProgress,
+  type MigrateOptions,
+  type MigrateResult,
+  type RejectsPage,
+  type VerifyOptions,
+  type VerifyResult,
+} from '../core/ingest';
+import { pendingSchemaSteps } from '../core/ingest/schemaStep';
+import {
   backupInWorker,
   cutoverCandidatesInWorker,
   cutoverInWorker,
   healthInWorker,
   ingestWorkerAvailable,
+  listRejectsInWorker,
+  pendingSchemaStepsInWorker,
+  runAuditInWorker,
+  runIngestInWorker,
   migrationStatusInWorker,
   migrationsDownInWorker,
   migrationsUpInWorker,
@@ -25,6 +45,30 @@ import { migrateFileDown, migrateFileUp, previewRollback, readStatus, type Statu
 
 const inWorker = () => ingestWorkerAvailable();
 const engine = () => defaultEngineChoice();
+
+/** Migrate (and live ingest): progress and cancel go through `options`. */
+export function migrate(dbPath: string, paths: string[], options: MigrateOptions): Promise<MigrateResult> {
+  const { onProgress, signal } = options;
+  return inWorker() ? runIngestInWorker('migrate', dbPath, paths, options, { onProgress, signal, engine: engine() }) : migrateSources(dbPath, paths, options);
+}
+
+export function verify(dbPath: string, paths: string[], options: VerifyOptions): Promise<VerifyResult> {
+  return inWorker() ? runIngestInWorker('verify', dbPath, paths, options, { signal: options.signal, engine: engine() }) : verifySources(dbPath, paths, options);
+}
+
+/** The Migrate preview's audit (reads every file and compares with a snapshot). */
+export function audit(paths: string[], options: AuditOptions): Promise<AuditReport> {
+  const { onProgress, signal } = options;
+  return inWorker() ? runAuditInWorker(paths, options, { onProgress, signal, engine: engine() }) : auditSources(paths, options);
+}
+
+export function schemaSteps(dbPath: string, userDir: string | undefined): Promise<string[]> {
+  return inWorker() ? pendingSchemaStepsInWorker(dbPath, userDir, engine()) : pendingSchemaSteps(dbPath, userDir);
+}
+
+export function rejects(dbPath: string, limit: number): Promise<RejectsPage> {
+  return inWorker() ? listRejectsInWorker(dbPath, limit, engine()) : listRejectsOfFile(dbPath, { limit });
+}
 
 export function databaseHealth(dbPath: string): Promise<DatabaseHealth> {
   return inWorker() ? healthInWorker(dbPath, engine()) : checkDatabaseHealth(dbPath);

@@ -10,7 +10,7 @@ export { auditSources } from './audit';
 export { migrateSources } from './migrate';
 export { verifySources } from './verify';
 export { SKILL_TOTALS_BASIS } from './skillTotals';
-export { listRejects, type ListRejectsOptions, type RejectEntry, type RejectsPage } from './rejects';
+export { listRejects, listRejectsOfFile, type ListRejectsOptions, type RejectEntry, type RejectsPage } from './rejects';
 export { cutOverSource, rollBackCutover, type CutoverResult } from './cutover';
 export { dualReadStream, type DualReadSource, type WriterMode } from './dualRead';
 export { hookSnippet, hookSnippetTables, HOOK_SNIPPET_LANGUAGES, type HookSnippetLanguage } from './hookSnippet';

@@ -3,17 +3,15 @@
  * health, migrations up/down, backup or restore job with the engine choice it was given, posts progress as messages, turns an `abort` message into its AbortController, and
  * ends with the result or the error as plain data.
  */
-import * as fs from 'fs';
 import { parentPort, workerData } from 'worker_threads';
 import { setDefaultEngine } from '../db/engine';
 import { auditSources } from './audit';
-import { openSnapshot } from '../db/database';
 import { checkDatabaseHealth } from '../db/health';
 import { createBackup, restoreBackup } from '../db/backup';
 import { migrateFileDown, migrateFileUp, previewRollback, readStatus } from '../schema/fileOperations';
 import { cutOverSource, listCutoverCandidates, rollBackCutover } from './cutover';
 import { migrateSources } from './migrate';
-import { listRejects, type RejectsPage } from './rejects';
+import { listRejectsOfFile } from './rejects';
 import { pendingSchemaSteps } from './schemaStep';
 import type { IngestProgress } from './types';
 import { verifySources } from './verify';
@@ -45,7 +43,7 @@ async function main(): Promise<void> {
         result = await pendingSchemaSteps(job.dbPath, job.userMigrationsDir);
         break;
       case 'rejects':
-        result = await readRejects(job.dbPath, job.limit);
+        result = await listRejectsOfFile(job.dbPath, { limit: job.limit });
         break;
       case 'health':
         result = await checkDatabaseHealth(job.dbPath, { engine: job.engine });
@@ -88,15 +86,5 @@ async function main(): Promise<void> {
   }
 }
 
-/** The quarantine of `dbPath` (nothing when there is no database yet). */
-async function readRejects(dbPath: string, limit: number): Promise<RejectsPage> {
-  if (!fs.existsSync(dbPath)) return { rows: [], total: 0 };
-  const db = await openSnapshot(dbPath);
-  try {
-    return listRejects(db, { limit });
-  } finally {
-    db.close();
-  }
-}
 
 void main();

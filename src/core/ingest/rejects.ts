@@ -3,7 +3,8 @@
  * become rows, by source file and line. Raw text is cut in SQL so a database full of 4 KB
  * rejects still lists fast; a database never migrated simply has no rejects.
  */
-import type { SqlDatabase as Database, SqlValue } from '../db/database';
+import * as fs from 'fs';
+import { openSnapshot, type SqlDatabase as Database, type SqlValue } from '../db/database';
 import { rowsOf, scalar, tableExists } from './sql';
 import type { RejectReason, SourceFormat } from './types';
 
@@ -70,4 +71,15 @@ export function listRejects(db: Database, opts: ListRejectsOptions = {}): Reject
       format: String(r.format) as SourceFormat,
     })),
   };
+}
+
+/** The quarantine of the database file at `dbPath`, from a snapshot (nothing when there is no database yet). */
+export async function listRejectsOfFile(dbPath: string, opts: ListRejectsOptions = {}): Promise<RejectsPage> {
+  if (!fs.existsSync(dbPath)) return { rows: [], total: 0 };
+  const db = await openSnapshot(dbPath);
+  try {
+    return listRejects(db, opts);
+  } finally {
+    db.close();
+  }
 }

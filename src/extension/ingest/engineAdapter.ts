@@ -1,14 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { defaultEngineChoice, openSnapshot } from '../../core/db/database';
-import { ingestWorkerAvailable, listRejectsInWorker, pendingSchemaStepsInWorker, runAuditInWorker, runIngestInWorker } from '../../core/ingest/ingestWorker';
-import { pendingSchemaSteps as pendingSchemaStepsHere } from '../../core/ingest/schemaStep';
 import {
-  auditSources,
   discoverSources,
-  listRejects,
-  migrateSources,
-  verifySources,
   type AuditReport,
   type IngestProgress,
   type MigrateResult,
@@ -19,6 +12,7 @@ import { standardConfigDirs } from '../../core/claudeCode';
 import { formatCount, plural } from './format';
 import { REJECTS_SHOWN, toRejectsPage, type RejectsPage } from './rejectsQuery';
 import type { AuditView, IngestView, VerifyView } from './viewModel';
+import * as offThread from '../offThread';
 
 /**
  * The one place the extension calls the ingest engine: maps its reports onto the view model
@@ -43,11 +37,7 @@ export interface EngineContext {
 
 export async function auditForPreview(paths: string[], ctx: EngineContext, signal?: AbortSignal, onProgress?: (p: IngestProgress) => void): Promise<AuditView> {
   const options = { dbPath: ctx.dbPath, tz: ctx.tz, exclude: ctx.exclude, freshness: ctx.freshness };
-  return toAuditView(
-    ingestWorkerAvailable()
-      ? await runAuditInWorker(paths, options, { signal, onProgress, engine: defaultEngineChoice() })
-      : await auditSources(paths, { ...options, signal, onProgress }),
-  );
+  return toAuditView(await offThread.audit(paths, { ...options, signal, onProgress }));
 }
 
 export function toAuditView(report: AuditReport): AuditView {
@@ -70,9 +60,7 @@ export function toAuditView(report: AuditReport): AuditView {
 
 /** Names of the schema steps the next write will apply (empty = schema current). */
 export async function pendingSchemaSteps(ctx: EngineContext): Promise<string[]> {
-  return ingestWorkerAvailable()
-    ? pendingSchemaStepsInWorker(ctx.dbPath, ctx.userMigrationsDir, defaultEngineChoice())
-    : pendingSchemaStepsHere(ctx.dbPath, ctx.userMigrationsDir);
+  return offThread.schemaSteps(ctx.dbPath, ctx.userMigrationsDir);
 }
 
 export interface IngestRunOptions {
@@ -97,9 +85,7 @@ export async function runIngest(paths: string[], ctx: EngineContext, opts: Inges
       claudeCode: ctx.claudeCode === false ? (false as const) : { extraPaths: standardConfigDirs() },
     };
     // off the extension host's thread (native SQL is synchronous); the engine choice goes along
-    const result = ingestWorkerAvailable()
-      ? await runIngestInWorker('migrate', ctx.dbPath, paths, options, { onProgress: opts.onProgress, signal: opts.signal, engine: defaultEngineChoice() })
-      : await migrateSources(ctx.dbPath, paths, { ...options, onProgress: opts.onProgress, signal: opts.signal });
+    const result = await offThread.migrate(ctx.dbPath, paths, { ...options, onProgress: opts.onProgress, signal: opts.signal });
     return toIngestView(result);
   } catch (e) {
     if (opts.signal?.aborted) return { files: [], migrationsApplied: [], durationMs: Date.now() - started, cancelled: true };
@@ -118,11 +104,7 @@ export function toIngestView(result: MigrateResult): IngestView {
 
 export async function runVerify(paths: string[], ctx: EngineContext, signal?: AbortSignal): Promise<VerifyView> {
   const options = { tz: ctx.tz, exclude: ctx.exclude };
-  return toVerifyView(
-    ingestWorkerAvailable()
-      ? await runIngestInWorker('verify', ctx.dbPath, paths, options, { signal, engine: defaultEngineChoice() })
-      : await verifySources(ctx.dbPath, paths, { ...options, signal }),
-  );
+  return toVerifyView(await offThread.verify(ctx.dbPath, paths, { ...options, signal }));
 }
 
 export function toVerifyView(result: VerifyResult): VerifyView {
@@ -176,12 +158,5 @@ export async function discoverBeside(files: string[]): Promise<{ path: string; s
 }
 
 export async function loadRejects(dbPath: string, limit = REJECTS_SHOWN): Promise<RejectsPage> {
-  if (ingestWorkerAvailable()) return toRejectsPage(await listRejectsInWorker(dbPath, limit, defaultEngineChoice()));
-  if (!fs.existsSync(dbPath)) return { rows: [], total: 0 };
-  const db = await openSnapshot(dbPath);
-  try {
-    return toRejectsPage(listRejects(db, { limit }));
-  } finally {
-    db.close();
-  }
+  return toRejectsPage(await offThread.rejects(dbPath, limit));
 }
