@@ -46,9 +46,9 @@ export function catchUpDirectWrites(db: Database): number {
       if (!cols.has(col)) continue;
       for (const a of aliases.filter((x) => cols.has(x))) {
         const [c, n] = [quoteIdent(col), quoteIdent(a)];
-        db.run(`UPDATE ${quoteIdent(table)} SET ${c} = ${n} WHERE ${c} IS NULL AND ${n} IS NOT NULL`);
-        changed += Number(db.exec('SELECT changes()')[0].values[0][0]);
-        db.run(`UPDATE ${quoteIdent(table)} SET ${n} = ${c} WHERE ${n} IS NULL AND ${c} IS NOT NULL`);
+        // one pass over the table: each side takes the other's value where it has none (the
+        // right-hand sides read the row as it was)
+        db.run(`UPDATE ${quoteIdent(table)} SET ${c} = coalesce(${c}, ${n}), ${n} = coalesce(${n}, ${c}) WHERE (${c} IS NULL) <> (${n} IS NULL)`);
         changed += Number(db.exec('SELECT changes()')[0].values[0][0]);
       }
     }
