@@ -102,14 +102,16 @@ function migrateJsonl(runner: string, db: string, src: string, file: string): vo
         fs.appendFileSync(file, tail);
         copyDatabase(db, runDb);
         const t = timed(process.execPath, [runner, 'migrate-jsonl', runDb, src, way]);
-        const r = JSON.parse(t.out) as { rows: number; ok: boolean };
+        const r = JSON.parse(t.out) as { rows: number; ok: boolean; previewMs: number };
         if (r.rows !== appended || !r.ok) throw new Error(`migrate-jsonl ${way}: inserted ${r.rows} of ${appended}, ok=${r.ok}`);
         add(`appended ${way}`, t.ms);
+        add(`appended ${way} preview`, r.previewMs);
         copyDatabase(path.join(work, 'none'), freshDb); // removes it
         const f2 = timed(process.execPath, [runner, 'migrate-jsonl', freshDb, freshSrc, way]);
-        const r2 = JSON.parse(f2.out) as { rows: number; ok: boolean };
+        const r2 = JSON.parse(f2.out) as { rows: number; ok: boolean; previewMs: number };
         if (r2.rows !== freshLines || !r2.ok) throw new Error(`migrate-jsonl fresh ${way}: inserted ${r2.rows} of ${freshLines}, ok=${r2.ok}`);
         add(`fresh ${way}`, f2.ms);
+        add(`fresh ${way} preview`, r2.previewMs);
       }
     }
   } finally {
@@ -120,6 +122,7 @@ function migrateJsonl(runner: string, db: string, src: string, file: string): vo
     const old = median(runs[`${c} old`]);
     const now = median(runs[`${c} new`]);
     console.log(`  ${c.padEnd(8)} main's way (full audit + separate import) ${f(old)}   one pass ${f(now)}   ratio ${(old / now).toFixed(2)}x  (runs old ${runs[`${c} old`].map(f).join(', ')}; new ${runs[`${c} new`].map(f).join(', ')})`);
+    console.log(`           of which the preview (in-process, before the pick): main's way ${f(median(runs[`${c} old preview`]))}   one pass ${f(median(runs[`${c} new preview`]))}`);
   }
 }
 
