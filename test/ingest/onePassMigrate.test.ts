@@ -72,6 +72,9 @@ describe('Migrate JSONL in one pass', () => {
     assert.equal(s.firstEventTs, T0);
     assert.equal(s.lastEventTs, T0 + 100_999);
     assert.deepEqual(s.sampleRejects.map((r) => r.line), [50_001, 50_003, 101_004]);
+    // the tail on two parse workers (as a tail of 16 MiB or more is read) gives the same
+    const onWorkers = await previewSources([dir], { dbPath: db, tz: 'UTC', nowMs: T0 * 1000, workerMinBytes: 1, splitMinBytes: 1, parseWorkers: 2 });
+    assert.deepEqual(onWorkers.report, full);
 
     // the import of the plan inserts exactly those (python3 reads the result)
     const { plan } = await previewSources([dir], { dbPath: db, tz: 'UTC' });
