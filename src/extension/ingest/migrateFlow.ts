@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as vscode from 'vscode';
 import { CommandIds } from '../commands/ids';
 import type { ExtensionServices } from '../services';
-import { previewForMigrate, runIngest, streamKeysOf, type EngineContext } from './engineAdapter';
+import { previewForMigrate, runIngest, type EngineContext } from './engineAdapter';
 import type { MigratePlan } from '../../core/ingest';
 import { errorText, showIngestError } from './errorNotice';
 import { plural, tildify } from './format';
@@ -41,7 +41,7 @@ export async function runMigrateJsonl(services: ExtensionServices): Promise<Inge
   for (;;) {
     try {
       const view = await importWithProgress(services, ctx, found.paths, picked, found.plan);
-      await afterImport(services, view, found.paths, filesToFollow(found.audit.files, picked));
+      await afterImport(services, view, found.paths, filesToFollow(found.audit.files, picked), found.plan);
       return view;
     } catch (e) {
       if (!(await showIngestError(services, 'Migrate JSONL', e))) return undefined;
@@ -176,7 +176,7 @@ function cancelledView(): IngestView {
   return { files: [], migrationsApplied: [], durationMs: 0, cancelled: true };
 }
 
-async function afterImport(services: ExtensionServices, view: IngestView, roots: string[], follow: string[]): Promise<void> {
+async function afterImport(services: ExtensionServices, view: IngestView, roots: string[], follow: string[], plan: MigratePlan): Promise<void> {
   publishIngestResult(services, view, 'manual');
   for (const p of view.problems ?? []) services.log.warn(`not imported: ${p.message}`);
   const message = ingestSummaryMessage(view);
@@ -191,7 +191,8 @@ async function afterImport(services: ExtensionServices, view: IngestView, roots:
   if (follow.length === 0) return;
   // Live ingest follows this choice from now on (stored per database).
   try {
-    const streams = await streamKeysOf(follow);
+    // the preview's discovery named each file's stream (rotated copies are followed too)
+    const streams = [...new Set(plan.sources.filter((s) => follow.includes(s.path)).map((s) => s.stream))];
     const chosen = { roots, files: follow, streams, savedAt: Date.now() };
     await services.liveIngest.setChosenSources(chosen);
   } catch (e) {
