@@ -12,6 +12,7 @@ import { cutOverSource, listCutoverCandidates, rollBackCutover, type CutoverCand
 import {
   auditSources,
   listRejectsOfFile,
+  previewSources,
   migrateSources,
   verifySources,
   type AuditOptions,
@@ -33,6 +34,8 @@ import {
   listRejectsInWorker,
   pendingSchemaStepsInWorker,
   runAuditInWorker,
+  runPreviewInWorker,
+  type MigratePreview,
   runIngestInWorker,
   migrationStatusInWorker,
   migrationsDownInWorker,
@@ -60,6 +63,12 @@ export function verify(dbPath: string, paths: string[], options: VerifyOptions):
 export function audit(paths: string[], options: AuditOptions): Promise<AuditReport> {
   const { onProgress, signal } = options;
   return inWorker() ? runAuditInWorker(paths, options, { onProgress, signal, engine: engine() }) : auditSources(paths, options);
+}
+
+/** Migrate JSONL's preview: the audit and the plan its import consumes (one discovery, one snapshot). */
+export function preview(paths: string[], options: AuditOptions): Promise<MigratePreview> {
+  const { onProgress, signal } = options;
+  return inWorker() ? runPreviewInWorker(paths, options, { onProgress, signal, engine: engine() }) : previewSources(paths, options);
 }
 
 export function schemaSteps(dbPath: string, userDir: string | undefined): Promise<string[]> {

@@ -1,10 +1,13 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { openSnapshot } from '../db/database';
-import { compareStream, hashingParseOptionsOf, parseOptionsOf } from './compare';
+import { bytesToCompare, compareStream, compareTails, hashingParseOptionsOf, ledgerPlanOf, parseOptionsOf, type FileComparison, type StreamLedgerPlan } from './compare';
+import { schemaStepsOf } from './schemaStep';
 import { byStream, discoverSources } from './discover';
 import { DEFAULT_FRESHNESS, freshnessStatus, type FreshnessThresholds } from '../time/freshness';
 import { resolveInferredTables } from './inferred';
 import { checkZone, machineZone } from '../formats/timestamps';
-import type { AuditOptions, AuditReport, AuditSourceReport, DiscoveredSource, Liveness } from './types';
+import type { AuditOptions, AuditReport, AuditSourceReport, DiscoveredSource, Liveness, MigratePlan, PlannedSource } from './types';
 
 /** The Migrate preview's live/stale/frozen: the same rule and thresholds as the tree (core/time/freshness). */
 export function liveness(lastTs: number | null, nowMs: number, thresholds: FreshnessThresholds = DEFAULT_FRESHNESS): Liveness {
@@ -14,12 +17,13 @@ export function liveness(lastTs: number | null, nowMs: number, thresholds: Fresh
 
 /**
  * Turns compareStream's reads into `read` progress events over all sources (bytes of an
- * inferred stream count twice: it is read for its keys, then compared). `rowsInserted` is the
- * number of new rows found so far (nothing is inserted by an audit).
+ * inferred stream count twice: it is read for its keys, then compared; a file the ledger
+ * proves append-only counts from its offset). `rowsInserted` is the number of new rows found
+ * so far (nothing is inserted by an audit).
  */
-function readProgress(sources: DiscoveredSource[], onProgress: AuditOptions['onProgress']) {
+function readProgress(sources: DiscoveredSource[], bytesOf: (s: DiscoveredSource) => number, onProgress: AuditOptions['onProgress']) {
   if (!onProgress) return undefined;
-  const bytesTotal = sources.reduce((n, s) => n + s.size * (s.kind === 'inferred' ? 2 : 1), 0);
+  const bytesTotal = sources.reduce((n, s) => n + bytesOf(s) * (s.kind === 'inferred' ? 2 : 1), 0);
   let bytesDone = 0;
   let newInFinishedStreams = 0;
   return {
@@ -40,18 +44,35 @@ function readProgress(sources: DiscoveredSource[], onProgress: AuditOptions['onP
  * and live/stale/frozen. Writes nothing.
  */
 export async function auditSources(paths: string[], opts: AuditOptions = {}): Promise<AuditReport> {
+  return (await previewSources(paths, opts)).report;
+}
+
+/**
+ * The Migrate preview: the audit's report, and the plan the import consumes (migrateSources'
+ * `plan`): the sources as discovery found them, the ledger state read for each, the schema
+ * steps the import's write will apply (from the same snapshot). One discovery, one snapshot.
+ * Against a database, a file the ledger proves append-only is read from the ledger's offset
+ * only (compare.ts compareTails), unless `fullCompare`.
+ */
+export async function previewSources(paths: string[], opts: AuditOptions = {}): Promise<{ report: AuditReport; plan: MigratePlan }> {
   const tz = checkZone(opts.tz || machineZone());
   opts.onProgress?.({ phase: 'discover', bytesDone: 0, bytesTotal: 0, rowsInserted: 0 });
   const found = await discoverSources(paths, opts);
-  const db = opts.dbPath ? await openSnapshot(opts.dbPath) : null;
-  resolveInferredTables(db, found.sources);
-  const nowMs = opts.nowMs ?? Date.now();
-  const progress = readProgress(found.sources, opts.onProgress);
+  // a database not created yet is an empty one (the import creates it)
+  const db = opts.dbPath && fs.existsSync(opts.dbPath) ? await openSnapshot(opts.dbPath) : null;
   try {
+    const schemaSteps = opts.dbPath ? await schemaStepsOf(db, opts.userMigrationsDir) : [];
+    resolveInferredTables(db, found.sources);
+    const nowMs = opts.nowMs ?? Date.now();
+    const streams = [...byStream(found.sources)].map(([key, files]) => ({ key, files, plan: db && !opts.fullCompare ? ledgerPlanOf(db, key, files) : null }));
+    const planOf = new Map<DiscoveredSource, StreamLedgerPlan | null>(streams.flatMap((st) => st.files.map((f) => [f, st.plan] as const)));
+    const progress = readProgress(found.sources, (f) => bytesToCompare(f, planOf.get(f) ?? null), opts.onProgress);
     const sources: AuditSourceReport[] = [];
-    for (const [key, files] of byStream(found.sources)) {
+    for (const { key, files, plan } of streams) {
       const parse = db ? hashingParseOptionsOf(opts) : parseOptionsOf(opts);
-      const compared = await compareStream(db, key, files, { ...parse, tz, signal: opts.signal, sampleRejects: opts.sampleRejects ?? 5, onRead: progress?.onRead });
+      const o = { ...parse, tz, signal: opts.signal, sampleRejects: opts.sampleRejects ?? 5, onRead: progress?.onRead };
+      let compared: FileComparison[] | null = plan && db ? await compareTails(db, plan, files, o) : null;
+      compared ??= await compareStream(db, key, files, o);
       progress?.streamDone(compared.reduce((n, c) => n + c.missing, 0));
       for (const c of compared) {
         sources.push({
@@ -73,7 +94,14 @@ export async function auditSources(paths: string[], opts: AuditOptions = {}): Pr
       }
     }
     opts.onProgress?.({ phase: 'done', bytesDone: progress?.bytesTotal ?? 0, bytesTotal: progress?.bytesTotal ?? 0, rowsInserted: sources.reduce((n, s) => n + s.newLines, 0) });
-    return { sources, issues: found.issues, excludedFiles: found.excludedFiles };
+    const planned: PlannedSource[] = found.sources.map((f) => {
+      const p = planOf.get(f)?.plans.find((x) => x.source === f);
+      return { ...f, ledger: p?.entry ? { entryId: p.entry.id, byteOffset: p.entry.byteOffset, lineCount: p.entry.lineCount, mode: p.mode } : null };
+    });
+    return {
+      report: { sources, issues: found.issues, excludedFiles: found.excludedFiles },
+      plan: { paths: paths.map((p) => path.resolve(p)), database: opts.dbPath ? path.resolve(opts.dbPath) : null, sources: planned, issues: found.issues, excludedFiles: found.excludedFiles, schemaSteps },
+    };
   } finally {
     db?.close();
   }

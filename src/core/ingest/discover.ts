@@ -127,13 +127,17 @@ export async function discoverSources(paths: string[], opts: DiscoverOptions = {
       if (!opts.skipTrees?.has(p)) await walk(p, 0, false);
     } else await addFile(p, true);
   }
-  const list = [...sources.values()].sort((a, b) => {
+  return { sources: inStreamOrder([...sources.values()]), issues, excludedFiles };
+}
+
+/** Sorted by stream, and in rotation order inside each (what byStream and the ledger expect). */
+export function inStreamOrder<T extends DiscoveredSource>(list: T[]): T[] {
+  return list.sort((a, b) => {
     if (a.stream !== b.stream) return a.stream < b.stream ? -1 : 1;
     const ra = rotationRank(a.path);
     const rb = rotationRank(b.path);
-    return ra[0] - rb[0] || (ra[1] < rb[1] ? -1 : 1);
+    return ra[0] - rb[0] || (ra[1] < rb[1] ? -1 : ra[1] > rb[1] ? 1 : 0);
   });
-  return { sources: list, issues, excludedFiles };
 }
 
 function fileKind(st: fs.Stats): string {

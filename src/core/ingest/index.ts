@@ -6,7 +6,7 @@ export * from './types';
 export { rowContentHash, canonicalJson, hash53 } from '../formats/rowIdentity';
 export { discoverSources } from './discover';
 export { DEFAULT_EXCLUDES, ExcludeMatcher, splitPatternList } from './excludes';
-export { auditSources } from './audit';
+export { auditSources, previewSources } from './audit';
 export { migrateSources } from './migrate';
 export { verifySources } from './verify';
 export { SKILL_TOTALS_BASIS } from './skillTotals';

@@ -1,11 +1,11 @@
 /**
- * Worker thread of ingestWorker.ts: runs one migrate, verify, audit, schema-steps, rejects,
+ * Worker thread of ingestWorker.ts: runs one migrate, verify, audit, preview, schema-steps, rejects,
  * health, migrations up/down, backup or restore job with the engine choice it was given, posts progress as messages, turns an `abort` message into its AbortController, and
  * ends with the result or the error as plain data.
  */
 import { parentPort, workerData } from 'worker_threads';
 import { setDefaultEngine } from '../db/engine';
-import { auditSources } from './audit';
+import { auditSources, previewSources } from './audit';
 import { checkDatabaseHealth } from '../db/health';
 import { createBackup, restoreBackup } from '../db/backup';
 import { migrateFileDown, migrateFileUp, previewRollback, readStatus } from '../schema/fileOperations';
@@ -38,6 +38,9 @@ async function main(): Promise<void> {
         break;
       case 'audit':
         result = await auditSources(job.paths, { ...job.options, signal: controller.signal, onProgress });
+        break;
+      case 'preview':
+        result = await previewSources(job.paths, { ...job.options, signal: controller.signal, onProgress });
         break;
       case 'pendingSchemaSteps':
         result = await pendingSchemaSteps(job.dbPath, job.userMigrationsDir);

@@ -17,7 +17,13 @@ import type { BackupResult, RestoreResult } from '../db/backup';
 import { MigrationFailedError, MigrationValidationError, type ScriptFailure } from '../schema/errors';
 import type { migrateFileDown, previewRollback, StatusReport, UpResult } from '../schema/fileOperations';
 import type { CutoverCandidate, CutoverResult } from './cutover';
-import type { AuditOptions, AuditReport, IngestProgress, MigrateOptions, MigrateResult, VerifyOptions, VerifyResult } from './types';
+import type { AuditOptions, AuditReport, IngestProgress, MigrateOptions, MigratePlan, MigrateResult, VerifyOptions, VerifyResult } from './types';
+
+/** previewSources' answer: the audit's report and the plan the import consumes. */
+export interface MigratePreview {
+  report: AuditReport;
+  plan: MigratePlan;
+}
 
 /** MigrateOptions / VerifyOptions without their function and signal fields (what may cross). */
 export type WorkerMigrateOptions = Omit<MigrateOptions, 'onProgress' | 'signal'>;
@@ -29,6 +35,8 @@ export type IngestWorkerJob =
   | { kind: 'verify'; dbPath: string; paths: string[]; options: WorkerVerifyOptions; engine: EngineChoice; progress: boolean }
   /** the Migrate preview: auditSources (reads the files, compares with the database's snapshot) */
   | { kind: 'audit'; paths: string[]; options: WorkerAuditOptions; engine: EngineChoice; progress: boolean }
+  /** the Migrate preview with the plan its import consumes: previewSources (one discovery, one snapshot) */
+  | { kind: 'preview'; paths: string[]; options: WorkerAuditOptions; engine: EngineChoice; progress: boolean }
   /** the Migrate preview's schema line: pendingSchemaSteps */
   | { kind: 'pendingSchemaSteps'; dbPath: string; userMigrationsDir?: string; engine: EngineChoice }
   /** Show Rejected Lines: listRejects on a snapshot (capped) */
@@ -54,6 +62,7 @@ export type IngestWorkerResult =
   | MigrateResult
   | VerifyResult
   | AuditReport
+  | MigratePreview
   | string[]
   | RejectsPage
   | DatabaseHealth
@@ -243,6 +252,13 @@ export function runAuditInWorker(paths: string[], options: AuditOptions, hooks: 
   const onProgress = hooks.onProgress ?? options.onProgress;
   const signal = hooks.signal ?? options.signal;
   return run({ kind: 'audit', paths, options: plainOptions(options), engine: hooks.engine, progress: onProgress !== undefined }, { onProgress, signal });
+}
+
+/** previewSources on a worker thread (Migrate JSONL's preview and plan); progress and cancel as for migrate. */
+export function runPreviewInWorker(paths: string[], options: AuditOptions, hooks: IngestWorkerHooks & { engine: EngineChoice }): Promise<MigratePreview> {
+  const onProgress = hooks.onProgress ?? options.onProgress;
+  const signal = hooks.signal ?? options.signal;
+  return run({ kind: 'preview', paths, options: plainOptions(options), engine: hooks.engine, progress: onProgress !== undefined }, { onProgress, signal });
 }
 
 /** pendingSchemaSteps on a worker thread: opening a large snapshot stays off the caller's thread. */

@@ -8,7 +8,7 @@ import { commitDue, commitPoint, reserveImageRoom, withWrite, writesInPlace } fr
 import { asWriteError, WriteConflictError } from '../db/errors';
 import { refreshRollups, type TouchedRange } from '../rollups/refresh';
 import { RunRollupDeltas } from '../rollups/deltas';
-import { byStream, discoverSources } from './discover';
+import { byStream, discoverSources, inStreamOrder } from './discover';
 import { readAdoptedColumns } from './mappers';
 import { applySchema } from './schemaStep';
 import { catchUpDirectWrites, tagDirectRows } from './directRows';
@@ -16,7 +16,7 @@ import { readWriterModes } from './writerMode';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { ingestStream, type RunContext } from './streamIngest';
 import { checkZone, machineZone } from '../formats/timestamps';
-import type { DiscoveredSource, DiscoveryIssue, MigrateOptions, MigrateResult, SourceResult } from './types';
+import type { DiscoveredSource, DiscoveryIssue, DiscoveryResult, MigrateOptions, MigratePlan, MigrateResult, SourceResult } from './types';
 import { resolveInferredTables } from './inferred';
 import { promoteInferredStreams } from './promote';
 import { ensureKnownTable } from './knownTables';
@@ -108,23 +108,57 @@ function reserveForLoad(db: Database, sourceBytes: number): void {
   reserveImageRoom(db, sourceBytes);
 }
 
-export async function migrateSources(dbPath: string, paths: string[], opts: MigrateOptions = {}): Promise<MigrateResult> {
+/**
+ * The sources of a Migrate preview's plan as they are now (one stat each): a file still the same
+ * (device, inode) and not shrunk is taken with its current size (lines appended since the
+ * preview are read); one replaced, shrunk or gone is planned again from its folder — the file
+ * now at its path, and the file it was if a rotation renamed it; nothing found there is
+ * reported. Only the plan's files (and of them only `only`) are taken: never one the user did
+ * not pick.
+ */
+export async function sourcesFromPlan(plan: MigratePlan, only: ReadonlySet<string> | null): Promise<DiscoveryResult> {
+  const issues: DiscoveryIssue[] = [...plan.issues];
+  const out = new Map<string, DiscoveredSource>();
+  for (const planned of plan.sources) {
+    if (only && !only.has(planned.path)) continue;
+    const { ledger: _ledger, ...src } = planned;
+    const st = await fs.promises.stat(src.path).catch(() => null);
+    if (st?.isFile() && st.dev === src.dev && st.ino === src.ino && st.size >= src.size) {
+      if (!out.has(src.path)) out.set(src.path, { ...src, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
+      continue;
+    }
+    const again = await discoverSources([path.dirname(src.path)], { maxDepth: 0, exclude: [] });
+    const now = again.sources.filter((s) => s.path === src.path || (s.stream === src.stream && s.ino !== 0 && s.dev === src.dev && s.ino === src.ino));
+    if (!now.length) issues.push({ path: src.path, problem: 'not-found', message: `${src.path}: gone since the preview; not imported (the other files were)` });
+    for (const s of now) if (!out.has(s.path)) out.set(s.path, s);
+  }
+  return { sources: inStreamOrder([...out.values()]), issues, excludedFiles: plan.excludedFiles };
+}
+
+export async function migrateSources(dbPath: string, givenPaths: string[], opts: MigrateOptions = {}): Promise<MigrateResult> {
   const started = performance.now();
   const tz = checkZone(opts.tz || machineZone());
   opts.onProgress?.({ phase: 'discover', bytesDone: 0, bytesTotal: 0, rowsInserted: 0 });
   const only = opts.only ? new Set(opts.only.map((p) => path.resolve(p))) : null;
+  const paths = opts.plan ? opts.plan.paths : givenPaths;
   // Claude Code transcripts have their own ingest (one line feeds several tables): never an inferred table
   const cc = opts.claudeCode === false ? undefined : (opts.claudeCode ?? {});
   // `only` (files picked from the given paths) does not narrow the standard folders asked for by extraPaths
   const walked: TranscriptWalk = { roots: [], knownFiles: [] };
-  const underPaths = cc ? findTranscripts(paths, { configDirs: cc.configDirs, walked }).filter((t) => !only || only.has(t.path)) : [];
+  // with a plan, the transcripts walk runs only when a picked file may be one (under a `projects` folder)
+  const mayPickTranscripts = !opts.plan || !only || [...only].some((p) => p.split(path.sep).includes('projects'));
+  const underPaths = cc && mayPickTranscripts ? findTranscripts(paths, { configDirs: cc.configDirs, walked }).filter((t) => !only || only.has(t.path)) : [];
   // the generic scan does not walk the transcript folders again (thousands of folders: most of an
-  // incremental run's time); the known telemetry files the walk met there are given to it by name
-  const found = await discoverSources([...paths, ...walked.knownFiles], { ...opts, skipTrees: new Set(walked.roots.map((r) => path.resolve(r))) });
+  // incremental run's time); the known telemetry files the walk met there are given to it by name.
+  // With the preview's plan there is no scan: its sources are checked (sourcesFromPlan).
+  const found = opts.plan
+    ? await sourcesFromPlan(opts.plan, only)
+    : await discoverSources([...paths, ...walked.knownFiles], { ...opts, skipTrees: new Set(walked.roots.map((r) => path.resolve(r))) });
   const underExtra = cc?.extraPaths?.length ? findTranscripts(cc.extraPaths, { configDirs: cc.configDirs }) : [];
   const transcripts = [...new Map([...underPaths, ...underExtra].map((t) => [t.path, t])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const transcriptPaths = new Set(transcripts.map((t) => t.path));
-  const sources = (only ? found.sources.filter((s) => only.has(s.path)) : found.sources).filter((s) => !transcriptPaths.has(s.path));
+  // (a plan's sources are the picked ones already, with the file a picked one was renamed to)
+  const sources = (only && !opts.plan ? found.sources.filter((s) => only.has(s.path)) : found.sources).filter((s) => !transcriptPaths.has(s.path));
   const streams = byStream(sources);
   const transcriptBytes = transcripts.reduce((s, x) => s + x.size, 0);
   const bytesTotal = sources.reduce((s, x) => s + x.size, 0) + transcriptBytes;

@@ -17,12 +17,22 @@ export function applySchema(db: Database, userMigrationsDir: string | undefined,
  * a database that does not exist yet is an empty one: every migration is pending.
  */
 export async function pendingSchemaSteps(dbPath: string, userMigrationsDir: string | undefined): Promise<string[]> {
-  const db = fs.existsSync(dbPath) ? await openSnapshot(dbPath) : await openMemoryDatabase();
+  const db = fs.existsSync(dbPath) ? await openSnapshot(dbPath) : null;
+  try {
+    return await schemaStepsOf(db, userMigrationsDir);
+  } finally {
+    db?.close();
+  }
+}
+
+/** The same, on a snapshot already open (the Migrate preview's); null = no database yet. */
+export async function schemaStepsOf(snapshot: Database | null, userMigrationsDir: string | undefined): Promise<string[]> {
+  const db = snapshot ?? (await openMemoryDatabase());
   try {
     const steps = needsBaseline(db) ? ['baseline: adopt the tables already in this database'] : [];
     for (const row of migrationStatus(db, { userDir: userMigrationsDir })) if (row.state === 'pending') steps.push(row.name);
     return steps;
   } finally {
-    db.close();
+    if (!snapshot) db.close();
   }
 }

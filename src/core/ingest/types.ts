@@ -107,6 +107,36 @@ export interface AuditOptions extends ValueOptions, DiscoverOptions, ParseOption
    * `rowsInserted` the new rows found so far (an audit inserts nothing).
    */
   onProgress?: (p: IngestProgress) => void;
+  /** User migrations folder: the plan's schema steps include its pending migrations. */
+  userMigrationsDir?: string;
+  /**
+   * Read every file in full even where the ledger proves it append-only (the comparison
+   * verify makes). Default false: such a file is read from the ledger's offset only.
+   */
+  fullCompare?: boolean;
+}
+
+/** One file of a MigratePlan: as discovery found it, with the ledger state the preview read. */
+export interface PlannedSource extends DiscoveredSource {
+  /** the ledger entry the preview's plan paired with the file (null: none, or the stream was compared in full) */
+  ledger: { entryId: number; byteOffset: number; lineCount: number; mode: 'fast' | 'full' } | null;
+}
+
+/**
+ * What the Migrate preview saw (audit.ts previewSources), for the import to consume
+ * (MigrateOptions.plan): no second discovery, and the schema steps from the preview's snapshot.
+ * Plain data: it crosses to the ingest worker as it is.
+ */
+export interface MigratePlan {
+  /** the paths discovery ran on (absolute) */
+  paths: string[];
+  /** the database the preview compared with (absolute), null without one */
+  database: string | null;
+  sources: PlannedSource[];
+  issues: DiscoveryIssue[];
+  excludedFiles: number;
+  /** the schema steps the import's write will apply first (empty: current) */
+  schemaSteps: string[];
 }
 
 /** The one freshness rule of core/time/freshness.ts, with the configured thresholds. */
@@ -146,6 +176,14 @@ export interface MigrateOptions extends ValueOptions, DiscoverOptions {
   signal?: AbortSignal;
   /** Only these absolute source paths (e.g. the files picked in the QuickPick). */
   only?: string[];
+  /**
+   * The Migrate preview's plan (previewSources): its sources are imported instead of
+   * discovering the paths again. Each is checked at the import (stat): a file that is the
+   * same (device, inode) and not shrunk is read as it is now (lines appended since the
+   * preview included); a file replaced or shrunk is planned again from its folder; a file
+   * gone is reported, the others imported. The ledger decides what is new, as always.
+   */
+  plan?: MigratePlan;
   /** Raw text kept per reject. Default 4096 characters. */
   rejectRawCap?: number;
   /**

@@ -4,6 +4,7 @@ import {
   discoverSources,
   type AuditReport,
   type IngestProgress,
+  type MigratePlan,
   type MigrateResult,
   type VerifyResult,
 } from '../../core/ingest';
@@ -40,6 +41,16 @@ export async function auditForPreview(paths: string[], ctx: EngineContext, signa
   return toAuditView(await offThread.audit(paths, { ...options, signal, onProgress }));
 }
 
+/**
+ * Migrate JSONL's preview: the audit's view and the plan its import consumes (runIngest's
+ * `plan`): one discovery and one snapshot, whose schema steps come along (`plan.schemaSteps`).
+ */
+export async function previewForMigrate(paths: string[], ctx: EngineContext, signal?: AbortSignal, onProgress?: (p: IngestProgress) => void): Promise<{ audit: AuditView; plan: MigratePlan }> {
+  const options = { dbPath: ctx.dbPath, tz: ctx.tz, exclude: ctx.exclude, freshness: ctx.freshness, userMigrationsDir: ctx.userMigrationsDir };
+  const { report, plan } = await offThread.preview(paths, { ...options, signal, onProgress });
+  return { audit: toAuditView(report), plan };
+}
+
 export function toAuditView(report: AuditReport): AuditView {
   return {
     files: report.sources.map((s) => ({
@@ -66,6 +77,8 @@ export async function pendingSchemaSteps(ctx: EngineContext): Promise<string[]> 
 export interface IngestRunOptions {
   /** Restrict the run to these files (the QuickPick choice). */
   only?: string[];
+  /** The preview's plan: its files are imported, not discovered again (MigrateOptions.plan). */
+  plan?: MigratePlan;
   onProgress?: (p: IngestProgress) => void;
   signal?: AbortSignal;
 }
@@ -82,6 +95,7 @@ export async function runIngest(paths: string[], ctx: EngineContext, opts: Inges
       userMigrationsDir: ctx.userMigrationsDir,
       exclude: ctx.exclude,
       only: opts.only,
+      plan: opts.plan,
       claudeCode: ctx.claudeCode === false ? (false as const) : { extraPaths: standardConfigDirs() },
     };
     // off the extension host's thread (native SQL is synchronous); the engine choice goes along
@@ -94,8 +108,11 @@ export async function runIngest(paths: string[], ctx: EngineContext, opts: Inges
 }
 
 export function toIngestView(result: MigrateResult): IngestView {
+  // picked files the import could not read (gone since the preview) or not import as a whole
+  const problems = result.issues.filter((i) => i.problem === 'not-found' || i.problem === 'not-imported').map((i) => ({ path: i.path, message: i.message }));
   return {
     files: result.sources.map((s) => ({ ...s })),
+    ...(problems.length ? { problems } : {}),
     migrationsApplied: result.migrations.applied,
     durationMs: result.durationMs,
     cancelled: false,

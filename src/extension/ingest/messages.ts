@@ -17,6 +17,7 @@ export function ingestSummaryMessage(view: IngestView): string {
   const t = totalsOf(view);
   let text = `Telemetry: imported ${plural(t.inserted, 'row')} from ${plural(t.files, 'file')} — ${formatCount(t.present)} already present, ${formatCount(t.rejected)} rejected.`;
   if (t.pending > 0) text += ` ${plural(t.pending, 'line')} still being written (imported once complete).`;
+  if (view.problems?.length) text += ` ${plural(view.problems.length, 'file')} not imported (see Output › Telemetry Lens).`;
   return text;
 }
 

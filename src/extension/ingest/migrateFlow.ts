@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as vscode from 'vscode';
 import { CommandIds } from '../commands/ids';
 import type { ExtensionServices } from '../services';
-import { auditForPreview, pendingSchemaSteps, runIngest, streamKeysOf, type EngineContext } from './engineAdapter';
+import { previewForMigrate, runIngest, type EngineContext } from './engineAdapter';
+import type { MigratePlan } from '../../core/ingest';
 import { errorText, showIngestError } from './errorNotice';
 import { plural, tildify } from './format';
 import { filesToFollow } from './chosenSources';
@@ -21,7 +22,9 @@ const OPEN_SETTINGS = 'Open Settings';
 
 /**
  * "Telemetry: Migrate JSONL": discover → preview (QuickPick) → confirm schema migrations →
- * import with a cancellable progress notification → summary with follow-up buttons.
+ * import with a cancellable progress notification → summary with follow-up buttons. One
+ * discovery and one database snapshot: the preview's plan (its files, the schema steps) is
+ * what the import consumes (core previewSources → migrateSources' `plan`).
  */
 export async function runMigrateJsonl(services: ExtensionServices): Promise<IngestView | undefined> {
   const ctx = engineContext(services);
@@ -33,17 +36,12 @@ export async function runMigrateJsonl(services: ExtensionServices): Promise<Inge
     void vscode.window.showInformationMessage('Telemetry: no files picked — nothing was imported.');
     return undefined;
   }
-  try {
-    if (!(await confirmSchema(ctx))) return undefined;
-  } catch (e) {
-    await showIngestError(services, 'Migrate JSONL', e);
-    return undefined;
-  }
+  if (!(await confirmSchema(ctx, found.plan.schemaSteps))) return undefined;
 
   for (;;) {
     try {
-      const view = await importWithProgress(services, ctx, found.paths, picked);
-      await afterImport(services, view, found.paths, filesToFollow(found.audit.files, picked));
+      const view = await importWithProgress(services, ctx, found.paths, picked, found.plan);
+      await afterImport(services, view, found.paths, filesToFollow(found.audit.files, picked), found.plan);
       return view;
     } catch (e) {
       if (!(await showIngestError(services, 'Migrate JSONL', e))) return undefined;
@@ -55,6 +53,7 @@ interface Discovery {
   paths: string[];
   audit: AuditView;
   problems: SourceProblem[];
+  plan: MigratePlan;
 }
 
 async function discover(services: ExtensionServices, ctx: EngineContext): Promise<Discovery | undefined> {
@@ -69,15 +68,15 @@ async function discover(services: ExtensionServices, ctx: EngineContext): Promis
         try {
           progress.report({ message: 'Looking for telemetry files…' });
           const { paths, problems } = await resolveEnginePaths(specs, ctx.exclude);
-          if (paths.length === 0 || abort.signal.aborted) return { paths, problems, audit: { files: [], problems: [] } };
+          if (paths.length === 0 || abort.signal.aborted) return { paths, problems, audit: { files: [], problems: [] }, plan: emptyPlan(paths) };
           progress.report({ message: `Reading ${paths.length === 1 ? tildify(paths[0], os.homedir()) : plural(paths.length, 'source')} to see what is new…` });
           // A 70 MB file takes seconds to compare: show how far the reading is.
           const tracker = new ProgressTracker();
-          const audit = await auditForPreview(paths, ctx, abort.signal, (p) => {
+          const { audit, plan } = await previewForMigrate(paths, ctx, abort.signal, (p) => {
             const step = p.phase === 'read' ? tracker.next(p, Date.now()) : undefined;
             if (step) progress.report(step);
           });
-          return { paths, problems: [...problems, ...audit.problems], audit };
+          return { paths, problems: [...problems, ...audit.problems], audit, plan };
         } finally {
           sub.dispose();
         }
@@ -126,9 +125,12 @@ function toQuickPickItem(e: PreviewEntry): FileQuickPickItem {
   return { label: e.label, description: e.description, detail: e.detail, picked: e.picked, entry: e };
 }
 
-/** Shows the schema steps the import will apply first; false when the user declines. */
-async function confirmSchema(ctx: EngineContext): Promise<boolean> {
-  const steps = await pendingSchemaSteps(ctx);
+function emptyPlan(paths: string[]): MigratePlan {
+  return { paths, database: null, sources: [], issues: [], excludedFiles: 0, schemaSteps: [] };
+}
+
+/** Shows the schema steps the import will apply first (read by the preview); false when the user declines. */
+async function confirmSchema(ctx: EngineContext, steps: string[]): Promise<boolean> {
   if (steps.length === 0) return true;
   const where = tildify(ctx.dbPath, os.homedir());
   const message = fs.existsSync(ctx.dbPath)
@@ -142,7 +144,7 @@ async function confirmSchema(ctx: EngineContext): Promise<boolean> {
   return choice === APPLY_AND_IMPORT;
 }
 
-async function importWithProgress(services: ExtensionServices, ctx: EngineContext, paths: string[], picked: string[]): Promise<IngestView> {
+async function importWithProgress(services: ExtensionServices, ctx: EngineContext, paths: string[], picked: string[], plan: MigratePlan): Promise<IngestView> {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: MIGRATE_TITLE, cancellable: true },
     async (progress, token) => {
@@ -152,6 +154,7 @@ async function importWithProgress(services: ExtensionServices, ctx: EngineContex
       const work = () =>
         withStatusBarActivity(services, 'importing', () => runIngest(paths, ctx, {
           only: picked,
+          plan,
           signal: abort.signal,
           onProgress: (p) => {
             const step = tracker.next(p, Date.now());
@@ -173,8 +176,9 @@ function cancelledView(): IngestView {
   return { files: [], migrationsApplied: [], durationMs: 0, cancelled: true };
 }
 
-async function afterImport(services: ExtensionServices, view: IngestView, roots: string[], follow: string[]): Promise<void> {
+async function afterImport(services: ExtensionServices, view: IngestView, roots: string[], follow: string[], plan: MigratePlan): Promise<void> {
   publishIngestResult(services, view, 'manual');
+  for (const p of view.problems ?? []) services.log.warn(`not imported: ${p.message}`);
   const message = ingestSummaryMessage(view);
   if (view.cancelled) {
     void vscode.window.showInformationMessage(message);
@@ -187,7 +191,8 @@ async function afterImport(services: ExtensionServices, view: IngestView, roots:
   if (follow.length === 0) return;
   // Live ingest follows this choice from now on (stored per database).
   try {
-    const streams = await streamKeysOf(follow);
+    // the preview's discovery named each file's stream (rotated copies are followed too)
+    const streams = [...new Set(plan.sources.filter((s) => follow.includes(s.path)).map((s) => s.stream))];
     const chosen = { roots, files: follow, streams, savedAt: Date.now() };
     await services.liveIngest.setChosenSources(chosen);
   } catch (e) {

@@ -41,6 +41,8 @@ export type IngestedFile = SourceResult;
 
 export interface IngestView {
   files: IngestedFile[];
+  /** files the run did not import (gone since the preview, or failed as a whole); absent when none */
+  problems?: SourceProblem[];
   migrationsApplied: string[];
   durationMs: number;
   cancelled: boolean;
