@@ -2,8 +2,8 @@ import type { SqlDatabase as Database } from '../db/database';
 import { getDrillDownRows, getEventSpan } from '../metrics';
 import type { UsageOptions } from '../metrics';
 import type { DrillDownRequest, DrillDownResult, TimeRange } from '../metrics/types';
-import { TAB_IDS, type HostToWebview, type WebviewToHost } from '../../protocol';
-import { computeTabPayload, resolveRange } from './tabPayload';
+import type { HostToWebview, WebviewToHost } from '../../protocol';
+import { computeTabPayload, isDashboardTab, resolveRange } from './tabPayload';
 
 export const NO_TELEMETRY_TABLES =
   'This database has no telemetry tables yet. Run “Telemetry: Migrate JSONL” (or telemetry-lens migrate) to import your JSONL logs.';
@@ -34,7 +34,7 @@ export async function answerDataRequest(message: WebviewToHost, source: Dashboar
   if (message.type === 'requestData') {
     const { requestId, tab, range } = message;
     try {
-      if (!TAB_IDS.includes(tab)) throw new Error(`unknown tab ${String(tab)}`);
+      if (!isDashboardTab(tab)) throw new Error(`unknown tab ${String(tab).slice(0, 40)}`);
       const resolved = resolveRange(range, source.nowSeconds());
       const options = source.metricsOptions();
       const db = await source.snapshot({ range: resolved, options: { ...options, nowSeconds: options.nowSeconds ?? source.nowSeconds() } });
