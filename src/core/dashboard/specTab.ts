@@ -93,7 +93,7 @@ export class EventQuery {
   distinct(column: string): number {
     if (!this.usable(column)) return 0;
     const { where, params } = this.where();
-    return num(queryRows<{ n: number }>(this.db, `SELECT count(DISTINCT ${quoteIdent(column)}) AS n FROM ${quoteIdent(this.table)} ${where}`, params)[0]?.n);
+    return num(queryRows<{ n: number }>(this.db, `SELECT count(DISTINCT ${this.grouped(column)}) AS n FROM ${quoteIdent(this.table)} ${where}`, params)[0]?.n);
   }
 
   /**
@@ -103,8 +103,8 @@ export class EventQuery {
   groups(column: string, limit = 20, none = '(not recorded)'): SpecCategory[] {
     if (!this.usable(column)) return [];
     const { where, params } = this.where();
-    const c = quoteIdent(column);
-    return queryRows<{ v: SqlValue; n: number }>(this.db, `SELECT ${c} AS v, count(*) AS n FROM ${quoteIdent(this.table)} ${where} GROUP BY ${c} ORDER BY n DESC, v LIMIT ${Math.max(1, Math.floor(limit))}`, params).map((r) => {
+    const c = this.grouped(column);
+    return queryRows<{ v: SqlValue; n: number }>(this.db, `SELECT ${c} AS v, count(*) AS n FROM ${quoteIdent(this.table)} ${where} GROUP BY v ORDER BY n DESC, v LIMIT ${Math.max(1, Math.floor(limit))}`, params).map((r) => {
       const value = r.v === null || r.v instanceof Uint8Array ? null : (r.v as string | number);
       return { label: value === null || value === '' ? none : String(value), value: num(r.n), drillKey: this.rowsKey({ [column]: value }) };
     });
@@ -124,7 +124,7 @@ export class EventQuery {
       return points.length ? [{ label, points, drillKey: this.rowsKey() }] : [];
     }
     const kept = this.groups(by, top);
-    const c = quoteIdent(by);
+    const c = this.grouped(by);
     const rows = queryRows<{ k: number; v: SqlValue; n: number }>(this.db, `SELECT ${key} AS k, ${c} AS v, count(*) AS n FROM ${t} ${where} GROUP BY k, v ORDER BY k`, params);
     const total = queryRows<{ n: number }>(this.db, `SELECT count(DISTINCT ${c}) + max(${c} IS NULL) AS n FROM ${t} ${where}`, params)[0];
     const out: SpecSeries[] = kept.map((g) => ({ label: g.label, points: [], drillKey: g.drillKey }));
@@ -139,6 +139,16 @@ export class EventQuery {
       else target.points.push({ ...p, value: num(r.n) });
     }
     return num(total?.n) > kept.length ? [...out, other] : out;
+  }
+
+  /**
+   * A column to group or count distinct values of. With a bounded range it is `+column` (the same
+   * value): otherwise SQLite, without statistics, walks the column's own index for the grouping —
+   * every row of the table — instead of the time index for the range (100k rows, last 24 h:
+   * 56 ms → ~1 ms).
+   */
+  private grouped(column: string): string {
+    return this.from !== undefined || this.to !== undefined ? `+${quoteIdent(column)}` : quoteIdent(column);
   }
 
   /** WHERE for the range plus `filter` and extra conditions. */
