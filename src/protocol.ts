@@ -23,8 +23,10 @@ import type {
   SkillsData,
   UsageData,
 } from './core/metrics/types';
+import type { SpecTabView } from './core/dashboard/specView';
 
 export type * from './core/metrics/types';
+export type * from './core/dashboard/specView';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -40,6 +42,19 @@ export const TAB_TITLES: Record<TabId, string> = {
   sessions: 'Sessions',
   usage: 'Usage',
 };
+
+/**
+ * A tab the host describes as data (src/core/dashboard/tabs/: a view spec drawn by one generic
+ * renderer). Its id and title reach the page in `init` (`InitState.specTabs`), so a new one
+ * touches neither this file nor the webview.
+ */
+export type SpecTabId = string;
+export interface SpecTabInfo {
+  id: SpecTabId;
+  title: string;
+}
+/** Any tab of the page: a hand-written one (`TAB_IDS`) or a spec tab the host listed. */
+export type DashboardTabId = TabId | SpecTabId;
 
 export const RANGE_PRESETS = ['24h', '7d', '30d', 'all', 'custom'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
@@ -69,7 +84,7 @@ export interface DashboardCapabilities {
 
 /** State the panel restores (webview setState, WebviewPanelSerializer) and the host can preset. */
 export interface DashboardViewState {
-  tab: TabId;
+  tab: DashboardTabId;
   range: RangeSelection;
 }
 
@@ -86,6 +101,8 @@ export interface InitState {
    */
   timeZone?: string;
   capabilities: DashboardCapabilities;
+  /** the spec tabs, shown after the hand-written ones (absent: none) */
+  specTabs?: SpecTabInfo[];
 }
 
 /** Everything one tab shows, exactly as the metrics layer returns it. */
@@ -96,7 +113,9 @@ export type TabPayload =
   | { tab: 'selfHeal'; selfHeal: SelfHealData }
   | { tab: 'activity'; activity: ActivityData }
   | { tab: 'sessions'; sessions: SessionsData }
-  | { tab: 'usage'; usage: UsageData };
+  | { tab: 'usage'; usage: UsageData }
+  /** every spec tab: `id` says which; `view` is drawn by the one generic renderer */
+  | { tab: 'spec'; id: SpecTabId; view: SpecTabView };
 
 /** Dashboard scope: this machine's database, or the team database (docs/team.md). */
 export const SCOPE_IDS = ['local', 'team'] as const;
@@ -119,7 +138,7 @@ export interface ScopeState {
 
 export type WebviewToHost =
   | { type: 'ready'; protocolVersion: number }
-  | { type: 'requestData'; requestId: number; tab: TabId; range: RangeSelection }
+  | { type: 'requestData'; requestId: number; tab: DashboardTabId; range: RangeSelection }
   /** `label` is what the user clicked ("Routing accuracy · sonnet"), echoed back with the rows */
   | { type: 'drillDown'; requestId: number; label: string; request: DrillDownRequest }
   | { type: 'openSource'; path: string; line: number }
@@ -133,7 +152,7 @@ export type HostToWebview =
   /** `sampled`: rows come from the sample inlined in a static report, not a database query */
   | { type: 'rows'; requestId: number; label: string; result: DrillDownResult; sampled?: boolean }
   | { type: 'databaseChanged' }
-  | { type: 'showTab'; tab: TabId }
+  | { type: 'showTab'; tab: DashboardTabId }
   | { type: 'scope'; state: ScopeState }
   | { type: 'error'; requestId?: number; message: string };
 
@@ -161,7 +180,7 @@ export interface ReportSample {
 export interface ReportData {
   protocolVersion: number;
   init: InitState;
-  payloads: Record<ReportPreset, Record<TabId, TabPayload>>;
+  payloads: Record<ReportPreset, Record<DashboardTabId, TabPayload>>;
   /** sampled rows per event table */
   samples: Record<string, ReportSample>;
   /**
@@ -169,6 +188,8 @@ export interface ReportData {
    * (metrics/drillTargets.ts) inlined as data, so the page's code names no table or column.
    */
   drillTables: Record<string, { table: string; fields: Record<string, string> }>;
+  /** the rows each host-minted key of the spec tabs stands for (table and column filters), likewise as data */
+  keyedRows?: Record<string, { table: string; filters: Record<string, string | number | null> }>;
   /** where the events lie (sent with every tab, as the live host does) */
   span: EventSpan | null;
 }

@@ -1,4 +1,4 @@
-import { PRESET_SECONDS, TAB_IDS, TAB_TITLES, type DashboardViewState, type EventSpan, type HostToWebview, type InitState, type RangeSelection, type ResolvedRange, type TabId } from '../src/protocol';
+import { PRESET_SECONDS, TAB_IDS, TAB_TITLES, type DashboardTabId, type DashboardViewState, type EventSpan, type HostToWebview, type InitState, type RangeSelection, type ResolvedRange, type SpecTabInfo } from '../src/protocol';
 import type { ChartCard } from './charts/chartCard';
 import type { DrillTarget } from './charts/chartSpec';
 import { clear, h } from './dom';
@@ -7,7 +7,7 @@ import { fmtDateTime } from './format';
 import { HostClient, type DataReply } from './hostClient';
 import { RangeBar, rangeText } from './rangeBar';
 import { ScopeBar } from './scopeBar';
-import { payloadRange, renderTab } from './tabs/renderTab';
+import { payloadRange, payloadTab, renderTab } from './tabs/renderTab';
 import type { TabContext } from './tabs/tabContext';
 import { watchTheme } from './theme';
 import { displayZone } from './zone';
@@ -18,8 +18,11 @@ const REFRESH_DEBOUNCE_MS = 400;
 /** Rolling ranges ("last 24 hours") move and "… ago" ages grow even when nothing is written. */
 const CLOCK_REFRESH_MS = 5 * 60_000;
 
-function isTab(v: unknown): v is TabId {
-  return typeof v === 'string' && (TAB_IDS as readonly string[]).includes(v);
+/** The tab bar: the hand-written tabs, then the spec tabs the host listed in `init`. */
+function tabsOf(init: InitState): SpecTabInfo[] {
+  const tabs: SpecTabInfo[] = TAB_IDS.map((id) => ({ id, title: TAB_TITLES[id] }));
+  for (const t of init.specTabs ?? []) if (typeof t?.id === 'string' && !tabs.some((x) => x.id === t.id)) tabs.push({ id: t.id, title: String(t.title) });
+  return tabs;
 }
 
 /**
@@ -30,8 +33,9 @@ function isTab(v: unknown): v is TabId {
 export class DashboardApp {
   private readonly client = new HostClient();
   private view: DashboardViewState;
-  private readonly panels = new Map<TabId, HTMLElement>();
-  private readonly rendered = new Map<TabId, string>();
+  private readonly tabList: SpecTabInfo[];
+  private readonly panels = new Map<DashboardTabId, HTMLElement>();
+  private readonly rendered = new Map<DashboardTabId, string>();
   private charts: ChartCard[] = [];
   private readonly tabs: HTMLElement & { selectedIndex: number };
   private readonly status = h('span', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -52,6 +56,8 @@ export class DashboardApp {
     private readonly root: HTMLElement,
     private readonly init: InitState,
   ) {
+    this.tabList = tabsOf(init);
+    const isTab = (v: unknown): v is DashboardTabId => typeof v === 'string' && this.tabList.some((t) => t.id === v);
     const saved = savedViewState();
     this.view = {
       tab: isTab(init.view?.tab) ? init.view.tab : isTab(saved?.tab) ? saved.tab : DEFAULT_VIEW.tab,
@@ -72,17 +78,17 @@ export class DashboardApp {
     refresh.addEventListener('click', () => this.load(true));
 
     this.tabs = h('vscode-tabs', { id: 'tabs', panel: true }) as HTMLElement & { selectedIndex: number };
-    for (const tab of TAB_IDS) {
+    for (const { id: tab, title } of this.tabList) {
       const panel = h('div', { class: 'tab-content', 'data-tab': tab });
       this.panels.set(tab, panel);
       this.tabs.append(
-        h('vscode-tab-header', { slot: 'header', id: `tab-${tab}`, 'data-tab': tab }, TAB_TITLES[tab]),
+        h('vscode-tab-header', { slot: 'header', id: `tab-${tab}`, 'data-tab': tab }, title),
         h('vscode-tab-panel', { id: `panel-${tab}`, 'data-tab': tab }, panel),
       );
     }
-    this.tabs.selectedIndex = TAB_IDS.indexOf(this.view.tab);
+    this.tabs.selectedIndex = this.indexOf(this.view.tab);
     this.tabs.addEventListener('vsc-tabs-select', (e) => {
-      const tab = TAB_IDS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex];
+      const tab = this.tabList[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex]?.id;
       if (tab && tab !== this.view.tab) this.setTab(tab);
     });
 
@@ -141,7 +147,8 @@ export class DashboardApp {
         this.refreshTimer = window.setTimeout(() => this.load(true), REFRESH_DEBOUNCE_MS);
         break;
       case 'showTab':
-        this.tabs.selectedIndex = TAB_IDS.indexOf(message.tab);
+        if (this.indexOf(message.tab) < 0) break;
+        this.tabs.selectedIndex = this.indexOf(message.tab);
         this.setTab(message.tab);
         break;
       case 'error':
@@ -169,7 +176,15 @@ export class DashboardApp {
     }
   }
 
-  private setTab(tab: TabId): void {
+  private indexOf(tab: DashboardTabId): number {
+    return this.tabList.findIndex((t) => t.id === tab);
+  }
+
+  private titleOf(tab: DashboardTabId): string {
+    return this.tabList.find((t) => t.id === tab)?.title ?? tab;
+  }
+
+  private setTab(tab: DashboardTabId): void {
     this.view = { ...this.view, tab };
     saveViewState(this.view);
     this.drill.hide();
@@ -198,7 +213,7 @@ export class DashboardApp {
       (err: Error) => {
         if (token !== this.dataToken) return;
         this.root.removeAttribute('aria-busy');
-        this.setStatus(`Could not load ${TAB_TITLES[tab]}`, true);
+        this.setStatus(`Could not load ${this.titleOf(tab)}`, true);
         this.showError(tab, err.message);
       },
     );
@@ -215,8 +230,9 @@ export class DashboardApp {
       this.setRange(better);
       return;
     }
-    const tab = reply.payload.tab;
-    const panel = this.panels.get(tab)!;
+    const tab = payloadTab(reply.payload);
+    const panel = this.panels.get(tab);
+    if (!panel) return;
     // Charts of the other tabs are gone with their canvases; only the visible tab keeps charts.
     for (const c of this.charts) c.dispose();
     this.charts = [];
@@ -260,12 +276,12 @@ export class DashboardApp {
   }
 
   /** The tab shows why it has no data (and what to do) instead of stale or blank content. */
-  private showError(tab: TabId, message: string): void {
+  private showError(tab: DashboardTabId, message: string): void {
     for (const c of this.charts) c.dispose();
     this.charts = [];
     const panel = this.panels.get(tab)!;
     clear(panel);
-    panel.append(h('div', { class: 'empty-state error', 'data-empty': 'error', role: 'alert' }, h('p', { class: 'empty-title' }, `Could not load ${TAB_TITLES[tab]}.`), h('p', { class: 'empty-next' }, message)));
+    panel.append(h('div', { class: 'empty-state error', 'data-empty': 'error', role: 'alert' }, h('p', { class: 'empty-title' }, `Could not load ${this.titleOf(tab)}.`), h('p', { class: 'empty-next' }, message)));
     this.rendered.delete(tab);
     this.root.dataset.loadedTab = tab;
   }

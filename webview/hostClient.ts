@@ -1,4 +1,4 @@
-import type { DrillDownRequest, DrillDownResult, EventSpan, HostToWebview, RangeSelection, TabId, TabPayload } from '../src/protocol';
+import type { DrillDownRequest, DrillDownResult, EventSpan, HostToWebview, RangeSelection, DashboardTabId, TabPayload } from '../src/protocol';
 import { postToHost } from './vscodeApi';
 
 export interface DataReply {
@@ -27,7 +27,7 @@ export class HostClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  requestData(tab: TabId, range: RangeSelection): Promise<DataReply> {
+  requestData(tab: DashboardTabId, range: RangeSelection): Promise<DataReply> {
     const requestId = this.nextId++;
     const reply = this.wait<DataReply>(requestId);
     postToHost({ type: 'requestData', requestId, tab, range });

@@ -51,7 +51,11 @@ export function sampledRows(data: ReportData, req: DrillDownRequest) {
   let table: string | undefined;
   const filters: Record<string, string | number | null> = {};
   if (target.kind === 'keyed') {
-    table = Object.keys(data.samples).find((t) => data.samples[t].drillKey === target.key);
+    const keyed = data.keyedRows && Object.hasOwn(data.keyedRows, target.key) ? data.keyedRows[target.key] : undefined;
+    if (keyed) {
+      table = keyed.table;
+      Object.assign(filters, keyed.filters);
+    } else table = Object.keys(data.samples).find((t) => data.samples[t].drillKey === target.key);
   } else {
     const spec = data.drillTables[target.kind];
     if (!spec) return undefined;

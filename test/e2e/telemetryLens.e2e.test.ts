@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { specTabInfos } from '../../src/core/dashboard/tabPayload';
 import { appendTelemetryLines } from '../../src/sample';
 import { startSession, type E2eSession } from './harness/session';
 import { canvasesWithPixels, rowCount } from './harness/probes';
@@ -122,6 +123,25 @@ describe('Telemetry Lens in VS Code (code-server)', { timeout: 15 * 60_000 }, ()
     const tables = Object.keys(s.corpus.tables).length;
     const text = (await frame.locator('body').innerText()).replace(/\s+/g, ' ');
     assert.match(text, new RegExp(`of ${tables} sources live`), 'the overview summarises every data source');
+  });
+
+  test('the spec tabs the extension lists are in the panel’s tab bar and each loads: charts, or its empty state', async () => {
+    const frame = await s.wb.findWebviewFrame('canvas', 30_000, 'no dashboard webview frame');
+    const tabs = specTabInfos();
+    assert.ok(tabs.length > 0, 'the registry has spec tabs');
+    for (const t of tabs) {
+      const header = frame.locator(`vscode-tab-header[data-tab="${t.id}"]`);
+      assert.equal((await header.innerText()).trim().toLowerCase(), t.title.toLowerCase());
+      await header.click();
+      await frame.locator(`#app[data-loaded-tab="${t.id}"]:not([aria-busy])`).waitFor({ timeout: 30_000 });
+      const panel = frame.locator(`vscode-tab-panel[data-tab="${t.id}"]`);
+      const charts = await panel.locator('.chart-card canvas').count();
+      const empty = await panel.locator(`[data-empty="${t.id}"]`).count();
+      assert.ok((charts > 0) !== (empty === 1), `${t.id}: ${charts} charts, ${empty} empty states`);
+      await s.wb.screenshot(`dashboard-${t.id}`);
+    }
+    await frame.locator('vscode-tab-header[data-tab="overview"]').click();
+    await frame.locator('#app[data-loaded-tab="overview"]:not([aria-busy])').waitFor({ timeout: 30_000 });
   });
 
   test('the dashboard follows a switch to a light theme', async () => {

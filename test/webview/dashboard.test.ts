@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { loadSqlJs } from '../../src/core/db/sqljs';
 import { getDrillDownRows, getEventSpan, getOverview, getSelfHeal, getSkills } from '../../src/core/metrics';
+import { computeTabPayload, dashboardTabIds, resolveRange, specTab } from '../../src/core/dashboard/tabPayload';
 import { TAB_IDS, TAB_TITLES, type WebviewToHost } from '../../src/protocol';
 import { artifact, cspViolationsOf, drawnPixels, ensureBundle, HIGH_CONTRAST_THEME_VARS, launchBrowser, LIGHT_THEME_VARS, openDashboard, type FakeHost } from './harness';
 import { buildFixtureDatabase, NOW } from './fixtureDb';
@@ -44,11 +45,30 @@ describe('dashboard webview in Chromium (fake host, real protocol, real metrics)
     assert.deepEqual({ tab: first.tab, range: first.range }, { tab: 'overview', range: { preset: '7d' } });
   });
 
-  test('every tab renders; every chart canvas has drawn pixels and a text alternative; screenshots', async () => {
-    for (const tab of TAB_IDS) {
+  test('every tab renders (the spec tabs too); every chart canvas has drawn pixels and a text alternative; screenshots', async () => {
+    const tabs = dashboardTabIds();
+    assert.deepEqual(tabs.slice(0, TAB_IDS.length), [...TAB_IDS]);
+    assert.equal(new Set(tabs).size, tabs.length, 'tab ids are unique');
+    assert.deepEqual(await host.page.$$eval('vscode-tab-header', (hs) => hs.map((x) => x.getAttribute('data-tab'))), tabs, 'the tab bar lists every tab of the registries');
+    for (const tab of tabs) {
+      const since = host.received.length;
       await showTab(host, tab);
       const panel = `vscode-tab-panel[data-tab="${tab}"]`;
       const canvases = await host.page.$$eval(`${panel} .chart-card canvas`, (cs) => cs.map((c) => c.closest('.chart-card')!.getAttribute('data-chart-id')!));
+      const spec = specTab(tab);
+      if (spec) {
+        assert.equal((await host.page.textContent(`vscode-tab-header[data-tab="${tab}"]`))!.trim(), spec.title);
+        // a spec tab over a table this fixture lacks shows its empty state — exactly when the host's view says so
+        const request = host.received.slice(since).find(isData) ?? host.received.filter(isData).reverse().find((m) => m.tab === tab)!;
+        const payload = computeTabPayload(db, tab, resolveRange(request.range, NOW), { timeZone: 'UTC', nowSeconds: NOW });
+        assert.equal(payload.tab, 'spec');
+        if (payload.tab === 'spec' && payload.view.empty) {
+          assert.equal(canvases.length, 0, `${tab}: an empty spec tab draws no charts`);
+          assert.match((await host.page.textContent(`${panel} [data-empty="${tab}"]`))!, new RegExp(`${payload.view.empty.title}.*${payload.view.empty.files.replace(/\./g, '\\.')}`), `${tab}: its empty state`);
+          await host.page.screenshot({ path: artifact(`tab-${tab}-empty.png`), fullPage: true });
+          continue;
+        }
+      }
       assert.ok(canvases.length > 0, `${tab}: no charts`);
       for (const id of canvases) {
         const sel = `${panel} [data-chart-id="${id}"] canvas`;
@@ -243,7 +263,7 @@ describe('dashboard empty states', () => {
       await host.waitForTab('overview');
       assert.match((await host.page.textContent('[data-empty="overview"]'))!, /Migrate JSONL/);
       await host.page.screenshot({ path: artifact('empty-overview.png'), fullPage: true });
-      for (const tab of TAB_IDS.filter((t) => t !== 'overview')) {
+      for (const tab of dashboardTabIds().filter((t) => t !== 'overview')) {
         await showTab(host, tab);
         assert.match((await host.page.textContent(`vscode-tab-panel[data-tab="${tab}"] [data-empty]`))!, /Migrate JSONL/, tab);
       }

@@ -17,7 +17,8 @@ import { DashboardDataWorker, type DashboardDataMessage } from '../../src/core/d
 import { SnapshotCache } from '../../src/core/dashboard/snapshotCache';
 import { rebuildRollups } from '../../src/core/rollups/refresh';
 import { loadSqlJs } from '../../src/core/db/sqljs';
-import { TAB_IDS, type HostToWebview, type RangeSelection } from '../../src/protocol';
+import type { HostToWebview, RangeSelection } from '../../src/protocol';
+import { dashboardTabIds } from '../../src/core/dashboard/tabPayload';
 import { buildDatabase, NOW as BIG_NOW } from '../../bench/metrics-fixture';
 import { buildFixtureDatabase, NOW } from './fixtureDb';
 import { readMetricsTreeData } from '../../src/core/dashboard/metricsTreeData';
@@ -35,7 +36,7 @@ const RANGES: RangeSelection[] = [{ preset: '24h' }, { preset: '7d' }, { preset:
 function requestsFor(ranges: RangeSelection[]): DashboardDataMessage[] {
   let id = 0;
   const out: DashboardDataMessage[] = [];
-  for (const range of ranges) for (const tab of TAB_IDS) out.push({ type: 'requestData', requestId: ++id, tab, range });
+  for (const range of ranges) for (const tab of dashboardTabIds()) out.push({ type: 'requestData', requestId: ++id, tab, range });
   return out;
 }
 
@@ -74,7 +75,7 @@ describe(`dashboard data worker (engine ${resolveEngine(engine).name})`, () => {
     try {
       const here = await answerInProcess(file, messages, NOW);
       const there = await answerInWorker(worker, messages, NOW);
-      assert.equal(there.length, TAB_IDS.length * RANGES.length + 2);
+      assert.equal(there.length, dashboardTabIds().length * RANGES.length + 2);
       for (let i = 0; i < messages.length - 1; i++) assert.equal(there[i]?.type, i < messages.length - 2 ? (messages[i].type === 'requestData' ? 'data' : 'rows') : 'rows');
       assert.equal(there[there.length - 1]?.type, 'error', 'an unknown drill kind is refused in the worker too');
       assert.deepEqual(there, here);

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SqlDatabase as Database } from '../../src/core/db/database';
 import { answerDataRequest } from '../../src/core/dashboard/dashboardRequests';
+import { specTabInfos } from '../../src/core/dashboard/tabPayload';
 import { dashboardHtml } from '../../src/extension/dashboard/dashboardHtml';
 import { PROTOCOL_VERSION, type HostToWebview, type InitState, type WebviewToHost } from '../../src/protocol';
 
@@ -186,6 +187,8 @@ export async function openDashboard(browser: Browser, o: OpenOptions): Promise<F
           mode: 'live',
           timeZone: o.timeZone ?? 'UTC',
           capabilities: { customRange: true, drillDown: 'full', openSource: true },
+          // as the panel does: the spec tabs of the host's registry
+          specTabs: specTabInfos(),
           ...o.init,
         },
       });

@@ -1,10 +1,11 @@
-import type { ResolvedRange, TabPayload } from '../../src/protocol';
+import type { DashboardTabId, ResolvedRange, TabPayload } from '../../src/protocol';
 import { renderActivity } from './activityTab';
 import { renderOverview } from './overviewTab';
 import { renderRouting } from './routingTab';
 import { renderSelfHeal } from './selfHealTab';
 import { renderSessions } from './sessionsTab';
 import { renderSkills } from './skillsTab';
+import { renderSpecTab } from './specTab';
 import { renderUsage } from './usageTab';
 import type { TabContext } from './tabContext';
 
@@ -25,6 +26,8 @@ const TAB_VIEWS: { [K in TabPayload['tab']]: TabView<K> } = {
   activity: { render: renderActivity, range: (p) => p.activity.range },
   sessions: { render: renderSessions, range: (p) => p.sessions.range },
   usage: { render: renderUsage, range: (p) => p.usage.range },
+  // every spec tab (src/core/dashboard/tabs/): one generic view of the host's view spec
+  spec: { render: renderSpecTab, range: (p) => p.view.range },
 };
 
 function viewOf(payload: TabPayload): TabView<TabPayload['tab']> {
@@ -38,4 +41,9 @@ export function renderTab(payload: TabPayload, ctx: TabContext): HTMLElement {
 /** The range every tab's data echoes back. */
 export function payloadRange(payload: TabPayload): ResolvedRange {
   return viewOf(payload).range(payload);
+}
+
+/** Which tab a payload is for (a spec tab's payload names its id). */
+export function payloadTab(payload: TabPayload): DashboardTabId {
+  return payload.tab === 'spec' ? payload.id : payload.tab;
 }

@@ -2,8 +2,8 @@ import type { SqlDatabase as Database } from '../db/database';
 import { getDrillDownRows, getEventSpan } from '../metrics';
 import type { UsageOptions } from '../metrics';
 import type { DrillDownRequest, DrillDownResult, TimeRange } from '../metrics/types';
-import { TAB_IDS, type HostToWebview, type WebviewToHost } from '../../protocol';
-import { computeTabPayload, resolveRange } from './tabPayload';
+import type { HostToWebview, WebviewToHost } from '../../protocol';
+import { computeTabPayload, isDashboardTab, resolveRange, specTab } from './tabPayload';
 
 export const NO_TELEMETRY_TABLES =
   'This database has no telemetry tables yet. Run “Telemetry: Migrate JSONL” (or telemetry-lens migrate) to import your JSONL logs.';
@@ -14,9 +14,10 @@ export const DRILL_PAGE_SIZE = 100;
 export interface DashboardDataSource {
   /**
    * a consistent snapshot of the database (the caller may cache it between requests); `need` says
-   * which range the request reads (the team's rollup image copies the rows it reads directly)
+   * which range the request reads (the team's rollup image copies the rows it reads directly) and
+   * `rowTables` the event tables whose rows in that range it reads one by one (a spec tab's)
    */
-  snapshot(need?: { range: TimeRange; options: UsageOptions }): Promise<Database>;
+  snapshot(need?: { range: TimeRange; options: UsageOptions; rowTables?: readonly string[] }): Promise<Database>;
   /** answers a drill-down itself (the team's rollup image: its total counted in PostgreSQL); undefined = from snapshot() */
   drillDown?(request: DrillDownRequest): Promise<DrillDownResult | undefined>;
   /** the metrics options, with the Claude Code price table (bundled + the user's override file) */
@@ -34,10 +35,10 @@ export async function answerDataRequest(message: WebviewToHost, source: Dashboar
   if (message.type === 'requestData') {
     const { requestId, tab, range } = message;
     try {
-      if (!TAB_IDS.includes(tab)) throw new Error(`unknown tab ${String(tab)}`);
+      if (!isDashboardTab(tab)) throw new Error(`unknown tab ${String(tab).slice(0, 40)}`);
       const resolved = resolveRange(range, source.nowSeconds());
       const options = source.metricsOptions();
-      const db = await source.snapshot({ range: resolved, options: { ...options, nowSeconds: options.nowSeconds ?? source.nowSeconds() } });
+      const db = await source.snapshot({ range: resolved, options: { ...options, nowSeconds: options.nowSeconds ?? source.nowSeconds() }, rowTables: specTab(tab)?.tables });
       if (!hasTelemetryTables(db)) throw new Error(NO_TELEMETRY_TABLES);
       const payload = computeTabPayload(db, tab, resolved, options);
       return { type: 'data', requestId, range, payload, span: getEventSpan(db) };

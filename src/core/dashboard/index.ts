@@ -7,7 +7,8 @@ import { buildReportHtml } from './reportHtml';
 
 export { buildReportData, REPORT_PRESETS, REPORT_SAMPLE_ROWS, type ReportData } from './reportData';
 export { buildReportHtml, escapeScriptText, jsonForScript } from './reportHtml';
-export { computeTabPayload, resolveRange } from './tabPayload';
+export { computeTabPayload, dashboardTabIds, isDashboardTab, resolveRange, specTab, specTabInfos, tabTitle } from './tabPayload';
+export { EventQuery, type SpecTabDefinition } from './specTab';
 
 export interface ReportOptions {
   timeZone?: string;

@@ -1,8 +1,8 @@
 import type { SqlDatabase as Database } from '../db/database';
-import { DRILL_TABLES, getDataSources, getEventSpan, listTableRows, resolveTimeZone, type UsageOptions } from '../metrics';
+import { DRILL_TABLES, getDataSources, getEventSpan, listTableRows, resolveDrillTarget, resolveTimeZone, type UsageOptions } from '../metrics';
 import type { DrillDownResult, TableRowsRequest } from '../metrics/types';
-import { PROTOCOL_VERSION, TAB_IDS, type TabId, type TabPayload } from '../../protocol';
-import { computeTabPayload, resolveRange } from './tabPayload';
+import { PROTOCOL_VERSION, type DashboardTabId, type SpecTabView, type TabPayload } from '../../protocol';
+import { computeTabPayload, dashboardTabIds, resolveRange, specTabInfos } from './tabPayload';
 
 export { REPORT_PRESETS, type ReportPreset, type ReportSample, type ReportData } from '../../protocol';
 import { REPORT_PRESETS, type ReportData, type ReportSample } from '../../protocol';
@@ -26,9 +26,21 @@ export function buildReportData(db: Database, options: ReportDataOptions): Repor
   const payloads = {} as ReportData['payloads'];
   for (const preset of REPORT_PRESETS) {
     const range = resolveRange({ preset }, options.nowSeconds);
-    const byTab = {} as Record<TabId, TabPayload>;
-    for (const tab of TAB_IDS) byTab[tab] = computeTabPayload(db, tab, range, metrics);
+    const byTab = {} as Record<DashboardTabId, TabPayload>;
+    for (const tab of dashboardTabIds()) byTab[tab] = computeTabPayload(db, tab, range, metrics);
     payloads[preset] = byTab;
+  }
+  // the spec tabs' minted keys, resolved here: the page filters its samples without decoding them
+  const keyedRows: NonNullable<ReportData['keyedRows']> = {};
+  for (const byTab of Object.values(payloads)) {
+    for (const payload of Object.values(byTab)) {
+      if (payload.tab !== 'spec') continue;
+      for (const key of drillKeysOf(payload.view)) {
+        if (Object.hasOwn(keyedRows, key)) continue;
+        const resolved = resolveDrillTarget({ kind: 'keyed', key });
+        if (resolved.source === 'events') keyedRows[key] = { table: resolved.table, filters: resolved.filters };
+      }
+    }
   }
   const samples: Record<string, ReportSample> = {};
   const withRows = options.rows !== false;
@@ -46,10 +58,21 @@ export function buildReportData(db: Database, options: ReportDataOptions): Repor
       generatedAt: options.nowSeconds,
       timeZone: resolveTimeZone(options.timeZone),
       capabilities: { customRange: false, drillDown: withRows ? 'sample' : 'none', openSource: false },
+      specTabs: specTabInfos(),
     },
     payloads,
     samples,
     drillTables: DRILL_TABLES,
+    keyedRows,
     span: getEventSpan(db),
   };
+}
+
+/** Every drill key a spec view carries. */
+function* drillKeysOf(view: SpecTabView): Generator<string> {
+  for (const chart of view.charts) {
+    const items = chart.kind === 'time' ? chart.series : chart.categories;
+    for (const item of items) if (item.drillKey) yield item.drillKey;
+  }
+  for (const table of view.tables) for (const row of table.rows) if (row.drillKey) yield row.drillKey;
 }

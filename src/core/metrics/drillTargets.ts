@@ -32,13 +32,45 @@ export const DRILL_TABLES: { readonly [K in TableKind]: { readonly table: string
 
 // ---------------------------------------------------------------- host-minted keys
 
-/** What a minted key can stand for: a data source's newest rows, or Claude Code's rows of one session / tool / model. */
-export const KEYED_KINDS = ['table', 'ccSession', 'ccTool', 'ccModel'] as const;
+/**
+ * What a minted key can stand for: a data source's newest rows, Claude Code's rows of one
+ * session / tool / model, or one event table's rows with equality filters (a spec tab's chart
+ * or table row: src/core/dashboard/tabs/).
+ */
+export const KEYED_KINDS = ['table', 'ccSession', 'ccTool', 'ccModel', 'rows'] as const;
 export type KeyedKind = (typeof KEYED_KINDS)[number];
 
 /** An opaque key for the rows behind one item of a payload; the page hands it back unread. */
 export function mintDrillKey(kind: KeyedKind, value: string): string {
   return 'dk.' + Buffer.from(JSON.stringify([kind, value]), 'utf8').toString('base64url');
+}
+
+/** Equality filters of a `rows` key: column → value (null: IS NULL). */
+export type RowsFilters = Record<string, string | number | null>;
+
+/**
+ * A key for the rows of `table` whose columns equal `filters` (the listing checks both against
+ * the database and quotes them, as for every target: a forged key reaches no other SQL).
+ */
+export function mintRowsKey(table: string, filters: RowsFilters = {}): string {
+  return mintDrillKey('rows', JSON.stringify([table, filters]));
+}
+
+function decodeRows(value: string): { table: string; filters: RowsFilters } {
+  const bad = () => new DrillDownError('unknown drill-down key');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'object' || parsed[1] === null || Array.isArray(parsed[1])) throw bad();
+  const filters: RowsFilters = {};
+  for (const [column, v] of Object.entries(parsed[1] as Record<string, unknown>)) {
+    if (v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) filters[column] = v;
+    else throw bad();
+  }
+  return { table: parsed[0], filters };
 }
 
 function decodeDrillKey(key: unknown): { kind: KeyedKind; value: string } {
@@ -69,6 +101,7 @@ export function resolveDrillTarget(target: RowsTarget): ResolvedDrill {
   if (target.kind === 'keyed') {
     const { kind, value } = decodeDrillKey(target.key);
     if (kind === 'table') return { source: 'events', table: value, filters: {} };
+    if (kind === 'rows') return { source: 'events', ...decodeRows(value) };
     return { source: 'claudeCode', kind: kind === 'ccSession' ? 'session' : kind === 'ccTool' ? 'tool' : 'model', value };
   }
   if (typeof target.kind !== 'string' || !Object.hasOwn(DRILL_TABLES, target.kind)) throw new DrillDownError(`unknown drill-down kind: ${String(target.kind).slice(0, 40)}`);

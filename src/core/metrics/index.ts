@@ -15,7 +15,7 @@ export { getUsage, getUsageDrillRows, USAGE_SESSIONS_SHOWN, type UsageOptions } 
 /** Whole database, not range-limited: freshness is about now. */
 export { getDataSources, getEventSpan, DEFAULT_FRESHNESS, freshnessStatus, summarise as summariseDataSources } from './dataSources';
 export { getDrillDownRows, listTableRows, DrillDownError } from './drillDown';
-export { DRILL_TABLES, drillWindow, mintDrillKey, resolveDrillTarget } from './drillTargets';
+export { DRILL_TABLES, drillWindow, mintDrillKey, mintRowsKey, resolveDrillTarget, type RowsFilters } from './drillTargets';
 export { refreshRollups, rebuildRollups, catchUpRollups, type TouchedRange } from '../rollups/refresh';
 export { prepareForMetrics } from './context';
 export { registerPercentileAggregates, HISTOGRAM_RELATIVE_ERROR } from '../rollups/percentile';

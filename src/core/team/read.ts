@@ -23,6 +23,7 @@ import { queryRows, tableExists } from '../db/queryHelpers';
 import { buildReportData, buildReportHtml, REPORT_PRESETS, REPORT_SAMPLE_ROWS, type ReportData } from '../dashboard/index';
 import type { ReportOptions } from '../dashboard/index';
 import { resolveRange } from '../dashboard/tabPayload';
+import { SPEC_TABS } from '../dashboard/tabs';
 import { getDataSources } from '../metrics';
 import type { DrillDownResult } from '../metrics/types';
 import { TeamRollupImage } from './rollupImage';
@@ -192,7 +193,8 @@ export async function buildTeamReportData(url: string, options: TeamReportOption
   const image = await TeamRollupImage.open(url, options);
   try {
     const metrics = { timeZone: options.timeZone, nowSeconds };
-    for (const preset of REPORT_PRESETS) await image.prepareFor(resolveRange({ preset }, nowSeconds), metrics);
+    const rowTables = SPEC_TABS.flatMap((t) => t.tables);
+    for (const preset of REPORT_PRESETS) await image.prepareFor(resolveRange({ preset }, nowSeconds), metrics, rowTables);
     // the samples: each table's newest rows, counted in PostgreSQL
     const samples = new Map<string, DrillDownResult>();
     for (const { table, rows } of getDataSources(image.db, metrics).sources) {

@@ -6,6 +6,8 @@
  *
  * - the partial buckets at a range's edges (rows of at most a day at either end);
  * - each machine's 20 newest failures in the range (self-heal "recent failures");
+ * - a spec tab's tables (src/core/dashboard/tabs/: they read event rows, not rollups): every row
+ *   in the request's range (the whole table for all time);
  * - a drill-down's or listing's page (each machine's newest offset+limit matching rows; its total
  *   is counted in PostgreSQL);
  * - per table one row written without a row hash (the writer-mode test) and the row with the
@@ -207,10 +209,11 @@ export class TeamRollupImage {
 
   /**
    * The rows one metrics request reads directly, copied if not yet here: the range's edge days,
-   * each machine's newest failures in the range; every row in a zone with a :30/:45 offset.
+   * each machine's newest failures in the range; every row in a zone with a :30/:45 offset; and
+   * every row in the range of `rowTables` (a spec tab reads its tables' rows, not rollups).
    */
-  prepareFor(range: TimeRange, options: MetricsOptions = {}): Promise<void> {
-    return this.exclusive(() => this.copyFor(range, options));
+  prepareFor(range: TimeRange, options: MetricsOptions = {}, rowTables: readonly string[] = []): Promise<void> {
+    return this.exclusive(() => this.copyFor(range, options, rowTables));
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -219,7 +222,7 @@ export class TeamRollupImage {
     return next;
   }
 
-  private async copyFor(range: TimeRange, options: MetricsOptions): Promise<void> {
+  private async copyFor(range: TimeRange, options: MetricsOptions, rowTables: readonly string[]): Promise<void> {
     if (this.allRows) return;
     const from = range.from === undefined || range.from === null ? undefined : Math.floor(range.from);
     const to = range.to === undefined || range.to === null ? undefined : Math.ceil(range.to);
@@ -242,6 +245,12 @@ export class TeamRollupImage {
             for (const [a, b] of windows) if (a < b) await this.copySpan(c, state, a, b);
           }
           await this.copyFailures(c, from, to);
+          for (const name of rowTables) {
+            const state = this.events.get(name);
+            if (!state || state.complete) continue;
+            if (!state.tsColumn || (from === undefined && to === undefined)) await this.copyTable(c, state);
+            else await this.copySpan(c, state, from ?? Number.MIN_SAFE_INTEGER, to ?? Number.MAX_SAFE_INTEGER);
+          }
         }
         this.db.run('COMMIT');
       } catch (e) {
@@ -258,6 +267,11 @@ export class TeamRollupImage {
       state.complete = true;
     }
     this.allRows = true;
+  }
+
+  private async copyTable(c: Client, state: EventTableState): Promise<void> {
+    for (const m of this.image.machines) this.stats.copiedRows += await this.image.copy(c, state.table, m, { ignoreKnown: true });
+    state.complete = true;
   }
 
   private async copySpan(c: Client, state: EventTableState, a: number, b: number): Promise<void> {

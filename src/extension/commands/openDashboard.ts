@@ -1,4 +1,5 @@
-import { TAB_IDS, type TabId } from '../../protocol';
+import { isDashboardTab } from '../../core/dashboard/tabPayload';
+import type { DashboardTabId } from '../../protocol';
 import { DashboardPanel } from '../dashboard';
 import { CommandIds } from './ids';
 import type { CommandHandlerFactory } from './types';
@@ -13,11 +14,11 @@ interface SectionCarrier {
  * The tab to show from the command argument: a tab id ('routing'), or a tree node carrying
  * one (MetricsNode.dashboardSection); the tree's 'sources' section lives on Overview.
  */
-function tabFrom(arg: unknown): TabId | undefined {
+function tabFrom(arg: unknown): DashboardTabId | undefined {
   const carrier = arg && typeof arg === 'object' ? (arg as SectionCarrier) : undefined;
   const raw = typeof arg === 'string' ? arg : (carrier?.dashboardSection ?? carrier?.node?.dashboardSection ?? carrier?.section);
   if (raw === 'sources') return 'overview';
-  return TAB_IDS.includes(raw as TabId) ? (raw as TabId) : undefined;
+  return isDashboardTab(raw) ? raw : undefined;
 }
 
 /** Telemetry: Open Dashboard [tab] — one panel; revealed (and switched to `tab`) if open. */

@@ -7,7 +7,8 @@ import { resolveTimeZone } from '../../core/metrics';
 import { answerDataRequest } from '../../core/dashboard/dashboardRequests';
 import { isDashboardDataMessage, type DashboardDataMessage } from '../../core/dashboard/dashboardDataWorker';
 import { checkScopeRequest, LOCAL_SCOPE, scopeState, type ScopeSelection } from '../../core/team/scope';
-import { PROTOCOL_VERSION, TAB_IDS, type DashboardViewState, type HostToWebview, type TabId, type WebviewToHost } from '../../protocol';
+import { isDashboardTab, specTabInfos } from '../../core/dashboard/tabPayload';
+import { PROTOCOL_VERSION, type DashboardTabId, type DashboardViewState, type HostToWebview, type WebviewToHost } from '../../protocol';
 import type { ExtensionServices } from '../services';
 import { metricsSettings } from './metricsSettings';
 import { dashboardHtml } from './dashboardHtml';
@@ -45,7 +46,7 @@ export class DashboardPanel extends Disposable {
   /** the team's machines as last read: the only names a `setScope` may pick */
   private teamMachines: string[] = [];
 
-  static show(services: ExtensionServices, tab?: TabId): DashboardPanel {
+  static show(services: ExtensionServices, tab?: DashboardTabId): DashboardPanel {
     if (DashboardPanel.current) {
       const current = DashboardPanel.current;
       // a hidden webview is re-created on reveal and says `ready` again: it gets the tab then
@@ -165,6 +166,7 @@ export class DashboardPanel extends Disposable {
         mode: 'live',
         timeZone: resolveTimeZone(metricsSettings(this.services).timeZone),
         capabilities: { customRange: true, drillDown: 'full', openSource: true },
+        specTabs: specTabInfos(),
       },
     });
     this.pendingView = undefined;
@@ -245,5 +247,5 @@ export class DashboardPanel extends Disposable {
 function viewStateFrom(state: unknown): Partial<DashboardViewState> | undefined {
   if (!state || typeof state !== 'object') return undefined;
   const s = state as Partial<DashboardViewState>;
-  return { tab: TAB_IDS.includes(s.tab as TabId) ? s.tab : undefined, range: s.range };
+  return { tab: isDashboardTab(s.tab) ? s.tab : undefined, range: s.range };
 }

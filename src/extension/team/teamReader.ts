@@ -63,10 +63,10 @@ export class TeamReader extends Disposable {
    * rollups computed in PostgreSQL, plus the rows `need`'s range reads directly (TeamRollupImage).
    * The same object is returned while nothing was synced since; the caller must not close it.
    */
-  async snapshot(machine: string | null, interactive = false, need?: { range: TimeRange; options: MetricsOptions }): Promise<SqlDatabase> {
+  async snapshot(machine: string | null, interactive = false, need?: { range: TimeRange; options: MetricsOptions; rowTables?: readonly string[] }): Promise<SqlDatabase> {
     const image = await this.image(machine, interactive);
     // the image's own connections redact the URL and the password from any error
-    if (need) await image.prepareFor(need.range, need.options);
+    if (need) await image.prepareFor(need.range, need.options, need.rowTables);
     return image.db;
   }
 
