@@ -8,15 +8,14 @@
 import type { SqlDatabase as Database } from '../db/database';
 import type { SqlValue } from '../db/database';
 import { wasmModule } from '../db/database';
-import { KNOWN_SOURCES } from '../formats/catalogue';
-import { growInferredTable, KeyObserver } from './inferred';
 import { adoptMovedStream, findStreamId, movedStreamFor, planStream, reserveEntry, saveEntry, streamEntries, streamId, type LedgerEntry, type ReadPlan } from './ledger';
 import { WRITER_MODE_TABLE } from './writerMode';
-import type { TableMapper } from './mappers';
-import { buildMapper, mappingHandlers, readRowsHere, type MapperSpec, type ReadJob, type RowSink, type WorkerSummarise } from './lineRows';
+import { mappingHandlers, readRowsHere, type MapperSpec, type ReadJob, type RowSink, type WorkerSummarise } from './lineRows';
 import { readRowsInWorkers, splitJob, workerAvailable } from './parseWorkers';
 import { hash53 } from '../formats/rowIdentity';
-import { scanDocument, scanJsonl, type LineReject } from './scan';
+import { scanDocument, type LineReject } from './scan';
+import type { TableMapper } from './mappers';
+import { mapperFor } from './stream/mapper';
 import { HashCounter } from './hashCounter';
 import { TableWriter, type CountKey, type HashCount } from './tableWriter';
 import { fileHashCounts, goneEntryIds, isNewGeneration, replacedEntries } from './generations';
@@ -114,31 +113,6 @@ export async function ingestStream(ctx: RunContext, key: string, files: Discover
     ctx.inStreamSavepoint = false;
     throw e;
   }
-}
-
-async function mapperFor(ctx: RunContext, plans: ReadPlan[]): Promise<{ mapper: TableMapper; limits: Map<ReadPlan, number>; spec: MapperSpec }> {
-  const first = plans[0].source;
-  const known = KNOWN_SOURCES.find((k) => k.kind === first.kind);
-  const limits = new Map<ReadPlan, number>();
-  if (known) {
-    const spec: MapperSpec = { kind: known.kind, table: known.table, tz: ctx.tz, adoptedColumns: ctx.adoptedColumns.get(known.table) ?? null, inferredColumns: null };
-    return { mapper: buildMapper(spec), limits, spec };
-  }
-  // inferred: learn keys and types over exactly the bytes the write pass will read
-  const obs = new KeyObserver(ctx.tz);
-  const noop = () => {};
-  for (const p of plans) {
-    const r = await scanJsonl(p.source.path, { record: (_l, rec) => obs.observe(rec), reject: noop, blank: noop, pending: noop }, {
-      startOffset: p.startOffset,
-      startLine: p.startLine,
-      maxLineBytes: ctx.maxLineBytes,
-      signal: ctx.signal,
-    });
-    limits.set(p, p.startOffset + r.bytesRead);
-  }
-  const columns = growInferredTable(ctx.db, first.table, obs);
-  const spec: MapperSpec = { kind: first.kind, table: first.table, tz: ctx.tz, adoptedColumns: null, inferredColumns: columns };
-  return { mapper: buildMapper(spec), limits, spec };
 }
 
 /**
