@@ -18,7 +18,7 @@ import type { TableMapper } from './mappers';
 import { mapperFor } from './stream/mapper';
 import { HashCounter } from './hashCounter';
 import { TableWriter, type CountKey, type HashCount } from './tableWriter';
-import { fileHashCounts, goneEntryIds, isNewGeneration, replacedEntries } from './generations';
+import { settleFileGenerations } from './stream/fileGenerations';
 import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { dropIndexesForBulkLoad } from './bulkIndexes';
@@ -187,17 +187,7 @@ function recordTouchedRange(ctx: RunContext, table: string, min: number, max: nu
 async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entries: LedgerEntry[], files: DiscoveredSource[]): Promise<{ results: SourceResult[]; deltas: TableRollupDeltas | null }> {
   const { db } = ctx;
   const { mapper, limits, spec } = await mapperFor(ctx, plans);
-  // a file at a known path with a new inode, the old one gone: its rewrite, or a new generation
-  // (generations.ts); a new generation gets its own entry and the old entry's rows are history
-  const newGenerations = new Set<LedgerEntry>();
-  for (const [entry, file] of replacedEntries(entries, files)) {
-    if (isNewGeneration(db, mapper.table, sid, entry, await fileHashCounts(file, mapper, ctx.signal, ctx.maxLineBytes))) newGenerations.add(entry);
-  }
-  for (const p of plans) {
-    if (p.entry && newGenerations.has(p.entry)) Object.assign(p, { entry: null, mode: 'full', startOffset: 0, startLine: 0 });
-  }
-  const gone = goneEntryIds(entries, files, new Set(plans.flatMap((p) => (p.entry ? [p.entry.id] : []))), newGenerations);
-  if (gone.length) db.run(`UPDATE ingest_sources SET missing_since = coalesce(missing_since, ?) WHERE id IN (${gone.join(', ')})`, [ctx.nowS]);
+  const gone = await settleFileGenerations(ctx, sid, mapper, plans, entries, files);
   const rollupTable = listEventTables(db).find((t) => t.name === mapper.table && t.tsColumn !== null);
   const rollupSetup = rollupTable ? ctx.rollupDeltas.setup(rollupTable, mapper.columns) : null;
   const deltas = rollupTable && rollupSetup ? ctx.rollupDeltas.begin(rollupTable, mapper.columns, rollupSetup) : null;
