@@ -22,7 +22,7 @@ import { settleFileGenerations } from './stream/fileGenerations';
 import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { dropIndexesForBulkLoad } from './bulkIndexes';
-import { listEventTables } from '../rollups/refresh';
+import { streamRollups } from './stream/rollupDeltas';
 import type { RunRollupDeltas, TableRollupDeltas } from '../rollups/deltas';
 
 export interface RunContext {
@@ -188,9 +188,8 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
   const { db } = ctx;
   const { mapper, limits, spec } = await mapperFor(ctx, plans);
   const gone = await settleFileGenerations(ctx, sid, mapper, plans, entries, files);
-  const rollupTable = listEventTables(db).find((t) => t.name === mapper.table && t.tsColumn !== null);
-  const rollupSetup = rollupTable ? ctx.rollupDeltas.setup(rollupTable, mapper.columns) : null;
-  const deltas = rollupTable && rollupSetup ? ctx.rollupDeltas.begin(rollupTable, mapper.columns, rollupSetup) : null;
+  const rollups = streamRollups(ctx, mapper);
+  const { deltas } = rollups;
   const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
   // not with chunked native commits: a kill between chunks would leave the indexes dropped
   const bulk = !ctx.commitPoint && bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
@@ -325,7 +324,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
         ctx.progress.bytesDone = bytesBefore + n;
         ctx.onProgress?.({ phase: 'read', path: src.path, bytesDone: ctx.progress.bytesDone, bytesTotal: ctx.progress.bytesTotal, rowsInserted: ctx.progress.rowsInserted + r.inserted });
       };
-      const { lastLine, endOffset, endsMidLine } = await readSource(ctx, plan, limits.get(plan), mapper, spec, sink, progress, fresh ? { timeAt, rollup: rollupSetup } : null);
+      const { lastLine, endOffset, endsMidLine } = await readSource(ctx, plan, limits.get(plan), mapper, spec, sink, progress, fresh ? { timeAt, rollup: rollups.setup } : null);
       writer.flush();
       if (writer.dualWritten > dualBefore) r.dualWritten = writer.dualWritten - dualBefore;
       if (writer.ambiguous.length > ambiguousBefore) r.ambiguousDualWrite = writer.ambiguous.slice(ambiguousBefore).map((a) => a.line);
