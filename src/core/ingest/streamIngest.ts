@@ -21,7 +21,7 @@ import { TableWriter, type CountKey, type HashCount } from './tableWriter';
 import { settleFileGenerations } from './stream/fileGenerations';
 import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
-import { dropIndexesForBulkLoad } from './bulkIndexes';
+import { bulkLoadFor, loadMode } from './stream/loadMode';
 import { streamRollups } from './stream/rollupDeltas';
 import type { RunRollupDeltas, TableRollupDeltas } from '../rollups/deltas';
 
@@ -57,23 +57,10 @@ export interface RunContext {
   inStreamSavepoint?: boolean;
 }
 
-/** Re-reads bigger than this load the stream's hash counts at once instead of point lookups. */
-const BULK_LOOKUP_BYTES = 16 * 1024 * 1024;
 /** How often a chunked native read that waits for its parse workers checks whether its chunk is due. */
 const IDLE_COMMIT_CHECK_MS = 50;
 /** Rejects kept per source and run (all are counted; binary junk must not flood the table). */
 const MAX_STORED_REJECTS_PER_SOURCE = 1000;
-
-/**
- * True when the stream has no rows and nothing adopted (no identity lookups will be needed)
- * and the table holds fewer rows than about half of what this read brings (~200 bytes a line).
- */
-function mostlyNew(db: Database, table: string, sid: number, bytes: number): boolean {
-  if (!tableExists(db, table)) return false;
-  const t = quoteIdent(table);
-  if (scalar(db, `SELECT 1 FROM ${t} WHERE stream_id IN (0, ?) LIMIT 1`, [sid]) !== null) return false;
-  return Number(scalar(db, `SELECT count(*) FROM ${t}`)) * 2 < bytes / 200;
-}
 
 /** Thrown inside a fast (append-only) read that met content the stream already has. */
 class NeedFullRead extends Error {}
@@ -190,26 +177,19 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
   const gone = await settleFileGenerations(ctx, sid, mapper, plans, entries, files);
   const rollups = streamRollups(ctx, mapper);
   const { deltas } = rollups;
-  const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
-  // not with chunked native commits: a kill between chunks would leave the indexes dropped
-  const bulk = !ctx.commitPoint && bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
+  const bulk = bulkLoadFor(ctx, sid, mapper.table, plans); // drops the indexes: before the writer prepares its statements
   const writer = new TableWriter(await wasmModule(db), db, mapper, gone);
   const results: SourceResult[] = [];
   let idleCommits: ReturnType<typeof setInterval> | undefined;
   try {
-    const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;
-    if (bulk && !fresh) throw new Error('internal: bulk load chosen for a stream that needs identity lookups');
-    const hasHeads = plans.some((p) => p.mode === 'fast' && p.startLine > 0);
+    const mode = loadMode(ctx, writer, sid, plans, bulk);
+    const { fresh, preloaded, hasHeads, chunked } = mode;
     const counts = new Map<CountKey, HashCount>();
     const freshCounter = new HashCounter();
-    const preloaded = !fresh && bytesToRead > BULK_LOOKUP_BYTES;
     if (preloaded) writer.loadCounts(sid, counts);
     const rejectSeen = new Map<number, number>();
     let touchedMin = Infinity;
     let touchedMax = -Infinity;
-    // a fresh stream needs no lookups and so no savepoint: on the native engine it commits in
-    // chunks between batches (every row handed over is flushed first)
-    const chunked = fresh && ctx.commitPoint !== undefined;
     if (chunked && ctx.inStreamSavepoint) {
       db.run('RELEASE tl_stream');
       ctx.inStreamSavepoint = false;
@@ -348,7 +328,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
       ctx.progress.rowsInserted += r.inserted;
       results.push(r);
     }
-    bulk?.restore();
+    mode.bulk?.restore();
     recordTouchedRange(ctx, mapper.table, touchedMin, touchedMax);
     return { results, deltas };
   } finally {
