@@ -22,6 +22,7 @@ import { settleFileGenerations } from './stream/fileGenerations';
 import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { bulkLoadFor, loadMode } from './stream/loadMode';
+import { startCommitPoints, type CommitPoints } from './stream/commitPoints';
 import { streamRollups } from './stream/rollupDeltas';
 import type { RunRollupDeltas, TableRollupDeltas } from '../rollups/deltas';
 
@@ -57,8 +58,6 @@ export interface RunContext {
   inStreamSavepoint?: boolean;
 }
 
-/** How often a chunked native read that waits for its parse workers checks whether its chunk is due. */
-const IDLE_COMMIT_CHECK_MS = 50;
 /** Rejects kept per source and run (all are counted; binary junk must not flood the table). */
 const MAX_STORED_REJECTS_PER_SOURCE = 1000;
 
@@ -180,7 +179,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
   const bulk = bulkLoadFor(ctx, sid, mapper.table, plans); // drops the indexes: before the writer prepares its statements
   const writer = new TableWriter(await wasmModule(db), db, mapper, gone);
   const results: SourceResult[] = [];
-  let idleCommits: ReturnType<typeof setInterval> | undefined;
+  let commits: CommitPoints | null = null;
   try {
     const mode = loadMode(ctx, writer, sid, plans, bulk);
     const { fresh, preloaded, hasHeads, chunked } = mode;
@@ -190,22 +189,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
     const rejectSeen = new Map<number, number>();
     let touchedMin = Infinity;
     let touchedMax = -Infinity;
-    if (chunked && ctx.inStreamSavepoint) {
-      db.run('RELEASE tl_stream');
-      ctx.inStreamSavepoint = false;
-    }
-    let sinceOffer = 0;
-    const offerCommit = (): void => {
-      writer.flush();
-      ctx.commitPoint!();
-    };
-    // and after every native flush (256 rows): a worker's batch (4,096 rows) on a loaded
-    // machine can take long enough to hold the write lock well past its chunk
-    if (chunked) writer.afterFlush = () => ctx.commitPoint!();
-    // and while this thread waits for the parse workers (their start-up, a starved worker): the
-    // open transaction would hold the lock with nothing to do. The timer runs only between
-    // batches, where every row handed over can be flushed and no savepoint is open.
-    if (chunked) idleCommits = setInterval(offerCommit, IDLE_COMMIT_CHECK_MS);
+    commits = chunked ? startCommitPoints(ctx, writer) : null;
 
     for (const plan of plans) {
       const src = plan.source;
@@ -227,10 +211,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
           writer.add(vals, at, h, sid, freshCounter.increment(h), sourceId, line);
           deltas?.add(vals, at);
           r.inserted++;
-          if (chunked && ++sinceOffer >= 1024) {
-            sinceOffer = 0;
-            offerCommit();
-          }
+          commits?.row();
           if (timeAt >= 0) {
             const t = vals[at + timeAt];
             if (typeof t === 'number') {
@@ -286,7 +267,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
           for (let i = 0; i < b.rows; i++) seqs[i] = freshCounter.increment(b.hashes[i]);
           writer.addBatch(b, seqs, sid, sourceId);
           r.inserted += b.rows;
-          if (chunked) offerCommit();
+          commits?.batch();
         };
         sink.summary = (s) => {
           if (s.time) {
@@ -332,7 +313,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
     recordTouchedRange(ctx, mapper.table, touchedMin, touchedMax);
     return { results, deltas };
   } finally {
-    clearInterval(idleCommits);
+    commits?.stop();
     writer.free();
   }
 }
