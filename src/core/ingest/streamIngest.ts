@@ -23,6 +23,7 @@ import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } fro
 import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
 import { bulkLoadFor, loadMode } from './stream/loadMode';
 import { startCommitPoints, type CommitPoints } from './stream/commitPoints';
+import { freshRows, lookupRows, NeedFullRead, recordTouchedRange } from './stream/rowSinks';
 import { streamRollups } from './stream/rollupDeltas';
 import type { RunRollupDeltas, TableRollupDeltas } from '../rollups/deltas';
 
@@ -60,9 +61,6 @@ export interface RunContext {
 
 /** Rejects kept per source and run (all are counted; binary junk must not flood the table). */
 const MAX_STORED_REJECTS_PER_SOURCE = 1000;
-
-/** Thrown inside a fast (append-only) read that met content the stream already has. */
-class NeedFullRead extends Error {}
 
 export async function ingestStream(ctx: RunContext, key: string, files: DiscoveredSource[]): Promise<SourceResult[]> {
   const { db } = ctx;
@@ -163,13 +161,6 @@ function reconcile(path: string, r: SourceResult): void {
   }
 }
 
-/** Widens the run's touched time range of `table` (the rollups refresh only what was touched). */
-function recordTouchedRange(ctx: RunContext, table: string, min: number, max: number): void {
-  if (!(min <= max)) return;
-  const prev = ctx.touched.get(table);
-  ctx.touched.set(table, prev ? [Math.min(prev[0], min), Math.max(prev[1], max)] : [min, max]);
-}
-
 async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entries: LedgerEntry[], files: DiscoveredSource[]): Promise<{ results: SourceResult[]; deltas: TableRollupDeltas | null }> {
   const { db } = ctx;
   const { mapper, limits, spec } = await mapperFor(ctx, plans);
@@ -182,14 +173,9 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
   let commits: CommitPoints | null = null;
   try {
     const mode = loadMode(ctx, writer, sid, plans, bulk);
-    const { fresh, preloaded, hasHeads, chunked } = mode;
-    const counts = new Map<CountKey, HashCount>();
-    const freshCounter = new HashCounter();
-    if (preloaded) writer.loadCounts(sid, counts);
+    commits = mode.chunked ? startCommitPoints(ctx, writer) : null;
+    const rows = mode.fresh ? freshRows(writer, sid, mapper, rollups, commits) : lookupRows(writer, sid, mapper, mode, deltas);
     const rejectSeen = new Map<number, number>();
-    let touchedMin = Infinity;
-    let touchedMax = -Infinity;
-    commits = chunked ? startCommitPoints(ctx, writer) : null;
 
     for (const plan of plans) {
       const src = plan.source;
@@ -204,88 +190,14 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
       }
       const dualBefore = writer.dualWritten;
       const ambiguousBefore = writer.ambiguous.length;
-      const timeAt = mapper.timeColumn ? mapper.columns.indexOf(mapper.timeColumn) : -1;
-      const onRow = (line: number, vals: SqlValue[], at: number, h: number): void => {
-        if (fresh) {
-          // nothing of this stream in the table yet: every occurrence is new, seq = occurrence
-          writer.add(vals, at, h, sid, freshCounter.increment(h), sourceId, line);
-          deltas?.add(vals, at);
-          r.inserted++;
-          commits?.row();
-          if (timeAt >= 0) {
-            const t = vals[at + timeAt];
-            if (typeof t === 'number') {
-              if (t < touchedMin) touchedMin = t;
-              if (t > touchedMax) touchedMax = t;
-            }
-          }
-          return;
-        }
-        const key = writer.countKey(h, vals, at);
-        let c = counts.get(key);
-        if (!c) {
-          c = fresh || preloaded ? { n: 0, max: 0, seen: 0 } : writer.lookupCount(sid, h, vals, at);
-          if (c.n > 0 && hasHeads) throw new NeedFullRead();
-          counts.set(key, c);
-        } else if (preloaded && c.seen === 0 && c.n > 0 && hasHeads) throw new NeedFullRead();
-        c.seen++;
-        if (c.seen <= c.n) {
-          r.present++;
-          return;
-        }
-        c.n++;
-        c.max++;
-        if (writer.hasAdopted && writer.claim(vals, at, h, sid, c.max, sourceId, line)) {
-          // a claim may fill NULL columns of a row the rollups already count: refresh its buckets by SQL
-          deltas?.invalidate();
-          touch(vals, at);
-          r.present++;
-          return;
-        }
-        writer.add(vals, at, h, sid, c.max, sourceId, line);
-        deltas?.add(vals, at);
-        r.inserted++;
-        touch(vals, at);
-      };
-      const touch = (vals: SqlValue[], at: number): void => {
-        if (timeAt >= 0) {
-          const t = vals[at + timeAt];
-          if (typeof t === 'number') {
-            if (t < touchedMin) touchedMin = t;
-            if (t > touchedMax) touchedMax = t;
-          }
-        }
-      };
       const onReject = rejectSink(ctx, sid, plan, sourceId, r, rejectSeen);
-      const sink: RowSink = { row: onRow, reject: onReject, blank: () => void r.blank++, pending: () => void r.pending++ };
-      if (fresh) {
-        // every row is inserted: workers send encoded batches, and sum the rollup deltas and
-        // time range of their rows themselves (the per-row work stays off this thread)
-        let seqs = new Float64Array(0);
-        sink.rows = (b) => {
-          if (seqs.length < b.rows) seqs = new Float64Array(b.rows * 2);
-          for (let i = 0; i < b.rows; i++) seqs[i] = freshCounter.increment(b.hashes[i]);
-          writer.addBatch(b, seqs, sid, sourceId);
-          r.inserted += b.rows;
-          commits?.batch();
-        };
-        sink.summary = (s) => {
-          if (s.time) {
-            if (s.time[0] < touchedMin) touchedMin = s.time[0];
-            if (s.time[1] > touchedMax) touchedMax = s.time[1];
-          }
-          if (deltas) {
-            if (s.deltas) deltas.absorb(s.deltas);
-            else deltas.invalidate();
-          }
-        };
-      }
+      const sink: RowSink = { ...rows.forSource(sourceId, r), reject: onReject, blank: () => void r.blank++, pending: () => void r.pending++ };
       const bytesBefore = ctx.progress.bytesDone;
       const progress = (n: number): void => {
         ctx.progress.bytesDone = bytesBefore + n;
         ctx.onProgress?.({ phase: 'read', path: src.path, bytesDone: ctx.progress.bytesDone, bytesTotal: ctx.progress.bytesTotal, rowsInserted: ctx.progress.rowsInserted + r.inserted });
       };
-      const { lastLine, endOffset, endsMidLine } = await readSource(ctx, plan, limits.get(plan), mapper, spec, sink, progress, fresh ? { timeAt, rollup: rollups.setup } : null);
+      const { lastLine, endOffset, endsMidLine } = await readSource(ctx, plan, limits.get(plan), mapper, spec, sink, progress, rows.summarise);
       writer.flush();
       if (writer.dualWritten > dualBefore) r.dualWritten = writer.dualWritten - dualBefore;
       if (writer.ambiguous.length > ambiguousBefore) r.ambiguousDualWrite = writer.ambiguous.slice(ambiguousBefore).map((a) => a.line);
@@ -310,7 +222,7 @@ async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entri
       results.push(r);
     }
     mode.bulk?.restore();
-    recordTouchedRange(ctx, mapper.table, touchedMin, touchedMax);
+    recordTouchedRange(ctx, mapper.table, rows.touched());
     return { results, deltas };
   } finally {
     commits?.stop();
