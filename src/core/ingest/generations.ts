@@ -11,7 +11,7 @@
  *   often) is its rewrite and takes over the entry; otherwise it is a new generation.
  *   (A rewrite that dropped valid lines therefore counts as a new generation: its remaining
  *   lines are inserted again. Rotation is far more common than hand-editing a log.)
- * Used by migrate (streamIngest.ts) and by audit/verify (compare.ts) alike, so they agree.
+ * Used by migrate (stream/fileGenerations.ts) and by audit/verify (compare.ts) alike, so they agree.
  */
 import * as fs from 'fs';
 import type { SqlDatabase as Database } from '../db/database';

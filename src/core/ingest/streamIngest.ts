@@ -4,27 +4,26 @@
  * Files the ledger proves append-only are read from their offset; if their new lines meet
  * content the stream already has, the stream is re-read in full (savepoint rollback), so the
  * fast path never changes a result.
+ *
+ * readStream is the read of one stream, in named stages (stream/*.ts, docs/ingest.md
+ * "Reading one stream"): mapper → file generations → rollup deltas → load mode → commit points
+ * → row sinks → each source (sink, read, reconcile, ledger) → touched range.
  */
 import type { SqlDatabase as Database } from '../db/database';
-import type { SqlValue } from '../db/database';
 import { wasmModule } from '../db/database';
-import { KNOWN_SOURCES } from '../formats/catalogue';
-import { growInferredTable, KeyObserver } from './inferred';
-import { adoptMovedStream, findStreamId, movedStreamFor, planStream, reserveEntry, saveEntry, streamEntries, streamId, type LedgerEntry, type ReadPlan } from './ledger';
-import { WRITER_MODE_TABLE } from './writerMode';
-import type { TableMapper } from './mappers';
-import { buildMapper, mappingHandlers, readRowsHere, type MapperSpec, type ReadJob, type RowSink, type WorkerSummarise } from './lineRows';
-import { readRowsInWorkers, splitJob, workerAvailable } from './parseWorkers';
-import { hash53 } from '../formats/rowIdentity';
-import { scanDocument, scanJsonl, type LineReject } from './scan';
-import { HashCounter } from './hashCounter';
-import { TableWriter, type CountKey, type HashCount } from './tableWriter';
-import { fileHashCounts, goneEntryIds, isNewGeneration, replacedEntries } from './generations';
-import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
-import { quoteIdent, rowsOf, scalar, tableExists } from './sql';
-import { dropIndexesForBulkLoad } from './bulkIndexes';
-import { listEventTables } from '../rollups/refresh';
 import type { RunRollupDeltas, TableRollupDeltas } from '../rollups/deltas';
+import { adoptMovedStream, findStreamId, movedStreamFor, planStream, streamEntries, streamId, type LedgerEntry, type ReadPlan } from './ledger';
+import { tableExists } from './sql';
+import { TableWriter } from './tableWriter';
+import type { DiscoveredSource, IngestProgress, RejectSample, SourceResult } from './types';
+import { WRITER_MODE_TABLE } from './writerMode';
+import { startCommitPoints, type CommitPoints } from './stream/commitPoints';
+import { settleFileGenerations } from './stream/fileGenerations';
+import { bulkLoadFor, loadMode } from './stream/loadMode';
+import { mapperFor } from './stream/mapper';
+import { streamRollups } from './stream/rollupDeltas';
+import { freshRows, lookupRows, NeedFullRead, recordTouchedRange } from './stream/rowSinks';
+import { readOneSource } from './stream/sourceRead';
 
 export interface RunContext {
   db: Database;
@@ -57,27 +56,6 @@ export interface RunContext {
   /** True while ingestStream's `tl_stream` savepoint is open (a fresh native read releases it to commit in chunks). */
   inStreamSavepoint?: boolean;
 }
-
-/** Re-reads bigger than this load the stream's hash counts at once instead of point lookups. */
-const BULK_LOOKUP_BYTES = 16 * 1024 * 1024;
-/** How often a chunked native read that waits for its parse workers checks whether its chunk is due. */
-const IDLE_COMMIT_CHECK_MS = 50;
-/** Rejects kept per source and run (all are counted; binary junk must not flood the table). */
-const MAX_STORED_REJECTS_PER_SOURCE = 1000;
-
-/**
- * True when the stream has no rows and nothing adopted (no identity lookups will be needed)
- * and the table holds fewer rows than about half of what this read brings (~200 bytes a line).
- */
-function mostlyNew(db: Database, table: string, sid: number, bytes: number): boolean {
-  if (!tableExists(db, table)) return false;
-  const t = quoteIdent(table);
-  if (scalar(db, `SELECT 1 FROM ${t} WHERE stream_id IN (0, ?) LIMIT 1`, [sid]) !== null) return false;
-  return Number(scalar(db, `SELECT count(*) FROM ${t}`)) * 2 < bytes / 200;
-}
-
-/** Thrown inside a fast (append-only) read that met content the stream already has. */
-class NeedFullRead extends Error {}
 
 export async function ingestStream(ctx: RunContext, key: string, files: DiscoveredSource[]): Promise<SourceResult[]> {
   const { db } = ctx;
@@ -116,280 +94,35 @@ export async function ingestStream(ctx: RunContext, key: string, files: Discover
   }
 }
 
-async function mapperFor(ctx: RunContext, plans: ReadPlan[]): Promise<{ mapper: TableMapper; limits: Map<ReadPlan, number>; spec: MapperSpec }> {
-  const first = plans[0].source;
-  const known = KNOWN_SOURCES.find((k) => k.kind === first.kind);
-  const limits = new Map<ReadPlan, number>();
-  if (known) {
-    const spec: MapperSpec = { kind: known.kind, table: known.table, tz: ctx.tz, adoptedColumns: ctx.adoptedColumns.get(known.table) ?? null, inferredColumns: null };
-    return { mapper: buildMapper(spec), limits, spec };
-  }
-  // inferred: learn keys and types over exactly the bytes the write pass will read
-  const obs = new KeyObserver(ctx.tz);
-  const noop = () => {};
-  for (const p of plans) {
-    const r = await scanJsonl(p.source.path, { record: (_l, rec) => obs.observe(rec), reject: noop, blank: noop, pending: noop }, {
-      startOffset: p.startOffset,
-      startLine: p.startLine,
-      maxLineBytes: ctx.maxLineBytes,
-      signal: ctx.signal,
-    });
-    limits.set(p, p.startOffset + r.bytesRead);
-  }
-  const columns = growInferredTable(ctx.db, first.table, obs);
-  const spec: MapperSpec = { kind: first.kind, table: first.table, tz: ctx.tz, adoptedColumns: null, inferredColumns: columns };
-  return { mapper: buildMapper(spec), limits, spec };
-}
-
-/**
- * Reading stage: feeds one source's rows to `sink`. A JSON document is scanned whole here; JSONL
- * from the plan's offset up to `limit` goes to parse workers when big enough (split across them
- * when bigger still), else is read on this thread. `summarise` (fresh streams only) lets the
- * workers sum the rollup deltas and time range themselves.
- */
-/**
- * Reject sink of one source: counts the line, keeps a sample for the report and stores it in
- * ingest_rejects keyed by (raw hash, occurrence), so a re-read updates rather than duplicates it.
- * A fast (appending) read continues the occurrence numbering stored by earlier runs.
- */
-function rejectSink(ctx: RunContext, sid: number, plan: ReadPlan, sourceId: number, r: SourceResult, rejectSeen: Map<number, number>): (x: LineReject) => void {
-  const { db } = ctx;
-  const src = plan.source;
-  let storedRejects = 0;
-  return (x: LineReject): void => {
-    r.rejected++;
-    const rawHash = hash53(x.text + '\u0000' + x.bytes);
-    let seq = rejectSeen.get(rawHash);
-    if (seq === undefined) {
-      seq = plan.mode === 'fast' ? Number(rowsOf(db, 'SELECT coalesce(max(raw_seq), 0) AS m FROM ingest_rejects WHERE stream_id = ? AND raw_hash = ?', [sid, rawHash])[0].m) : 0;
-    }
-    rejectSeen.set(rawHash, ++seq);
-    const raw = x.text.length > ctx.rejectRawCap ? x.text.slice(0, ctx.rejectRawCap) : x.text;
-    if (ctx.rejects.length < 100) ctx.rejects.push({ path: src.path, line: x.line, reason: x.reason, detail: x.detail, raw: raw.slice(0, 200) });
-    if (storedRejects++ >= MAX_STORED_REJECTS_PER_SOURCE) return;
-    db.run(
-      `INSERT INTO ingest_rejects (source_id, stream_id, line, reason, detail, raw, raw_bytes, raw_hash, raw_seq, first_seen_at, last_seen_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (stream_id, raw_hash, raw_seq) DO UPDATE SET source_id = excluded.source_id, line = excluded.line, reason = excluded.reason,
-         detail = excluded.detail, last_seen_at = excluded.last_seen_at
-       WHERE source_id IS NOT excluded.source_id OR line IS NOT excluded.line`,
-      [sourceId, sid, x.line, x.reason, x.detail, raw, x.bytes, rawHash, seq, ctx.nowS, ctx.nowS],
-    );
-  };
-}
-
-async function readSource(ctx: RunContext, plan: ReadPlan, limit: number | undefined, mapper: TableMapper, spec: MapperSpec, sink: RowSink, progress: (n: number) => void, summarise: WorkerSummarise | null): Promise<{ lastLine: number; endOffset: number; endsMidLine: boolean }> {
-  const src = plan.source;
-  if (src.format === 'json-document') {
-    const d = await scanDocument(src.path, mappingHandlers(mapper, sink), { signal: ctx.signal });
-    progress(src.size);
-    return { lastLine: d.lines, endOffset: 0, endsMidLine: false };
-  }
-  const job: ReadJob = { path: src.path, startOffset: plan.startOffset, startLine: plan.startLine, limit, maxLineBytes: ctx.maxLineBytes };
-  const bytes = (job.limit ?? src.size) - plan.startOffset;
-  const big = bytes >= ctx.workerMinBytes && workerAvailable();
-  const parts = bytes >= ctx.splitMinBytes ? ctx.parseWorkers : 1;
-  const res = big
-    ? await readRowsInWorkers(await splitJob(job, job.limit ?? src.size, parts), spec, mapper.columns.length + 1, sink, ctx.signal, progress, summarise)
-    : await readRowsHere(job, mapper, sink, ctx.signal, progress);
-  return { lastLine: res.lastLine, endOffset: res.endOffset, endsMidLine: res.endsMidLine };
-}
-
-/** Every line of a source must be accounted for exactly once, or the ledger would lie: fail the run. */
-function reconcile(path: string, r: SourceResult): void {
-  const accounted = r.inserted + r.present + r.rejected + r.blank + r.pending;
-  if (accounted !== r.lines) {
-    throw new Error(`reconciliation failed for ${path}: ${r.lines} lines but ${r.inserted} inserted + ${r.present} present + ${r.rejected} rejected + ${r.blank} blank + ${r.pending} pending = ${accounted}`);
-  }
-}
-
-/** Widens the run's touched time range of `table` (the rollups refresh only what was touched). */
-function recordTouchedRange(ctx: RunContext, table: string, min: number, max: number): void {
-  if (!(min <= max)) return;
-  const prev = ctx.touched.get(table);
-  ctx.touched.set(table, prev ? [Math.min(prev[0], min), Math.max(prev[1], max)] : [min, max]);
-}
-
+/** The read of one stream (ingestStream's savepoint is open when it starts), stage by stage. */
 async function readStream(ctx: RunContext, sid: number, plans: ReadPlan[], entries: LedgerEntry[], files: DiscoveredSource[]): Promise<{ results: SourceResult[]; deltas: TableRollupDeltas | null }> {
-  const { db } = ctx;
+  // 1. the mapper: the catalogue's, or an inferred table's learnt over the bytes to read
   const { mapper, limits, spec } = await mapperFor(ctx, plans);
-  // a file at a known path with a new inode, the old one gone: its rewrite, or a new generation
-  // (generations.ts); a new generation gets its own entry and the old entry's rows are history
-  const newGenerations = new Set<LedgerEntry>();
-  for (const [entry, file] of replacedEntries(entries, files)) {
-    if (isNewGeneration(db, mapper.table, sid, entry, await fileHashCounts(file, mapper, ctx.signal, ctx.maxLineBytes))) newGenerations.add(entry);
-  }
-  for (const p of plans) {
-    if (p.entry && newGenerations.has(p.entry)) Object.assign(p, { entry: null, mode: 'full', startOffset: 0, startLine: 0 });
-  }
-  const gone = goneEntryIds(entries, files, new Set(plans.flatMap((p) => (p.entry ? [p.entry.id] : []))), newGenerations);
-  if (gone.length) db.run(`UPDATE ingest_sources SET missing_since = coalesce(missing_since, ?) WHERE id IN (${gone.join(', ')})`, [ctx.nowS]);
-  const rollupTable = listEventTables(db).find((t) => t.name === mapper.table && t.tsColumn !== null);
-  const rollupSetup = rollupTable ? ctx.rollupDeltas.setup(rollupTable, mapper.columns) : null;
-  const deltas = rollupTable && rollupSetup ? ctx.rollupDeltas.begin(rollupTable, mapper.columns, rollupSetup) : null;
-  const bytesToRead = plans.reduce((s, p) => s + Math.max(0, p.source.size - p.startOffset), 0);
-  // not with chunked native commits: a kill between chunks would leave the indexes dropped
-  const bulk = !ctx.commitPoint && bytesToRead >= ctx.bulkLoadMinBytes && mostlyNew(db, mapper.table, sid, bytesToRead) ? dropIndexesForBulkLoad(db, mapper.table) : null;
-  const writer = new TableWriter(await wasmModule(db), db, mapper, gone);
-  const results: SourceResult[] = [];
-  let idleCommits: ReturnType<typeof setInterval> | undefined;
+  // 2. replaced files (rewrite or new generation), entries whose file is gone
+  const gone = await settleFileGenerations(ctx, sid, mapper, plans, entries, files);
+  // 3. the rollup contributions of the rows this read inserts
+  const rollups = streamRollups(ctx, mapper);
+  // 4. the load mode: bulk (indexes dropped before the writer prepares its statements), then
+  //    fresh or identity lookups, preloaded counts, chunked commits
+  const bulk = bulkLoadFor(ctx, sid, mapper.table, plans);
+  const writer = new TableWriter(await wasmModule(ctx.db), ctx.db, mapper, gone);
+  let commits: CommitPoints | null = null;
   try {
-    const fresh = !writer.streamHasRows(sid) && !writer.hasAdopted;
-    if (bulk && !fresh) throw new Error('internal: bulk load chosen for a stream that needs identity lookups');
-    const hasHeads = plans.some((p) => p.mode === 'fast' && p.startLine > 0);
-    const counts = new Map<CountKey, HashCount>();
-    const freshCounter = new HashCounter();
-    const preloaded = !fresh && bytesToRead > BULK_LOOKUP_BYTES;
-    if (preloaded) writer.loadCounts(sid, counts);
-    const rejectSeen = new Map<number, number>();
-    let touchedMin = Infinity;
-    let touchedMax = -Infinity;
-    // a fresh stream needs no lookups and so no savepoint: on the native engine it commits in
-    // chunks between batches (every row handed over is flushed first)
-    const chunked = fresh && ctx.commitPoint !== undefined;
-    if (chunked && ctx.inStreamSavepoint) {
-      db.run('RELEASE tl_stream');
-      ctx.inStreamSavepoint = false;
-    }
-    let sinceOffer = 0;
-    const offerCommit = (): void => {
-      writer.flush();
-      ctx.commitPoint!();
-    };
-    // and after every native flush (256 rows): a worker's batch (4,096 rows) on a loaded
-    // machine can take long enough to hold the write lock well past its chunk
-    if (chunked) writer.afterFlush = () => ctx.commitPoint!();
-    // and while this thread waits for the parse workers (their start-up, a starved worker): the
-    // open transaction would hold the lock with nothing to do. The timer runs only between
-    // batches, where every row handed over can be flushed and no savepoint is open.
-    if (chunked) idleCommits = setInterval(offerCommit, IDLE_COMMIT_CHECK_MS);
-
-    for (const plan of plans) {
-      const src = plan.source;
-      const sourceId = plan.entry?.id ?? reserveEntry(db, src, sid, ctx.nowS);
-      const r: SourceResult = { path: src.path, kind: src.kind, table: src.table, lines: 0, inserted: 0, present: 0, rejected: 0, blank: 0, pending: 0 };
-      let headBlank = 0;
-      let headRejected = 0;
-      if (plan.mode === 'fast' && plan.entry) {
-        headBlank = plan.entry.blankLines;
-        headRejected = plan.entry.rejectedLines;
-        r.present = plan.entry.lineCount - headBlank - headRejected;
-      }
-      const dualBefore = writer.dualWritten;
-      const ambiguousBefore = writer.ambiguous.length;
-      const timeAt = mapper.timeColumn ? mapper.columns.indexOf(mapper.timeColumn) : -1;
-      const onRow = (line: number, vals: SqlValue[], at: number, h: number): void => {
-        if (fresh) {
-          // nothing of this stream in the table yet: every occurrence is new, seq = occurrence
-          writer.add(vals, at, h, sid, freshCounter.increment(h), sourceId, line);
-          deltas?.add(vals, at);
-          r.inserted++;
-          if (chunked && ++sinceOffer >= 1024) {
-            sinceOffer = 0;
-            offerCommit();
-          }
-          if (timeAt >= 0) {
-            const t = vals[at + timeAt];
-            if (typeof t === 'number') {
-              if (t < touchedMin) touchedMin = t;
-              if (t > touchedMax) touchedMax = t;
-            }
-          }
-          return;
-        }
-        const key = writer.countKey(h, vals, at);
-        let c = counts.get(key);
-        if (!c) {
-          c = fresh || preloaded ? { n: 0, max: 0, seen: 0 } : writer.lookupCount(sid, h, vals, at);
-          if (c.n > 0 && hasHeads) throw new NeedFullRead();
-          counts.set(key, c);
-        } else if (preloaded && c.seen === 0 && c.n > 0 && hasHeads) throw new NeedFullRead();
-        c.seen++;
-        if (c.seen <= c.n) {
-          r.present++;
-          return;
-        }
-        c.n++;
-        c.max++;
-        if (writer.hasAdopted && writer.claim(vals, at, h, sid, c.max, sourceId, line)) {
-          // a claim may fill NULL columns of a row the rollups already count: refresh its buckets by SQL
-          deltas?.invalidate();
-          touch(vals, at);
-          r.present++;
-          return;
-        }
-        writer.add(vals, at, h, sid, c.max, sourceId, line);
-        deltas?.add(vals, at);
-        r.inserted++;
-        touch(vals, at);
-      };
-      const touch = (vals: SqlValue[], at: number): void => {
-        if (timeAt >= 0) {
-          const t = vals[at + timeAt];
-          if (typeof t === 'number') {
-            if (t < touchedMin) touchedMin = t;
-            if (t > touchedMax) touchedMax = t;
-          }
-        }
-      };
-      const onReject = rejectSink(ctx, sid, plan, sourceId, r, rejectSeen);
-      const sink: RowSink = { row: onRow, reject: onReject, blank: () => void r.blank++, pending: () => void r.pending++ };
-      if (fresh) {
-        // every row is inserted: workers send encoded batches, and sum the rollup deltas and
-        // time range of their rows themselves (the per-row work stays off this thread)
-        let seqs = new Float64Array(0);
-        sink.rows = (b) => {
-          if (seqs.length < b.rows) seqs = new Float64Array(b.rows * 2);
-          for (let i = 0; i < b.rows; i++) seqs[i] = freshCounter.increment(b.hashes[i]);
-          writer.addBatch(b, seqs, sid, sourceId);
-          r.inserted += b.rows;
-          if (chunked) offerCommit();
-        };
-        sink.summary = (s) => {
-          if (s.time) {
-            if (s.time[0] < touchedMin) touchedMin = s.time[0];
-            if (s.time[1] > touchedMax) touchedMax = s.time[1];
-          }
-          if (deltas) {
-            if (s.deltas) deltas.absorb(s.deltas);
-            else deltas.invalidate();
-          }
-        };
-      }
-      const bytesBefore = ctx.progress.bytesDone;
-      const progress = (n: number): void => {
-        ctx.progress.bytesDone = bytesBefore + n;
-        ctx.onProgress?.({ phase: 'read', path: src.path, bytesDone: ctx.progress.bytesDone, bytesTotal: ctx.progress.bytesTotal, rowsInserted: ctx.progress.rowsInserted + r.inserted });
-      };
-      const { lastLine, endOffset, endsMidLine } = await readSource(ctx, plan, limits.get(plan), mapper, spec, sink, progress, fresh ? { timeAt, rollup: rollupSetup } : null);
-      writer.flush();
-      if (writer.dualWritten > dualBefore) r.dualWritten = writer.dualWritten - dualBefore;
-      if (writer.ambiguous.length > ambiguousBefore) r.ambiguousDualWrite = writer.ambiguous.slice(ambiguousBefore).map((a) => a.line);
-      r.lines = lastLine + r.pending;
-      r.blank += headBlank;
-      r.rejected += headRejected;
-      reconcile(src.path, r);
-      saveEntry(db, {
-        entryId: sourceId,
-        source: src,
-        streamId: sid,
-        byteOffset: endOffset,
-        lineCount: lastLine,
-        blankLines: r.blank,
-        rejectedLines: r.rejected,
-        endsMidLine,
-        inserted: r.inserted,
-        nowS: ctx.nowS,
-        previous: plan.entry,
-      });
-      ctx.progress.rowsInserted += r.inserted;
-      results.push(r);
-    }
-    bulk?.restore();
-    recordTouchedRange(ctx, mapper.table, touchedMin, touchedMax);
-    return { results, deltas };
+    const mode = loadMode(ctx, writer, sid, plans, bulk);
+    // 5. native chunked commits of a fresh read (releases the stream's savepoint)
+    commits = mode.chunked ? startCommitPoints(ctx, writer) : null;
+    // 6. where the rows go: all new, or counted against the stream's copies
+    const rows = mode.fresh ? freshRows(writer, sid, mapper, rollups, commits) : lookupRows(writer, sid, mapper, mode, rollups.deltas);
+    // 7. each source in plan order: read, reconcile, ledger entry
+    const reader = { sid, mapper, spec, limits, writer, rows, rejectSeen: new Map<number, number>() };
+    const results: SourceResult[] = [];
+    for (const plan of plans) results.push(await readOneSource(ctx, reader, plan));
+    mode.bulk?.restore();
+    // 8. the time range the rollups refresh
+    recordTouchedRange(ctx, mapper.table, rows.touched());
+    return { results, deltas: rollups.deltas };
   } finally {
-    clearInterval(idleCommits);
+    commits?.stop();
     writer.free();
   }
 }
