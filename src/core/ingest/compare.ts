@@ -158,6 +158,33 @@ async function readJsonl(f: DiscoveredSource, mapper: TableMapper, spec: MapperS
   return readRowsInWorkers(jobs, spec, mapper.columns.length + 1, sinks.fromWorkers, o.signal, onBytes);
 }
 
+/**
+ * The sinks that count one file's lines into `c`: `classify` decides matched or missing for a
+ * row (its hash, its time); rows, rejects (the first `sampleRejects` kept), blanks, pending lines
+ * and the first/last event time are counted here. Rows from this thread carry [time]; rows from
+ * parse workers carry every column.
+ */
+function comparisonSinks(c: FileComparison, o: CompareOptions, workerTimeIndex: number, classify: (hash: number, t: SqlValue) => void): { here: RowSink; fromWorkers: RowSink } {
+  const countRow = (hash: number, t: SqlValue) => {
+    classify(hash, t);
+    c.rows++;
+    if (typeof t === 'number') {
+      if (c.firstTs === null || t < c.firstTs) c.firstTs = t;
+      if (c.lastTs === null || t > c.lastTs) c.lastTs = t;
+    }
+  };
+  const here: RowSink = {
+    row: (_line, vals, at, hash) => countRow(hash, vals[at]),
+    reject(x: LineReject) {
+      c.rejected++;
+      keepFirstByLine(c.rejects, x, o.sampleRejects);
+    },
+    blank: () => c.blank++,
+    pending: () => c.pending++,
+  };
+  return { here, fromWorkers: { ...here, row: (_line, vals, at, hash) => countRow(hash, workerTimeIndex >= 0 ? vals[at + workerTimeIndex] : null) } };
+}
+
 export async function compareStream(db: Database | null, key: string, files: DiscoveredSource[], o: CompareOptions): Promise<FileComparison[]> {
   const spec = await mapperSpecForStream(db, files, o);
   const mapper = buildMapper(spec);
@@ -169,26 +196,10 @@ export async function compareStream(db: Database | null, key: string, files: Dis
   let missingBefore = 0;
   for (const f of files) {
     const c: FileComparison = { source: f, lines: 0, rows: 0, blank: 0, rejected: 0, pending: 0, matched: 0, missing: 0, firstTs: null, lastTs: null, rejects: [], doc: null };
-    const countRow = (hash: number, t: SqlValue) => {
-      c.rows++;
+    const { here, fromWorkers } = comparisonSinks(c, o, workerTimeIndex, (hash) => {
       if (hash >= 0 && remaining.take(hash)) c.matched++;
       else c.missing++;
-      if (typeof t === 'number') {
-        if (c.firstTs === null || t < c.firstTs) c.firstTs = t;
-        if (c.lastTs === null || t > c.lastTs) c.lastTs = t;
-      }
-    };
-    // Rows from this thread carry [time]; rows from parse workers carry every column.
-    const here: RowSink = {
-      row: (_line, vals, at, hash) => countRow(hash, vals[at]),
-      reject(x: LineReject) {
-        c.rejected++;
-        keepFirstByLine(c.rejects, x, o.sampleRejects);
-      },
-      blank: () => c.blank++,
-      pending: () => c.pending++,
-    };
-    const fromWorkers: RowSink = { ...here, row: (_line, vals, at, hash) => countRow(hash, workerTimeIndex >= 0 ? vals[at + workerTimeIndex] : null) };
+    });
     if (f.format === 'json-document') {
       const d = await scanDocument(f.path, countingHandlers(mapper, here, needHash), { signal: o.signal });
       c.lines = d.lines;
@@ -293,25 +304,10 @@ export async function compareTails(db: Database, plan: StreamLedgerPlan, files: 
         [c.firstTs, c.lastTs] = timesOfEntry(db, table, mapper.timeColumn, shape.timeColumn === mapper.timeColumn, sid, head.id);
         if (head.rejectedLines > 0) for (const r of rejectsOfEntry(db, head.id, head.lineCount, o.sampleRejects)) keepFirstByLine(c.rejects, r, o.sampleRejects);
       }
-      const countRow = (hash: number, t: SqlValue) => {
+      const { here, fromWorkers } = comparisonSinks(c, o, workerTimeIndex, (hash, t) => {
         if (held(hash, t)) throw new NeedFullCompare();
-        c.rows++;
         c.missing++;
-        if (typeof t === 'number') {
-          if (c.firstTs === null || t < c.firstTs) c.firstTs = t;
-          if (c.lastTs === null || t > c.lastTs) c.lastTs = t;
-        }
-      };
-      const here: RowSink = {
-        row: (_line, vals, at, hash) => countRow(hash, vals[at]),
-        reject(x: LineReject) {
-          c.rejected++;
-          keepFirstByLine(c.rejects, x, o.sampleRejects);
-        },
-        blank: () => c.blank++,
-        pending: () => c.pending++,
-      };
-      const fromWorkers: RowSink = { ...here, row: (_line, vals, at, hash) => countRow(hash, workerTimeIndex >= 0 ? vals[at + workerTimeIndex] : null) };
+      });
       const r = await readJsonl(f, mapper, spec, { here, fromWorkers }, o, () => true, readReporter(o, f.path, () => missingBefore + c.missing), startOf(f));
       c.lines = r.lastLine + c.pending;
       out.push(c);
